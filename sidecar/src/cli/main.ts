@@ -1,0 +1,62 @@
+// The command line: thin yargs commands that parse flags, call the engine, print, and map errors to
+// exit codes (0 success, 1 runtime failure, 2 bad usage or config; a command may define more, as
+// reconcile's 3). Commands that do not exist yet are absent rather than stubbed.
+import yargs, { type Argv } from 'yargs'
+import { Mm2FailbackError, isMm2FailbackError } from '../errors.ts'
+import { commands } from './commands/index.ts'
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo } from './context.ts'
+
+const processIo: CliIo = {
+  stdout: (text) => { process.stdout.write(text) },
+  stderr: (text) => { process.stderr.write(text) },
+  isTty: () => process.stdout.isTTY === true
+}
+
+/** Builds the yargs parser; exported so tests can render --help without a process. */
+export function buildCli (argv: string[], context: CliContext): Argv {
+  let cli = yargs(argv)
+    .scriptName('mm2-failback')
+    .usage('$0 <command> [options]\n\nFailback offset translation beside an unmodified Kafka MirrorMaker 2.')
+    .strict()
+    .recommendCommands()
+    .demandCommand(1, 'Name a command; see the list above.')
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .epilogue('Exit codes: 0 success, 1 runtime failure, 2 bad usage or config. Docs: README.md.')
+    .exitProcess(false)
+    .fail((message, error) => {
+      // yargs reports usage problems with a message; errors thrown by handlers pass through untouched.
+      if (error !== undefined && error !== null) throw error
+      throw new Mm2FailbackError('MM2_USAGE', message ?? 'invalid command line')
+    })
+  for (const command of commands(context)) cli = cli.command(command)
+  return cli
+}
+
+/** Runs the CLI and returns the process exit code; never calls process.exit itself. */
+export async function main (argv: string[], io: CliIo = processIo): Promise<number> {
+  const context: CliContext = { io, exitCode: EXIT_OK }
+  try {
+    await buildCli(argv, context).parseAsync(argv, {}, (error, _argv, output) => {
+      // --help and --version end here with their text; errors are reported below.
+      if ((error === undefined || error === null) && output !== '') io.stdout(output.endsWith('\n') ? output : output + '\n')
+    })
+    return context.exitCode
+  } catch (error) {
+    return reportError(error, io)
+  }
+}
+
+function reportError (error: unknown, io: CliIo): number {
+  if (isMm2FailbackError(error)) {
+    const usage = error.code === 'MM2_USAGE' || error.code === 'MM2_CONFIG_INVALID'
+    io.stderr(`mm2-failback: ${error.message}\n`)
+    if (usage) io.stderr('hint: run `mm2-failback --help`, or `mm2-failback <command> --help`.\n')
+    return usage ? EXIT_USAGE : EXIT_FAILURE
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  io.stderr(`mm2-failback: ${message}\n`)
+  return EXIT_FAILURE
+}
