@@ -19,7 +19,7 @@ export function buildCli (argv: string[], context: CliContext): Argv {
     .usage('$0 <command> [options]\n\nFailback offset translation beside an unmodified Kafka MirrorMaker 2.')
     .strict()
     .recommendCommands()
-    .demandCommand(1, 'Name a command; see the list above.')
+    .demandCommand(1, 'Name a command (`mm2-failback --help` lists them).')
     .help()
     .alias('h', 'help')
     .version()

@@ -1,0 +1,167 @@
+// Consumer-group administration on one cluster: who is live in a group (classic groups through
+// DescribeGroups, KIP-848 consumer groups through ConsumerGroupDescribe), what it has committed, and
+// committing offsets *with metadata* the way an admin client does (generation -1, no member id), so
+// the broker itself refuses the write when the group has live members. @platformatic/kafka's
+// alterConsumerGroupOffsets drops the metadata, and the sidecar needs it to recognise its own writes.
+import { Admin, FindCoordinatorKeyTypes, kGetApi, kGetConnection, type Broker, type Callback, type Connection } from '@platformatic/kafka'
+import { Mm2FailbackError } from '../errors.ts'
+import { describeCluster, toAdminOptions, type ClusterClientOptions } from './client-options.ts'
+
+export type GroupProtocol = 'classic' | 'consumer' | 'none'
+
+export interface GroupLiveness {
+  groupId: string
+  /** False when the cluster does not know the group at all (no members and no offsets). */
+  exists: boolean
+  /** The broker's state name, e.g. Empty, Stable, PreparingRebalance, Dead. */
+  state: string
+  members: number
+  protocol: GroupProtocol
+}
+
+export interface CommittedOffset {
+  topic: string
+  partition: number
+  offset: bigint
+  metadata: string | null
+}
+
+export interface OffsetToCommit {
+  topic: string
+  partition: number
+  offset: bigint
+  metadata: string
+}
+
+export interface CommitResult {
+  topic: string
+  partition: number
+  /** Kafka error code for the partition, 0 when committed. */
+  errorCode: number
+}
+
+type ApiFunction = (connection: Connection, ...args: unknown[]) => void
+
+/** Group administration on one cluster; see the module comment. */
+export class GroupAdmin extends Admin {
+  readonly cluster: ClusterClientOptions
+
+  constructor (cluster: ClusterClientOptions) {
+    super(toAdminOptions(cluster, 'groups'))
+    this.cluster = cluster
+  }
+
+  /** Liveness of each named group; groups the cluster does not know come back with exists=false. */
+  async liveness (groupIds: readonly string[]): Promise<Map<string, GroupLiveness>> {
+    const result = new Map<string, GroupLiveness>()
+    if (groupIds.length === 0) return result
+    const listed = await this.listGroups()
+    const classic: string[] = []
+    const consumer: string[] = []
+    for (const groupId of groupIds) {
+      const entry = listed.get(groupId)
+      if (entry === undefined) {
+        result.set(groupId, { groupId, exists: false, state: 'Dead', members: 0, protocol: 'none' })
+      } else if (entry.groupType === 'consumer') {
+        consumer.push(groupId)
+      } else {
+        classic.push(groupId)
+      }
+    }
+    if (classic.length > 0) {
+      const described = await this.describeGroups({ groups: classic })
+      for (const groupId of classic) {
+        const group = described.get(groupId)
+        result.set(groupId, { groupId, exists: group !== undefined, state: group?.state ?? 'Dead', members: group?.members.size ?? 0, protocol: 'classic' })
+      }
+    }
+    for (const groupId of consumer) {
+      const group = await this.describeConsumerGroup(groupId)
+      result.set(groupId, { groupId, exists: true, state: group.state, members: group.members, protocol: 'consumer' })
+    }
+    return result
+  }
+
+  /** The group's committed offsets on this cluster, every topic. */
+  async committedOffsets (groupId: string): Promise<CommittedOffset[]> {
+    const groups = await this.listConsumerGroupOffsets({ groups: [groupId] })
+    const offsets: CommittedOffset[] = []
+    for (const group of groups) {
+      for (const topic of group.topics) {
+        for (const partition of topic.partitions) {
+          if (partition.committedOffset < 0n) continue
+          offsets.push({ topic: topic.name, partition: partition.partitionIndex, offset: partition.committedOffset, metadata: partition.metadata ?? null })
+        }
+      }
+    }
+    return offsets
+  }
+
+  /**
+   * Commits offsets for a group in one OffsetCommit request, as an admin client does. The broker
+   * accepts it only when the group has no live members; per-partition error codes come back so the
+   * caller can count them. Throws Mm2FailbackError when the request as a whole fails.
+   */
+  async commit (groupId: string, offsets: readonly OffsetToCommit[]): Promise<CommitResult[]> {
+    if (offsets.length === 0) return []
+    const coordinator = await this.coordinatorOf(groupId)
+    const topics = new Map<string, Array<{ partitionIndex: number, committedOffset: bigint, committedLeaderEpoch: number, committedMetadata: string }>>()
+    for (const entry of offsets) {
+      const list = topics.get(entry.topic) ?? []
+      list.push({ partitionIndex: entry.partition, committedOffset: entry.offset, committedLeaderEpoch: -1, committedMetadata: entry.metadata })
+      topics.set(entry.topic, list)
+    }
+    const request = [...topics].map(([name, partitions]) => ({ name, partitions }))
+    try {
+      const response = await this.callApi<{ topics: Array<{ name: string, partitions: Array<{ partitionIndex: number, errorCode: number }> }> }>(coordinator, 'OffsetCommit', groupId, -1, '', null, request)
+      return response.topics.flatMap((topic) => topic.partitions.map((partition) => ({ topic: topic.name, partition: partition.partitionIndex, errorCode: partition.errorCode })))
+    } catch (error) {
+      const perPartition = errorCodesFromResponseError(error)
+      if (perPartition !== null) return perPartition
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `committing offsets of group ${groupId} on ${describeCluster(this.cluster)} failed: ${messageOf(error)}`, { cluster: this.cluster.alias, group: groupId }, { cause: error })
+    }
+  }
+
+  private async describeConsumerGroup (groupId: string): Promise<{ state: string, members: number }> {
+    const coordinator = await this.coordinatorOf(groupId)
+    const response = await this.callApi<{ groups: Array<{ groupId: string, errorCode: number, groupState: string, members: unknown[] }> }>(coordinator, 'ConsumerGroupDescribe', [groupId], false)
+    const group = response.groups.find((entry) => entry.groupId === groupId)
+    if (group === undefined || group.errorCode !== 0) return { state: 'Dead', members: 0 }
+    return { state: group.groupState, members: group.members.length }
+  }
+
+  private async coordinatorOf (groupId: string): Promise<Broker> {
+    const coordinators = await this.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: [groupId] })
+    const coordinator = coordinators.find((entry) => entry.key === groupId)
+    if (coordinator === undefined) {
+      throw new Mm2FailbackError('MM2_CLUSTER_UNREACHABLE', `no coordinator found for group ${groupId} on ${describeCluster(this.cluster)}.`, { cluster: this.cluster.alias, group: groupId })
+    }
+    return { host: coordinator.host, port: coordinator.port }
+  }
+
+  private async callApi<T> (broker: Broker, apiName: string, ...args: unknown[]): Promise<T> {
+    const connection = await new Promise<Connection>((resolve, reject) => {
+      this[kGetConnection](broker, (error, value) => { if (error !== null && error !== undefined) reject(error); else resolve(value as Connection) })
+    })
+    const api = await new Promise<ApiFunction>((resolve, reject) => {
+      this[kGetApi](apiName, ((error: Error | null, value: unknown) => { if (error !== null && error !== undefined) reject(error); else resolve(value as ApiFunction) }) as Callback<unknown>)
+    })
+    return await new Promise<T>((resolve, reject) => {
+      api(connection, ...args, (error: Error | null, value: T) => { if (error !== null && error !== undefined) reject(error); else resolve(value) })
+    })
+  }
+}
+
+/** platformatic raises a ResponseError carrying the parsed response when any partition has an error code. */
+function errorCodesFromResponseError (error: unknown): CommitResult[] | null {
+  const response = (error as { response?: { topics?: Array<{ name: string, partitions: Array<{ partitionIndex: number, errorCode: number }> }> } }).response
+  if (response?.topics === undefined) return null
+  return response.topics.flatMap((topic) => topic.partitions.map((partition) => ({ topic: topic.name, partition: partition.partitionIndex, errorCode: partition.errorCode })))
+}
+
+function messageOf (error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return error.errors.map(messageOf).join('; ')
+  const nested = (error as { errors?: unknown[] }).errors
+  if (Array.isArray(nested) && nested.length > 0) return nested.map(messageOf).join('; ')
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,227 @@
+// Follows every partition of a set of topics on one cluster from a start position, without joining a
+// consumer group (plain Fetch requests, so MM2's group filters and the cluster's group list never see
+// the sidecar), and reports when each partition has been read to the high watermark it had when the
+// tailer first saw it: the readiness gate of DESIGN §2.1. Topics that do not exist yet count as read
+// and are picked up when they appear.
+import { Admin, Consumer, type ClusterMetadata, type fetchV17 } from '@platformatic/kafka'
+
+type FetchResponse = fetchV17.FetchResponse
+import { recordsFromBatches, type FetchedRecord } from './record-batches.ts'
+import { toAdminOptions, toConsumerOptions, type ClusterClientOptions } from './client-options.ts'
+
+export type StartPosition = 'earliest' | 'latest'
+
+export interface PartitionProgress {
+  highWatermark: bigint
+  logStartOffset: bigint
+}
+
+export interface TailerHandlers {
+  /** Called with the records of one partition in offset order; it must not throw (decode errors are the caller's to count). */
+  onRecords: (topic: string, partition: number, records: FetchedRecord[], progress: PartitionProgress) => void
+  /** Called when a fetch round fails as a whole (cluster unreachable, authorization); the tailer retries by itself. */
+  onError?: (error: unknown) => void
+  /** Called after every successful fetch round (the cluster answered). */
+  onSuccess?: () => void
+}
+
+export interface TailerOptions {
+  client: ClusterClientOptions
+  topics: readonly string[]
+  start?: StartPosition
+  /** Long-poll wait of each Fetch; bounds how late an event is seen when the topic is quiet. */
+  maxWaitMs?: number
+  readCommitted?: boolean
+  /** How often the list of topics is refreshed so topics created later are followed. */
+  topicRefreshMs?: number
+  /** Wait between failed rounds. */
+  retryDelayMs?: number
+}
+
+interface PartitionState {
+  topic: string
+  partition: number
+  nextOffset: bigint
+  /** The high watermark to reach before the partition counts as read once; null until first known. */
+  readyAt: bigint | null
+  ready: boolean
+}
+
+const ERROR_OFFSET_OUT_OF_RANGE = 1
+const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`
+
+/** Follows topics on one cluster; see the module comment. */
+export class TopicTailer {
+  readonly cluster: string
+  private readonly options: Required<Omit<TailerOptions, 'client' | 'topics'>> & Pick<TailerOptions, 'client' | 'topics'>
+  private readonly handlers: TailerHandlers
+  private readonly consumer: Consumer<Buffer, Buffer, Buffer, Buffer>
+  private readonly admin: Admin
+  private readonly partitions = new Map<string, PartitionState>()
+  private readonly topicIds = new Map<string, string>()
+  private metadata: ClusterMetadata | null = null
+  private lastTopicRefresh = 0
+  private closed = false
+  private loop: Promise<void> | null = null
+  private initialRefreshDone = false
+  private readyWaiters: Array<() => void> = []
+
+  constructor (options: TailerOptions, handlers: TailerHandlers) {
+    this.cluster = options.client.alias
+    this.options = { start: 'earliest', maxWaitMs: 500, readCommitted: false, topicRefreshMs: 5000, retryDelayMs: 1000, ...options }
+    this.handlers = handlers
+    this.consumer = new Consumer(toConsumerOptions(options.client, 'tailer'))
+    this.admin = new Admin(toAdminOptions(options.client, 'tailer'))
+  }
+
+  /** True once every partition known at its first sighting was read up to its then high watermark. */
+  isCaughtUp (): boolean {
+    if (!this.initialRefreshDone) return false
+    for (const state of this.partitions.values()) if (!state.ready) return false
+    return true
+  }
+
+  /** Resolves when isCaughtUp() first becomes true. */
+  async caughtUp (): Promise<void> {
+    if (this.isCaughtUp()) return
+    await new Promise<void>((resolve) => { this.readyWaiters.push(resolve) })
+  }
+
+  start (): void {
+    if (this.loop !== null) return
+    this.loop = this.run()
+  }
+
+  async close (): Promise<void> {
+    this.closed = true
+    await this.loop?.catch(() => {})
+    await this.consumer.close(true).catch(() => {})
+    await this.admin.close().catch(() => {})
+  }
+
+  private async run (): Promise<void> {
+    while (!this.closed) {
+      try {
+        await this.refreshTopicsIfDue()
+        await this.fetchRound()
+        this.handlers.onSuccess?.()
+      } catch (error) {
+        if (this.closed) return
+        this.metadata = null
+        this.lastTopicRefresh = 0
+        this.handlers.onError?.(error)
+        await delay(this.options.retryDelayMs)
+      }
+    }
+  }
+
+  private async refreshTopicsIfDue (): Promise<void> {
+    const now = Date.now()
+    if (this.metadata !== null && now - this.lastTopicRefresh < this.options.topicRefreshMs) return
+    const existing = new Set(await this.admin.listTopics({ includeInternals: true }))
+    const wanted = this.options.topics.filter((topic) => existing.has(topic))
+    this.metadata = wanted.length === 0 ? null : await this.consumer.metadata({ topics: wanted, forceUpdate: true })
+    this.lastTopicRefresh = now
+    const added: Array<{ topic: string, partition: number }> = []
+    for (const [topic, info] of this.metadata?.topics ?? []) {
+      this.topicIds.set(topic, info.id)
+      for (let partition = 0; partition < info.partitionsCount; partition++) {
+        if (!this.partitions.has(partitionKey(topic, partition))) added.push({ topic, partition })
+      }
+    }
+    if (added.length > 0) await this.addPartitions(added)
+    this.initialRefreshDone = true
+    this.notifyIfCaughtUp()
+  }
+
+  private async addPartitions (added: Array<{ topic: string, partition: number }>): Promise<void> {
+    const topics = [...new Set(added.map((entry) => entry.topic))]
+    const earliest = await this.consumer.listOffsets({ topics, timestamp: -2n })
+    const latest = await this.consumer.listOffsets({ topics, timestamp: -1n })
+    for (const { topic, partition } of added) {
+      const start = earliest.get(topic)?.[partition] ?? 0n
+      const end = latest.get(topic)?.[partition] ?? 0n
+      const nextOffset = this.options.start === 'latest' ? end : start
+      this.partitions.set(partitionKey(topic, partition), { topic, partition, nextOffset, readyAt: end, ready: nextOffset >= end })
+    }
+  }
+
+  private async fetchRound (): Promise<void> {
+    const metadata = this.metadata
+    if (metadata === null || this.partitions.size === 0) {
+      await delay(this.options.maxWaitMs)
+      return
+    }
+    const byLeader = new Map<number, PartitionState[]>()
+    for (const state of this.partitions.values()) {
+      const leader = metadata.topics.get(state.topic)?.partitions[state.partition]?.leader
+      if (leader === undefined || leader < 0) continue
+      const list = byLeader.get(leader) ?? []
+      list.push(state)
+      byLeader.set(leader, list)
+    }
+    await Promise.all([...byLeader].map(async ([node, states]) => { await this.fetchFrom(node, states) }))
+  }
+
+  private async fetchFrom (node: number, states: PartitionState[]): Promise<void> {
+    const byTopic = new Map<string, PartitionState[]>()
+    for (const state of states) {
+      const list = byTopic.get(state.topic) ?? []
+      list.push(state)
+      byTopic.set(state.topic, list)
+    }
+    const topics = [...byTopic].map(([topic, list]) => ({
+      topicId: this.topicIds.get(topic)!,
+      partitions: list.map((state) => ({ partition: state.partition, currentLeaderEpoch: -1, fetchOffset: state.nextOffset, lastFetchedEpoch: -1, partitionMaxBytes: 4 * 1024 * 1024 }))
+    }))
+    const response: FetchResponse = await this.consumer.fetch({
+      node,
+      topics,
+      minBytes: 1,
+      maxBytes: 16 * 1024 * 1024,
+      maxWaitTime: this.options.maxWaitMs,
+      isolationLevel: this.options.readCommitted ? 1 : 0
+    })
+    const topicById = new Map([...this.topicIds].map(([name, id]) => [id, name]))
+    for (const topicResponse of response.responses) {
+      const topic = topicById.get(topicResponse.topicId)
+      if (topic === undefined) continue
+      for (const partitionResponse of topicResponse.partitions) {
+        const state = this.partitions.get(partitionKey(topic, partitionResponse.partitionIndex))
+        if (state === undefined) continue
+        if (partitionResponse.errorCode === ERROR_OFFSET_OUT_OF_RANGE) {
+          // Retention or compaction moved the log start past us: resume at the new start (nothing to read below it).
+          state.nextOffset = partitionResponse.logStartOffset >= 0n ? partitionResponse.logStartOffset : state.nextOffset
+          this.lastTopicRefresh = 0
+          continue
+        }
+        if (partitionResponse.errorCode !== 0) {
+          this.lastTopicRefresh = 0
+          continue
+        }
+        const { records, nextOffset } = recordsFromBatches(partitionResponse.records ?? [], state.nextOffset, partitionResponse.abortedTransactions)
+        state.nextOffset = nextOffset > state.nextOffset ? nextOffset : state.nextOffset
+        const progress = { highWatermark: partitionResponse.highWatermark, logStartOffset: partitionResponse.logStartOffset }
+        this.handlers.onRecords(topic, state.partition, records, progress)
+        if (!state.ready) {
+          // Compaction or transaction markers can leave the end offsets unreachable by records; the
+          // high watermark the broker reports now is the real end.
+          const target = state.readyAt ?? partitionResponse.highWatermark
+          if (state.nextOffset >= target || state.nextOffset >= partitionResponse.highWatermark) state.ready = true
+        }
+      }
+    }
+    this.notifyIfCaughtUp()
+  }
+
+  private notifyIfCaughtUp (): void {
+    if (this.readyWaiters.length === 0 || !this.isCaughtUp()) return
+    const waiters = this.readyWaiters
+    this.readyWaiters = []
+    for (const resolve of waiters) resolve()
+  }
+}
+
+async function delay (ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms))
+}

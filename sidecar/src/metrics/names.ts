@@ -1,0 +1,113 @@
+// The single source of metric names, types, help texts and labels. The registry creates exactly these
+// metrics, and dashboards/ and alerts/ import this module only, so a dashboard or alert cannot name a
+// metric the sidecar does not export. Renaming one is a breaking change (CHANGELOG "Changed").
+//
+// Names follow <namespace>_<thing>_<unit>; the namespace is configurable (default `mm2_failback`).
+// Label vocabulary: `cluster` (an MM2 alias), `flow` ("A->B"), `source`/`target` (aliases of a flow),
+// `topic`, `partition`, `group`, `reason`, `record_type`, `direction` ("forward" or "reverse").
+
+export const DEFAULT_NAMESPACE = 'mm2_failback'
+
+export type MetricType = 'counter' | 'gauge' | 'histogram'
+
+export interface MetricDefinition {
+  /** Name without the namespace prefix. */
+  readonly name: string
+  readonly type: MetricType
+  readonly help: string
+  readonly labels: readonly string[]
+  /** Histogram buckets, in the metric's unit. */
+  readonly buckets?: readonly number[]
+}
+
+function metric<const L extends readonly string[]> (name: string, type: MetricType, help: string, labels: L, buckets?: readonly number[]): MetricDefinition & { labels: L } {
+  return buckets === undefined ? { name, type, help, labels } : { name, type, help, labels, buckets }
+}
+
+export const METRICS = {
+  up: metric('up', 'gauge',
+    'Whether the sidecar can reach the cluster: 1 after a successful request, 0 after a failed one.',
+    ['cluster']),
+  ready: metric('ready', 'gauge',
+    'Whether the sidecar has read every followed topic to its end once: 1 when ready, 0 before. No output is written while 0.',
+    []),
+  buildInfo: metric('build_info', 'gauge',
+    'Always 1; the labels carry the sidecar version and the Node.js version.',
+    ['version', 'node_version']),
+
+  recordsDecoded: metric('records_decoded_total', 'counter',
+    'Records decoded from followed topics, by cluster and record type; increases with every record read.',
+    ['cluster', 'record_type']),
+  recordsSkipped: metric('records_skipped_total', 'counter',
+    'Records skipped because they could not be decoded or are not for us, by cluster, record type and reason; increases with every skipped record.',
+    ['cluster', 'record_type', 'reason']),
+
+  heartbeatAge: metric('heartbeat_age_seconds', 'gauge',
+    'Seconds since the newest MM2 heartbeat of the flow was emitted, as seen on the target cluster: the replication delay of the flow. Grows when MM2 or the flow stops.',
+    ['flow', 'source', 'target']),
+  offsetSyncAge: metric('offset_sync_age_seconds', 'gauge',
+    'Seconds since the last MM2 offset sync of the flow was read; grows while MM2 writes no syncs.',
+    ['flow', 'source', 'target']),
+  offsetSyncLag: metric('offset_sync_lag_records', 'gauge',
+    'Records on the target topic-partition after the newest offset sync (target high watermark minus the sync\'s downstream offset): how far translation precision lags the head.',
+    ['flow', 'topic', 'partition']),
+  checkpointAge: metric('checkpoint_age_seconds', 'gauge',
+    'Seconds since the newest MM2 checkpoint of the flow was read.',
+    ['flow', 'source', 'target']),
+
+  indexEntries: metric('translation_index_entries', 'gauge',
+    'Offset syncs held in the translation index, per flow; changes as syncs arrive and old ones are thinned or pruned.',
+    ['flow']),
+  indexPartitions: metric('translation_index_partitions', 'gauge',
+    'Topic-partitions with at least one offset sync in the translation index, per flow.',
+    ['flow']),
+
+  reverseSyncsWritten: metric('reverse_syncs_written_total', 'counter',
+    'Reverse offset syncs written into the offset-syncs topic of the opposite flow; increases with every sync written.',
+    ['flow']),
+  reverseSyncsSkipped: metric('reverse_syncs_skipped_total', 'counter',
+    'Reverse offset syncs not written, by reason (not-newer, not-leader, topic-filtered); increases with every skip.',
+    ['flow', 'reason']),
+
+  groupCommitsApplied: metric('group_commits_applied_total', 'counter',
+    'Translated group offsets committed on the target cluster, per flow direction and group; increases with every committed partition.',
+    ['flow', 'direction', 'group']),
+  groupCommitsSkipped: metric('group_commits_skipped_total', 'counter',
+    'Translated group offsets not committed, by reason (in-sync, would-rewind, group-active, untranslatable, own-write, topic-filtered); increases with every skipped partition.',
+    ['flow', 'direction', 'group', 'reason']),
+
+  syncFailures: metric('sync_failures_total', 'counter',
+    'Failed writes (reverse syncs, group commits, history), by cluster, operation and error code; increases with every failure.',
+    ['cluster', 'operation', 'code']),
+
+  translationRereadWindow: metric('translation_reread_window_records', 'gauge',
+    'Upper bound of records a group would re-read if it moved to the other cluster now (0 when the translation is exact), per group and partition.',
+    ['flow', 'direction', 'group', 'topic', 'partition']),
+  untranslatablePartitions: metric('untranslatable_partitions', 'gauge',
+    'Partitions of a group whose committed offset has no offset sync at or below it, so they cannot be translated to the other cluster.',
+    ['flow', 'direction', 'group']),
+  translationAge: metric('translation_age_seconds', 'gauge',
+    'Seconds since the group\'s translated offset on the other cluster was last brought in line with its commit: the freshness of failover/failback readiness.',
+    ['flow', 'direction', 'group']),
+
+  consumerLagRecords: metric('consumer_lag_records', 'gauge',
+    'Records between the group\'s committed offset and the partition\'s high watermark, per cluster, group, topic and partition.',
+    ['cluster', 'group', 'topic', 'partition']),
+  consumerLagSeconds: metric('consumer_lag_seconds', 'gauge',
+    'Age in seconds of the oldest record the group has not consumed yet (0 when caught up), per cluster, group, topic and partition.',
+    ['cluster', 'group', 'topic', 'partition']),
+  consumerCommittedOffset: metric('consumer_committed_offset', 'gauge',
+    'The group\'s committed offset, per cluster, group, topic and partition (for stall detection: lag grows while this does not move).',
+    ['cluster', 'group', 'topic', 'partition']),
+
+  commitLatency: metric('commit_translation_latency_seconds', 'histogram',
+    'Seconds from a group commit on one cluster to its translated commit on the other.',
+    ['flow', 'direction'], [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30])
+} as const
+
+export type MetricKey = keyof typeof METRICS
+
+/** The full exported name of a metric under a namespace, e.g. `mm2_failback_up`. */
+export function metricName (key: MetricKey, namespace: string = DEFAULT_NAMESPACE): string {
+  return `${namespace}_${METRICS[key].name}`
+}
