@@ -1,0 +1,62 @@
+// The sidecar's HTTP endpoints: /metrics (Prometheus text), /ready (200 once every followed topic was
+// read to its end once, 503 before: kminion's storage readiness) and /healthz (200 while the process
+// serves). Nothing else is served.
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Registry } from 'prom-client'
+
+export interface HttpEndpointsOptions {
+  host: string
+  port: number
+  registry: Registry
+  isReady: () => boolean
+  /** A short JSON-able status for /ready's body, e.g. which topics are still being read. */
+  readinessDetail?: () => unknown
+}
+
+export interface HttpEndpoints {
+  server: Server
+  /** The bound address; useful with port 0. */
+  url: string
+  close: () => Promise<void>
+}
+
+export async function startHttpEndpoints (options: HttpEndpointsOptions): Promise<HttpEndpoints> {
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0]
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end()
+      return
+    }
+    if (path === '/metrics') {
+      options.registry.metrics().then((text) => {
+        response.writeHead(200, { 'content-type': options.registry.contentType }).end(text)
+      }, (error: unknown) => {
+        response.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics collection failed: ${error instanceof Error ? error.message : String(error)}\n`)
+      })
+      return
+    }
+    if (path === '/ready') {
+      const ready = options.isReady()
+      const body = JSON.stringify({ ready, detail: options.readinessDetail?.() ?? null }) + '\n'
+      response.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(body)
+      return
+    }
+    if (path === '/healthz') {
+      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n')
+      return
+    }
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /ready or /healthz\n')
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, options.host, () => { server.off('error', reject); resolve() })
+  })
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return {
+    server,
+    url: `http://${host}:${address.port}`,
+    close: async () => { await new Promise<void>((resolve) => { server.close(() => { resolve() }); server.closeAllConnections() }) }
+  }
+}
