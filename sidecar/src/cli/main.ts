@@ -18,8 +18,9 @@ export function buildCli (argv: string[], context: CliContext): Argv {
     .scriptName('mm2-failback')
     .usage('$0 <command> [options]\n\nFailback offset translation beside an unmodified Kafka MirrorMaker 2.')
     .strict()
+    // "--no-such-flag" must be reported as written, not as "such-flag"; a command that wants a --no-x flag declares it.
+    .parserConfiguration({ 'boolean-negation': false })
     .recommendCommands()
-    .demandCommand(1, 'Name a command (`mm2-failback --help` lists them).')
     .help()
     .alias('h', 'help')
     .version()
@@ -39,10 +40,22 @@ export function buildCli (argv: string[], context: CliContext): Argv {
 export async function main (argv: string[], io: CliIo = processIo): Promise<number> {
   const context: CliContext = { io, exitCode: EXIT_OK }
   try {
-    await buildCli(argv, context).parseAsync(argv, {}, (error, _argv, output) => {
+    let printed = false
+    const parsed = await buildCli(argv, context).parseAsync(argv, {}, (error, _argv, output) => {
       // --help and --version end here with their text; errors are reported below.
-      if ((error === undefined || error === null) && output !== '') io.stdout(output.endsWith('\n') ? output : output + '\n')
+      if ((error === undefined || error === null) && output !== '') {
+        printed = true
+        io.stdout(output.endsWith('\n') ? output : output + '\n')
+      }
     })
+    // Checked here rather than with yargs' demandCommand, which runs before the strict check and would
+    // answer "name a command" to an unknown flag; strict mode only rejects unknown commands when some exist.
+    if (!printed) {
+      const names = new Set(commands(context).map((command) => String(command.command ?? '').split(' ')[0]))
+      const [first] = parsed._
+      if (first === undefined) throw new Mm2FailbackError('MM2_USAGE', 'Name a command (`mm2-failback --help` lists them).')
+      if (!names.has(String(first))) throw new Mm2FailbackError('MM2_USAGE', `Unknown command: ${String(first)}`)
+    }
     return context.exitCode
   } catch (error) {
     return reportError(error, io)

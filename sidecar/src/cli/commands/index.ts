@@ -1,7 +1,10 @@
 // The list of commands the CLI offers. Each module exports one factory returning a yargs CommandModule.
 import type { CommandModule } from 'yargs'
 import type { CliContext } from '../context.ts'
+import { inspectCommand } from './inspect.ts'
 
-export function commands (_context: CliContext): CommandModule[] {
-  return []
+export function commands (context: CliContext): CommandModule[] {
+  return [
+    inspectCommand(context) as unknown as CommandModule
+  ]
 }
