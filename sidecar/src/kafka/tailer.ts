@@ -87,6 +87,30 @@ export class TopicTailer {
     await new Promise<void>((resolve) => { this.readyWaiters.push(resolve) })
   }
 
+  /** The next offset the tailer will read for a partition, undefined when it does not follow it (yet). */
+  position (topic: string, partition: number): bigint | undefined {
+    return this.partitions.get(partitionKey(topic, partition))?.nextOffset
+  }
+
+  /** The partition's current end: the last stable offset when reading committed, else the high watermark. */
+  async endOffset (topic: string, partition: number): Promise<bigint> {
+    const offsets = await this.consumer.listOffsets({ topics: [topic], partitions: { [topic]: [partition] }, timestamp: -1n, isolationLevel: this.options.readCommitted ? 1 : 0 })
+    return offsets.get(topic)?.[partition] ?? 0n
+  }
+
+  /** Resolves once the tailer has read a partition up to `offset`; rejects after `timeoutMs`. */
+  async waitForPosition (topic: string, partition: number, offset: bigint, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      if (offset <= 0n) return
+      const position = this.position(topic, partition)
+      if (position !== undefined && position >= offset) return
+      if (position === undefined) this.lastTopicRefresh = 0
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms reading ${topic}-${partition} on cluster ${this.cluster} up to offset ${offset} (at ${position ?? 'not followed yet'}).`)
+      await delay(50)
+    }
+  }
+
   start (): void {
     if (this.loop !== null) return
     this.loop = this.run()

@@ -20,7 +20,7 @@ export interface MetricDefinition {
   readonly buckets?: readonly number[]
 }
 
-function metric<const L extends readonly string[]> (name: string, type: MetricType, help: string, labels: L, buckets?: readonly number[]): MetricDefinition & { labels: L } {
+function metric<const T extends MetricType, const L extends readonly string[]> (name: string, type: T, help: string, labels: L, buckets?: readonly number[]): MetricDefinition & { type: T, labels: L } {
   return buckets === undefined ? { name, type, help, labels } : { name, type, help, labels, buckets }
 }
 

@@ -2,9 +2,11 @@
 import type { CommandModule } from 'yargs'
 import type { CliContext } from '../context.ts'
 import { inspectCommand } from './inspect.ts'
+import { runCommand } from './run.ts'
 
 export function commands (context: CliContext): CommandModule[] {
   return [
-    inspectCommand(context) as unknown as CommandModule
+    inspectCommand(context) as unknown as CommandModule,
+    runCommand(context) as unknown as CommandModule
   ]
 }

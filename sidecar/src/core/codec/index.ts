@@ -1,8 +1,8 @@
 // The binary codecs of MM2's internal records and of `__consumer_offsets`, re-exported in one place.
 
-export { Reader, decodeUtf8, uuidToString, MAX_STRING_BYTES } from './reader.ts'
+export { Reader, decodeUtf8, uuidToString, readSafeNonNegativeInt64, MAX_STRING_BYTES } from './reader.ts'
 export { Writer, uuidFromString } from './writer.ts'
-export { decodeOffsetSync, encodeOffsetSync } from './offset-sync.ts'
+export { decodeOffsetSync, encodeOffsetSync, readOffsetSyncOffsets } from './offset-sync.ts'
 export type { OffsetSync } from './offset-sync.ts'
 export { decodeCheckpoint, encodeCheckpoint, CHECKPOINT_VERSION } from './checkpoint.ts'
 export type { Checkpoint } from './checkpoint.ts'

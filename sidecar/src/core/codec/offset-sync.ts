@@ -14,7 +14,7 @@
 // (MM2_DECODE_INVALID) and on encode (MM2_ENCODE_INVALID) rather than index them.
 
 import { Mm2FailbackError } from '../../errors.ts'
-import { Reader } from './reader.ts'
+import { Reader, readSafeNonNegativeInt64 } from './reader.ts'
 import { Writer } from './writer.ts'
 
 /** One offset sync: the record at `upstreamOffset` of topic-partition upstream is at `downstreamOffset` downstream. */
@@ -27,6 +27,11 @@ export interface OffsetSync {
 
 const KEY = 'OffsetSync key'
 const VALUE = 'OffsetSync value'
+
+// Byte positions of the two INT64 fields of VALUE_SCHEMA.
+const UPSTREAM_OFFSET_AT = 0
+const DOWNSTREAM_OFFSET_AT = 8
+const VALUE_BYTES = 16
 
 /** Decodes an OffsetSync record; throws Mm2FailbackError (MM2_DECODE_*) on a null key, tombstone, truncation or negative field. */
 export function decodeOffsetSync (key: Uint8Array | null, value: Uint8Array | null): OffsetSync {
@@ -44,9 +49,26 @@ export function decodeOffsetSync (key: Uint8Array | null, value: Uint8Array | nu
   const valueReader = new Reader(value, VALUE, { topic, partition })
   const upstreamOffset = valueReader.readInt64('upstreamOffset')
   const downstreamOffset = valueReader.readInt64('offset')
-  if (upstreamOffset < 0n) valueReader.fail('MM2_DECODE_INVALID', `${VALUE} has a negative upstreamOffset ${upstreamOffset} at position 0 for ${topic}-${partition}; MM2 never writes one.`, 'upstreamOffset', 0)
-  if (downstreamOffset < 0n) valueReader.fail('MM2_DECODE_INVALID', `${VALUE} has a negative offset ${downstreamOffset} at position 8 for ${topic}-${partition}; MM2 never writes one.`, 'offset', 8)
+  if (upstreamOffset < 0n) valueReader.fail('MM2_DECODE_INVALID', `${VALUE} has a negative upstreamOffset ${upstreamOffset} at position ${UPSTREAM_OFFSET_AT} for ${topic}-${partition}; MM2 never writes one.`, 'upstreamOffset', UPSTREAM_OFFSET_AT)
+  if (downstreamOffset < 0n) valueReader.fail('MM2_DECODE_INVALID', `${VALUE} has a negative offset ${downstreamOffset} at position ${DOWNSTREAM_OFFSET_AT} for ${topic}-${partition}; MM2 never writes one.`, 'offset', DOWNSTREAM_OFFSET_AT)
   return { topic, partition, upstreamOffset, downstreamOffset }
+}
+
+/**
+ * The value half of decodeOffsetSync without objects or bigints, for the sync index's ingest loop.
+ * When `value` is a well-formed OffsetSync value (trailing bytes ignored) whose offsets both lie in
+ * 0..2^53-1, writes upstreamOffset to out[0] and downstreamOffset to out[1] and returns true.
+ * Otherwise returns false and writes nothing: the caller then runs decodeOffsetSync, which raises
+ * the typed error (or returns the exact bigints of offsets beyond 2^53).
+ */
+export function readOffsetSyncOffsets (value: Uint8Array | null, out: Float64Array): boolean {
+  if (value === null || value.length < VALUE_BYTES) return false
+  const upstreamOffset = readSafeNonNegativeInt64(value, UPSTREAM_OFFSET_AT)
+  const downstreamOffset = readSafeNonNegativeInt64(value, DOWNSTREAM_OFFSET_AT)
+  if (upstreamOffset < 0 || downstreamOffset < 0) return false
+  out[0] = upstreamOffset
+  out[1] = downstreamOffset
+  return true
 }
 
 /** Encodes an OffsetSync exactly as MM2's OffsetSync.recordKey()/recordValue() do; throws MM2_ENCODE_INVALID on impossible fields. */

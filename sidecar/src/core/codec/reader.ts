@@ -47,6 +47,18 @@ export function decodeUtf8 (bytes: Uint8Array, start: number, end: number): stri
   return utf8Decoder.decode(bytes.subarray(start, end))
 }
 
+/**
+ * Reads the big-endian INT64 at `position` (the caller checks that 8 bytes remain) as a number when it
+ * lies in 0..2^53-1, and returns -1 otherwise (negative, or too large for a double to hold exactly).
+ * For hot paths that keep offsets as doubles; `Reader.readInt64` is the exact, checked read.
+ */
+export function readSafeNonNegativeInt64 (bytes: Uint8Array, position: number): number {
+  const high = (bytes[position]! << 24) | (bytes[position + 1]! << 16) | (bytes[position + 2]! << 8) | bytes[position + 3]!
+  if (high < 0 || high >= SAFE_HIGH_WORD) return -1
+  const low = ((bytes[position + 4]! << 24) | (bytes[position + 5]! << 16) | (bytes[position + 6]! << 8) | bytes[position + 7]!) >>> 0
+  return high * TWO_POW_32 + low
+}
+
 /** Formats 16 UUID bytes as Kafka's `Uuid.toString()` does: URL-safe base64 without padding (22 characters). */
 export function uuidToString (bytes: Uint8Array, start: number): string {
   let result = ''

@@ -48,6 +48,8 @@
 
 import { Mm2FailbackError } from '../../errors.ts'
 import type { ErrorContext } from '../../errors.ts'
+import { decodeOffsetSync, readOffsetSyncOffsets } from '../codec/offset-sync.ts'
+import { ByteKeyMap } from './byte-key-map.ts'
 
 /** Which way a translation goes: forward = upstream -> downstream (MM2's checkpoints), reverse = downstream -> upstream (failback). */
 export type TranslationDirection = 'forward' | 'reverse'
@@ -136,9 +138,26 @@ const MAX_OFFSET = Number.MAX_SAFE_INTEGER
 const SLOTS = 64
 const POW2 = new Float64Array(SLOTS)
 for (let i = 0; i < SLOTS; i++) POW2[i] = 2 ** i
-// Scratch copy of the shadow slots before an update (MM2 copies the whole array; we copy lazily).
-const ORIGINAL = new Int32Array(SLOTS)
+// MM2's invariant bounds by slot: B(current - 1, current) allows 2^current - 2^(current - 1) between
+// neighbours, C(i) requires 2^max(i - 2, 0).
+const RECENT_BOUND = new Float64Array(SLOTS)
+const SEPARATION_BOUND = new Float64Array(SLOTS)
+for (let i = 0; i < SLOTS; i++) {
+  RECENT_BOUND[i] = i === 0 ? 0 : POW2[i]! - POW2[i - 1]!
+  SEPARATION_BOUND[i] = POW2[i > 2 ? i - 2 : 0]!
+}
+// Scratch for replaying one shadow (the core is single-threaded): its slots and their keys, and a copy
+// of both from before the current update (MM2 copies the whole array; we copy lazily).
+const SLOT_SYNC = new Int32Array(SLOTS)
+const SLOT_KEY = new Float64Array(SLOTS)
+const ORIGINAL_SYNC = new Int32Array(SLOTS)
+const ORIGINAL_KEY = new Float64Array(SLOTS)
 const INITIAL_CAPACITY = 4
+// The two offsets of the record being ingested (ingestEncoded), read without allocating.
+const OFFSETS = new Float64Array(2)
+// A correct MM2 writes one key per partition; the key cache is cleared when it holds this many more
+// than twice the partitions (keys that differ only in bytes the decoder ignores, e.g. trailing ones).
+const KEY_CACHE_SLACK = 1024
 // Scratch for thinning: marks and new indices (grown on demand, shared: the core is single-threaded).
 let scratch = new Int32Array(1024)
 // A partition is not thinned below this many syncs: thinning a short history saves nothing.
@@ -162,6 +181,15 @@ function floorLog2 (a: number): number {
   return 63 - Math.clz32(Math.floor(a / 4294967296))
 }
 
+function isOffset (n: number): boolean {
+  return n >= 0 && n <= MAX_OFFSET && Math.floor(n) === n
+}
+
+function requireOffset (n: number, what: string, context: ErrorContext): void {
+  if (isOffset(n)) return
+  throw new Mm2FailbackError('MM2_DECODE_INVALID', `${what} ${n} is not an integer in 0..2^53-1, which the sync index supports.`, { ...context, value: n })
+}
+
 function toOffset (value: bigint, what: string, context: ErrorContext, code: 'MM2_DECODE_INVALID' | 'MM2_INTERNAL' = 'MM2_DECODE_INVALID'): number {
   const n = Number(value)
   if (n >= 0 && n <= MAX_OFFSET) return n
@@ -169,60 +197,90 @@ function toOffset (value: bigint, what: string, context: ErrorContext, code: 'MM
 }
 
 /**
- * MM2's OffsetSyncStore.updateSyncArray (KAFKA-15202) on slot indices: `syncs` holds indices into
- * `pairs`, `column` picks the key (0 upstream, 1 downstream), `latest` is the index just appended
- * within the epoch (rewinds reset the epoch before we get here). Identity of Java objects is identity
- * of indices; slots are saved in ORIGINAL before being overwritten, which replaces MM2's array copy.
+ * Feeds syncs `from`..`to - 1` of `pairs`, in order, to one MM2 shadow (`syncs`: slot -> index into
+ * `pairs`; `column` picks the key: 0 upstream, 1 downstream). A whole batch runs on scratch copies
+ * of the slots and of their keys (SLOT_SYNC, SLOT_KEY), so the slot logic reads small hot arrays
+ * instead of following every slot index into `pairs`.
+ */
+function replayShadow (syncs: Int32Array, pairs: Float64Array, column: number, from: number, to: number): void {
+  if (from === 0) {
+    // MM2's createInitialSyncs: every slot holds the first sync of the epoch
+    SLOT_SYNC.fill(0)
+    SLOT_KEY.fill(pairs[column]!)
+    from = 1
+  } else {
+    for (let slot = 0; slot < SLOTS; slot++) {
+      const sync = syncs[slot]!
+      SLOT_SYNC[slot] = sync
+      SLOT_KEY[slot] = pairs[2 * sync + column]!
+    }
+  }
+  for (let latest = from; latest < to; latest++) updateSlots(latest, pairs[2 * latest + column]!)
+  syncs.set(SLOT_SYNC)
+}
+
+/**
+ * MM2's OffsetSyncStore.updateSyncArray (KAFKA-15202) on SLOT_SYNC / SLOT_KEY, for the sync at index
+ * `latest` with key `latestKey`, within the epoch (rewinds reset the epoch before we get here).
+ * Identity of Java objects is identity of indices; slots are saved in ORIGINAL_SYNC / ORIGINAL_KEY
+ * before being overwritten, which replaces MM2's array copy.
  * invariant B(i, j): key(i) <= key(j) + 2^j - 2^i;  invariant C(i, j): key(i) >= key(j) + 2^max(i-2, 0).
  */
-function updateShadow (syncs: Int32Array, pairs: Float64Array, column: number, latest: number): void {
-  const original = ORIGINAL
+function updateSlots (latest: number, latestKey: number): void {
+  const syncs = SLOT_SYNC
+  const keys = SLOT_KEY
+  const original = ORIGINAL_SYNC
+  const originalKeys = ORIGINAL_KEY
   const head = syncs[0]!
+  const headKey = keys[0]!
   original[0] = head
+  originalKeys[0] = headKey
   // Fast path, equivalent to MM2's loop: while slots 0..m hold the previous head and the new sync is
   // more than 2^(current-1) ahead of it, MM2 finds the head neither recent enough nor worth keeping
   // (a duplicate), advances replacementIndex to `current` and writes the new sync. That is slots
   // 1..k with k = min(m, ceil(log2(gap))): about log2(offset.lag.max) slots on every append.
-  const gap = pairs[2 * latest + column]! - pairs[2 * head + column]!
+  const gap = latestKey - headKey
   let m = 0
   while (m < SLOTS - 1 && syncs[m + 1] === head) m++
   let k = gap <= 1 ? 0 : floorLog2(gap - 1) + 1
   if (k > m) k = m
-  syncs[0] = latest
-  for (let j = 1; j <= k; j++) {
+  for (let j = 0; j <= k; j++) {
     original[j] = head
+    originalKeys[j] = headKey
     syncs[j] = latest
+    keys[j] = latestKey
   }
   let replacement = latest
+  let replacementKey = latestKey
   let replacementIndex = k
   for (let current = k + 1; current < SLOTS; current++) {
     original[current] = syncs[current]!
+    originalKeys[current] = keys[current]!
     const previous = current - 1
     const previousSync = syncs[previous]!
-    const previousKey = pairs[2 * previousSync + column]!
+    const previousKey = keys[previous]!
     let skipOldValue: boolean
     do {
       const oldValue = original[replacementIndex]!
-      const oldKey = pairs[2 * oldValue + column]!
-      const isRecent = previousSync === oldValue || previousKey - oldKey <= POW2[current]! - POW2[previous]!
-      const separatedFromPrevious = previousSync === oldValue || previousKey - oldKey >= POW2[previous > 2 ? previous - 2 : 0]!
+      const oldKey = originalKeys[replacementIndex]!
+      const isRecent = previousSync === oldValue || previousKey - oldKey <= RECENT_BOUND[current]!
+      const separatedFromPrevious = previousSync === oldValue || previousKey - oldKey >= SEPARATION_BOUND[previous]!
       const next = current + 1
-      let separatedFromNext = true
-      if (next < SLOTS) {
-        const nextSync = syncs[next]!
-        separatedFromNext = oldValue === nextSync || oldKey - pairs[2 * nextSync + column]! >= POW2[current > 2 ? current - 2 : 0]!
-      }
+      const separatedFromNext = next >= SLOTS || oldValue === syncs[next] || oldKey - keys[next]! >= SEPARATION_BOUND[current]!
       const nextReplacement = replacementIndex + 1
       const duplicate = nextReplacement < SLOTS && oldValue === original[nextReplacement]
       const promote = isRecent && separatedFromPrevious && separatedFromNext
-      if (promote) replacement = oldValue
+      if (promote) {
+        replacement = oldValue
+        replacementKey = oldKey
+      }
       skipOldValue = duplicate || !separatedFromPrevious
       if (promote || skipOldValue) replacementIndex++
     } while (replacementIndex < current && skipOldValue)
-    const currentSync = syncs[current]!
     // invariant B holds for `current`, so for every later slot too
-    if (previousSync === currentSync || previousKey - pairs[2 * currentSync + column]! <= POW2[current]! - POW2[previous]!) break
+    if (previousSync === syncs[current] || previousKey - keys[current]! <= RECENT_BOUND[current]!) break
     syncs[current] = replacement
+    keys[current] = replacementKey
   }
 }
 
@@ -241,6 +299,9 @@ export class PartitionSyncHistory {
   // (the B->A store fed our reverse syncs). Every sync either holds is retained.
   private readonly shadowUpstream: Int32Array
   private readonly shadowDownstream: Int32Array
+  // The shadows reflect the first `shadowed` syncs of the epoch; the rest are replayed in one batch
+  // when the shadows are needed (see syncShadows).
+  private shadowed: number
   private readonly options: ResolvedOptions
   // Log-start offsets given to pruneBelow (-1 when none): offsets below them have no records.
   private logStartUpstream: number
@@ -255,6 +316,7 @@ export class PartitionSyncHistory {
     this.length = 0
     this.shadowUpstream = new Int32Array(SLOTS)
     this.shadowDownstream = new Int32Array(SLOTS)
+    this.shadowed = 0
     this.options = resolveOptions(options)
     this.logStartUpstream = -1
     this.logStartDownstream = -1
@@ -280,10 +342,21 @@ export class PartitionSyncHistory {
       toOffset(upstreamOffset, 'OffsetSync upstreamOffset', context)
       toOffset(downstreamOffset, 'OffsetSync downstreamOffset', context)
     }
-    return this.appendNumbers(u, d)
+    return this.appendValid(u, d)
   }
 
-  private appendNumbers (u: number, d: number): AppendOutcome {
+  /** `append` for offsets already held as numbers (integers in 0..2^53-1, else MM2_DECODE_INVALID). */
+  appendOffsets (upstreamOffset: number, downstreamOffset: number): AppendOutcome {
+    if (!(isOffset(upstreamOffset) && isOffset(downstreamOffset))) {
+      const context = { topic: this.topic, partition: this.partition }
+      requireOffset(upstreamOffset, 'OffsetSync upstreamOffset', context)
+      requireOffset(downstreamOffset, 'OffsetSync downstreamOffset', context)
+    }
+    return this.appendValid(upstreamOffset, downstreamOffset)
+  }
+
+  // append, once both offsets are known to be integers in 0..2^53-1
+  private appendValid (u: number, d: number): AppendOutcome {
     const n = this.length
     let outcome: AppendOutcome = 'appended'
     if (n > 0) {
@@ -305,6 +378,7 @@ export class PartitionSyncHistory {
         this.counters.resets++
         this.epoch++
         this.length = 0
+        this.shadowed = 0
         if (this.pairs.length > 2 * MIN_THIN) this.pairs = new Float64Array(2 * INITIAL_CAPACITY)
         this.logStartUpstream = -1
         this.logStartDownstream = -1
@@ -317,14 +391,21 @@ export class PartitionSyncHistory {
     this.pairs[at + 1] = d
     this.length++
     this.counters.appended++
-    if (this.length === 1) {
-      this.shadowUpstream.fill(0)
-      this.shadowDownstream.fill(0)
-    } else {
-      updateShadow(this.shadowUpstream, this.pairs, 0, this.length - 1)
-      updateShadow(this.shadowDownstream, this.pairs, 1, this.length - 1)
-    }
     return outcome
+  }
+
+  // Brings the MM2 shadows up to date by replaying, in arrival order, the syncs appended since the
+  // last call: MM2's slot logic depends on the whole sequence, so every sync is fed exactly once, as
+  // an eager update per append would. Deferring is exact because a sync's pairs entry is not touched
+  // between its append and the replay (thin, pruneBelow and resets all call this first or restart
+  // the epoch), and it is faster: the replay runs while this partition's arrays are in the CPU cache,
+  // instead of two cache-cold 64-slot arrays per append across thousands of partitions.
+  private syncShadows (): void {
+    const n = this.length
+    if (this.shadowed === n) return
+    replayShadow(this.shadowUpstream, this.pairs, 0, this.shadowed, n)
+    replayShadow(this.shadowDownstream, this.pairs, 1, this.shadowed, n)
+    this.shadowed = n
   }
 
   // True when (u, d) is exactly a retained sync (a replayed record).
@@ -360,6 +441,7 @@ export class PartitionSyncHistory {
     const n = this.length
     const dense = this.options.denseSyncs
     if (n <= dense + 1) return 0
+    this.syncShadows()
     const pairs = this.pairs
     const bucketShift = this.options.bucketShift
     const headU = pairs[2 * n - 2]!
@@ -402,6 +484,7 @@ export class PartitionSyncHistory {
       this.shadowDownstream[slot] = newIndex[this.shadowDownstream[slot]!]!
     }
     this.length = write
+    this.shadowed = write
     this.counters.thinned += n - write
     return n - write
   }
@@ -418,9 +501,11 @@ export class PartitionSyncHistory {
     else this.logStartDownstream = Math.max(this.logStartDownstream, start)
     const cut = this.floorIndex(column, start)
     if (cut <= 0) return 0
+    this.syncShadows()
     const n = this.length
     this.pairs.copyWithin(0, 2 * cut, 2 * n)
     this.length = n - cut
+    this.shadowed = this.length
     for (const shadow of [this.shadowUpstream, this.shadowDownstream]) {
       for (let s = 0; s < SLOTS; s++) shadow[s] = Math.max(0, shadow[s]! - cut)
     }
@@ -453,6 +538,7 @@ export class PartitionSyncHistory {
    */
   mm2Slots (direction: TranslationDirection = 'forward'): OffsetSyncPair[] {
     if (this.length === 0) return []
+    this.syncShadows()
     return Array.from(direction === 'forward' ? this.shadowUpstream : this.shadowDownstream, (index) => this.pairAt(index))
   }
 
@@ -532,6 +618,9 @@ export class FlowSyncIndex {
   readonly targetClusterAlias: string
   private readonly topics: Map<string, Array<PartitionSyncHistory | undefined>>
   private readonly options: SyncIndexOptions
+  // OffsetSync key bytes -> history, for ingestEncoded; bounded by KEY_CACHE_SLACK + 2x the partitions.
+  private readonly keyCache: ByteKeyMap<PartitionSyncHistory>
+  private partitionCount: number
 
   constructor (sourceClusterAlias: string, targetClusterAlias: string, options: SyncIndexOptions = {}) {
     this.sourceClusterAlias = sourceClusterAlias
@@ -539,6 +628,33 @@ export class FlowSyncIndex {
     this.topics = new Map()
     resolveOptions(options)
     this.options = options
+    this.keyCache = new ByteKeyMap()
+    this.partitionCount = 0
+  }
+
+  /**
+   * Decodes an OffsetSync record from its key and value bytes and appends it: the ingest hot path.
+   * Same outcome, same state and the same typed errors (MM2_DECODE_*) as
+   * `appendSync(decodeOffsetSync(key, value))`, without building a string, bigints or objects per
+   * record: a key seen before maps straight to its history by its bytes (see ByteKeyMap), and the
+   * value's offsets are read as numbers. Anything else (a new key, a malformed or out-of-range value)
+   * takes decodeOffsetSync, the one implementation of the grammar and its errors.
+   */
+  ingestEncoded (key: Uint8Array | null, value: Uint8Array | null): AppendOutcome {
+    if (key !== null && readOffsetSyncOffsets(value, OFFSETS)) {
+      const history = this.keyCache.get(key)
+      if (history !== undefined) return history.appendOffsets(OFFSETS[0]!, OFFSETS[1]!)
+    }
+    return this.ingestDecoded(key, value)
+  }
+
+  // The slow path of ingestEncoded: full decode (which throws on bad bytes), then cache the key.
+  private ingestDecoded (key: Uint8Array | null, value: Uint8Array | null): AppendOutcome {
+    const sync = decodeOffsetSync(key, value)
+    const history = this.history(sync.topic, sync.partition)
+    if (this.keyCache.size >= KEY_CACHE_SLACK + 2 * this.partitionCount) this.keyCache.clear()
+    this.keyCache.set(key!, history)
+    return history.append(sync.upstreamOffset, sync.downstreamOffset)
   }
 
   /** Appends a decoded OffsetSync record (one Map lookup and one array access on the hot path). */
@@ -565,6 +681,7 @@ export class FlowSyncIndex {
       }
       history = new PartitionSyncHistory(topic, partition, this.options)
       partitions[partition] = history
+      this.partitionCount++
     }
     return history
   }

@@ -1,0 +1,141 @@
+// Emits the reverse offset syncs of one flow S->T into the offset-syncs topic of flow T->S
+// (core/sync/reverse-syncs.ts says why). Activation order is what keeps the topic monotonic:
+//   1. claim the topic (transactional fencing: an earlier writer's open transaction is aborted and
+//      its later writes fail);
+//   2. read the topic up to its end, so the high-water mark covers every reverse sync in it;
+//   3. backfill from the index whatever is above the mark, then follow new syncs as they arrive.
+import type { OffsetSync } from '../core/codec/offset-sync.ts'
+import type { ReplicationPolicy } from '../core/naming/replication-policy.ts'
+import { invertSync, type ReverseSyncHighWater } from '../core/sync/reverse-syncs.ts'
+import type { FlowSyncIndex } from '../core/translation/sync-index.ts'
+import { isMm2FailbackError } from '../errors.ts'
+import type { OffsetSyncWriter } from '../kafka/offset-sync-writer.ts'
+import type { SidecarMetrics } from '../metrics/registry.ts'
+import type { Logger } from './logger.ts'
+
+export interface ReverseSyncEmitterOptions {
+  /** "S->T", the flow whose syncs are inverted. */
+  flowName: string
+  sourceAlias: string
+  policy: ReplicationPolicy
+  index: FlowSyncIndex
+  highWater: ReverseSyncHighWater
+  writer: OffsetSyncWriter
+  /** Resolves when the destination topic has been read to its current end. */
+  readToEnd: () => Promise<void>
+  metrics: SidecarMetrics
+  logger: Logger
+  batchSize?: number
+  retryDelayMs?: number
+}
+
+export class ReverseSyncEmitter {
+  private readonly options: ReverseSyncEmitterOptions
+  private queue: OffsetSync[] = []
+  private active = false
+  private stopped = false
+  private flushing: Promise<void> | null = null
+  private retryTimer: NodeJS.Timeout | null = null
+
+  constructor (options: ReverseSyncEmitterOptions) {
+    this.options = options
+  }
+
+  get isActive (): boolean {
+    return this.active
+  }
+
+  /** Claims the destination, reads it to its end and backfills; retried by the caller on failure. */
+  async activate (): Promise<void> {
+    const { writer, logger, flowName } = this.options
+    await writer.claim()
+    await this.options.readToEnd()
+    const backlog: OffsetSync[] = []
+    for (const history of this.options.index.histories()) {
+      for (const pair of history.syncs()) backlog.push({ topic: history.topic, partition: history.partition, upstreamOffset: pair.upstreamOffset, downstreamOffset: pair.downstreamOffset })
+    }
+    this.queue = backlog.concat(this.queue)
+    this.active = true
+    logger.info(`reverse offset syncs of flow ${flowName} active: writing to ${writer.topic} on cluster ${writer.cluster.alias}`, { flow: flowName, topic: writer.topic, cluster: writer.cluster.alias, backlog: backlog.length })
+    await this.flush()
+  }
+
+  /** A new sync of the flow arrived in the index. */
+  onSync (sync: OffsetSync): void {
+    if (this.stopped) return
+    this.queue.push(sync)
+    if (this.active && this.flushing === null && this.retryTimer === null) this.flushInBackground()
+  }
+
+  async flush (): Promise<void> {
+    if (this.flushing !== null) return await this.flushing
+    this.flushing = this.drain().finally(() => { this.flushing = null })
+    await this.flushing
+    // Syncs that arrived while a write was in flight.
+    if (this.active && this.queue.length > 0 && this.retryTimer === null && !this.stopped) await this.flush()
+  }
+
+  private async drain (): Promise<void> {
+    const { writer, highWater, metrics, logger, flowName, policy, sourceAlias } = this.options
+    const batchSize = this.options.batchSize ?? 500
+    while (this.active && this.queue.length > 0 && !this.stopped) {
+      const taken = this.queue.splice(0, batchSize)
+      const batch: OffsetSync[] = []
+      // The mark is advanced per record as the batch is built, so one batch holds strictly increasing offsets per partition.
+      const pendingMarks = new Map<string, bigint>()
+      for (const sync of taken) {
+        const reverse = invertSync(sync, sourceAlias, policy)
+        const key = `${reverse.topic}\u0000${reverse.partition}`
+        const pending = pendingMarks.get(key)
+        if (!highWater.admits(reverse) || (pending !== undefined && reverse.upstreamOffset <= pending)) {
+          metrics.reverseSyncsSkipped.inc({ flow: flowName, reason: 'not-newer' })
+          continue
+        }
+        pendingMarks.set(key, reverse.upstreamOffset)
+        batch.push(reverse)
+      }
+      if (batch.length === 0) continue
+      try {
+        await writer.write(batch)
+        for (const reverse of batch) highWater.observe(reverse)
+        metrics.reverseSyncsWritten.inc({ flow: flowName }, batch.length)
+      } catch (error) {
+        this.queue = taken.concat(this.queue)
+        const code = isMm2FailbackError(error) ? error.code : 'MM2_INTERNAL'
+        metrics.syncFailures.inc({ cluster: writer.cluster.alias, operation: 'reverse-sync', code })
+        if (writer.isFenced) {
+          this.active = false
+          this.queue = []
+          logger.warn(error instanceof Error ? error.message : String(error), { flow: flowName, cluster: writer.cluster.alias, topic: writer.topic })
+          return
+        }
+        logger.once(`reverse-sync-failure:${flowName}:${error instanceof Error ? error.message : String(error)}`, 'warn', `writing reverse offset syncs of flow ${flowName} failed; retrying: ${error instanceof Error ? error.message : String(error)}`, { flow: flowName, cluster: writer.cluster.alias, topic: writer.topic })
+        this.scheduleRetry()
+        return
+      }
+    }
+  }
+
+  /** drain() reports its own failures; anything escaping it is a bug worth a log line, not a crash. */
+  private flushInBackground (): void {
+    this.flush().catch((error: unknown) => {
+      this.options.logger.error(`reverse offset syncs of flow ${this.options.flowName}: ${error instanceof Error ? error.message : String(error)}`)
+    })
+  }
+
+  private scheduleRetry (): void {
+    if (this.retryTimer !== null || this.stopped) return
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null
+      this.flushInBackground()
+    }, this.options.retryDelayMs ?? 2000)
+    this.retryTimer.unref()
+  }
+
+  async stop (): Promise<void> {
+    this.stopped = true
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer)
+    await this.flushing?.catch(() => {})
+    await this.options.writer.close()
+  }
+}

@@ -1,0 +1,67 @@
+// `mm2-failback run`: load both configurations, start the HTTP endpoints and the sidecar, and stop
+// cleanly on SIGINT/SIGTERM (outputs first, so nothing is half-written, then the followers).
+import { loadMm2Config } from '../config/load-mm2.ts'
+import { loadSidecarConfig } from '../config/load.ts'
+import type { SidecarConfig } from '../config/schema.ts'
+import type { Mm2Config } from '../config/mm2-properties.ts'
+import { startHttpEndpoints, type HttpEndpoints } from '../metrics/http.ts'
+import { createMetrics } from '../metrics/registry.ts'
+import { createLogger, type Logger } from './logger.ts'
+import { Sidecar } from './sidecar.ts'
+
+export interface RunOptions {
+  mm2ConfigPath: string
+  configPath?: string
+  sets?: readonly string[]
+  env?: NodeJS.ProcessEnv
+  /** Resolves to stop the sidecar; defaults to SIGINT/SIGTERM. */
+  stopSignal?: Promise<void>
+  write?: (line: string) => void
+}
+
+export interface RunningSidecar {
+  sidecar: Sidecar
+  http: HttpEndpoints
+  config: SidecarConfig
+  mm2: Mm2Config
+  logger: Logger
+  stop: () => Promise<void>
+}
+
+export const VERSION = '0.1.0'
+
+/** Starts everything and returns handles; `runUntilStopped` wraps it for the CLI. */
+export async function startSidecar (options: RunOptions): Promise<RunningSidecar> {
+  const mm2 = await loadMm2Config(options.mm2ConfigPath)
+  const config = await loadSidecarConfig({ file: options.configPath, env: options.env ?? {}, sets: options.sets ?? [] })
+  const logger = createLogger({ level: config.log.level, format: config.log.format, write: options.write })
+  for (const warning of mm2.warnings) logger.warn(warning)
+  const metrics = createMetrics({ namespace: config.metrics.namespace, processMetrics: config.metrics.processMetrics })
+  metrics.buildInfo.set({ version: VERSION, node_version: process.version }, 1)
+  const sidecar = new Sidecar({ mm2, config, metrics, logger })
+  const http = await startHttpEndpoints({ host: config.metrics.host, port: config.metrics.port, registry: metrics.registry, isReady: () => sidecar.isReady, readinessDetail: () => sidecar.readinessDetail() })
+  logger.info(`mm2-failback ${VERSION} serving /metrics, /ready and /healthz on ${http.url}`, { url: http.url, mm2Config: options.mm2ConfigPath })
+  await sidecar.start()
+  let stopping: Promise<void> | null = null
+  const stop = async (): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info('stopping')
+      await sidecar.stop()
+      await http.close()
+      logger.info('stopped')
+    })()
+    await stopping
+  }
+  return { sidecar, http, config, mm2, logger, stop }
+}
+
+/** Runs until SIGINT or SIGTERM (or `stopSignal`). */
+export async function runUntilStopped (options: RunOptions): Promise<void> {
+  const running = await startSidecar(options)
+  const signal = options.stopSignal ?? new Promise<void>((resolve) => {
+    process.once('SIGINT', () => { resolve() })
+    process.once('SIGTERM', () => { resolve() })
+  })
+  await signal
+  await running.stop()
+}

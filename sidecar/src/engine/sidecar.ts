@@ -1,0 +1,370 @@
+// The composition root of `mm2-failback run` (kminion's main.go): configuration -> Kafka adapters and
+// metrics -> the pure core. It follows every topic of the follow plan on every cluster, feeds the
+// index and the committed-offset store, and, once every followed topic was read to its end once
+// (readiness), starts the outputs: reverse offset syncs and two-way group sync.
+import { decodeCheckpoint } from '../core/codec/checkpoint.ts'
+import { decodeConsumerOffsetsRecord } from '../core/codec/consumer-offsets.ts'
+import { decodeHeartbeat } from '../core/codec/heartbeat.ts'
+import { decodeOffsetSync } from '../core/codec/offset-sync.ts'
+import { WatermarkHistory } from '../core/lag/lag-estimator.ts'
+import { ReverseSyncHighWater, isReverseSync } from '../core/sync/reverse-syncs.ts'
+import { SyncIndex } from '../core/translation/sync-index.ts'
+import { compileNameFilter, enabledFlows, type Mm2Config, type Mm2Flow } from '../config/mm2-properties.ts'
+import type { SidecarConfig } from '../config/schema.ts'
+import { isMm2FailbackError } from '../errors.ts'
+import { describeCluster, type ClusterClientOptions } from '../kafka/client-options.ts'
+import { GroupAdmin } from '../kafka/group-admin.ts'
+import { OffsetSyncWriter } from '../kafka/offset-sync-writer.ts'
+import type { FetchedRecord } from '../kafka/record-batches.ts'
+import { TopicTailer, type PartitionProgress } from '../kafka/tailer.ts'
+import type { SidecarMetrics } from '../metrics/registry.ts'
+import { clusterClientOptions } from './cluster-clients.ts'
+import { CommittedOffsets } from './committed-offsets.ts'
+import { GroupSyncEngine } from './group-sync.ts'
+import type { Logger } from './logger.ts'
+import { ReverseSyncEmitter } from './reverse-sync-emitter.ts'
+import { CONSUMER_OFFSETS_TOPIC, followPlan, reverseFlowOf, type FollowPlan, type TopicRole } from './topology.ts'
+
+export interface SidecarOptions {
+  mm2: Mm2Config
+  config: SidecarConfig
+  metrics: SidecarMetrics
+  logger: Logger
+  /** Overrides the client options built from mm2.properties (tests). */
+  clusterOptions?: (alias: string) => ClusterClientOptions
+}
+
+interface FlowState {
+  flow: Mm2Flow
+  lastHeartbeatMs: number | null
+  lastSyncReadMs: number | null
+  lastCheckpointMs: number | null
+}
+
+const flowName = (flow: { source: string, target: string }): string => `${flow.source}->${flow.target}`
+
+export class Sidecar {
+  readonly index = new SyncIndex()
+  readonly committed = new CommittedOffsets()
+  private readonly options: SidecarOptions
+  private readonly plan: FollowPlan
+  private readonly clusters = new Map<string, ClusterClientOptions>()
+  private readonly tailers = new Map<string, TopicTailer>()
+  private readonly admins = new Map<string, GroupAdmin>()
+  private readonly flows = new Map<string, FlowState>()
+  /** Reverse-sync high-water marks, keyed by the flow whose syncs are inverted. */
+  private readonly highWaters = new Map<string, ReverseSyncHighWater>()
+  private readonly emitters = new Map<string, ReverseSyncEmitter>()
+  private readonly watermarks = new Map<string, WatermarkHistory>()
+  private readonly groupSync: GroupSyncEngine | null
+  private readonly timers: NodeJS.Timeout[] = []
+  private ready = false
+  private stopped = false
+
+  constructor (options: SidecarOptions) {
+    this.options = options
+    this.plan = followPlan(options.mm2)
+    for (const alias of this.plan.keys()) {
+      const cluster = options.mm2.clusters.find((entry) => entry.alias === alias)
+      if (cluster === undefined) continue
+      this.clusters.set(alias, options.clusterOptions?.(alias) ?? clusterClientOptions(cluster))
+    }
+    for (const flow of enabledFlows(options.mm2)) {
+      this.flows.set(flowName(flow), { flow, lastHeartbeatMs: null, lastSyncReadMs: null, lastCheckpointMs: null })
+      this.highWaters.set(flowName(flow), new ReverseSyncHighWater())
+    }
+    const { config } = options
+    const groupFilter = compileNameFilter(config.groupSync.include, config.groupSync.exclude)
+    this.groupSync = config.features.groupSync
+      ? new GroupSyncEngine({ mm2: options.mm2, index: this.index, committed: this.committed, admins: this.admins, metrics: options.metrics, logger: options.logger, allowRewind: config.groupSync.allowRewind, groupFilter, livenessCacheMs: config.groupSync.livenessCacheMs })
+      : null
+    options.metrics.ready.set(0)
+  }
+
+  get isReady (): boolean {
+    return this.ready
+  }
+
+  /** Which followed topics have not been read to their end yet, per cluster (for /ready). */
+  readinessDetail (): Record<string, string> {
+    const detail: Record<string, string> = {}
+    for (const [alias, tailer] of this.tailers) detail[alias] = tailer.isCaughtUp() ? 'read to end' : 'reading'
+    return detail
+  }
+
+  async start (): Promise<void> {
+    const { config, logger, metrics } = this.options
+    for (const [alias, topics] of this.plan) {
+      const client = this.clusters.get(alias)
+      if (client === undefined) continue
+      this.admins.set(alias, new GroupAdmin(client))
+      const tailer = new TopicTailer({ client, topics: [...topics.keys()], readCommitted: true, maxWaitMs: config.follow.maxWaitMs, retryDelayMs: config.follow.retryDelayMs }, {
+        onRecords: (topic, partition, records, progress) => { this.onRecords(alias, topic, partition, records, progress) },
+        onError: (error) => {
+          metrics.up.set({ cluster: alias }, 0)
+          const message = error instanceof Error ? error.message : String(error)
+          logger.once(`tailer-error:${alias}:${message}`, 'warn', `cannot read from ${describeCluster(client)}: ${message}; retrying every ${config.follow.retryDelayMs} ms`, { cluster: alias })
+        },
+        onSuccess: () => { metrics.up.set({ cluster: alias }, 1) }
+      })
+      this.tailers.set(alias, tailer)
+      metrics.up.set({ cluster: alias }, 0)
+      logger.info(`following ${topics.size} topics on ${describeCluster(client)}`, { cluster: alias, topics: [...topics.keys()] })
+      tailer.start()
+    }
+    this.every(1000, () => { this.updateAgeGauges() })
+    this.background('readiness', this.becomeReady())
+  }
+
+  private async becomeReady (): Promise<void> {
+    await Promise.all([...this.tailers.values()].map(async (tailer) => { await tailer.caughtUp() }))
+    if (this.stopped) return
+    this.ready = true
+    this.options.metrics.ready.set(1)
+    this.options.logger.info('ready: every followed topic was read to its end once', { retainedSyncs: this.index.retainedSyncs })
+    const { config } = this.options
+    if (config.features.reverseSyncs) this.startReverseSyncs()
+    if (this.groupSync !== null) {
+      this.groupSync.resyncAll()
+      this.every(10_000, () => { this.groupSync?.resyncAll() })
+    }
+    if (config.features.lag) {
+      this.background('lag', this.measureLag())
+      this.every(config.lag.intervalMs, () => { this.background('lag', this.measureLag()) })
+    }
+  }
+
+  private startReverseSyncs (): void {
+    const { mm2, logger, metrics, config } = this.options
+    for (const { flow } of this.flows.values()) {
+      const reverse = reverseFlowOf(mm2, flow)
+      if (reverse === undefined || !reverse.enabled || !reverse.emitCheckpointsEnabled) {
+        logger.warn(`reverse offset syncs of flow ${flowName(flow)} are not written: flow ${flow.target}->${flow.source} is not enabled with checkpoints in ${mm2.source}, so MM2 would not read them. Group sync still covers failback.`, { flow: flowName(flow) })
+        continue
+      }
+      const destination = reverse.internalTopics.offsetSyncs
+      const client = this.clusters.get(destination.cluster)
+      const tailer = this.tailers.get(destination.cluster)
+      if (client === undefined || tailer === undefined) continue
+      const emitter = new ReverseSyncEmitter({
+        flowName: flowName(flow),
+        sourceAlias: flow.source,
+        policy: flow.policy,
+        index: this.index.flow(flow.source, flow.target),
+        highWater: this.highWaters.get(flowName(flow))!,
+        writer: new OffsetSyncWriter(client, destination.topic),
+        readToEnd: async () => {
+          const end = await tailer.endOffset(destination.topic, 0)
+          await tailer.waitForPosition(destination.topic, 0, end)
+        },
+        metrics,
+        logger,
+        retryDelayMs: config.follow.retryDelayMs
+      })
+      this.emitters.set(flowName(flow), emitter)
+      this.background(`reverse syncs of ${flowName(flow)}`, this.activateWithRetry(emitter, flow))
+    }
+  }
+
+  private async activateWithRetry (emitter: ReverseSyncEmitter, flow: Mm2Flow): Promise<void> {
+    while (!this.stopped && !emitter.isActive) {
+      try {
+        await emitter.activate()
+      } catch (error) {
+        const code = isMm2FailbackError(error) ? error.code : 'MM2_CLUSTER_UNREACHABLE'
+        this.options.metrics.syncFailures.inc({ cluster: flow.target, operation: 'reverse-sync-claim', code })
+        const message = error instanceof Error ? error.message : String(error)
+        this.options.logger.once(`claim:${flowName(flow)}:${message}`, 'warn', `cannot start reverse offset syncs of flow ${flowName(flow)} yet: ${message}; retrying`, { flow: flowName(flow) })
+        await new Promise((resolve) => setTimeout(resolve, this.options.config.follow.retryDelayMs))
+      }
+    }
+  }
+
+  private onRecords (cluster: string, topic: string, partition: number, records: FetchedRecord[], progress: PartitionProgress): void {
+    const roles = this.plan.get(cluster)?.get(topic) ?? []
+    for (const role of roles) {
+      if (role.kind === 'offset-syncs') this.onOffsetSyncs(cluster, role.flow, topic, partition, records)
+      else if (role.kind === 'checkpoints') this.onCheckpoints(cluster, role, topic, partition, records)
+      else if (role.kind === 'heartbeats') this.onHeartbeats(cluster, role, topic, partition, records)
+      else this.onConsumerOffsets(cluster, topic, partition, records)
+    }
+  }
+
+  private onOffsetSyncs (cluster: string, flow: Mm2Flow, topic: string, partition: number, records: FetchedRecord[]): void {
+    if (records.length === 0) return
+    const state = this.flows.get(flowName(flow))!
+    const flowIndex = this.index.flow(flow.source, flow.target)
+    const forwardFlow = `${flow.target}->${flow.source}`
+    for (const record of records) {
+      let sync
+      try {
+        sync = decodeOffsetSync(record.key, record.value)
+      } catch (error) {
+        this.skipRecord(cluster, 'offset-sync', topic, partition, record.offset, error)
+        continue
+      }
+      this.options.metrics.recordsDecoded.inc({ cluster, record_type: 'offset-sync' })
+      if (isReverseSync(sync, flow.target, flow.policy)) {
+        // Ours (or an earlier run's): the inverted sync of flow target->source.
+        this.highWaters.get(forwardFlow)?.observe(sync)
+        continue
+      }
+      try {
+        flowIndex.appendSync(sync)
+      } catch (error) {
+        this.skipRecord(cluster, 'offset-sync', topic, partition, record.offset, error)
+        continue
+      }
+      if (this.ready) this.emitters.get(flowName(flow))?.onSync(sync)
+    }
+    state.lastSyncReadMs = Date.now()
+  }
+
+  private onCheckpoints (cluster: string, role: TopicRole & { kind: 'checkpoints' }, topic: string, partition: number, records: FetchedRecord[]): void {
+    for (const record of records) {
+      try {
+        decodeCheckpoint(record.key, record.value)
+      } catch (error) {
+        this.skipRecord(cluster, 'checkpoint', topic, partition, record.offset, error)
+        continue
+      }
+      this.options.metrics.recordsDecoded.inc({ cluster, record_type: 'checkpoint' })
+      const state = this.flows.get(flowName(role.flow))!
+      const timestamp = Number(record.timestamp)
+      if (state.lastCheckpointMs === null || timestamp > state.lastCheckpointMs) state.lastCheckpointMs = timestamp
+    }
+  }
+
+  private onHeartbeats (cluster: string, role: TopicRole & { kind: 'heartbeats' }, topic: string, partition: number, records: FetchedRecord[]): void {
+    for (const record of records) {
+      let heartbeat
+      try {
+        heartbeat = decodeHeartbeat(record.key, record.value)
+      } catch (error) {
+        this.skipRecord(cluster, 'heartbeat', topic, partition, record.offset, error)
+        continue
+      }
+      this.options.metrics.recordsDecoded.inc({ cluster, record_type: 'heartbeat' })
+      const state = this.flows.get(flowName(role.flow))!
+      const timestamp = Number(heartbeat.timestamp)
+      if (state.lastHeartbeatMs === null || timestamp > state.lastHeartbeatMs) state.lastHeartbeatMs = timestamp
+    }
+  }
+
+  private onConsumerOffsets (cluster: string, topic: string, partition: number, records: FetchedRecord[]): void {
+    const fresh = []
+    for (const record of records) {
+      let decoded
+      try {
+        decoded = decodeConsumerOffsetsRecord(record.key, record.value)
+      } catch (error) {
+        this.skipRecord(cluster, 'consumer-offsets', topic, partition, record.offset, error)
+        continue
+      }
+      if (decoded.kind === 'skipped') continue
+      this.options.metrics.recordsDecoded.inc({ cluster, record_type: 'offset-commit' })
+      if (decoded.kind === 'offset-deletion') {
+        this.committed.delete(cluster, decoded.key.group, decoded.key.topic, decoded.key.partition)
+        continue
+      }
+      const commit = { cluster, group: decoded.key.group, topic: decoded.key.topic, partition: decoded.key.partition, offset: decoded.value.offset, metadata: decoded.value.metadata, commitTimestamp: decoded.value.commitTimestamp }
+      this.committed.set(commit)
+      fresh.push(commit)
+    }
+    if (this.ready && fresh.length > 0) this.groupSync?.submit(fresh)
+  }
+
+  private skipRecord (cluster: string, recordType: string, topic: string, partition: number, offset: bigint, error: unknown): void {
+    const reason = isMm2FailbackError(error) ? error.code.replace(/^MM2_/, '').toLowerCase() : 'internal'
+    this.options.metrics.recordsSkipped.inc({ cluster, record_type: recordType, reason })
+    const message = error instanceof Error ? error.message : String(error)
+    this.options.logger.once(`skip:${cluster}:${topic}:${partition}:${reason}`, 'warn', `skipped a bad ${recordType} record on cluster ${cluster}, ${topic}-${partition} at offset ${offset}: ${message} (further ones are only counted)`, { cluster, topic, partition, offset, reason })
+  }
+
+  private updateAgeGauges (): void {
+    const now = Date.now()
+    const { metrics } = this.options
+    for (const [name, state] of this.flows) {
+      const labels = { flow: name, source: state.flow.source, target: state.flow.target }
+      if (state.lastHeartbeatMs !== null) metrics.heartbeatAge.set(labels, Math.max(0, now - state.lastHeartbeatMs) / 1000)
+      if (state.lastSyncReadMs !== null) metrics.offsetSyncAge.set(labels, Math.max(0, now - state.lastSyncReadMs) / 1000)
+      if (state.lastCheckpointMs !== null) metrics.checkpointAge.set(labels, Math.max(0, now - state.lastCheckpointMs) / 1000)
+      const flowIndex = this.index.findFlow(state.flow.source, state.flow.target)
+      let partitions = 0
+      for (const history of flowIndex?.histories() ?? []) if (history.size > 0) partitions++
+      metrics.indexEntries.set({ flow: name }, flowIndex?.retainedSyncs ?? 0)
+      metrics.indexPartitions.set({ flow: name }, partitions)
+    }
+  }
+
+  private async measureLag (): Promise<void> {
+    const { metrics } = this.options
+    for (const cluster of this.committed.clusters()) {
+      const admin = this.admins.get(cluster)
+      if (admin === undefined) continue
+      const byTopic = new Map<string, Set<number>>()
+      for (const group of this.committed.groups(cluster)) {
+        for (const commit of this.committed.ofGroup(cluster, group)) {
+          const set = byTopic.get(commit.topic) ?? new Set<number>()
+          set.add(commit.partition)
+          byTopic.set(commit.topic, set)
+        }
+      }
+      if (byTopic.size === 0) continue
+      let listed
+      try {
+        listed = await admin.listOffsets({ topics: [...byTopic].map(([name, partitions]) => ({ name, partitions: [...partitions].map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) })) })
+      } catch (error) {
+        metrics.syncFailures.inc({ cluster, operation: 'lag', code: isMm2FailbackError(error) ? error.code : 'MM2_CLUSTER_UNREACHABLE' })
+        continue
+      }
+      const now = Date.now()
+      const ends = new Map<string, bigint>()
+      for (const topic of listed) {
+        for (const partition of topic.partitions) {
+          const key = `${cluster}\u0000${topic.name}\u0000${partition.partitionIndex}`
+          ends.set(key, partition.offset)
+          const history = this.watermarks.get(key) ?? new WatermarkHistory()
+          this.watermarks.set(key, history)
+          history.record(partition.offset, now)
+        }
+      }
+      for (const group of this.committed.groups(cluster)) {
+        for (const commit of this.committed.ofGroup(cluster, group)) {
+          const key = `${cluster}\u0000${commit.topic}\u0000${commit.partition}`
+          const end = ends.get(key)
+          if (end === undefined) continue
+          const labels = { cluster, group, topic: commit.topic, partition: String(commit.partition) }
+          metrics.consumerLagRecords.set(labels, Number(end > commit.offset ? end - commit.offset : 0n))
+          metrics.consumerCommittedOffset.set(labels, Number(commit.offset))
+          const seconds = this.watermarks.get(key)?.lagSeconds(commit.offset, now)
+          if (seconds !== null && seconds !== undefined) metrics.consumerLagSeconds.set(labels, seconds)
+        }
+      }
+    }
+  }
+
+  /** Runs a task without awaiting it; its failures are logged, never thrown into the event loop. */
+  private background (what: string, task: Promise<void>): void {
+    task.catch((error: unknown) => {
+      this.options.logger.error(`${what} failed: ${error instanceof Error ? error.message : String(error)}`)
+    })
+  }
+
+  private every (ms: number, fn: () => void): void {
+    const timer = setInterval(fn, ms)
+    timer.unref()
+    this.timers.push(timer)
+  }
+
+  async stop (): Promise<void> {
+    this.stopped = true
+    for (const timer of this.timers) clearInterval(timer)
+    await this.groupSync?.stop()
+    await Promise.all([...this.emitters.values()].map(async (emitter) => { await emitter.stop() }))
+    await Promise.all([...this.tailers.values()].map(async (tailer) => { await tailer.close() }))
+    await Promise.all([...this.admins.values()].map(async (admin) => { await admin.close().catch(() => {}) }))
+  }
+}
+
+export { CONSUMER_OFFSETS_TOPIC }

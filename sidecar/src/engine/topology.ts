@@ -1,0 +1,44 @@
+// What the sidecar follows on each cluster, derived from mm2.properties: for every enabled flow its
+// offset-syncs topic (wherever offset-syncs.topic.location puts it), its checkpoints topic and its
+// replicated heartbeats topic, plus __consumer_offsets on every cluster a flow touches.
+import { enabledFlows, type Mm2Config, type Mm2Flow } from '../config/mm2-properties.ts'
+
+export const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets'
+
+export type TopicRole =
+  | { kind: 'offset-syncs', flow: Mm2Flow }
+  | { kind: 'checkpoints', flow: Mm2Flow }
+  | { kind: 'heartbeats', flow: Mm2Flow }
+  | { kind: 'consumer-offsets' }
+
+/** cluster alias -> topic -> roles. */
+export type FollowPlan = Map<string, Map<string, TopicRole[]>>
+
+export function followPlan (mm2: Mm2Config): FollowPlan {
+  const plan: FollowPlan = new Map()
+  const add = (cluster: string, topic: string, role: TopicRole): void => {
+    const topics = plan.get(cluster) ?? new Map<string, TopicRole[]>()
+    plan.set(cluster, topics)
+    const roles = topics.get(topic) ?? []
+    topics.set(topic, roles)
+    roles.push(role)
+  }
+  for (const flow of enabledFlows(mm2)) {
+    const topics = flow.internalTopics
+    if (flow.emitOffsetSyncsEnabled) add(topics.offsetSyncs.cluster, topics.offsetSyncs.topic, { kind: 'offset-syncs', flow })
+    if (flow.emitCheckpointsEnabled) add(topics.checkpoints.cluster, topics.checkpoints.topic, { kind: 'checkpoints', flow })
+    add(topics.heartbeats.replicated.cluster, topics.heartbeats.replicated.topic, { kind: 'heartbeats', flow })
+    for (const cluster of [flow.source, flow.target]) add(cluster, CONSUMER_OFFSETS_TOPIC, { kind: 'consumer-offsets' })
+  }
+  // One consumer-offsets role per cluster is enough.
+  for (const topics of plan.values()) {
+    const roles = topics.get(CONSUMER_OFFSETS_TOPIC)
+    if (roles !== undefined) topics.set(CONSUMER_OFFSETS_TOPIC, [{ kind: 'consumer-offsets' }])
+  }
+  return plan
+}
+
+/** The flow running the other way (target->source), when mm2.properties defines it. */
+export function reverseFlowOf (mm2: Mm2Config, flow: Mm2Flow): Mm2Flow | undefined {
+  return mm2.flows.find((candidate) => candidate.source === flow.target && candidate.target === flow.source)
+}

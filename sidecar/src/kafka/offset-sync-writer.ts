@@ -1,0 +1,85 @@
+// Writes reverse offset syncs into an MM2 offset-syncs topic (always partition 0, as MM2's
+// MirrorSourceTask does) through a transactional producer. The transactional id is fixed per topic,
+// so a second sidecar that starts writing fences the first: its next write fails with
+// PRODUCER_FENCED and it stops (exactly one writer at a time, DESIGN §2.3). Records are bytes encoded
+// by core/codec/offset-sync.ts, so MM2 reads them as its own.
+import { Producer, findErrorBy } from '@platformatic/kafka'
+import { encodeOffsetSync, type OffsetSync } from '../core/codec/offset-sync.ts'
+import { Mm2FailbackError } from '../errors.ts'
+import { describeCluster, toProducerOptions, type ClusterClientOptions } from './client-options.ts'
+
+export class OffsetSyncWriter {
+  readonly cluster: ClusterClientOptions
+  readonly topic: string
+  private readonly producer: Producer<Buffer, Buffer, Buffer, Buffer>
+  private fenced = false
+
+  constructor (cluster: ClusterClientOptions, topic: string) {
+    this.cluster = cluster
+    this.topic = topic
+    this.producer = new Producer({
+      ...toProducerOptions(cluster, 'reverse-syncs'),
+      idempotent: true,
+      transactionalId: `mm2-failback.${topic}@${cluster.alias}`,
+      acks: -1
+    })
+  }
+
+  /** True once another writer took over; this writer writes nothing more. */
+  get isFenced (): boolean {
+    return this.fenced
+  }
+
+  /**
+   * Claims the topic: the broker fences any earlier writer with the same transactional id and aborts
+   * its open transaction. Call before reading the topic's high-water mark, so nothing older can land after.
+   */
+  async claim (): Promise<void> {
+    const transaction = await this.producer.beginTransaction()
+    await transaction.abort()
+  }
+
+  /** Writes syncs in order in one transaction. Throws Mm2FailbackError; sets isFenced when another writer took over. */
+  async write (syncs: readonly OffsetSync[]): Promise<void> {
+    if (syncs.length === 0) return
+    if (this.fenced) throw this.fencedError()
+    const messages = syncs.map((sync) => {
+      const { key, value } = encodeOffsetSync(sync)
+      return { topic: this.topic, partition: 0, key: Buffer.from(key.buffer, key.byteOffset, key.byteLength), value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) }
+    })
+    let transaction
+    try {
+      transaction = await this.producer.beginTransaction()
+      await transaction.send({ messages })
+      await transaction.commit()
+    } catch (error) {
+      await transaction?.abort().catch(() => {})
+      if (isFencedError(error)) {
+        this.fenced = true
+        throw this.fencedError()
+      }
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `writing ${syncs.length} reverse offset syncs to ${this.topic} on ${describeCluster(this.cluster)} failed: ${messageOf(error)}`, { cluster: this.cluster.alias, topic: this.topic, partition: 0 }, { cause: error })
+    }
+  }
+
+  async close (): Promise<void> {
+    await this.producer.close(true).catch(() => {})
+  }
+
+  private fencedError (): Mm2FailbackError {
+    return new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `another mm2-failback instance now writes reverse offset syncs to ${this.topic} on cluster ${this.cluster.alias}; this one stopped writing there.`, { cluster: this.cluster.alias, topic: this.topic, partition: 0, fenced: true })
+  }
+}
+
+function isFencedError (error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  return findErrorBy(error, 'producerFenced', true) !== null ||
+    findErrorBy(error, 'apiId', 'PRODUCER_FENCED') !== null ||
+    findErrorBy(error, 'apiId', 'INVALID_PRODUCER_EPOCH') !== null
+}
+
+export function messageOf (error: unknown): string {
+  const nested = (error as { errors?: unknown[] } | null)?.errors
+  if (Array.isArray(nested) && nested.length > 0) return nested.map(messageOf).join('; ')
+  return error instanceof Error ? error.message : String(error)
+}
