@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs the lab's Kafka jars (broker, storage tool, MM2, console tools, logging) from Maven
+# Central into a cache, one directory per Kafka line:
+#
+#   ${MM2_FAILBACK_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mm2-failback}/kafka-<line>/libs/*.jar
+#
+# The cache lives outside the repository so that every checkout/worktree on the machine shares it.
+# Idempotent: a marker file records the sha256 of the pom the jars were resolved from; when it
+# matches, Maven is not even started. Editing a pom (e.g. a patch bump) re-resolves that line.
+#
+# Usage: test/lab/install.sh [3.9] [4.1]        (no argument = all lines)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cache_root="${MM2_FAILBACK_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mm2-failback}"
+maven_plugin="org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies"
+
+lines=("$@")
+if [ ${#lines[@]} -eq 0 ]; then lines=(3.9 4.1); fi
+
+install_line() {
+  local line="$1"
+  local pom="$here/kafka-$line/pom.xml"
+  if [ ! -f "$pom" ]; then
+    echo "install.sh: unknown Kafka line '$line' (no $pom); known: $(cd "$here" && ls -d kafka-*/ | tr -d / | sed 's/kafka-//' | xargs)" >&2
+    return 2
+  fi
+  local dir="$cache_root/kafka-$line"
+  local marker="$dir/.complete"
+  local hash
+  hash="$(sha256sum "$pom" | cut -d' ' -f1)"
+  mkdir -p "$dir"
+  # One installer per line at a time (parallel test runs, CI + a developer shell).
+  exec 9>"$dir/.lock"
+  flock 9
+  if [ -f "$marker" ] && grep -qx "pom-sha256=$hash" "$marker"; then
+    echo "kafka-$line: cached in $dir/libs ($(ls "$dir/libs" | wc -l) jars)"
+    exec 9>&-
+    return 0
+  fi
+  echo "kafka-$line: resolving $pom with Maven into $dir/libs ..."
+  local start=$SECONDS
+  rm -rf "$dir/libs.tmp" "$marker"
+  mvn -q -B -Dstyle.color=never -f "$pom" "$maven_plugin" \
+    -DoutputDirectory="$dir/libs.tmp" -DincludeScope=runtime -DoverWriteReleases=false
+  rm -rf "$dir/libs"
+  mv "$dir/libs.tmp" "$dir/libs"
+  local version
+  version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$pom")"
+  printf 'pom-sha256=%s\nkafka.version=%s\n' "$hash" "$version" > "$marker.tmp"
+  mv "$marker.tmp" "$marker"
+  echo "kafka-$line: $(ls "$dir/libs" | wc -l) jars, $(du -sh "$dir/libs" | cut -f1), in $((SECONDS - start)) s"
+  exec 9>&-
+}
+
+for line in "${lines[@]}"; do install_line "$line"; done
