@@ -13,6 +13,7 @@ import { compileNameFilter, enabledFlows, type Mm2Config, type Mm2Flow } from '.
 import type { SidecarConfig } from '../config/schema.ts'
 import { isMm2FailbackError } from '../errors.ts'
 import { describeCluster, type ClusterClientOptions } from '../kafka/client-options.ts'
+import { messageOf } from '../kafka/client-errors.ts'
 import { GroupAdmin } from '../kafka/group-admin.ts'
 import { OffsetSyncWriter } from '../kafka/offset-sync-writer.ts'
 import type { FetchedRecord } from '../kafka/record-batches.ts'
@@ -102,7 +103,7 @@ export class Sidecar {
         onRecords: (topic, partition, records, progress) => { this.onRecords(alias, topic, partition, records, progress) },
         onError: (error) => {
           metrics.up.set({ cluster: alias }, 0)
-          const message = error instanceof Error ? error.message : String(error)
+          const message = messageOf(error)
           logger.once(`tailer-error:${alias}:${message}`, 'warn', `cannot read from ${describeCluster(client)}: ${message}; retrying every ${config.follow.retryDelayMs} ms`, { cluster: alias })
         },
         onSuccess: () => { metrics.up.set({ cluster: alias }, 1) }
@@ -173,7 +174,7 @@ export class Sidecar {
       } catch (error) {
         const code = isMm2FailbackError(error) ? error.code : 'MM2_CLUSTER_UNREACHABLE'
         this.options.metrics.syncFailures.inc({ cluster: flow.target, operation: 'reverse-sync-claim', code })
-        const message = error instanceof Error ? error.message : String(error)
+        const message = messageOf(error)
         this.options.logger.once(`claim:${flowName(flow)}:${message}`, 'warn', `cannot start reverse offset syncs of flow ${flowName(flow)} yet: ${message}; retrying`, { flow: flowName(flow) })
         await new Promise((resolve) => setTimeout(resolve, this.options.config.follow.retryDelayMs))
       }

@@ -6,6 +6,7 @@
 import { Admin, FindCoordinatorKeyTypes, kGetApi, kGetConnection, type Broker, type Callback, type Connection } from '@platformatic/kafka'
 import { Mm2FailbackError } from '../errors.ts'
 import { describeCluster, toAdminOptions, type ClusterClientOptions } from './client-options.ts'
+import { messageOf } from './client-errors.ts'
 
 export type GroupProtocol = 'classic' | 'consumer' | 'none'
 
@@ -157,11 +158,4 @@ function errorCodesFromResponseError (error: unknown): CommitResult[] | null {
   const response = (error as { response?: { topics?: Array<{ name: string, partitions: Array<{ partitionIndex: number, errorCode: number }> }> } }).response
   if (response?.topics === undefined) return null
   return response.topics.flatMap((topic) => topic.partitions.map((partition) => ({ topic: topic.name, partition: partition.partitionIndex, errorCode: partition.errorCode })))
-}
-
-function messageOf (error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return error.errors.map(messageOf).join('; ')
-  const nested = (error as { errors?: unknown[] }).errors
-  if (Array.isArray(nested) && nested.length > 0) return nested.map(messageOf).join('; ')
-  return error instanceof Error ? error.message : String(error)
 }

@@ -7,20 +7,25 @@ import { Producer, findErrorBy } from '@platformatic/kafka'
 import { encodeOffsetSync, type OffsetSync } from '../core/codec/offset-sync.ts'
 import { Mm2FailbackError } from '../errors.ts'
 import { describeCluster, toProducerOptions, type ClusterClientOptions } from './client-options.ts'
+import { messageOf } from './client-errors.ts'
 
 export class OffsetSyncWriter {
   readonly cluster: ClusterClientOptions
   readonly topic: string
-  private readonly producer: Producer<Buffer, Buffer, Buffer, Buffer>
+  private producer: Producer<Buffer, Buffer, Buffer, Buffer>
   private fenced = false
 
   constructor (cluster: ClusterClientOptions, topic: string) {
     this.cluster = cluster
     this.topic = topic
-    this.producer = new Producer({
-      ...toProducerOptions(cluster, 'reverse-syncs'),
+    this.producer = this.createProducer()
+  }
+
+  private createProducer (): Producer<Buffer, Buffer, Buffer, Buffer> {
+    return new Producer({
+      ...toProducerOptions(this.cluster, 'reverse-syncs'),
       idempotent: true,
-      transactionalId: `mm2-failback.${topic}@${cluster.alias}`,
+      transactionalId: `mm2-failback.${this.topic}@${this.cluster.alias}`,
       acks: -1
     })
   }
@@ -35,8 +40,19 @@ export class OffsetSyncWriter {
    * its open transaction. Call before reading the topic's high-water mark, so nothing older can land after.
    */
   async claim (): Promise<void> {
-    const transaction = await this.producer.beginTransaction()
-    await transaction.abort()
+    // Beginning a transaction sends InitProducerId, which is what fences; cancel() then releases the
+    // client-side transaction without an EndTxn (the broker rejects ending an empty one).
+    try {
+      // producerId/epoch -1 ask for a new epoch of the transactional id (the client would send 0/0,
+      // which the coordinator answers with PRODUCER_FENCED once the id exists).
+      const transaction = await this.producer.beginTransaction({ producerId: -1n, producerEpoch: -1 })
+      await transaction.cancel()
+    } catch (error) {
+      // A failed begin leaves the client's transaction state behind; start over with a new producer.
+      await this.producer.close(true).catch(() => {})
+      this.producer = this.createProducer()
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `cannot claim ${this.topic} on ${describeCluster(this.cluster)} for reverse offset syncs: ${messageOf(error)}`, { cluster: this.cluster.alias, topic: this.topic, partition: 0 }, { cause: error })
+    }
   }
 
   /** Writes syncs in order in one transaction. Throws Mm2FailbackError; sets isFenced when another writer took over. */
@@ -76,10 +92,4 @@ function isFencedError (error: unknown): boolean {
   return findErrorBy(error, 'producerFenced', true) !== null ||
     findErrorBy(error, 'apiId', 'PRODUCER_FENCED') !== null ||
     findErrorBy(error, 'apiId', 'INVALID_PRODUCER_EPOCH') !== null
-}
-
-export function messageOf (error: unknown): string {
-  const nested = (error as { errors?: unknown[] } | null)?.errors
-  if (Array.isArray(nested) && nested.length > 0) return nested.map(messageOf).join('; ')
-  return error instanceof Error ? error.message : String(error)
 }

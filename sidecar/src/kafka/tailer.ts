@@ -3,11 +3,12 @@
 // the sidecar), and reports when each partition has been read to the high watermark it had when the
 // tailer first saw it: the readiness gate of DESIGN §2.1. Topics that do not exist yet count as read
 // and are picked up when they appear.
-import { Admin, Consumer, type ClusterMetadata, type fetchV17 } from '@platformatic/kafka'
+import type { fetchV17 } from '@platformatic/kafka'
 
 type FetchResponse = fetchV17.FetchResponse
 import { recordsFromBatches, type FetchedRecord } from './record-batches.ts'
-import { toAdminOptions, toConsumerOptions, type ClusterClientOptions } from './client-options.ts'
+import { toConsumerOptions, type ClusterClientOptions } from './client-options.ts'
+import { RawConsumer, type RawClusterMetadata } from './raw-consumer.ts'
 
 export type StartPosition = 'earliest' | 'latest'
 
@@ -55,11 +56,10 @@ export class TopicTailer {
   readonly cluster: string
   private readonly options: Required<Omit<TailerOptions, 'client' | 'topics'>> & Pick<TailerOptions, 'client' | 'topics'>
   private readonly handlers: TailerHandlers
-  private readonly consumer: Consumer<Buffer, Buffer, Buffer, Buffer>
-  private readonly admin: Admin
+  private readonly consumer: RawConsumer
   private readonly partitions = new Map<string, PartitionState>()
   private readonly topicIds = new Map<string, string>()
-  private metadata: ClusterMetadata | null = null
+  private metadata: RawClusterMetadata | null = null
   private lastTopicRefresh = 0
   private closed = false
   private loop: Promise<void> | null = null
@@ -70,8 +70,7 @@ export class TopicTailer {
     this.cluster = options.client.alias
     this.options = { start: 'earliest', maxWaitMs: 500, readCommitted: false, topicRefreshMs: 5000, retryDelayMs: 1000, ...options }
     this.handlers = handlers
-    this.consumer = new Consumer(toConsumerOptions(options.client, 'tailer'))
-    this.admin = new Admin(toAdminOptions(options.client, 'tailer'))
+    this.consumer = new RawConsumer(toConsumerOptions(options.client, 'tailer'))
   }
 
   /** True once every partition known at its first sighting was read up to its then high watermark. */
@@ -94,8 +93,12 @@ export class TopicTailer {
 
   /** The partition's current end: the last stable offset when reading committed, else the high watermark. */
   async endOffset (topic: string, partition: number): Promise<bigint> {
-    const offsets = await this.consumer.listOffsets({ topics: [topic], partitions: { [topic]: [partition] }, timestamp: -1n, isolationLevel: this.options.readCommitted ? 1 : 0 })
-    return offsets.get(topic)?.[partition] ?? 0n
+    const metadata = await this.consumer.rawMetadata([topic])
+    const leader = metadata.topics.get(topic)?.leaders[partition]
+    const broker = leader === undefined ? undefined : metadata.brokers.get(leader)
+    if (broker === undefined) return 0n
+    const offsets = await this.consumer.rawListOffsets(broker, topic, [partition], -1n, this.options.readCommitted)
+    return offsets.get(partition) ?? 0n
   }
 
   /** Resolves once the tailer has read a partition up to `offset`; rejects after `timeoutMs`. */
@@ -120,7 +123,6 @@ export class TopicTailer {
     this.closed = true
     await this.loop?.catch(() => {})
     await this.consumer.close(true).catch(() => {})
-    await this.admin.close().catch(() => {})
   }
 
   private async run (): Promise<void> {
@@ -142,14 +144,12 @@ export class TopicTailer {
   private async refreshTopicsIfDue (): Promise<void> {
     const now = Date.now()
     if (this.metadata !== null && now - this.lastTopicRefresh < this.options.topicRefreshMs) return
-    const existing = new Set(await this.admin.listTopics({ includeInternals: true }))
-    const wanted = this.options.topics.filter((topic) => existing.has(topic))
-    this.metadata = wanted.length === 0 ? null : await this.consumer.metadata({ topics: wanted, forceUpdate: true })
+    this.metadata = await this.consumer.rawMetadata([...this.options.topics])
     this.lastTopicRefresh = now
     const added: Array<{ topic: string, partition: number }> = []
-    for (const [topic, info] of this.metadata?.topics ?? []) {
+    for (const [topic, info] of this.metadata.topics) {
       this.topicIds.set(topic, info.id)
-      for (let partition = 0; partition < info.partitionsCount; partition++) {
+      for (let partition = 0; partition < info.leaders.length; partition++) {
         if (!this.partitions.has(partitionKey(topic, partition))) added.push({ topic, partition })
       }
     }
@@ -159,42 +159,58 @@ export class TopicTailer {
   }
 
   private async addPartitions (added: Array<{ topic: string, partition: number }>): Promise<void> {
-    const topics = [...new Set(added.map((entry) => entry.topic))]
-    const earliest = await this.consumer.listOffsets({ topics, timestamp: -2n })
-    const latest = await this.consumer.listOffsets({ topics, timestamp: -1n })
+    const earliest = new Map<string, bigint>()
+    const latest = new Map<string, bigint>()
+    for (const [node, entries] of this.byLeader(added)) {
+      const broker = this.metadata?.brokers.get(node)
+      if (broker === undefined) continue
+      for (const [topic, partitions] of groupBy(entries, (entry) => entry.topic)) {
+        const numbers = partitions.map((entry) => entry.partition)
+        for (const [partition, offset] of await this.consumer.rawListOffsets(broker, topic, numbers, -2n, this.options.readCommitted)) earliest.set(partitionKey(topic, partition), offset)
+        for (const [partition, offset] of await this.consumer.rawListOffsets(broker, topic, numbers, -1n, this.options.readCommitted)) latest.set(partitionKey(topic, partition), offset)
+      }
+    }
     for (const { topic, partition } of added) {
-      const start = earliest.get(topic)?.[partition] ?? 0n
-      const end = latest.get(topic)?.[partition] ?? 0n
+      const start = earliest.get(partitionKey(topic, partition))
+      const end = latest.get(partitionKey(topic, partition))
+      // A partition whose offsets could not be listed (leader moving) is picked up at the next refresh.
+      if (start === undefined || end === undefined) {
+        this.lastTopicRefresh = 0
+        continue
+      }
       const nextOffset = this.options.start === 'latest' ? end : start
       this.partitions.set(partitionKey(topic, partition), { topic, partition, nextOffset, readyAt: end, ready: nextOffset >= end })
     }
   }
 
   private async fetchRound (): Promise<void> {
-    const metadata = this.metadata
-    if (metadata === null || this.partitions.size === 0) {
+    if (this.metadata === null || this.partitions.size === 0) {
       await delay(this.options.maxWaitMs)
       return
     }
-    const byLeader = new Map<number, PartitionState[]>()
-    for (const state of this.partitions.values()) {
-      const leader = metadata.topics.get(state.topic)?.partitions[state.partition]?.leader
-      if (leader === undefined || leader < 0) continue
-      const list = byLeader.get(leader) ?? []
-      list.push(state)
-      byLeader.set(leader, list)
+    const byLeader = this.byLeader([...this.partitions.values()])
+    if (byLeader.size === 0) {
+      this.lastTopicRefresh = 0
+      await delay(this.options.maxWaitMs)
+      return
     }
     await Promise.all([...byLeader].map(async ([node, states]) => { await this.fetchFrom(node, states) }))
   }
 
-  private async fetchFrom (node: number, states: PartitionState[]): Promise<void> {
-    const byTopic = new Map<string, PartitionState[]>()
-    for (const state of states) {
-      const list = byTopic.get(state.topic) ?? []
-      list.push(state)
-      byTopic.set(state.topic, list)
+  private byLeader<T extends { topic: string, partition: number }> (entries: readonly T[]): Map<number, T[]> {
+    const result = new Map<number, T[]>()
+    for (const entry of entries) {
+      const leader = this.metadata?.topics.get(entry.topic)?.leaders[entry.partition]
+      if (leader === undefined || leader < 0) continue
+      const list = result.get(leader) ?? []
+      list.push(entry)
+      result.set(leader, list)
     }
-    const topics = [...byTopic].map(([topic, list]) => ({
+    return result
+  }
+
+  private async fetchFrom (node: number, states: PartitionState[]): Promise<void> {
+    const topics = [...groupBy(states, (state) => state.topic)].map(([topic, list]) => ({
       topicId: this.topicIds.get(topic)!,
       partitions: list.map((state) => ({ partition: state.partition, currentLeaderEpoch: -1, fetchOffset: state.nextOffset, lastFetchedEpoch: -1, partitionMaxBytes: 4 * 1024 * 1024 }))
     }))
@@ -244,6 +260,17 @@ export class TopicTailer {
     this.readyWaiters = []
     for (const resolve of waiters) resolve()
   }
+}
+
+function groupBy<T> (items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>()
+  for (const item of items) {
+    const key = keyOf(item)
+    const list = groups.get(key) ?? []
+    list.push(item)
+    groups.set(key, list)
+  }
+  return groups
 }
 
 async function delay (ms: number): Promise<void> {

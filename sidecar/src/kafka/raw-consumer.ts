@@ -1,0 +1,80 @@
+// A fetch-only consumer that also sees internal topics. @platformatic/kafka's metadata cache drops
+// topics the broker flags as internal (__consumer_offsets among them), and its listOffsets goes
+// through that cache, so the sidecar asks Metadata and ListOffsets itself, through the client's own
+// connection pool, API version negotiation and security settings.
+import { Consumer, kGetApi, kGetBootstrapConnection, kGetConnection, type Broker, type Callback, type Connection } from '@platformatic/kafka'
+import type { BaseOptions } from '@platformatic/kafka'
+
+export interface RawTopicMetadata {
+  id: string
+  /** Leader node id per partition (index = partition). */
+  leaders: number[]
+  isInternal: boolean
+}
+
+export interface RawClusterMetadata {
+  brokers: Map<number, Broker>
+  topics: Map<string, RawTopicMetadata>
+}
+
+type ApiFunction = (connection: Connection, ...args: unknown[]) => void
+
+export class RawConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
+  constructor (options: BaseOptions & { groupId: string }) {
+    super(options)
+  }
+
+  /** Metadata of the named topics (all topics when null), internal ones included; unknown topics are left out. */
+  async rawMetadata (topics: string[] | null): Promise<RawClusterMetadata> {
+    const connection = await new Promise<Connection>((resolve, reject) => {
+      this[kGetBootstrapConnection]((error, value) => { if (error !== null && error !== undefined) reject(error); else resolve(value as Connection) })
+    })
+    const api = await this.api('Metadata')
+    const response = await new Promise<{ brokers: Array<{ nodeId: number, host: string, port: number }>, topics: Array<{ errorCode: number, name: string | null, topicId: string, isInternal: boolean, partitions: Array<{ partitionIndex: number, leaderId: number, errorCode: number }> }> }>((resolve, reject) => {
+      api(connection, topics, false, false, (error: Error | null, value: never) => { if (error !== null && error !== undefined) reject(error); else resolve(value) })
+    }).catch((error: unknown) => {
+      // An unknown topic fails the whole response in the client; treat it as "not there yet".
+      const response = (error as { response?: unknown }).response
+      if (response !== undefined) return response as never
+      throw error
+    })
+    const version = (api as unknown as { version?: number }).version ?? 12
+    const brokers = new Map<number, Broker>(response.brokers.map((broker) => [broker.nodeId, { host: broker.host, port: broker.port }]))
+    const result = new Map<string, RawTopicMetadata>()
+    for (const topic of response.topics) {
+      if (topic.errorCode !== 0 || topic.name === null) continue
+      const leaders: number[] = []
+      for (const partition of topic.partitions) leaders[partition.partitionIndex] = partition.errorCode === 0 ? partition.leaderId : -1
+      // Metadata before v10 carries no topic ids; Fetch before v13 is keyed by name, which the client accepts in their place.
+      result.set(topic.name, { id: version <= 9 ? topic.name : topic.topicId, leaders, isInternal: topic.isInternal })
+    }
+    return { brokers, topics: result }
+  }
+
+  /** ListOffsets against one broker: timestamp -2 = earliest, -1 = latest (the last stable offset when readCommitted). */
+  async rawListOffsets (broker: Broker, topic: string, partitions: number[], timestamp: bigint, readCommitted: boolean): Promise<Map<number, bigint>> {
+    const connection = await new Promise<Connection>((resolve, reject) => {
+      this[kGetConnection](broker, (error, value) => { if (error !== null && error !== undefined) reject(error); else resolve(value as Connection) })
+    })
+    const api = await this.api('ListOffsets')
+    const response = await new Promise<{ topics: Array<{ name: string, partitions: Array<{ partitionIndex: number, errorCode: number, offset: bigint }> }> }>((resolve, reject) => {
+      api(connection, -1, readCommitted ? 1 : 0, [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp })) }], (error: Error | null, value: never) => { if (error !== null && error !== undefined) reject(error); else resolve(value) })
+    }).catch((error: unknown) => {
+      // Per-partition errors (e.g. a leader moved) fail the whole response in the client; keep the good ones.
+      const response = (error as { response?: unknown }).response
+      if (response !== undefined) return response as never
+      throw error
+    })
+    const offsets = new Map<number, bigint>()
+    for (const entry of response.topics) {
+      for (const partition of entry.partitions) if (partition.errorCode === 0) offsets.set(partition.partitionIndex, partition.offset)
+    }
+    return offsets
+  }
+
+  private async api (name: string): Promise<ApiFunction> {
+    return await new Promise<ApiFunction>((resolve, reject) => {
+      this[kGetApi](name, ((error: Error | null, value: unknown) => { if (error !== null && error !== undefined) reject(error); else resolve(value as ApiFunction) }) as Callback<unknown>)
+    })
+  }
+}
