@@ -3,7 +3,6 @@
 // through that cache, so the sidecar asks Metadata and ListOffsets itself, through the client's own
 // connection pool, API version negotiation and security settings.
 import { Consumer, kGetApi, kGetBootstrapConnection, kGetConnection, type Broker, type Callback, type Connection } from '@platformatic/kafka'
-import type { BaseOptions } from '@platformatic/kafka'
 
 export interface RawTopicMetadata {
   id: string
@@ -20,10 +19,6 @@ export interface RawClusterMetadata {
 type ApiFunction = (connection: Connection, ...args: unknown[]) => void
 
 export class RawConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
-  constructor (options: BaseOptions & { groupId: string }) {
-    super(options)
-  }
-
   /** Metadata of the named topics (all topics when null), internal ones included; unknown topics are left out. */
   async rawMetadata (topics: string[] | null): Promise<RawClusterMetadata> {
     const connection = await new Promise<Connection>((resolve, reject) => {
