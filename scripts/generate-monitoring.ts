@@ -1,0 +1,42 @@
+// `npm run generate`: renders the monitoring bundle with the default MonitoringConfig into the files
+// committed beside their sources (dashboards/generated/*.json, alerts/generated/mm2-failback.rules.yaml),
+// after linting it. `--check` writes nothing and exits 1 when a committed file differs (CI drift check).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
+import { RULES_FILE, renderRules } from '../alerts/rules.ts'
+import { DEFAULT_MONITORING_CONFIG } from '../dashboards/config.ts'
+import { renderDashboards, serializeDashboard } from '../dashboards/index.ts'
+import { lintBundle } from '../dashboards/lint.ts'
+
+const root = new URL('..', import.meta.url).pathname
+const check = process.argv.includes('--check')
+const config = DEFAULT_MONITORING_CONFIG
+
+const problems = lintBundle(config)
+if (problems.length > 0) {
+  for (const problem of problems) console.error(`lint: ${problem}`)
+  console.error(`generate: the bundle has ${problems.length} lint problem(s); nothing written.`)
+  process.exit(1)
+}
+
+const files = new Map<string, string>()
+for (const rendered of renderDashboards(config)) files.set(join(root, 'dashboards/generated', rendered.file), serializeDashboard(rendered.dashboard))
+files.set(join(root, 'alerts/generated', RULES_FILE), renderRules(config))
+
+let drift = 0
+for (const [path, text] of files) {
+  const name = relative(root, path)
+  let current: string | undefined
+  try { current = readFileSync(path, 'utf8') } catch { current = undefined }
+  if (current === text) continue
+  if (check) {
+    console.error(`generate --check: ${name} is ${current === undefined ? 'missing' : 'out of date'}; run npm run generate.`)
+    drift += 1
+    continue
+  }
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(path, text)
+  console.log(`wrote ${name}`)
+}
+if (drift > 0) process.exit(1)
+console.log(`generate${check ? ' --check' : ''}: ${files.size} files checked, all up to date.`)

@@ -1,0 +1,126 @@
+// The lint itself: clean on the bundle, and it catches each kind of mistake it exists for.
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_MONITORING_CONFIG, monitoringConfig } from '../../../dashboards/config.ts'
+import { renderDashboards } from '../../../dashboards/index.ts'
+import {
+  inspectPromql, knownMetrics, lintBundle, lintDashboard, lintMetricDefinitions, lintPromql, lintRules
+} from '../../../dashboards/lint.ts'
+import { MM2_JMX_METRICS } from '../../../dashboards/mm2-jmx-metrics.ts'
+import { DATASOURCE } from '../../../dashboards/panels.ts'
+import { ruleGroups } from '../../../alerts/rules.ts'
+
+const config = DEFAULT_MONITORING_CONFIG
+const known = knownMetrics(config)
+const overview = (): Record<string, unknown> => structuredClone(renderDashboards(config)[0]!.dashboard)
+
+describe('bundle lint', () => {
+  it('finds no problem in the dashboards and rules of the default config', () => {
+    expect(lintBundle(config)).toEqual([])
+  })
+
+  it('finds no problem with another namespace and multi-matcher selectors', () => {
+    expect(lintBundle(monitoringConfig({ namespace: 'x', selectors: { sidecar: 'job=~"a|b", env="p"', consumerGroups: 'cluster="A"' } }))).toEqual([])
+  })
+
+  it('names.ts follows the conventions: counters end with _total, histograms carry no suffix', () => {
+    expect(lintMetricDefinitions()).toEqual([])
+  })
+
+  it('knows the sidecar names with the namespace, histogram series, the MM2 list, recording rules and up', () => {
+    expect(known.has('mm2_failback_sync_failures_total')).toBe(true)
+    expect(known.has('mm2_failback_commit_translation_latency_seconds_bucket')).toBe(true)
+    expect(known.has('mm2_failback_commit_translation_latency_seconds')).toBe(false)
+    expect(known.has('flow:mm2_failback_heartbeat_age_seconds:min')).toBe(true)
+    expect(known.has('up')).toBe(true)
+    for (const metric of MM2_JMX_METRICS) expect(known.has(metric.name)).toBe(true)
+    expect(knownMetrics(monitoringConfig({ namespace: 'other' })).has('mm2_failback_up')).toBe(false)
+  })
+
+  it('MM2 metric names follow Prometheus conventions: counters and only counters end with _total', () => {
+    for (const metric of MM2_JMX_METRICS) expect(metric.name.endsWith('_total')).toBe(metric.type === 'counter')
+  })
+})
+
+describe('PromQL checks', () => {
+  it('collects metric names and accepts Grafana macros', () => {
+    expect(inspectPromql('sum by (x) (rate(a_total{j="1"}[$__rate_interval])) / on () b + increase(c[$__range])')).toEqual({ metrics: ['a_total', 'b', 'c'], problems: [] })
+  })
+
+  it('reports a parse error', () => {
+    expect(lintPromql('sum(up{job="x"}', known, 'here')[0]).toMatch(/^here: does not parse at position/)
+  })
+
+  it('reports a metric nobody exports', () => {
+    expect(lintPromql('mm2_failback_offset_syncs_total', known, 'here')).toEqual([
+      'here: metric mm2_failback_offset_syncs_total is not exported by the sidecar (names.ts), not in the MM2 JMX list and not a recording rule'
+    ])
+  })
+
+  it('reports a histogram used without its _bucket suffix, and a wrong namespace', () => {
+    expect(lintPromql('mm2_failback_commit_translation_latency_seconds', known, 'h')).toHaveLength(1)
+    expect(lintPromql('other_ns_up', known, 'h')).toHaveLength(1)
+  })
+
+  it('reports selection by __name__, which would dodge the name check', () => {
+    expect(lintPromql('{__name__=~"mm2_.*"}', known, 'h')).toEqual(['h: selects by __name__ instead of a metric name: {__name__=~"mm2_.*"}'])
+  })
+})
+
+describe('panel checks', () => {
+  it('reports a panel without unit, description or the datasource variable', () => {
+    const dashboard = overview()
+    const panel = (dashboard.panels as Array<Record<string, unknown>>)[1]!
+    panel.description = ''
+    panel.fieldConfig = { defaults: {} }
+    panel.datasource = { type: 'prometheus', uid: 'prod-prometheus' }
+    expect(lintDashboard(dashboard, 'mm2-failback-overview', known)).toEqual([
+      'dashboard mm2-failback / Overview panel "Sidecar scrape": needs a description',
+      'dashboard mm2-failback / Overview panel "Sidecar scrape": needs a unit',
+      `dashboard mm2-failback / Overview panel "Sidecar scrape": datasource must be the ${DATASOURCE.uid} variable`
+    ])
+  })
+
+  it('reports a query with its own datasource, a bad expression, and a changed UID', () => {
+    const dashboard = overview()
+    dashboard.uid = 'random-uid'
+    const panel = (dashboard.panels as Array<{ targets: Array<Record<string, unknown>> }>)[1]!
+    panel.targets[0]!.datasource = { type: 'prometheus', uid: 'abc' }
+    panel.targets[0]!.expr = 'rate(nope_total[5m])'
+    expect(lintDashboard(dashboard, 'mm2-failback-overview', known)).toEqual([
+      'dashboard mm2-failback / Overview: uid is random-uid, expected the fixed mm2-failback-overview',
+      `dashboard mm2-failback / Overview panel "Sidecar scrape" query 1: datasource must be the ${DATASOURCE.uid} variable`,
+      'dashboard mm2-failback / Overview panel "Sidecar scrape" query 1: metric nope_total is not exported by the sidecar (names.ts), not in the MM2 JMX list and not a recording rule'
+    ])
+  })
+
+  it('checks template variable queries too', () => {
+    const dashboard = overview()
+    const variables = (dashboard.templating as { list: Array<Record<string, unknown>> }).list
+    variables[1]!.query = 'label_values(mm2_failback_clusters{job="x"}, cluster)'
+    variables[2]!.query = 'query_result(up)'
+    expect(lintDashboard(dashboard, 'mm2-failback-overview', known)).toEqual([
+      'dashboard mm2-failback / Overview variable cluster: metric mm2_failback_clusters is not exported by the sidecar (names.ts), not in the MM2 JMX list and not a recording rule',
+      'dashboard mm2-failback / Overview variable flow: query must be label_values(<selector>, <label>) (got "query_result(up)")'
+    ])
+  })
+})
+
+describe('rule checks', () => {
+  it('reports an alert without the MM2 prefix, severity, labels in its description, or its runbook link', () => {
+    const groups = ruleGroups(config)
+    const broken = {
+      alert: 'SidecarBroken',
+      expr: 'up == 0',
+      for: '5m',
+      labels: { severity: 'page' as never },
+      annotations: { summary: 'x', description: 'Something broke.', runbook_url: 'https://example.com' }
+    }
+    const problems = lintRules([...groups, { name: 'extra', rules: [broken] }], known, config)
+    expect(problems).toEqual([
+      'alert SidecarBroken: name must be PascalCase starting with MM2',
+      'alert SidecarBroken: labels.severity must be critical or warning',
+      'alert SidecarBroken: annotations.description must name what it is about from labels ({{ $labels.group }}, ...)',
+      `alert SidecarBroken: runbook_url must be ${config.runbookBaseUrl}#sidecarbroken`
+    ])
+  })
+})
