@@ -9,11 +9,22 @@ const EMPTY = 0
 const MIN_SLOTS = 64
 const MIN_ARENA = 1024
 
-/** FNV-1a over bytes[start, end), a 32-bit hash that is cheap for short keys. */
+/**
+ * A 32-bit hash of bytes[start, end): four bytes per multiply (keys are short, and this runs once per
+ * record), then murmur3's finaliser so that every input bit reaches the low bits used as slot index.
+ */
 export function hashBytes (bytes: Uint8Array, start: number, end: number): number {
-  let hash = 0x811c9dc5
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193)
-  return hash | 0
+  let hash = 0x811c9dc5 ^ (end - start)
+  let i = start
+  for (; i + 4 <= end; i += 4) {
+    const word = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)
+    hash = Math.imul(hash ^ word, 0x9e3779b1)
+    hash = (hash << 13) | (hash >>> 19)
+  }
+  for (; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193)
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b)
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35)
+  return hash ^ (hash >>> 16)
 }
 
 /** Byte strings -> values (see the file comment). */

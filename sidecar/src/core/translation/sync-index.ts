@@ -23,7 +23,8 @@
 // Thinning. A partition keeps (a) the newest `denseSyncs` syncs, (b) the first sync of the epoch,
 // (c) every sync that MM2's 64-slot OffsetSyncStore, fed this epoch's syncs, would hold now, and the
 // same for the store MM2 would build from our reverse syncs (keyed by downstreamOffset): two "MM2
-// shadows" updated with MM2's exact slot logic on every append, and (d) beyond the dense head, the
+// shadows" fed every append, in order, with MM2's exact slot logic (replayed in a batch just before
+// they are needed: thinning, pruning, mm2Slots), and (d) beyond the dense head, the
 // oldest sync of every bucket of 2^(floor(log2 age) - log2 bucketsPerDoubling) upstream offsets,
 // age = latest upstreamOffset - upstreamOffset: about `bucketsPerDoubling` syncs per doubling of
 // distance, where MM2 keeps 1 to 4. By (c) our retained set is a superset of MM2's, so for every
@@ -32,6 +33,9 @@
 //
 // Storage. One interleaved Float64Array [u0, d0, u1, d1, ...] per partition, 16 bytes a sync, sized
 // to 1x..2x the syncs retained (<= 32 bytes each), plus two 64-entry Int32Arrays (the shadows).
+// Ingest. FlowSyncIndex.ingestEncoded takes the key and value bytes of an OffsetSync record: known
+// key bytes map straight to their history (ByteKeyMap) and the offsets are read as doubles, so the
+// hot path builds no string, bigint or object; anything unusual goes through decodeOffsetSync.
 // Offsets are exact doubles up to 2^53 - 1, about 285 years at a million records a second; larger
 // ones are rejected (MM2_DECODE_INVALID, so that the ingest path counts and skips them).
 //
@@ -137,7 +141,11 @@ interface ResolvedOptions {
 const MAX_OFFSET = Number.MAX_SAFE_INTEGER
 const SLOTS = 64
 const POW2 = new Float64Array(SLOTS)
-for (let i = 0; i < SLOTS; i++) POW2[i] = 2 ** i
+const INV_POW2 = new Float64Array(SLOTS)
+for (let i = 0; i < SLOTS; i++) {
+  POW2[i] = 2 ** i
+  INV_POW2[i] = 2 ** -i
+}
 // MM2's invariant bounds by slot: B(current - 1, current) allows 2^current - 2^(current - 1) between
 // neighbours, C(i) requires 2^max(i - 2, 0).
 const RECENT_BOUND = new Float64Array(SLOTS)
@@ -233,8 +241,6 @@ function updateSlots (latest: number, latestKey: number): void {
   const originalKeys = ORIGINAL_KEY
   const head = syncs[0]!
   const headKey = keys[0]!
-  original[0] = head
-  originalKeys[0] = headKey
   // Fast path, equivalent to MM2's loop: while slots 0..m hold the previous head and the new sync is
   // more than 2^(current-1) ahead of it, MM2 finds the head neither recent enough nor worth keeping
   // (a duplicate), advances replacementIndex to `current` and writes the new sync. That is slots
@@ -245,20 +251,25 @@ function updateSlots (latest: number, latestKey: number): void {
   let k = gap <= 1 ? 0 : floorLog2(gap - 1) + 1
   if (k > m) k = m
   for (let j = 0; j <= k; j++) {
-    original[j] = head
-    originalKeys[j] = headKey
     syncs[j] = latest
     keys[j] = latestKey
   }
+  // MM2 reads its copy of the old slots only from replacementIndex (= k) on
+  original[k] = head
+  originalKeys[k] = headKey
   let replacement = latest
   let replacementKey = latestKey
   let replacementIndex = k
   for (let current = k + 1; current < SLOTS; current++) {
-    original[current] = syncs[current]!
-    originalKeys[current] = keys[current]!
     const previous = current - 1
     const previousSync = syncs[previous]!
     const previousKey = keys[previous]!
+    // Invariant B holds for `current`, so for every later slot too: MM2 stops here. It tests this
+    // after searching for a replacement, but that search only moves local variables, so testing
+    // first gives the same slots and skips the last, wasted search of every update.
+    if (previousSync === syncs[current] || previousKey - keys[current]! <= RECENT_BOUND[current]!) break
+    original[current] = syncs[current]!
+    originalKeys[current] = keys[current]!
     let skipOldValue: boolean
     do {
       const oldValue = original[replacementIndex]!
@@ -277,8 +288,6 @@ function updateSlots (latest: number, latestKey: number): void {
       skipOldValue = duplicate || !separatedFromPrevious
       if (promote || skipOldValue) replacementIndex++
     } while (replacementIndex < current && skipOldValue)
-    // invariant B holds for `current`, so for every later slot too
-    if (previousSync === syncs[current] || previousKey - keys[current]! <= RECENT_BOUND[current]!) break
     syncs[current] = replacement
     keys[current] = replacementKey
   }
@@ -294,6 +303,11 @@ export class PartitionSyncHistory {
   // Interleaved [upstream, downstream] pairs, oldest first; `length` pairs are in use.
   private pairs: Float64Array
   private length: number
+  // A copy of the newest pair (valid when length > 0), which appends compare against instead of
+  // reading the end of `pairs`: with thousands of partitions that read is a stalling cache miss.
+  // Thinning and pruning always keep the newest pair, so only appends change it.
+  private headUpstream: number
+  private headDownstream: number
   // MM2's 64 slots as indices into `pairs` (slot 0 newest, slot 63 the first sync of the epoch), for
   // MM2's store keyed by upstream (this flow's checkpoints) and for the one keyed by downstream
   // (the B->A store fed our reverse syncs). Every sync either holds is retained.
@@ -314,6 +328,8 @@ export class PartitionSyncHistory {
     this.epoch = 0
     this.pairs = new Float64Array(2 * INITIAL_CAPACITY)
     this.length = 0
+    this.headUpstream = -1
+    this.headDownstream = -1
     this.shadowUpstream = new Int32Array(SLOTS)
     this.shadowDownstream = new Int32Array(SLOTS)
     this.shadowed = 0
@@ -360,9 +376,8 @@ export class PartitionSyncHistory {
     const n = this.length
     let outcome: AppendOutcome = 'appended'
     if (n > 0) {
-      const pairs = this.pairs
-      const headU = pairs[2 * n - 2]!
-      const headD = pairs[2 * n - 1]!
+      const headU = this.headUpstream
+      const headD = this.headDownstream
       if (u >= headU && d > headD) {
         // the common case: both advance (or the same upstream record was replicated again)
       } else if (u === headU && d === headD) {
@@ -389,6 +404,8 @@ export class PartitionSyncHistory {
     const at = 2 * this.length
     this.pairs[at] = u
     this.pairs[at + 1] = d
+    this.headUpstream = u
+    this.headDownstream = d
     this.length++
     this.counters.appended++
     return outcome
@@ -420,20 +437,25 @@ export class PartitionSyncHistory {
   }
 
   // Called when full: thin if worth it, then resize to 1.5x the syncs kept unless they fill between
-  // 1/2 and 3/4 of it already: storage stays <= 32 bytes per sync and appends amortised O(1).
+  // 1/2 and 3/4 of it already: storage stays <= 32 bytes per sync and appends amortised O(1). When
+  // nothing was dropped (a history too short to thin) it doubles instead, exactly 32 bytes per sync
+  // right after: half as many of these slow off-heap allocations while a history fills up.
   private makeRoom (): void {
     if (this.length >= MIN_THIN && this.length > this.options.denseSyncs) this.thin()
-    this.fitCapacity()
+    if (this.length === this.pairs.length / 2) this.resize(2 * this.length)
+    else this.fitCapacity()
   }
 
   private fitCapacity (): void {
     const capacity = this.pairs.length / 2
     const n = this.length
-    if (4 * n > 3 * capacity || 2 * n < capacity) {
-      const resized = new Float64Array(2 * Math.max(INITIAL_CAPACITY, Math.ceil(n * 1.5)))
-      resized.set(this.pairs.subarray(0, 2 * n))
-      this.pairs = resized
-    }
+    if (4 * n > 3 * capacity || 2 * n < capacity) this.resize(Math.max(INITIAL_CAPACITY, Math.ceil(n * 1.5)))
+  }
+
+  private resize (capacity: number): void {
+    const resized = new Float64Array(2 * capacity)
+    resized.set(this.pairs.subarray(0, 2 * this.length))
+    this.pairs = resized
   }
 
   /** Applies the thinning rule now (it also runs by itself when the arrays fill up); returns the syncs dropped. */
@@ -467,8 +489,9 @@ export class PartitionSyncHistory {
           keep = true
         } else {
           const shift = floorLog2(age) - bucketShift
-          const width = shift > 0 ? POW2[shift]! : 1
-          keep = Math.floor(u / width) !== Math.floor(lastKeptU / width)
+          // bucket = floor(u / 2^shift); multiplying by 2^-shift is exact and cheaper than dividing
+          const scale = shift > 0 ? INV_POW2[shift]! : 1
+          keep = Math.floor(u * scale) !== Math.floor(lastKeptU * scale)
         }
       }
       if (keep) {
