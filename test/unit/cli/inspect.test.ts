@@ -37,7 +37,7 @@ describe('mm2-failback --help', () => {
   it('lists the inspect command', async () => {
     const result = await run('--help')
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(/Commands:\n\s+mm2-failback inspect\s+Show what an mm2\.properties means/)
+    expect(result.stdout).toMatch(/Commands:\n[\s\S]*mm2-failback inspect\s+Show what an mm2\.properties means/)
     expect(result.stderr).toBe('')
   })
 
