@@ -53,7 +53,7 @@ export class GroupSyncEngine {
   private readonly options: GroupSyncOptions
   private readonly flows
   private readonly queues = new Map<string, Promise<void>>()
-  private readonly pending = new Map<string, Map<string, CommittedOffset>>()
+  private readonly pending = new Map<string, Map<string, { commit: CommittedOffset, countSkips: boolean }>>()
   private readonly liveness = new Map<string, { value: GroupLiveness, atMs: number }>()
   private stopped = false
 
@@ -62,16 +62,18 @@ export class GroupSyncEngine {
     this.flows = enabledFlows(options.mm2)
   }
 
-  /** New commits of a group on a cluster (from __consumer_offsets); `countSkips` is false for periodic re-evaluation. */
+  /** New commits of a group on a cluster (from __consumer_offsets); `countSkips` is false for re-evaluation passes. */
   submit (commits: readonly CommittedOffset[], countSkips = true): void {
     if (this.stopped) return
     for (const commit of commits) {
-      const key = `${commit.cluster}\u0000${commit.group}\u0000${countSkips ? 'event' : 'pass'}`
-      const partitions = this.pending.get(key) ?? new Map<string, CommittedOffset>()
+      // One queue per (cluster, group): a group's writes to the other side happen one after the other.
+      const key = `${commit.cluster}\u0000${commit.group}`
+      const partitions = this.pending.get(key) ?? new Map<string, { commit: CommittedOffset, countSkips: boolean }>()
       this.pending.set(key, partitions)
+      const partitionKey = `${commit.topic}\u0000${commit.partition}`
       // Newer commits of the same partition replace older ones not processed yet.
-      partitions.set(`${commit.topic}\u0000${commit.partition}`, commit)
-      if (!this.queues.has(key)) this.queues.set(key, this.processLoop(key, countSkips))
+      partitions.set(partitionKey, { commit, countSkips: countSkips || (partitions.get(partitionKey)?.countSkips ?? false) })
+      if (!this.queues.has(key)) this.queues.set(key, this.processLoop(key))
     }
   }
 
@@ -97,13 +99,13 @@ export class GroupSyncEngine {
     await this.idle()
   }
 
-  private async processLoop (key: string, countSkips: boolean): Promise<void> {
+  private async processLoop (key: string): Promise<void> {
     try {
       for (;;) {
         const partitions = this.pending.get(key)
         if (partitions === undefined || partitions.size === 0) break
         this.pending.delete(key)
-        await this.process([...partitions.values()], countSkips).catch((error: unknown) => {
+        await this.process([...partitions.values()]).catch((error: unknown) => {
           this.options.logger.error(`group sync failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`)
         })
       }
@@ -112,14 +114,16 @@ export class GroupSyncEngine {
     }
   }
 
-  private async process (commits: CommittedOffset[], countSkips: boolean): Promise<void> {
+  private async process (entries: Array<{ commit: CommittedOffset, countSkips: boolean }>): Promise<void> {
     const { metrics, committed, index } = this.options
     const planned = new Map<string, PlannedCommit[]>()
-    const skip = (route: CommitRoute | null, group: string, reason: CommitSkipReason): void => {
-      if (!countSkips) return
-      metrics.groupCommitsSkipped.inc({ flow: route === null ? '' : `${route.flow.source}->${route.flow.target}`, direction: route?.direction ?? '', group, reason })
+    const countSkips = entries.some((entry) => entry.countSkips)
+    const skip = (route: CommitRoute | null, commit: CommittedOffset, reason: CommitSkipReason, counted: boolean): void => {
+      this.options.logger.debug(`group ${commit.group}: ${commit.cluster} ${commit.topic}-${commit.partition} at ${commit.offset} not mirrored: ${reason}`, { cluster: commit.cluster, group: commit.group, topic: commit.topic, partition: commit.partition, reason })
+      if (!counted) return
+      metrics.groupCommitsSkipped.inc({ flow: route === null ? '' : `${route.flow.source}->${route.flow.target}`, direction: route?.direction ?? '', group: commit.group, reason })
     }
-    for (const commit of commits) {
+    for (const { commit, countSkips: counted } of entries) {
       if (!this.options.groupFilter(commit.group)) continue
       const routes = routeCommit(this.flows, commit.cluster, commit.topic, commit.group)
       if (routes.length === 0) continue
@@ -131,7 +135,7 @@ export class GroupSyncEngine {
       // Liveness is asked only for partitions that would be written (it costs a request).
       const decision = decideCommitSync({ sourceCluster: commit.cluster, sourceOffset: commit.offset, sourceMetadata: commit.metadata, translation, targetCommitted: target?.offset ?? null, targetMembers: 0, allowRewind: this.options.allowRewind })
       if (decision.action === 'skip') {
-        skip(route, commit.group, decision.reason)
+        skip(route, commit, decision.reason, counted)
         continue
       }
       const list = planned.get(route.targetCluster) ?? []
@@ -186,6 +190,7 @@ export class GroupSyncEngine {
         logger.debug(`committed group ${group} on cluster ${targetCluster}: ${plan.route.targetTopic}-${plan.source.partition} at ${plan.offset} (from ${plan.source.cluster} ${plan.source.topic}-${plan.source.partition} at ${plan.source.offset})`)
       } else {
         const name = KAFKA_ERROR_NAMES[result.errorCode] ?? `error ${result.errorCode}`
+        logger.debug(`cluster ${targetCluster} answered ${name} to the offset of group ${group} for ${plan.route.targetTopic}-${plan.source.partition}`)
         const memberError = result.errorCode === 25 || result.errorCode === 22 || result.errorCode === 27
         if (memberError) {
           if (countSkips) metrics.groupCommitsSkipped.inc({ flow, direction: plan.route.direction, group, reason: 'group-active' })

@@ -196,6 +196,8 @@ export class Sidecar {
     const state = this.flows.get(flowName(flow))!
     const flowIndex = this.index.flow(flow.source, flow.target)
     const forwardFlow = `${flow.target}->${flow.source}`
+    const touched = new Set<number>()
+    let syncTopic: string | null = null
     for (const record of records) {
       let sync
       try {
@@ -217,8 +219,28 @@ export class Sidecar {
         continue
       }
       if (this.ready) this.emitters.get(flowName(flow))?.onSync(sync)
+      if (syncTopic !== null && syncTopic !== sync.topic) this.reevaluate(flow, syncTopic, touched)
+      syncTopic = sync.topic
+      touched.add(sync.partition)
     }
+    if (syncTopic !== null) this.reevaluate(flow, syncTopic, touched)
     state.lastSyncReadMs = Date.now()
+  }
+
+  /**
+   * New syncs of `flow` for `topic` can translate commits that were untranslatable, or translate them
+   * more precisely: re-evaluate the groups committed on those partitions, on both sides of the flow.
+   */
+  private reevaluate (flow: Mm2Flow, topic: string, partitions: Set<number>): void {
+    if (this.ready && this.groupSync !== null) {
+      const remote = flow.policy.formatRemoteTopic(flow.source, topic)
+      const commits = []
+      for (const partition of partitions) {
+        commits.push(...this.committed.onPartition(flow.source, topic, partition), ...this.committed.onPartition(flow.target, remote, partition))
+      }
+      if (commits.length > 0) this.groupSync.submit(commits, false)
+    }
+    partitions.clear()
   }
 
   private onCheckpoints (cluster: string, role: TopicRole & { kind: 'checkpoints' }, topic: string, partition: number, records: FetchedRecord[]): void {

@@ -1,0 +1,158 @@
+// The failover/failback drill (issue 4): one group consumes `T` on A; A dies; the group moves to B
+// (A.T plus B's own T, which producers switched to); A comes back; the group moves back to A (T plus
+// B.T). Every record carries a sequence number, so each phase's lost and re-read records are counted
+// exactly. Run once with MM2 alone and once with MM2 + mm2-failback, on the same lab, to compare.
+import { GroupAdmin } from '../../sidecar/src/kafka/group-admin.ts'
+import type { Lab } from '../lab/lab.ts'
+import { waitFor } from '../lab/wait.ts'
+import { DeliveryLedger, consumeUntil, produceSequence } from './workload.ts'
+
+export type DrillMode = 'mm2-alone' | 'mm2+sidecar'
+
+export interface PhaseResult {
+  phase: 'failover A->B' | 'failback B->A'
+  /** Records the group never received by the end of the phase. */
+  lost: number
+  /** Records the group received a second time in this phase. */
+  reread: number
+  /** Seconds from the last commit on the old cluster (or its return) until the group had translated offsets on the new one; null: never (within the wait). */
+  secondsToTranslated: number | null
+  /** The sidecar's reported re-read window for the group at the move (sum over partitions), when a sidecar runs. */
+  reportedWindow: number | null
+}
+
+export interface DrillResult {
+  mode: DrillMode
+  topic: string
+  group: string
+  phases: PhaseResult[]
+}
+
+export interface DrillOptions {
+  mode: DrillMode
+  topic: string
+  group: string
+  partitions?: number
+  /** Records produced on A before and after the group's last commit there, and on B during the failover. */
+  counts?: { consumedOnA: number, pendingOnA: number, producedOnB: number }
+  /** Reads the sidecar's /metrics text (mm2+sidecar mode). */
+  scrapeSidecar?: () => Promise<string>
+  log?: (line: string) => void
+  translationWaitMs?: number
+}
+
+export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillResult> {
+  const log = options.log ?? (() => {})
+  const partitions = options.partitions ?? 3
+  const counts = options.counts ?? { consumedOnA: 600, pendingOnA: 300, producedOnB: 300 }
+  const { topic, group } = options
+  const remoteOnB = `A.${topic}`
+  const remoteOnA = `B.${topic}`
+  const waitMs = options.translationWaitMs ?? 60_000
+  const ledger = new DeliveryLedger()
+  const phases: PhaseResult[] = []
+
+  // Normal operation: the group consumes T on A and commits.
+  await lab.createTopic('A', topic, partitions)
+  await lab.createTopic('B', topic, partitions)
+  const first = await produceSequence(lab.bootstrap('A'), topic, 'A', 0, counts.consumedOnA, partitions)
+  log(`[${options.mode}] produced ${first.length} records to ${topic} on A; group ${group} consumes them on A`)
+  await consumeUntil({ bootstrap: lab.bootstrap('A'), group, topics: [topic], ledger, done: () => ledger.missing(first).length === 0, timeoutMs: 90_000 })
+  const committedOnA = Date.now()
+  const pending = await produceSequence(lab.bootstrap('A'), topic, 'A', counts.consumedOnA, counts.pendingOnA, partitions)
+  const fromA = [...first, ...pending]
+  await waitFor(async () => (await lab.recordCount('B', remoteOnB)) >= BigInt(fromA.length), { timeoutMs: 120_000, description: `MM2 to replicate ${fromA.length} records to ${remoteOnB} on B` })
+
+  // Failover: A dies; producers and the group move to B. (A's offsets are read now, while A is up.)
+  const beforeFailback = await committedOffsetsOrEmpty(lab.bootstrap('A'), 'A', group)
+  const failoverTranslated = await secondsUntilOffsetsMoved(lab.bootstrap('B'), 'B', group, [remoteOnB], partitions, new Map(), committedOnA, waitMs)
+  const failoverWindow = options.scrapeSidecar === undefined ? null : rereadWindow(await options.scrapeSidecar(), group, [{ flow: 'A->B', direction: 'forward', topic }])
+  log(`[${options.mode}] killing A (SIGKILL)`)
+  await lab.killCluster('A')
+  const fromB = await produceSequence(lab.bootstrap('B'), topic, 'B', 0, counts.producedOnB, partitions)
+  const onB = await consumeUntil({ bootstrap: lab.bootstrap('B'), group, topics: [remoteOnB, topic], ledger, done: () => ledger.missing(fromA).length === 0 && ledger.missing(fromB).length === 0, timeoutMs: 90_000 })
+  phases.push({ phase: 'failover A->B', lost: ledger.missing(fromA).length + ledger.missing(fromB).length, reread: onB.reread, secondsToTranslated: failoverTranslated, reportedWindow: failoverWindow })
+  log(`[${options.mode}] failover: group ${group} read ${onB.delivered} records on B, ${onB.reread} re-read`)
+  const committedOnB = Date.now()
+
+  // Failback: A returns; MM2 catches up; the group moves back to A.
+  log(`[${options.mode}] restarting A`)
+  await lab.restartCluster('A')
+  const aBack = Date.now()
+  await waitFor(async () => (await lab.recordCount('A', remoteOnA)) >= BigInt(fromB.length), { timeoutMs: 120_000, description: `MM2 to replicate ${fromB.length} records to ${remoteOnA} on A` })
+  const failbackTranslated = await secondsUntilOffsetsMoved(lab.bootstrap('A'), 'A', group, [topic, remoteOnA], partitions, beforeFailback, Math.max(committedOnB, aBack), waitMs)
+  const failbackWindow = options.scrapeSidecar === undefined ? null : rereadWindow(await options.scrapeSidecar(), group, [{ flow: 'A->B', direction: 'reverse', topic: remoteOnB }, { flow: 'B->A', direction: 'forward', topic }])
+  const onA = await consumeUntil({ bootstrap: lab.bootstrap('A'), group, topics: [topic, remoteOnA], ledger, done: () => ledger.missing(fromA).length === 0 && ledger.missing(fromB).length === 0, timeoutMs: 90_000 })
+  phases.push({ phase: 'failback B->A', lost: ledger.missing(fromA).length + ledger.missing(fromB).length, reread: onA.reread, secondsToTranslated: failbackTranslated, reportedWindow: failbackWindow })
+  log(`[${options.mode}] failback: group ${group} read ${onA.delivered} records on A, ${onA.reread} re-read`)
+  return { mode: options.mode, topic, group, phases }
+}
+
+/** The group's committed offsets on a cluster, keyed "topic-partition"; empty when the cluster does not answer. */
+async function committedOffsetsOrEmpty (bootstrap: string, alias: string, group: string): Promise<Map<string, bigint>> {
+  const admin = new GroupAdmin({ alias, bootstrapServers: [bootstrap] })
+  try {
+    const offsets = await admin.committedOffsets(group)
+    return new Map(offsets.map((entry) => [`${entry.topic}-${entry.partition}`, entry.offset]))
+  } catch {
+    return new Map()
+  } finally {
+    await admin.close().catch(() => {})
+  }
+}
+
+/**
+ * Seconds from `sinceMs` until the group has, on the cluster, an offset for every partition of
+ * every topic in `topics` that differs from `before` (appeared or moved): the moment translations
+ * of its last commits on the other cluster landed. Null when that does not happen within `waitMs`.
+ */
+async function secondsUntilOffsetsMoved (bootstrap: string, alias: string, group: string, topics: string[], partitions: number, before: Map<string, bigint>, sinceMs: number, waitMs: number): Promise<number | null> {
+  const deadline = Date.now() + waitMs
+  while (Date.now() < deadline) {
+    const now = await committedOffsetsOrEmpty(bootstrap, alias, group)
+    let moved = 0
+    for (const topic of topics) {
+      for (let partition = 0; partition < partitions; partition++) {
+        const key = `${topic}-${partition}`
+        const offset = now.get(key)
+        if (offset !== undefined && offset !== before.get(key)) moved++
+      }
+    }
+    if (moved === partitions * topics.length) return Math.max(0, Date.now() - sinceMs) / 1000
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return null
+}
+
+/** Sum of the sidecar's re-read windows for a group's partitions on the given routes (topic as named on the cluster the group leaves). */
+export function rereadWindow (metricsText: string, group: string, routes: ReadonlyArray<{ flow: string, direction: string, topic: string }>): number | null {
+  let total = 0
+  let found = false
+  for (const line of metricsText.split('\n')) {
+    if (!line.startsWith('mm2_failback_translation_reread_window_records{')) continue
+    const labels = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1], match[2]]))
+    if (labels.group !== group || !routes.some((route) => labels.flow === route.flow && labels.direction === route.direction && labels.topic === route.topic)) continue
+    total += Number(line.slice(line.lastIndexOf(' ') + 1))
+    found = true
+  }
+  return found ? total : null
+}
+
+/** The comparison table the demo prints. */
+export function formatDrillTable (results: readonly DrillResult[]): string {
+  const rows = [['setup', 'phase', 'records lost', 'records re-read', 'reported re-read window', 'time to translated offsets']]
+  for (const result of results) {
+    for (const phase of result.phases) {
+      rows.push([
+        result.mode === 'mm2-alone' ? 'MM2 alone' : 'MM2 + mm2-failback',
+        phase.phase,
+        String(phase.lost),
+        String(phase.reread),
+        phase.reportedWindow === null ? '-' : String(phase.reportedWindow),
+        phase.secondsToTranslated === null ? 'never (not translated)' : `${phase.secondsToTranslated.toFixed(2)} s`
+      ])
+    }
+  }
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')).join('\n') + '\n'
+}

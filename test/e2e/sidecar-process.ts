@@ -1,0 +1,53 @@
+// Runs `mm2-failback run` as a child process, as a user would (the CLI, a real process, its own
+// logs), and finds its /metrics address from its startup log line. Stopped by PID.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
+import { join } from 'node:path'
+import { waitFor } from '../lab/wait.ts'
+
+const ROOT = new URL('../../', import.meta.url).pathname
+
+export interface SidecarProcess {
+  child: ChildProcess
+  url: string
+  logFile: string
+  scrape: () => Promise<string>
+  ready: () => Promise<boolean>
+  /** SIGTERM (graceful) or SIGKILL. */
+  stop: (signal?: 'SIGTERM' | 'SIGKILL') => Promise<void>
+}
+
+export async function startSidecarProcess (options: { mm2Config: string, logDir: string, name?: string, sets?: string[] }): Promise<SidecarProcess> {
+  const logFile = join(options.logDir, `${options.name ?? 'sidecar'}.log`)
+  const log = createWriteStream(logFile, { flags: 'a' })
+  const args = [join(ROOT, 'bin/mm2-failback.js'), 'run', '--mm2-config', options.mm2Config, '--set', 'metrics.port=0', '--set', 'log.level=debug', ...(options.sets ?? []).flatMap((set) => ['--set', set])]
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  let url: string | null = null
+  let exited = false
+  child.on('exit', () => { exited = true })
+  child.stdout?.pipe(log, { end: false })
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log.write(chunk)
+    const match = /serving \/metrics, \/ready and \/healthz on (http:\/\/[^\s"]+)/.exec(chunk.toString())
+    if (match !== null) url = match[1]!
+  })
+  const cleanup = (): void => { if (!exited) child.kill('SIGKILL') }
+  process.once('exit', cleanup)
+  await waitFor(() => url !== null || exited, { timeoutMs: 30_000, description: 'the sidecar to serve /metrics' })
+  if (url === null) throw new Error(`the sidecar exited before serving /metrics; see ${logFile}`)
+  const base: string = url
+  return {
+    child,
+    url: base,
+    logFile,
+    scrape: async () => await (await fetch(`${base}/metrics`)).text(),
+    ready: async () => (await fetch(`${base}/ready`).catch(() => null))?.status === 200,
+    stop: async (signal = 'SIGTERM') => {
+      process.off('exit', cleanup)
+      if (exited) return
+      child.kill(signal)
+      await waitFor(() => exited, { timeoutMs: 20_000, description: `the sidecar (pid ${child.pid}) to exit` }).catch(() => { child.kill('SIGKILL') })
+      log.end()
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// The drill's workload: sequence-numbered records, and a real consumer group (classic protocol,
+// @platformatic/kafka) that records every sequence number it is handed, so that lost and re-read
+// records can be counted exactly.
+import { Consumer, stringDeserializers } from '@platformatic/kafka'
+import { produce } from '../lab/clients.ts'
+
+/** Value of sequence number `seq` produced by `origin` ("A-17"). */
+export const seqValue = (origin: string, seq: number): string => `${origin}-${seq}`
+
+/** Produces `count` records `origin-<seq>` from `first` on, spread over `partitions` partitions. */
+export async function produceSequence (bootstrap: string, topic: string, origin: string, first: number, count: number, partitions: number): Promise<string[]> {
+  const records = Array.from({ length: count }, (_, index) => ({ key: null, value: seqValue(origin, first + index), partition: (first + index) % partitions }))
+  for (let start = 0; start < records.length; start += 200) await produce(bootstrap, topic, records.slice(start, start + 200))
+  return records.map((record) => record.value)
+}
+
+/** Counts deliveries per value across the whole drill. */
+export class DeliveryLedger {
+  private readonly deliveries = new Map<string, number>()
+
+  /** Records one delivery and says whether it was a re-read. */
+  deliver (value: string): boolean {
+    const count = (this.deliveries.get(value) ?? 0) + 1
+    this.deliveries.set(value, count)
+    return count > 1
+  }
+
+  delivered (value: string): boolean {
+    return this.deliveries.has(value)
+  }
+
+  missing (expected: readonly string[]): string[] {
+    return expected.filter((value) => !this.deliveries.has(value))
+  }
+}
+
+export interface ConsumeResult {
+  /** True when `done()` never said so before the timeout; the missing records then count as lost. */
+  timedOut: boolean
+  delivered: number
+  reread: number
+  /** Per topic-partition, the next offset committed at the end. */
+  committed: Map<string, bigint>
+}
+
+/**
+ * Runs group `group` on one cluster until `done()` says so (checked after every record and every
+ * 200 ms) or the timeout passes, commits the position it reached, leaves the group and returns what it saw. New groups
+ * start at the earliest offset (auto.offset.reset=earliest: a missing translation shows as re-reads,
+ * not as loss).
+ */
+export async function consumeUntil (options: { bootstrap: string, group: string, topics: string[], ledger: DeliveryLedger, done: () => boolean, timeoutMs: number }): Promise<ConsumeResult> {
+  const consumer = new Consumer({
+    clientId: `drill-${options.group}`,
+    groupId: options.group,
+    bootstrapBrokers: [options.bootstrap],
+    deserializers: stringDeserializers,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 500,
+    retries: 3
+  })
+  const result: ConsumeResult = { timedOut: false, delivered: 0, reread: 0, committed: new Map() }
+  const positions = new Map<string, { topic: string, partition: number, offset: bigint, leaderEpoch: number }>()
+  try {
+    const stream = await consumer.consume({ topics: options.topics, mode: 'committed', fallbackMode: 'earliest', autocommit: false, maxWaitTime: 200 })
+    await new Promise<void>((resolve, reject) => {
+      const deadline = setTimeout(() => {
+        result.timedOut = true
+        finish()
+      }, options.timeoutMs)
+      const check = setInterval(() => { if (options.done()) finish() }, 200)
+      const finish = (): void => {
+        clearTimeout(deadline)
+        clearInterval(check)
+        resolve()
+      }
+      stream.on('data', (message) => {
+        result.delivered++
+        if (options.ledger.deliver(String(message.value))) result.reread++
+        positions.set(`${message.topic}\u0000${message.partition}`, { topic: message.topic, partition: message.partition, offset: message.offset + 1n, leaderEpoch: message.leaderEpoch })
+        if (options.done()) finish()
+      })
+      stream.on('error', (error: unknown) => { clearTimeout(deadline); clearInterval(check); reject(error) })
+    })
+    if (positions.size > 0) await consumer.commit({ offsets: [...positions.values()] })
+    for (const [key, position] of positions) result.committed.set(key, position.offset)
+    await stream.close()
+  } finally {
+    await consumer.close(true).catch(() => {})
+  }
+  return result
+}
