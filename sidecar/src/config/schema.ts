@@ -48,6 +48,8 @@ export interface SidecarConfig {
     maxWaitMs: number
     /** Pause between retries against an unreachable cluster. */
     retryDelayMs: number
+    /** At startup, a cluster that never answered for this long no longer holds back readiness (the other side works alone). */
+    unreachableGraceMs: number
   }
   log: {
     level: 'debug' | 'info' | 'warn' | 'error'
@@ -86,6 +88,7 @@ export const CONFIG_KEYS: readonly Leaf[] = [
   { path: 'lag.intervalMs', type: 'int', min: 1000, max: 3_600_000, help: 'Time between consumer lag measurements.' },
   { path: 'follow.maxWaitMs', type: 'int', min: 10, max: 30_000, help: 'Long-poll wait of each fetch; bounds how late a new record is seen.' },
   { path: 'follow.retryDelayMs', type: 'int', min: 10, max: 600_000, help: 'Pause between retries against an unreachable cluster.' },
+  { path: 'follow.unreachableGraceMs', type: 'int', min: 0, max: 3_600_000, help: 'At startup, a cluster that has not answered for this long stops holding back readiness; the other side then works from the history topic.' },
   { path: 'log.level', type: 'enum', values: ['debug', 'info', 'warn', 'error'], help: 'Lowest level logged.' },
   { path: 'log.format', type: 'enum', values: ['json', 'text'], help: 'json: one object a line; text: for terminals.' }
 ]
@@ -97,7 +100,7 @@ export function defaultConfig (): SidecarConfig {
     groupSync: { allowRewind: false, include: ['.*'], exclude: [], livenessCacheMs: 1000 },
     history: { topic: 'mm2-failback.history.internal', replicationFactor: -1, flushIntervalMs: 1000 },
     lag: { intervalMs: 15_000 },
-    follow: { maxWaitMs: 500, retryDelayMs: 2000 },
+    follow: { maxWaitMs: 500, retryDelayMs: 2000, unreachableGraceMs: 30_000 },
     log: { level: 'info', format: 'json' }
   }
 }

@@ -5,7 +5,9 @@
 import { decodeCheckpoint } from '../core/codec/checkpoint.ts'
 import { decodeConsumerOffsetsRecord } from '../core/codec/consumer-offsets.ts'
 import { decodeHeartbeat } from '../core/codec/heartbeat.ts'
-import { decodeOffsetSync } from '../core/codec/offset-sync.ts'
+import { decodeOffsetSync, type OffsetSync } from '../core/codec/offset-sync.ts'
+import { decodeSyncHistory } from '../core/codec/sync-history.ts'
+import { replaySync } from '../core/translation/replay.ts'
 import { WatermarkHistory } from '../core/lag/lag-estimator.ts'
 import { ReverseSyncHighWater, isReverseSync } from '../core/sync/reverse-syncs.ts'
 import { SyncIndex } from '../core/translation/sync-index.ts'
@@ -15,6 +17,7 @@ import { isMm2FailbackError } from '../errors.ts'
 import { describeCluster, type ClusterClientOptions } from '../kafka/client-options.ts'
 import { messageOf } from '../kafka/client-errors.ts'
 import { GroupAdmin } from '../kafka/group-admin.ts'
+import { HistoryWriter } from '../kafka/history-writer.ts'
 import { OffsetSyncWriter } from '../kafka/offset-sync-writer.ts'
 import type { FetchedRecord } from '../kafka/record-batches.ts'
 import { TopicTailer, type PartitionProgress } from '../kafka/tailer.ts'
@@ -22,6 +25,7 @@ import type { SidecarMetrics } from '../metrics/registry.ts'
 import { clusterClientOptions } from './cluster-clients.ts'
 import { CommittedOffsets } from './committed-offsets.ts'
 import { GroupSyncEngine } from './group-sync.ts'
+import { HistoryKeeper, SnapshotCollector } from './history.ts'
 import type { Logger } from './logger.ts'
 import { ReverseSyncEmitter } from './reverse-sync-emitter.ts'
 import { CONSUMER_OFFSETS_TOPIC, followPlan, reverseFlowOf, type FollowPlan, type TopicRole } from './topology.ts'
@@ -59,12 +63,17 @@ export class Sidecar {
   private readonly watermarks = new Map<string, WatermarkHistory>()
   private readonly groupSync: GroupSyncEngine | null
   private readonly timers: NodeJS.Timeout[] = []
+  /** Before readiness: snapshots from the history topics, and MM2's syncs in arrival order per flow. */
+  private readonly snapshots = new SnapshotCollector()
+  private readonly pendingSyncs = new Map<string, OffsetSync[]>()
+  private readonly health = new Map<string, { everAnswered: boolean, failingSinceMs: number | null }>()
+  private historyKeeper: HistoryKeeper | null = null
   private ready = false
   private stopped = false
 
   constructor (options: SidecarOptions) {
     this.options = options
-    this.plan = followPlan(options.mm2)
+    this.plan = followPlan(options.mm2, options.config.features.history ? options.config.history.topic : null)
     for (const alias of this.plan.keys()) {
       const cluster = options.mm2.clusters.find((entry) => entry.alias === alias)
       if (cluster === undefined) continue
@@ -103,11 +112,17 @@ export class Sidecar {
         onRecords: (topic, partition, records, progress) => { this.onRecords(alias, topic, partition, records, progress) },
         onError: (error) => {
           metrics.up.set({ cluster: alias }, 0)
+          const health = this.health.get(alias)!
+          health.failingSinceMs ??= Date.now()
           const message = messageOf(error)
           logger.once(`tailer-error:${alias}:${message}`, 'warn', `cannot read from ${describeCluster(client)}: ${message}; retrying every ${config.follow.retryDelayMs} ms`, { cluster: alias })
         },
-        onSuccess: () => { metrics.up.set({ cluster: alias }, 1) }
+        onSuccess: () => {
+          metrics.up.set({ cluster: alias }, 1)
+          this.health.set(alias, { everAnswered: true, failingSinceMs: null })
+        }
       })
+      this.health.set(alias, { everAnswered: false, failingSinceMs: Date.now() })
       this.tailers.set(alias, tailer)
       metrics.up.set({ cluster: alias }, 0)
       logger.info(`following ${topics.size} topics on ${describeCluster(client)}`, { cluster: alias, topics: [...topics.keys()] })
@@ -117,13 +132,32 @@ export class Sidecar {
     this.background('readiness', this.becomeReady())
   }
 
+  /**
+   * Readiness: every cluster's followed topics read to their end once, except a cluster that has not
+   * answered at all for follow.unreachableGraceMs (then the other side works from the history topic,
+   * and that cluster's syncs are replayed as history when it returns). Then the index is seeded from
+   * the newest history snapshots and MM2's syncs read so far are replayed on top.
+   */
   private async becomeReady (): Promise<void> {
-    await Promise.all([...this.tailers.values()].map(async (tailer) => { await tailer.caughtUp() }))
-    if (this.stopped) return
+    const { config, logger } = this.options
+    for (;;) {
+      if (this.stopped) return
+      const waiting = [...this.tailers].filter(([alias, tailer]) => {
+        if (tailer.isCaughtUp()) return false
+        const health = this.health.get(alias)
+        const unreachable = health !== undefined && !health.everAnswered && health.failingSinceMs !== null && Date.now() - health.failingSinceMs >= config.follow.unreachableGraceMs
+        return !unreachable
+      })
+      if (waiting.length === 0) break
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    const unreachable = [...this.tailers].filter(([, tailer]) => !tailer.isCaughtUp()).map(([alias]) => alias)
+    this.seedIndex()
     this.ready = true
     this.options.metrics.ready.set(1)
-    this.options.logger.info('ready: every followed topic was read to its end once', { retainedSyncs: this.index.retainedSyncs })
-    const { config } = this.options
+    if (unreachable.length > 0) logger.warn(`ready without cluster(s) ${unreachable.join(', ')}, which did not answer for ${config.follow.unreachableGraceMs} ms; working from the history topic until they return`, { clusters: unreachable })
+    else logger.info('ready: every followed topic was read to its end once', { retainedSyncs: this.index.retainedSyncs })
+    if (config.features.history) this.startHistory()
     if (config.features.reverseSyncs) this.startReverseSyncs()
     if (this.groupSync !== null) {
       this.groupSync.resyncAll()
@@ -133,6 +167,41 @@ export class Sidecar {
       this.background('lag', this.measureLag())
       this.every(config.lag.intervalMs, () => { this.background('lag', this.measureLag()) })
     }
+  }
+
+  /** Seeds the index from history snapshots, then replays MM2's syncs read before readiness. */
+  private seedIndex (): void {
+    const { logger } = this.options
+    let seeded = 0
+    for (const snapshot of this.snapshots.all()) {
+      if (!this.flows.has(flowName({ source: snapshot.sourceClusterAlias, target: snapshot.targetClusterAlias }))) continue
+      const history = this.index.flow(snapshot.sourceClusterAlias, snapshot.targetClusterAlias).history(snapshot.topic, snapshot.partition)
+      for (const sync of snapshot.syncs) {
+        if (replaySync(history, sync.upstreamOffset, sync.downstreamOffset) !== 'superseded') seeded++
+      }
+    }
+    let replayed = 0
+    for (const [name, syncs] of this.pendingSyncs) {
+      const { flow } = this.flows.get(name)!
+      const flowIndex = this.index.flow(flow.source, flow.target)
+      for (const sync of syncs) {
+        try {
+          if (replaySync(flowIndex.history(sync.topic, sync.partition), sync.upstreamOffset, sync.downstreamOffset) !== 'superseded') replayed++
+        } catch (error) {
+          this.skipRecord(flow.source, 'offset-sync', flow.internalTopics.offsetSyncs.topic, 0, -1n, error)
+        }
+      }
+    }
+    this.pendingSyncs.clear()
+    logger.info(`translation index seeded: ${seeded} syncs from history snapshots, ${replayed} from MM2's offset-syncs topics`, { seeded, replayed, retainedSyncs: this.index.retainedSyncs })
+  }
+
+  private startHistory (): void {
+    const { config, metrics, logger } = this.options
+    const writers = [...this.clusters.values()].map((client) => new HistoryWriter(client, config.history.topic, config.history.replicationFactor))
+    this.historyKeeper = new HistoryKeeper({ index: this.index, writers, flushIntervalMs: config.history.flushIntervalMs, metrics, logger })
+    this.historyKeeper.markAllDirty()
+    this.historyKeeper.start()
   }
 
   private startReverseSyncs (): void {
@@ -187,6 +256,7 @@ export class Sidecar {
       if (role.kind === 'offset-syncs') this.onOffsetSyncs(cluster, role.flow, topic, partition, records)
       else if (role.kind === 'checkpoints') this.onCheckpoints(cluster, role, topic, partition, records)
       else if (role.kind === 'heartbeats') this.onHeartbeats(cluster, role, topic, partition, records)
+      else if (role.kind === 'history') this.onHistory(cluster, topic, partition, records)
       else this.onConsumerOffsets(cluster, topic, partition, records)
     }
   }
@@ -212,13 +282,26 @@ export class Sidecar {
         this.highWaters.get(forwardFlow)?.observe(sync)
         continue
       }
+      if (!this.ready) {
+        // Held until the index is seeded from history at readiness (see seedIndex).
+        const pending = this.pendingSyncs.get(flowName(flow)) ?? []
+        pending.push(sync)
+        this.pendingSyncs.set(flowName(flow), pending)
+        continue
+      }
       try {
-        flowIndex.appendSync(sync)
+        // A cluster that returns after readiness is read from the start again: replay, don't rewind.
+        if (this.tailers.get(cluster)?.isCaughtUp() === false) {
+          if (replaySync(flowIndex.history(sync.topic, sync.partition), sync.upstreamOffset, sync.downstreamOffset) === 'superseded') continue
+        } else {
+          flowIndex.appendSync(sync)
+        }
       } catch (error) {
         this.skipRecord(cluster, 'offset-sync', topic, partition, record.offset, error)
         continue
       }
-      if (this.ready) this.emitters.get(flowName(flow))?.onSync(sync)
+      this.historyKeeper?.markDirty(flow.source, flow.target, sync.topic, sync.partition)
+      this.emitters.get(flowName(flow))?.onSync(sync)
       if (syncTopic !== null && syncTopic !== sync.topic) this.reevaluate(flow, syncTopic, touched)
       syncTopic = sync.topic
       touched.add(sync.partition)
@@ -241,6 +324,22 @@ export class Sidecar {
       if (commits.length > 0) this.groupSync.submit(commits, false)
     }
     partitions.clear()
+  }
+
+  private onHistory (cluster: string, topic: string, partition: number, records: FetchedRecord[]): void {
+    for (const record of records) {
+      if (record.value === null) continue
+      let snapshot
+      try {
+        snapshot = decodeSyncHistory(record.key, record.value)
+      } catch (error) {
+        this.skipRecord(cluster, 'history', topic, partition, record.offset, error)
+        continue
+      }
+      this.options.metrics.recordsDecoded.inc({ cluster, record_type: 'history' })
+      // After readiness our own writes come back here; the index is already ahead of them.
+      if (!this.ready) this.snapshots.offer(snapshot)
+    }
   }
 
   private onCheckpoints (cluster: string, role: TopicRole & { kind: 'checkpoints' }, topic: string, partition: number, records: FetchedRecord[]): void {
@@ -384,6 +483,7 @@ export class Sidecar {
     this.stopped = true
     for (const timer of this.timers) clearInterval(timer)
     await this.groupSync?.stop()
+    await this.historyKeeper?.stop()
     await Promise.all([...this.emitters.values()].map(async (emitter) => { await emitter.stop() }))
     await Promise.all([...this.tailers.values()].map(async (tailer) => { await tailer.close() }))
     await Promise.all([...this.admins.values()].map(async (admin) => { await admin.close().catch(() => {}) }))

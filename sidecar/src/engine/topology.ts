@@ -10,11 +10,13 @@ export type TopicRole =
   | { kind: 'checkpoints', flow: Mm2Flow }
   | { kind: 'heartbeats', flow: Mm2Flow }
   | { kind: 'consumer-offsets' }
+  | { kind: 'history' }
 
 /** cluster alias -> topic -> roles. */
 export type FollowPlan = Map<string, Map<string, TopicRole[]>>
 
-export function followPlan (mm2: Mm2Config): FollowPlan {
+/** What to follow; `historyTopic` adds the sidecar's own history topic on every cluster. */
+export function followPlan (mm2: Mm2Config, historyTopic: string | null = null): FollowPlan {
   const plan: FollowPlan = new Map()
   const add = (cluster: string, topic: string, role: TopicRole): void => {
     const topics = plan.get(cluster) ?? new Map<string, TopicRole[]>()
@@ -30,10 +32,11 @@ export function followPlan (mm2: Mm2Config): FollowPlan {
     add(topics.heartbeats.replicated.cluster, topics.heartbeats.replicated.topic, { kind: 'heartbeats', flow })
     for (const cluster of [flow.source, flow.target]) add(cluster, CONSUMER_OFFSETS_TOPIC, { kind: 'consumer-offsets' })
   }
-  // One consumer-offsets role per cluster is enough.
   for (const topics of plan.values()) {
+    // One consumer-offsets role per cluster is enough.
     const roles = topics.get(CONSUMER_OFFSETS_TOPIC)
     if (roles !== undefined) topics.set(CONSUMER_OFFSETS_TOPIC, [{ kind: 'consumer-offsets' }])
+    if (historyTopic !== null) topics.set(historyTopic, [{ kind: 'history' }])
   }
   return plan
 }

@@ -1,0 +1,109 @@
+// Durable history of the translation index (DESIGN §2.2): snapshots of changed partitions are written
+// to the history topic on every cluster every flush interval; at startup the newest snapshot of each
+// partition, from whichever cluster answers, seeds the index before MM2's own syncs are replayed.
+import type { SyncHistorySnapshot } from '../core/codec/sync-history.ts'
+import type { SyncIndex } from '../core/translation/sync-index.ts'
+import { isMm2FailbackError } from '../errors.ts'
+import type { HistoryWriter } from '../kafka/history-writer.ts'
+import type { SidecarMetrics } from '../metrics/registry.ts'
+import type { Logger } from './logger.ts'
+
+const snapshotKey = (snapshot: { sourceClusterAlias: string, targetClusterAlias: string, topic: string, partition: number }): string =>
+  `${snapshot.sourceClusterAlias}\u0000${snapshot.targetClusterAlias}\u0000${snapshot.topic}\u0000${snapshot.partition}`
+
+/** Keeps, per partition, the snapshot whose newest sync is the furthest along (copies on two clusters may differ). */
+export class SnapshotCollector {
+  private readonly snapshots = new Map<string, SyncHistorySnapshot>()
+
+  offer (snapshot: SyncHistorySnapshot): void {
+    const key = snapshotKey(snapshot)
+    const current = this.snapshots.get(key)
+    const newest = snapshot.syncs.at(-1)
+    const currentNewest = current?.syncs.at(-1)
+    if (current === undefined || (newest !== undefined && (currentNewest === undefined || newest.downstreamOffset > currentNewest.downstreamOffset))) this.snapshots.set(key, snapshot)
+  }
+
+  all (): SyncHistorySnapshot[] {
+    return [...this.snapshots.values()]
+  }
+}
+
+export interface HistoryKeeperOptions {
+  index: SyncIndex
+  writers: readonly HistoryWriter[]
+  flushIntervalMs: number
+  metrics: SidecarMetrics
+  logger: Logger
+}
+
+/** Writes snapshots of the partitions that changed, to every cluster, each on its own schedule of failures. */
+export class HistoryKeeper {
+  private readonly options: HistoryKeeperOptions
+  /** Per cluster alias, the partitions changed since that cluster's last successful write. */
+  private readonly dirty = new Map<string, Map<string, { source: string, target: string, topic: string, partition: number }>>()
+  private timer: NodeJS.Timeout | null = null
+  private flushing: Promise<void> | null = null
+
+  constructor (options: HistoryKeeperOptions) {
+    this.options = options
+    for (const writer of options.writers) this.dirty.set(writer.cluster.alias, new Map())
+  }
+
+  markDirty (source: string, target: string, topic: string, partition: number): void {
+    const key = snapshotKey({ sourceClusterAlias: source, targetClusterAlias: target, topic, partition })
+    for (const partitions of this.dirty.values()) partitions.set(key, { source, target, topic, partition })
+  }
+
+  /** Marks every partition of the index, e.g. after seeding it, so both clusters get a full copy. */
+  markAllDirty (): void {
+    for (const flow of this.options.index.flows()) {
+      for (const history of flow.histories()) this.markDirty(flow.sourceClusterAlias, flow.targetClusterAlias, history.topic, history.partition)
+    }
+  }
+
+  start (): void {
+    this.timer = setInterval(() => { this.flushInBackground() }, this.options.flushIntervalMs)
+    this.timer.unref()
+  }
+
+  async flush (): Promise<void> {
+    if (this.flushing !== null) return await this.flushing
+    this.flushing = this.writeAll().finally(() => { this.flushing = null })
+    await this.flushing
+  }
+
+  private flushInBackground (): void {
+    this.flush().catch((error: unknown) => { this.options.logger.error(`history flush failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`) })
+  }
+
+  private async writeAll (): Promise<void> {
+    const { index, writers, metrics, logger } = this.options
+    await Promise.all(writers.map(async (writer) => {
+      const partitions = this.dirty.get(writer.cluster.alias)!
+      if (partitions.size === 0) return
+      const taken = [...partitions.entries()]
+      partitions.clear()
+      const snapshots: SyncHistorySnapshot[] = []
+      for (const [, entry] of taken) {
+        const history = index.findFlow(entry.source, entry.target)?.find(entry.topic, entry.partition)
+        if (history === undefined) continue
+        snapshots.push({ sourceClusterAlias: entry.source, targetClusterAlias: entry.target, topic: entry.topic, partition: entry.partition, syncs: [...history.syncs()] })
+      }
+      try {
+        await writer.write(snapshots)
+      } catch (error) {
+        // Keep them dirty for this cluster: the next flush retries, newer state first.
+        for (const [key, entry] of taken) if (!partitions.has(key)) partitions.set(key, entry)
+        metrics.syncFailures.inc({ cluster: writer.cluster.alias, operation: 'history', code: isMm2FailbackError(error) ? error.code : 'MM2_INTERNAL' })
+        const message = error instanceof Error ? error.message : String(error)
+        logger.once(`history:${writer.cluster.alias}:${message}`, 'warn', `${message}; retrying every ${this.options.flushIntervalMs} ms`, { cluster: writer.cluster.alias, topic: writer.topic })
+      }
+    }))
+  }
+
+  async stop (): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer)
+    await this.flush().catch(() => {})
+    await Promise.all(this.options.writers.map(async (writer) => { await writer.close() }))
+  }
+}
