@@ -74,7 +74,8 @@ export async function totalEndOffset (bootstrapServers: string, topic: string): 
 
 /** Produces records with acks=all (the single broker) and waits for the acknowledgements. */
 export async function produce (bootstrapServers: string, topic: string, records: readonly ProduceRecord[]): Promise<void> {
-  const producer = new Producer({ clientId: 'mm2-failback-lab-producer', bootstrapBrokers: bootstrapServers.split(','), autocreateTopics: true, retries: 5 })
+  // Idempotent: a retried batch must not be written twice (the drill counts every record).
+  const producer = new Producer({ clientId: 'mm2-failback-lab-producer', bootstrapBrokers: bootstrapServers.split(','), autocreateTopics: true, retries: 5, idempotent: true })
   try {
     await producer.send({
       messages: records.map(r => ({

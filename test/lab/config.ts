@@ -102,10 +102,15 @@ export function mm2Properties (clusters: readonly Mm2Cluster[], extra: Propertie
     'emit.heartbeats.interval.seconds': 1,
     'sync.group.offsets.enabled': true,
     'sync.group.offsets.interval.seconds': 5,
-    'offset.lag.max': 10,
-    // Connect source-offset flush (default 60 s): a restarted MM2 resumes from here.
-    'offset.flush.interval.ms': 5000
+    'offset.lag.max': 10
   }, extra)
+  // Connect's source-offset flush (default 60 s) is also when MM2 >= 3.7 writes its delayed offset
+  // syncs (KAFKA-15906). MirrorMakerConfig passes only `<alias>.`-prefixed keys to each herder's
+  // worker, so a top-level offset.flush.interval.ms has no effect; set it per cluster.
+  for (const c of clusters) {
+    const key = `${c.alias}.offset.flush.interval.ms`
+    if (!(key in props)) props[key] = extra['offset.flush.interval.ms'] ?? 5000
+  }
   return props
 }
 
