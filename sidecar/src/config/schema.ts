@@ -50,6 +50,8 @@ export interface SidecarConfig {
     retryDelayMs: number
     /** At startup, a cluster that never answered for this long no longer holds back readiness (the other side works alone). */
     unreachableGraceMs: number
+    /** Where __consumer_offsets may not be read, how often group offsets are polled through the admin API instead. */
+    commitPollMs: number
   }
   log: {
     level: 'debug' | 'info' | 'warn' | 'error'
@@ -88,6 +90,7 @@ export const CONFIG_KEYS: readonly Leaf[] = [
   { path: 'lag.intervalMs', type: 'int', min: 1000, max: 3_600_000, help: 'Time between consumer lag measurements.' },
   { path: 'follow.maxWaitMs', type: 'int', min: 10, max: 30_000, help: 'Long-poll wait of each fetch; bounds how late a new record is seen.' },
   { path: 'follow.retryDelayMs', type: 'int', min: 10, max: 600_000, help: 'Pause between retries against an unreachable cluster.' },
+  { path: 'follow.commitPollMs', type: 'int', min: 100, max: 600_000, help: 'Where __consumer_offsets may not be read (no READ ACL), how often group offsets are polled through the admin API instead.' },
   { path: 'follow.unreachableGraceMs', type: 'int', min: 0, max: 3_600_000, help: 'At startup, a cluster that has not answered for this long stops holding back readiness; the other side then works from the history topic.' },
   { path: 'log.level', type: 'enum', values: ['debug', 'info', 'warn', 'error'], help: 'Lowest level logged.' },
   { path: 'log.format', type: 'enum', values: ['json', 'text'], help: 'json: one object a line; text: for terminals.' }
@@ -100,7 +103,7 @@ export function defaultConfig (): SidecarConfig {
     groupSync: { allowRewind: false, include: ['.*'], exclude: [], livenessCacheMs: 1000 },
     history: { topic: 'mm2-failback.history.internal', replicationFactor: -1, flushIntervalMs: 1000 },
     lag: { intervalMs: 15_000 },
-    follow: { maxWaitMs: 500, retryDelayMs: 2000, unreachableGraceMs: 30_000 },
+    follow: { maxWaitMs: 500, retryDelayMs: 2000, unreachableGraceMs: 30_000, commitPollMs: 2000 },
     log: { level: 'info', format: 'json' }
   }
 }

@@ -55,6 +55,10 @@ export class GroupSyncEngine {
   private readonly queues = new Map<string, Promise<void>>()
   private readonly pending = new Map<string, Map<string, { commit: CommittedOffset, countSkips: boolean }>>()
   private readonly liveness = new Map<string, { value: GroupLiveness, atMs: number }>()
+  /** Per (flow, direction, group): when the other side was last seen in line with the group's commits. */
+  private readonly alignedAt = new Map<string, { labels: { flow: string, direction: string, group: string }, atMs: number }>()
+  /** Per (flow, direction, group), the partitions whose committed offset cannot be translated now. */
+  private readonly untranslatable = new Map<string, Set<string>>()
   private stopped = false
 
   constructor (options: GroupSyncOptions) {
@@ -135,6 +139,7 @@ export class GroupSyncEngine {
       // Liveness is asked only for partitions that would be written (it costs a request).
       const decision = decideCommitSync({ sourceCluster: commit.cluster, sourceOffset: commit.offset, sourceMetadata: commit.metadata, translation, targetCommitted: target?.offset ?? null, targetMembers: 0, allowRewind: this.options.allowRewind })
       if (decision.action === 'skip') {
+        if (decision.reason === 'in-sync') this.markAligned(route, commit.group)
         skip(route, commit, decision.reason, counted)
         continue
       }
@@ -146,9 +151,18 @@ export class GroupSyncEngine {
   }
 
   private recordPrecision (route: CommitRoute, commit: CommittedOffset, translation: Translation): void {
-    const labels = { flow: `${route.flow.source}->${route.flow.target}`, direction: route.direction, group: commit.group, topic: commit.topic, partition: String(commit.partition) }
-    if (translation.kind === 'translated') this.options.metrics.translationRereadWindow.set(labels, Number(translation.rereadWindow))
-    else this.options.metrics.translationRereadWindow.remove(labels)
+    const { metrics } = this.options
+    const flow = `${route.flow.source}->${route.flow.target}`
+    const labels = { flow, direction: route.direction, group: commit.group, topic: commit.topic, partition: String(commit.partition) }
+    if (translation.kind === 'translated') metrics.translationRereadWindow.set(labels, Number(translation.rereadWindow))
+    else metrics.translationRereadWindow.remove(labels)
+    const groupKey = `${flow}\u0000${route.direction}\u0000${commit.group}`
+    const partitions = this.untranslatable.get(groupKey) ?? new Set<string>()
+    this.untranslatable.set(groupKey, partitions)
+    const partitionKey = `${commit.cluster}\u0000${commit.topic}\u0000${commit.partition}`
+    if (translation.kind === 'translated') partitions.delete(partitionKey)
+    else partitions.add(partitionKey)
+    metrics.untranslatablePartitions.set({ flow, direction: route.direction, group: commit.group }, partitions.size)
   }
 
   private async apply (targetCluster: string, plans: PlannedCommit[], countSkips: boolean): Promise<void> {
@@ -185,7 +199,7 @@ export class GroupSyncEngine {
       if (result === undefined || result.errorCode === 0) {
         metrics.groupCommitsApplied.inc({ flow, direction: plan.route.direction, group })
         metrics.commitLatency.observe({ flow, direction: plan.route.direction }, Math.max(0, now - Number(plan.source.commitTimestamp)) / 1000)
-        metrics.translationAge.set({ flow, direction: plan.route.direction, group }, 0)
+        this.markAligned(plan.route, group)
         committed.set({ cluster: targetCluster, group, topic: plan.route.targetTopic, partition: plan.source.partition, offset: plan.offset, metadata: plan.metadata, commitTimestamp: BigInt(now) })
         logger.debug(`committed group ${group} on cluster ${targetCluster}: ${plan.route.targetTopic}-${plan.source.partition} at ${plan.offset} (from ${plan.source.cluster} ${plan.source.topic}-${plan.source.partition} at ${plan.source.offset})`)
       } else {
@@ -200,6 +214,16 @@ export class GroupSyncEngine {
         }
       }
     }
+  }
+
+  private markAligned (route: CommitRoute, group: string): void {
+    const labels = { flow: `${route.flow.source}->${route.flow.target}`, direction: route.direction, group }
+    this.alignedAt.set(`${labels.flow}\u0000${labels.direction}\u0000${group}`, { labels, atMs: Date.now() })
+  }
+
+  /** Sets translation_age_seconds for every group seen in line at least once. */
+  exportAges (nowMs: number): void {
+    for (const { labels, atMs } of this.alignedAt.values()) this.options.metrics.translationAge.set(labels, Math.max(0, nowMs - atMs) / 1000)
   }
 
   private fail (cluster: string, group: string, operation: string, error: unknown): void {

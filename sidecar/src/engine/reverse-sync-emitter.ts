@@ -45,6 +45,11 @@ export class ReverseSyncEmitter {
     return this.active
   }
 
+  /** True once another instance took the destination over: this emitter writes nothing more and must not claim it back. */
+  get isFenced (): boolean {
+    return this.options.writer.isFenced
+  }
+
   /** Claims the destination, reads it to its end and backfills; retried by the caller on failure. */
   async activate (): Promise<void> {
     const { writer, logger, flowName } = this.options

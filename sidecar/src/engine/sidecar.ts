@@ -23,7 +23,8 @@ import type { FetchedRecord } from '../kafka/record-batches.ts'
 import { TopicTailer, type PartitionProgress } from '../kafka/tailer.ts'
 import type { SidecarMetrics } from '../metrics/registry.ts'
 import { clusterClientOptions } from './cluster-clients.ts'
-import { CommittedOffsets } from './committed-offsets.ts'
+import { CommitPoller } from './commit-poller.ts'
+import { CommittedOffsets, type CommittedOffset } from './committed-offsets.ts'
 import { GroupSyncEngine } from './group-sync.ts'
 import { HistoryKeeper, SnapshotCollector } from './history.ts'
 import type { Logger } from './logger.ts'
@@ -68,6 +69,7 @@ export class Sidecar {
   private readonly pendingSyncs = new Map<string, OffsetSync[]>()
   private readonly health = new Map<string, { everAnswered: boolean, failingSinceMs: number | null }>()
   private historyKeeper: HistoryKeeper | null = null
+  private readonly pollers = new Map<string, CommitPoller>()
   private ready = false
   private stopped = false
 
@@ -120,7 +122,8 @@ export class Sidecar {
         onSuccess: () => {
           metrics.up.set({ cluster: alias }, 1)
           this.health.set(alias, { everAnswered: true, failingSinceMs: null })
-        }
+        },
+        onUnauthorized: (topic) => { this.onUnauthorized(alias, topic) }
       })
       this.health.set(alias, { everAnswered: false, failingSinceMs: Date.now() })
       this.tailers.set(alias, tailer)
@@ -130,6 +133,30 @@ export class Sidecar {
     }
     this.every(1000, () => { this.updateAgeGauges() })
     this.background('readiness', this.becomeReady())
+  }
+
+  /** A followed topic the cluster will not let us read: fall back to admin polling for group commits, or say what permission is missing. */
+  private onUnauthorized (alias: string, topic: string): void {
+    const { logger, config, mm2 } = this.options
+    if (topic !== CONSUMER_OFFSETS_TOPIC) {
+      logger.error(`cluster ${alias} does not allow mm2-failback to read topic ${topic} (TOPIC_AUTHORIZATION_FAILED): grant READ and DESCRIBE on it; until then the sidecar works without it`, { cluster: alias, topic })
+      return
+    }
+    const admin = this.admins.get(alias)
+    if (admin === undefined || this.pollers.has(alias)) return
+    logger.warn(`cluster ${alias} does not allow reading ${CONSUMER_OFFSETS_TOPIC}; polling group offsets every ${config.follow.commitPollMs} ms through the admin API instead (grant READ on ${CONSUMER_OFFSETS_TOPIC} for event-driven sync)`, { cluster: alias })
+    const sidecarFilter = compileNameFilter(config.groupSync.include, config.groupSync.exclude)
+    const flows = enabledFlows(mm2).filter((flow) => flow.source === alias || flow.target === alias)
+    const poller = new CommitPoller({
+      cluster: alias,
+      admin,
+      intervalMs: config.follow.commitPollMs,
+      groupFilter: (group) => sidecarFilter(group) && flows.some((flow) => flow.groups.matches(group)),
+      onCommits: (commits) => { this.onCommits(commits) },
+      logger
+    })
+    this.pollers.set(alias, poller)
+    poller.start()
   }
 
   /**
@@ -148,7 +175,7 @@ export class Sidecar {
         const unreachable = health !== undefined && !health.everAnswered && health.failingSinceMs !== null && Date.now() - health.failingSinceMs >= config.follow.unreachableGraceMs
         return !unreachable
       })
-      if (waiting.length === 0) break
+      if (waiting.length === 0 && [...this.pollers.values()].every((poller) => poller.polledOnce)) break
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
     const unreachable = [...this.tailers].filter(([, tailer]) => !tailer.isCaughtUp()).map(([alias]) => alias)
@@ -237,7 +264,9 @@ export class Sidecar {
   }
 
   private async activateWithRetry (emitter: ReverseSyncEmitter, flow: Mm2Flow): Promise<void> {
-    while (!this.stopped && !emitter.isActive) {
+    // A fenced emitter stays down: claiming again would fence the instance that fenced it, which
+    // would then claim back, and so on, with neither writing (exactly one writer, DESIGN §2.3).
+    while (!this.stopped && !emitter.isActive && !emitter.isFenced) {
       try {
         await emitter.activate()
       } catch (error) {
@@ -389,11 +418,15 @@ export class Sidecar {
         this.committed.delete(cluster, decoded.key.group, decoded.key.topic, decoded.key.partition)
         continue
       }
-      const commit = { cluster, group: decoded.key.group, topic: decoded.key.topic, partition: decoded.key.partition, offset: decoded.value.offset, metadata: decoded.value.metadata, commitTimestamp: decoded.value.commitTimestamp }
-      this.committed.set(commit)
-      fresh.push(commit)
+      fresh.push({ cluster, group: decoded.key.group, topic: decoded.key.topic, partition: decoded.key.partition, offset: decoded.value.offset, metadata: decoded.value.metadata, commitTimestamp: decoded.value.commitTimestamp })
     }
-    if (this.ready && fresh.length > 0) this.groupSync?.submit(fresh)
+    this.onCommits(fresh)
+  }
+
+  /** New group commits on a cluster, from __consumer_offsets or the admin poller. */
+  private onCommits (commits: CommittedOffset[]): void {
+    for (const commit of commits) this.committed.set(commit)
+    if (this.ready && commits.length > 0) this.groupSync?.submit(commits)
   }
 
   private skipRecord (cluster: string, recordType: string, topic: string, partition: number, offset: bigint, error: unknown): void {
@@ -406,6 +439,7 @@ export class Sidecar {
   private updateAgeGauges (): void {
     const now = Date.now()
     const { metrics } = this.options
+    this.groupSync?.exportAges(now)
     for (const [name, state] of this.flows) {
       const labels = { flow: name, source: state.flow.source, target: state.flow.target }
       if (state.lastHeartbeatMs !== null) metrics.heartbeatAge.set(labels, Math.max(0, now - state.lastHeartbeatMs) / 1000)
@@ -420,6 +454,7 @@ export class Sidecar {
   }
 
   private async measureLag (): Promise<void> {
+    await this.measureSyncLag()
     const { metrics } = this.options
     for (const cluster of this.committed.clusters()) {
       const admin = this.admins.get(cluster)
@@ -473,6 +508,40 @@ export class Sidecar {
     })
   }
 
+  /** offset_sync_lag_records: records on each target partition after the flow's newest sync for it. */
+  private async measureSyncLag (): Promise<void> {
+    const { metrics } = this.options
+    for (const { flow } of this.flows.values()) {
+      const admin = this.admins.get(flow.target)
+      const flowIndex = this.index.findFlow(flow.source, flow.target)
+      if (admin === undefined || flowIndex === undefined) continue
+      const newest = new Map<string, { topic: string, partition: number, downstream: bigint }>()
+      for (const history of flowIndex.histories()) {
+        const latest = history.latest()
+        if (latest === undefined) continue
+        const remote = flow.policy.formatRemoteTopic(flow.source, history.topic)
+        newest.set(`${remote}\u0000${history.partition}`, { topic: remote, partition: history.partition, downstream: latest.downstreamOffset })
+      }
+      if (newest.size === 0) continue
+      const byTopic = new Map<string, number[]>()
+      for (const entry of newest.values()) byTopic.set(entry.topic, [...(byTopic.get(entry.topic) ?? []), entry.partition])
+      let listed
+      try {
+        listed = await admin.listOffsets({ topics: [...byTopic].map(([name, partitions]) => ({ name, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) })) })
+      } catch {
+        continue
+      }
+      for (const topic of listed) {
+        for (const partition of topic.partitions) {
+          const entry = newest.get(`${topic.name}\u0000${partition.partitionIndex}`)
+          if (entry === undefined) continue
+          const lag = partition.offset - entry.downstream - 1n
+          metrics.offsetSyncLag.set({ flow: flowName(flow), topic: topic.name, partition: String(partition.partitionIndex) }, Number(lag > 0n ? lag : 0n))
+        }
+      }
+    }
+  }
+
   private every (ms: number, fn: () => void): void {
     const timer = setInterval(fn, ms)
     timer.unref()
@@ -482,6 +551,7 @@ export class Sidecar {
   async stop (): Promise<void> {
     this.stopped = true
     for (const timer of this.timers) clearInterval(timer)
+    for (const poller of this.pollers.values()) poller.stop()
     await this.groupSync?.stop()
     await this.historyKeeper?.stop()
     await Promise.all([...this.emitters.values()].map(async (emitter) => { await emitter.stop() }))

@@ -56,7 +56,9 @@ export class GroupAdmin extends Admin {
   async liveness (groupIds: readonly string[]): Promise<Map<string, GroupLiveness>> {
     const result = new Map<string, GroupLiveness>()
     if (groupIds.length === 0) return result
-    const listed = await this.listGroups()
+    // Both group types: @platformatic/kafka's listGroups lists only classic groups unless told
+    // otherwise, and a KIP-848 group missing from the list would count as having no members.
+    const listed = await this.listGroups({ types: ['classic', 'consumer'] })
     const classic: string[] = []
     const consumer: string[] = []
     for (const groupId of groupIds) {

@@ -14,7 +14,11 @@ export interface RawTopicMetadata {
 export interface RawClusterMetadata {
   brokers: Map<number, Broker>
   topics: Map<string, RawTopicMetadata>
+  /** Topics the broker refused to describe (TOPIC_AUTHORIZATION_FAILED). */
+  unauthorized: Set<string>
 }
+
+const TOPIC_AUTHORIZATION_FAILED = 29
 
 type ApiFunction = (connection: Connection, ...args: unknown[]) => void
 
@@ -36,14 +40,16 @@ export class RawConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
     const version = (api as unknown as { version?: number }).version ?? 12
     const brokers = new Map<number, Broker>(response.brokers.map((broker) => [broker.nodeId, { host: broker.host, port: broker.port }]))
     const result = new Map<string, RawTopicMetadata>()
+    const unauthorized = new Set<string>()
     for (const topic of response.topics) {
+      if (topic.errorCode === TOPIC_AUTHORIZATION_FAILED && topic.name !== null) unauthorized.add(topic.name)
       if (topic.errorCode !== 0 || topic.name === null) continue
       const leaders: number[] = []
       for (const partition of topic.partitions) leaders[partition.partitionIndex] = partition.errorCode === 0 ? partition.leaderId : -1
       // Metadata before v10 carries no topic ids; Fetch before v13 is keyed by name, which the client accepts in their place.
       result.set(topic.name, { id: version <= 9 ? topic.name : topic.topicId, leaders, isInternal: topic.isInternal })
     }
-    return { brokers, topics: result }
+    return { brokers, topics: result, unauthorized }
   }
 
   /** ListOffsets against one broker: timestamp -2 = earliest, -1 = latest (the last stable offset when readCommitted). */

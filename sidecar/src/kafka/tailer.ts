@@ -24,6 +24,8 @@ export interface TailerHandlers {
   onError?: (error: unknown) => void
   /** Called after every successful fetch round (the cluster answered). */
   onSuccess?: () => void
+  /** Called once per topic the cluster refuses to let us read (TOPIC_AUTHORIZATION_FAILED); the tailer stops following it. */
+  onUnauthorized?: (topic: string) => void
 }
 
 export interface TailerOptions {
@@ -49,6 +51,7 @@ interface PartitionState {
 }
 
 const ERROR_OFFSET_OUT_OF_RANGE = 1
+const ERROR_TOPIC_AUTHORIZATION_FAILED = 29
 const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`
 
 /** Follows topics on one cluster; see the module comment. */
@@ -58,6 +61,7 @@ export class TopicTailer {
   private readonly handlers: TailerHandlers
   private readonly consumer: RawConsumer
   private readonly partitions = new Map<string, PartitionState>()
+  private readonly unauthorized = new Set<string>()
   private readonly topicIds = new Map<string, string>()
   private metadata: RawClusterMetadata | null = null
   private lastTopicRefresh = 0
@@ -144,8 +148,9 @@ export class TopicTailer {
   private async refreshTopicsIfDue (): Promise<void> {
     const now = Date.now()
     if (this.metadata !== null && now - this.lastTopicRefresh < this.options.topicRefreshMs) return
-    this.metadata = await this.consumer.rawMetadata([...this.options.topics])
+    this.metadata = await this.consumer.rawMetadata(this.options.topics.filter((topic) => !this.unauthorized.has(topic)))
     this.lastTopicRefresh = now
+    for (const topic of this.metadata.unauthorized) this.markUnauthorized(topic)
     const added: Array<{ topic: string, partition: number }> = []
     for (const [topic, info] of this.metadata.topics) {
       this.topicIds.set(topic, info.id)
@@ -229,6 +234,10 @@ export class TopicTailer {
       for (const partitionResponse of topicResponse.partitions) {
         const state = this.partitions.get(partitionKey(topic, partitionResponse.partitionIndex))
         if (state === undefined) continue
+        if (partitionResponse.errorCode === ERROR_TOPIC_AUTHORIZATION_FAILED) {
+          this.markUnauthorized(topic)
+          continue
+        }
         if (partitionResponse.errorCode === ERROR_OFFSET_OUT_OF_RANGE) {
           // Retention or compaction moved the log start past us: resume at the new start (nothing to read below it).
           state.nextOffset = partitionResponse.logStartOffset >= 0n ? partitionResponse.logStartOffset : state.nextOffset
@@ -252,6 +261,15 @@ export class TopicTailer {
       }
     }
     this.notifyIfCaughtUp()
+  }
+
+  /** Stops following a topic we may not read (so it does not hold readiness back) and reports it once. */
+  private markUnauthorized (topic: string): void {
+    if (this.unauthorized.has(topic)) return
+    this.unauthorized.add(topic)
+    for (const [key, state] of this.partitions) if (state.topic === topic) this.partitions.delete(key)
+    this.metadata?.topics.delete(topic)
+    this.handlers.onUnauthorized?.(topic)
   }
 
   private notifyIfCaughtUp (): void {

@@ -1,0 +1,71 @@
+// The fallback for clusters where the sidecar may not read __consumer_offsets (no READ ACL on it):
+// poll every group's committed offsets through the admin API and report what changed. Slower and
+// costlier than following the log, so it is used only when the log is refused.
+import type { GroupAdmin } from '../kafka/group-admin.ts'
+import { messageOf } from '../kafka/client-errors.ts'
+import type { CommittedOffset } from './committed-offsets.ts'
+import type { Logger } from './logger.ts'
+
+export interface CommitPollerOptions {
+  cluster: string
+  admin: GroupAdmin
+  intervalMs: number
+  /** Groups worth polling (MM2's and the sidecar's group filters). */
+  groupFilter: (group: string) => boolean
+  onCommits: (commits: CommittedOffset[]) => void
+  logger: Logger
+}
+
+export class CommitPoller {
+  private readonly options: CommitPollerOptions
+  private readonly known = new Map<string, string>()
+  private timer: NodeJS.Timeout | null = null
+  private polling = false
+  /** True once one poll completed: the poller's share of readiness. */
+  polledOnce = false
+
+  constructor (options: CommitPollerOptions) {
+    this.options = options
+  }
+
+  start (): void {
+    this.tick()
+    this.timer = setInterval(() => { this.tick() }, this.options.intervalMs)
+    this.timer.unref()
+  }
+
+  stop (): void {
+    if (this.timer !== null) clearInterval(this.timer)
+  }
+
+  private tick (): void {
+    if (this.polling) return
+    this.polling = true
+    this.poll().then(() => { this.polledOnce = true }, (error: unknown) => {
+      this.options.logger.once(`commit-poll:${this.options.cluster}:${messageOf(error)}`, 'warn', `polling group offsets on cluster ${this.options.cluster} failed: ${messageOf(error)}; retrying every ${this.options.intervalMs} ms`, { cluster: this.options.cluster })
+    }).finally(() => { this.polling = false })
+  }
+
+  private async poll (): Promise<void> {
+    const { admin, cluster } = this.options
+    const groups = [...(await admin.listGroups()).keys()].filter(this.options.groupFilter)
+    const changed: CommittedOffset[] = []
+    const now = BigInt(Date.now())
+    for (let start = 0; start < groups.length; start += 50) {
+      const batch = await admin.listConsumerGroupOffsets({ groups: groups.slice(start, start + 50) })
+      for (const group of batch) {
+        for (const topic of group.topics) {
+          for (const partition of topic.partitions) {
+            if (partition.committedOffset < 0n) continue
+            const key = `${group.groupId}\u0000${topic.name}\u0000${partition.partitionIndex}`
+            const value = `${partition.committedOffset}\u0000${partition.metadata ?? ''}`
+            if (this.known.get(key) === value) continue
+            this.known.set(key, value)
+            changed.push({ cluster, group: group.groupId, topic: topic.name, partition: partition.partitionIndex, offset: partition.committedOffset, metadata: partition.metadata ?? '', commitTimestamp: now })
+          }
+        }
+      }
+    }
+    if (changed.length > 0) this.options.onCommits(changed)
+  }
+}
