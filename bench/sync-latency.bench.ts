@@ -2,8 +2,10 @@
 // against MM2's own checkpoint + sync.group.offsets path, measured in the same run on one lab.
 //   node bench/sync-latency.bench.ts [--kafka 4.1] [--commits 40]
 // Group `bench-sidecar` is synced by the sidecar; group `bench-mm2` is excluded from the sidecar
-// (groupSync.exclude), so only MM2 moves it. Each round commits both groups on A at a new offset and
-// times how long until cluster B shows a translated offset for it. Prints p50/p99 and the ratio.
+// (groupSync.exclude), so only MM2 moves it. Each round produces 20 records, waits until MM2 has
+// written an offset sync for the last one (so both paths can translate the new end exactly), then
+// commits both groups on A at the end and times how long until cluster B shows a new offset for
+// each. Prints p50/p99 and the ratio.
 import { parseArgs } from 'node:util'
 import { GroupAdmin } from '../sidecar/src/kafka/group-admin.ts'
 import { startSidecar } from '../sidecar/src/engine/run.ts'
@@ -21,21 +23,20 @@ const adminA = new GroupAdmin({ alias: 'A', bootstrapServers: [lab.bootstrap('A'
 const adminB = new GroupAdmin({ alias: 'B', bootstrapServers: [lab.bootstrap('B')] })
 try {
   await lab.createTopic('A', 'bench', 1)
-  await produceSequence(lab.bootstrap('A'), 'bench', 'A', 0, rounds * 20 + 100, 1)
-  await waitFor(async () => (await lab.recordCount('B', 'A.bench')) >= BigInt(rounds * 20 + 100), { timeoutMs: 120_000, description: 'replication of the bench topic' })
   await waitFor(() => running.sidecar.isReady, { timeoutMs: 60_000, description: 'sidecar readiness' })
-  // Wait for MM2's delayed sync of the last record, so both paths translate every offset.
-  await new Promise((resolve) => setTimeout(resolve, 8000))
   const latencies: Record<'sidecar' | 'mm2', number[]> = { sidecar: [], mm2: [] }
   const missed: Record<'sidecar' | 'mm2', number> = { sidecar: 0, mm2: 0 }
   for (let round = 1; round <= rounds; round++) {
     const offset = BigInt(round * 20)
+    await produceSequence(lab.bootstrap('A'), 'bench', 'A', (round - 1) * 20, 20, 1)
+    // MM2 writes a sync for the last record at its next offset flush (5 s in the lab).
+    await waitFor(() => (running.sidecar.index.findFlow('A', 'B')?.find('bench', 0)?.latest()?.upstreamOffset ?? -1n) >= offset - 1n, { timeoutMs: 30_000, description: `MM2's offset sync for bench-0 at ${offset - 1n}` })
     const before = new Map<string, bigint | undefined>()
     for (const group of ['bench-sidecar', 'bench-mm2']) before.set(group, (await adminB.committedOffsets(group)).find((entry) => entry.topic === 'A.bench')?.offset)
     const start = performance.now()
     await Promise.all(['bench-sidecar', 'bench-mm2'].map(async (group) => await adminA.commit(group, [{ topic: 'bench', partition: 0, offset, metadata: '' }])))
     const done = new Set<string>()
-    const deadline = start + 30_000
+    const deadline = start + 15_000
     while (done.size < 2 && performance.now() < deadline) {
       for (const [group, path] of [['bench-sidecar', 'sidecar'], ['bench-mm2', 'mm2']] as const) {
         if (done.has(group)) continue
@@ -49,10 +50,11 @@ try {
     }
     if (!done.has('bench-sidecar')) missed.sidecar++
     if (!done.has('bench-mm2')) missed.mm2++
+    process.stdout.write(`round ${round}/${rounds}: sidecar ${latencies.sidecar.at(-1)?.toFixed(3) ?? '-'} s, MM2 ${done.has('bench-mm2') ? latencies.mm2.at(-1)!.toFixed(3) + ' s' : 'not within 15 s'}\n`)
   }
   const line = (path: 'sidecar' | 'mm2'): string => {
     const sorted = [...latencies[path]].sort((a, b) => a - b)
-    return sorted.length === 0 ? 'no translated commit seen' : `p50 ${percentile(sorted, 0.5).toFixed(3)} s, p99 ${percentile(sorted, 0.99).toFixed(3)} s over ${sorted.length} commits (${missed[path]} not seen within 30 s)`
+    return sorted.length === 0 ? 'no translated commit seen' : `p50 ${percentile(sorted, 0.5).toFixed(3)} s, p99 ${percentile(sorted, 0.99).toFixed(3)} s over ${sorted.length} commits (${missed[path]} not seen within 15 s)`
   }
   const p99 = (path: 'sidecar' | 'mm2'): number => percentile([...latencies[path]].sort((a, b) => a - b), 0.99)
   console.log(`commit-to-translated-commit latency, Kafka ${lab.version}, ${rounds} commits`)
