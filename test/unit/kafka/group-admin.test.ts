@@ -1,0 +1,35 @@
+// GroupAdmin.liveness must see KIP-848 (consumer protocol) groups: @platformatic/kafka's listGroups
+// lists only classic groups unless asked for other types, and a group missing from the list counts as
+// having no members (found by test/e2e/sidecar-safety.test.ts with a KIP-848 member on Kafka 4.1).
+// No broker: the client's listGroups/describeGroups and the ConsumerGroupDescribe call are stubbed.
+import { describe, expect, it } from 'vitest'
+import { GroupAdmin } from '../../../sidecar/src/kafka/group-admin.ts'
+
+describe('GroupAdmin.liveness', () => {
+  it('asks for classic and consumer groups, and counts a KIP-848 group\'s members', async () => {
+    const admin = new GroupAdmin({ alias: 'B', bootstrapServers: ['127.0.0.1:1'] })
+    const asked: unknown[] = []
+    const stub = admin as unknown as Record<string, unknown>
+    stub.listGroups = async (options: { types?: string[] } = {}) => {
+      asked.push(options)
+      const all = new Map([
+        ['kip848', { id: 'kip848', state: 'STABLE', groupType: 'consumer', protocolType: 'consumer' }],
+        ['old', { id: 'old', state: 'STABLE', groupType: 'classic', protocolType: 'consumer' }]
+      ])
+      // What a broker does with the types filter (ListGroups v5): an absent filter is the client's ['classic'].
+      const types = options.types ?? ['classic']
+      return new Map([...all].filter(([, group]) => types.length === 0 || types.includes(group.groupType)))
+    }
+    stub.describeGroups = async () => new Map([['old', { id: 'old', state: 'STABLE', members: new Map([['m1', {}], ['m2', {}]]) }]])
+    stub.describeConsumerGroup = async () => ({ state: 'Stable', members: 1 })
+    try {
+      const live = await admin.liveness(['kip848', 'old', 'unknown'])
+      expect(asked).toEqual([{ types: ['classic', 'consumer'] }])
+      expect(live.get('kip848')).toMatchObject({ exists: true, members: 1, protocol: 'consumer' })
+      expect(live.get('old')).toMatchObject({ exists: true, members: 2, protocol: 'classic' })
+      expect(live.get('unknown')).toMatchObject({ exists: false, members: 0 })
+    } finally {
+      await admin.close().catch(() => {})
+    }
+  })
+})
