@@ -105,7 +105,10 @@ export class ReverseSyncEmitter {
         for (const reverse of batch) highWater.observe(reverse)
         metrics.reverseSyncsWritten.inc({ flow: flowName }, batch.length)
       } catch (error) {
-        this.queue = taken.concat(this.queue)
+        // The batch may have reached the log (and MM2 reads aborted records too): count it as
+        // written, so that nothing at or below it is ever written after it. The syncs still queued
+        // are newer and go out on the retry; a lost sync only costs precision, never correctness.
+        for (const reverse of batch) highWater.observe(reverse)
         const code = isMm2FailbackError(error) ? error.code : 'MM2_INTERNAL'
         metrics.syncFailures.inc({ cluster: writer.cluster.alias, operation: 'reverse-sync', code })
         if (writer.isFenced) {

@@ -55,7 +55,9 @@ export class Sidecar {
   private readonly options: SidecarOptions
   private readonly plan: FollowPlan
   private readonly clusters = new Map<string, ClusterClientOptions>()
+  /** Per cluster: MM2's topics and the history topic (read_uncommitted), and __consumer_offsets (read_committed). */
   private readonly tailers = new Map<string, TopicTailer>()
+  private readonly commitTailers = new Map<string, TopicTailer>()
   private readonly admins = new Map<string, GroupAdmin>()
   private readonly flows = new Map<string, FlowState>()
   /** Reverse-sync high-water marks, keyed by the flow whose syncs are inverted. */
@@ -100,7 +102,7 @@ export class Sidecar {
   /** Which followed topics have not been read to their end yet, per cluster (for /ready). */
   readinessDetail (): Record<string, string> {
     const detail: Record<string, string> = {}
-    for (const [alias, tailer] of this.tailers) detail[alias] = tailer.isCaughtUp() ? 'read to end' : 'reading'
+    for (const [alias, tailer] of this.tailers) detail[alias] = tailer.isCaughtUp() && this.commitTailers.get(alias)?.isCaughtUp() !== false ? 'read to end' : 'reading'
     return detail
   }
 
@@ -110,9 +112,9 @@ export class Sidecar {
       const client = this.clusters.get(alias)
       if (client === undefined) continue
       this.admins.set(alias, new GroupAdmin(client))
-      const tailer = new TopicTailer({ client, topics: [...topics.keys()], readCommitted: true, maxWaitMs: config.follow.maxWaitMs, retryDelayMs: config.follow.retryDelayMs }, {
-        onRecords: (topic, partition, records, progress) => { this.onRecords(alias, topic, partition, records, progress) },
-        onError: (error) => {
+      const handlers = {
+        onRecords: (topic: string, partition: number, records: FetchedRecord[], progress: PartitionProgress) => { this.onRecords(alias, topic, partition, records, progress) },
+        onError: (error: unknown) => {
           metrics.up.set({ cluster: alias }, 0)
           const health = this.health.get(alias)!
           health.failingSinceMs ??= Date.now()
@@ -123,13 +125,22 @@ export class Sidecar {
           metrics.up.set({ cluster: alias }, 1)
           this.health.set(alias, { everAnswered: true, failingSinceMs: null })
         },
-        onUnauthorized: (topic) => { this.onUnauthorized(alias, topic) }
-      })
+        onUnauthorized: (topic: string) => { this.onUnauthorized(alias, topic) }
+      }
+      const common = { client, maxWaitMs: config.follow.maxWaitMs, retryDelayMs: config.follow.retryDelayMs }
+      // MM2's topics are read as MM2 reads them, read_uncommitted: a reverse sync whose transaction was
+      // aborted is still seen by MM2's OffsetSyncStore, so it must count in our high-water mark too.
+      // Group commits are read_committed: a transactional commit that was aborted never happened.
+      const mm2Topics = [...topics.keys()].filter((topic) => topic !== CONSUMER_OFFSETS_TOPIC)
+      const tailer = new TopicTailer({ ...common, topics: mm2Topics, readCommitted: false }, handlers)
+      const commitTailer = topics.has(CONSUMER_OFFSETS_TOPIC) ? new TopicTailer({ ...common, topics: [CONSUMER_OFFSETS_TOPIC], readCommitted: true }, handlers) : null
       this.health.set(alias, { everAnswered: false, failingSinceMs: Date.now() })
       this.tailers.set(alias, tailer)
+      if (commitTailer !== null) this.commitTailers.set(alias, commitTailer)
       metrics.up.set({ cluster: alias }, 0)
       logger.info(`following ${topics.size} topics on ${describeCluster(client)}`, { cluster: alias, topics: [...topics.keys()] })
       tailer.start()
+      commitTailer?.start()
     }
     this.every(1000, () => { this.updateAgeGauges() })
     this.background('readiness', this.becomeReady())
@@ -170,7 +181,7 @@ export class Sidecar {
     for (;;) {
       if (this.stopped) return
       const waiting = [...this.tailers].filter(([alias, tailer]) => {
-        if (tailer.isCaughtUp()) return false
+        if (tailer.isCaughtUp() && this.commitTailers.get(alias)?.isCaughtUp() !== false) return false
         const health = this.health.get(alias)
         const unreachable = health !== undefined && !health.everAnswered && health.failingSinceMs !== null && Date.now() - health.failingSinceMs >= config.follow.unreachableGraceMs
         return !unreachable
@@ -178,7 +189,7 @@ export class Sidecar {
       if (waiting.length === 0 && [...this.pollers.values()].every((poller) => poller.polledOnce)) break
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
-    const unreachable = [...this.tailers].filter(([, tailer]) => !tailer.isCaughtUp()).map(([alias]) => alias)
+    const unreachable = [...this.tailers].filter(([alias, tailer]) => !tailer.isCaughtUp() || this.commitTailers.get(alias)?.isCaughtUp() === false).map(([alias]) => alias)
     this.seedIndex()
     this.ready = true
     this.options.metrics.ready.set(1)
@@ -555,7 +566,7 @@ export class Sidecar {
     await this.groupSync?.stop()
     await this.historyKeeper?.stop()
     await Promise.all([...this.emitters.values()].map(async (emitter) => { await emitter.stop() }))
-    await Promise.all([...this.tailers.values()].map(async (tailer) => { await tailer.close() }))
+    await Promise.all([...this.tailers.values(), ...this.commitTailers.values()].map(async (tailer) => { await tailer.close() }))
     await Promise.all([...this.admins.values()].map(async (admin) => { await admin.close().catch(() => {}) }))
   }
 }
