@@ -36,7 +36,7 @@ export function mirrorMaker2Dashboard (config: MonitoringConfig): Record<string,
       {
         panel: statPanel(ids, {
           title: 'Connectors',
-          description: 'Connectors running in the MM2 process (Source, Checkpoint and Heartbeat per enabled flow).',
+          description: 'Connectors of the MM2 process as its Connect worker MBeans report them (Source, Checkpoint and Heartbeat). Dedicated MM2 runs one Connect worker per flow under the same flow-less MBean names, so JMX shows the counts of one flow only (3 with two flows, not 6): use MM2Down and the overview\'s heartbeat age for every flow.',
           unit: 'none',
           queries: [{ expr: `sum(kafka_connect_worker_connector_count${s()})`, legend: 'connectors' }]
         })
@@ -44,7 +44,7 @@ export function mirrorMaker2Dashboard (config: MonitoringConfig): Record<string,
       {
         panel: statPanel(ids, {
           title: 'Tasks',
-          description: 'Connector tasks running in the MM2 process.',
+          description: 'Connector tasks of the MM2 process as its Connect worker MBeans report them. As for Connectors, JMX shows one flow\'s worker only (the per-flow workers share MBean names).',
           unit: 'none',
           queries: [{ expr: `sum(kafka_connect_worker_task_count${s()})`, legend: 'tasks' }]
         })

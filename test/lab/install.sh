@@ -8,7 +8,10 @@
 # Idempotent: a marker file records the sha256 of the pom the jars were resolved from; when it
 # matches, Maven is not even started. Editing a pom (e.g. a patch bump) re-resolves that line.
 #
-# Usage: test/lab/install.sh [3.9] [4.1]        (no argument = all lines)
+# The Prometheus JMX exporter javaagent (jmx-exporter/pom.xml, for the monitoring integration test)
+# is cached the same way in ${cache_root}/jmx-exporter/libs/.
+#
+# Usage: test/lab/install.sh [3.9] [4.1] [jmx-exporter]        (no argument = all)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,16 +19,19 @@ cache_root="${MM2_FAILBACK_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mm2-failba
 maven_plugin="org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies"
 
 lines=("$@")
-if [ ${#lines[@]} -eq 0 ]; then lines=(3.9 4.1); fi
+if [ ${#lines[@]} -eq 0 ]; then lines=(3.9 4.1 jmx-exporter); fi
 
 install_line() {
   local line="$1"
-  local pom="$here/kafka-$line/pom.xml"
+  # `jmx-exporter` is a directory of its own; anything else is a Kafka line.
+  local name="kafka-$line"
+  if [ "$line" = jmx-exporter ]; then name=jmx-exporter; fi
+  local pom="$here/$name/pom.xml"
   if [ ! -f "$pom" ]; then
-    echo "install.sh: unknown Kafka line '$line' (no $pom); known: $(cd "$here" && ls -d kafka-*/ | tr -d / | sed 's/kafka-//' | xargs)" >&2
+    echo "install.sh: unknown Kafka line '$line' (no $pom); known: $(cd "$here" && ls -d kafka-*/ | tr -d / | sed 's/kafka-//' | xargs) jmx-exporter" >&2
     return 2
   fi
-  local dir="$cache_root/kafka-$line"
+  local dir="$cache_root/$name"
   local marker="$dir/.complete"
   local hash
   hash="$(sha256sum "$pom" | cut -d' ' -f1)"
@@ -34,11 +40,11 @@ install_line() {
   exec 9>"$dir/.lock"
   flock 9
   if [ -f "$marker" ] && grep -qx "pom-sha256=$hash" "$marker"; then
-    echo "kafka-$line: cached in $dir/libs ($(ls "$dir/libs" | wc -l) jars)"
+    echo "$name: cached in $dir/libs ($(ls "$dir/libs" | wc -l) jars)"
     exec 9>&-
     return 0
   fi
-  echo "kafka-$line: resolving $pom with Maven into $dir/libs ..."
+  echo "$name: resolving $pom with Maven into $dir/libs ..."
   local start=$SECONDS
   rm -rf "$dir/libs.tmp" "$marker"
   mvn -q -B -Dstyle.color=never -f "$pom" "$maven_plugin" \
@@ -49,7 +55,7 @@ install_line() {
   version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$pom")"
   printf 'pom-sha256=%s\nkafka.version=%s\n' "$hash" "$version" > "$marker.tmp"
   mv "$marker.tmp" "$marker"
-  echo "kafka-$line: $(ls "$dir/libs" | wc -l) jars, $(du -sh "$dir/libs" | cut -f1), in $((SECONDS - start)) s"
+  echo "$name: $(ls "$dir/libs" | wc -l) jars, $(du -sh "$dir/libs" | cut -f1), in $((SECONDS - start)) s"
   exec 9>&-
 }
 

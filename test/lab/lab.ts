@@ -10,8 +10,8 @@ import { KafkaCluster } from './cluster.ts'
 import { mm2Properties, type Properties } from './config.ts'
 import { installCleanupHandlers, isAlive, type JvmProcess } from './jvm.ts'
 import { MirrorMaker, type Mm2Readiness } from './mirror-maker.ts'
-import { isListening } from './net.ts'
-import { ensureJars, lineInfo, parseKafkaLine, REPO_ROOT, type KafkaLine } from './versions.ts'
+import { isListening, LOOPBACK } from './net.ts'
+import { ensureJars, ensureJmxExporterJar, lineInfo, parseKafkaLine, REPO_ROOT, type KafkaLine } from './versions.ts'
 
 export { waitFor } from './wait.ts'
 export type { RawRecord, ProduceRecord } from './clients.ts'
@@ -34,6 +34,12 @@ export interface LabOptions {
   brokerProps?: Properties
   brokerHeap?: { min: string, max: string }
   mm2Heap?: { min: string, max: string }
+  /**
+   * Attach the Prometheus JMX exporter javaagent to MM2, serving /metrics on 127.0.0.1:`port` with
+   * the exporter config `config` (e.g. mm2-config/jmx-exporter.yaml); `jar` defaults to the one
+   * test/lab/install.sh caches (test/lab/jmx-exporter/pom.xml). See Lab.mm2MetricsUrl.
+   */
+  mm2JavaAgent?: { port: number, config: string, jar?: string }
   /** Run directory (default `<repo>/.lab/runs/<time>-kafka-<line>-<pid>`). */
   runDir?: string
   /** Leave the JVMs running when this Node process exits (`npm run lab -- up`). */
@@ -65,13 +71,15 @@ export class Lab {
   readonly clusters: Record<string, KafkaCluster>
   readonly mm2: MirrorMaker | undefined
   readonly persistent: boolean
+  /** MM2's JMX exporter /metrics URL when started with `mm2JavaAgent`, else null. */
+  readonly mm2MetricsUrl: string | null
   /** Milliseconds from startLab() until clusters and MM2 were ready. */
   startupMs = 0
   readonly #peaks = new Map<string, number>()
   readonly #sampler: NodeJS.Timeout
   #stopped = false
 
-  constructor (args: { kafka: KafkaLine, runDir: string, logDir: string, clusters: Record<string, KafkaCluster>, mm2: MirrorMaker | undefined, persistent: boolean }) {
+  constructor (args: { kafka: KafkaLine, runDir: string, logDir: string, clusters: Record<string, KafkaCluster>, mm2: MirrorMaker | undefined, persistent: boolean, mm2MetricsUrl?: string | null }) {
     this.kafka = args.kafka
     this.version = lineInfo(args.kafka).version
     this.runDir = args.runDir
@@ -79,6 +87,7 @@ export class Lab {
     this.clusters = args.clusters
     this.mm2 = args.mm2
     this.persistent = args.persistent
+    this.mm2MetricsUrl = args.mm2MetricsUrl ?? null
     this.#sampler = setInterval(() => this.#sample(), 1000)
     this.#sampler.unref()
   }
@@ -291,7 +300,10 @@ export async function startLab (options: LabOptions = {}): Promise<Lab> {
     })
   }
   let mm2: MirrorMaker | undefined
+  let mm2MetricsUrl: string | null = null
   if (options.mm2 ?? true) {
+    const agent = options.mm2JavaAgent
+    if (agent) mm2MetricsUrl = `http://${LOOPBACK}:${agent.port}/metrics`
     const props = mm2Properties(aliases.map(alias => ({ alias, bootstrapServers: clusters[alias]!.bootstrapServers })), options.mm2Props ?? {}, options.flows)
     mm2 = new MirrorMaker({
       line,
@@ -301,10 +313,11 @@ export async function startLab (options: LabOptions = {}): Promise<Lab> {
       bootstrap: Object.fromEntries(aliases.map(a => [a, clusters[a]!.bootstrapServers])),
       persistent,
       ...(options.mm2Readiness ? { readiness: options.mm2Readiness } : {}),
-      ...(options.mm2Heap ? { heap: options.mm2Heap } : {})
+      ...(options.mm2Heap ? { heap: options.mm2Heap } : {}),
+      ...(agent ? { jvmOptions: [`-javaagent:${agent.jar ?? ensureJmxExporterJar()}=${LOOPBACK}:${agent.port}:${agent.config}`] } : {})
     })
   }
-  const lab = new Lab({ kafka: line, runDir, logDir, clusters, mm2, persistent })
+  const lab = new Lab({ kafka: line, runDir, logDir, clusters, mm2, persistent, mm2MetricsUrl })
   labs.add(lab)
   try {
     await Promise.all(Object.values(clusters).map(c => c.format()))

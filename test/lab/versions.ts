@@ -96,3 +96,16 @@ export function ensureJars (line: KafkaLine): string {
 export function classPath (line: KafkaLine): string {
   return join(libsDir(line), '*')
 }
+
+/** The Prometheus JMX exporter javaagent jar (test/lab/jmx-exporter/pom.xml), installed by install.sh if needed. */
+export function ensureJmxExporterJar (): string {
+  const dir = join(jarCacheRoot(), 'jmx-exporter')
+  const pom = join(LAB_DIR, 'jmx-exporter', 'pom.xml')
+  const hash = createHash('sha256').update(readFileSync(pom)).digest('hex')
+  const marker = join(dir, '.complete')
+  if (!existsSync(marker) || !readFileSync(marker, 'utf8').split('\n').includes(`pom-sha256=${hash}`)) {
+    execFileSync(join(LAB_DIR, 'install.sh'), ['jmx-exporter'], { stdio: ['ignore', 'inherit', 'inherit'] })
+  }
+  const version = /<jmx-exporter\.version>([^<]+)</.exec(readFileSync(pom, 'utf8'))?.[1]
+  return join(dir, 'libs', `jmx_prometheus_javaagent-${version}.jar`)
+}

@@ -66,7 +66,7 @@ export const METRICS = {
     'Reverse offset syncs written into the offset-syncs topic of the opposite flow; increases with every sync written.',
     ['flow']),
   reverseSyncsSkipped: metric('reverse_syncs_skipped_total', 'counter',
-    'Reverse offset syncs not written, by reason (not-newer, not-leader, topic-filtered); increases with every skip.',
+    'Reverse offset syncs not written, by reason (not-newer: at or below one already in the topic, which MM2 would read as a rewind); increases with every skip.',
     ['flow', 'reason']),
 
   groupCommitsApplied: metric('group_commits_applied_total', 'counter',
