@@ -1,0 +1,167 @@
+// The reconcile planner (DESIGN §2.5, kminion's planner): from what was read (each partition's
+// committed offset on the source cluster, its translation through the offset syncs, optionally an
+// exact proof, the group's offset and liveness on the target cluster) to a Plan, with no side
+// effects. The engine prints it and applies it only with --execute.
+//
+// Per partition, in the order an operator reads a skip reason: no translation -> `no-sync`; live
+// members on the target -> `group-active`; the target already there -> `in-sync`; the target ahead
+// and rewinding not allowed -> `would-rewind`; otherwise `commit`.
+// Method: `exact` when a sync sits at the offset or the record-by-record walk proved the position;
+// `conservative` (MM2's rule: the sync's other offset + 1, re-reading up to `rereadWindow`) when no
+// proof was asked for or it failed (the reason is kept in `note`); `untranslatable` otherwise.
+import type { Translation } from '../translation/sync-index.ts'
+import { provenanceMetadata } from '../sync/provenance.ts'
+import type { ExactOutcome } from './exact.ts'
+
+export type PlanMethod = 'exact' | 'conservative' | 'untranslatable'
+export type PlanSkipReason = 'in-sync' | 'would-rewind' | 'group-active' | 'no-sync'
+
+export interface PartitionInput {
+  sourceTopic: string
+  targetTopic: string
+  partition: number
+  /** The group's committed offset on the source cluster. */
+  sourceOffset: bigint
+  translation: Translation
+  /** The record-by-record proof, when exact mode walked this partition. */
+  exact?: ExactOutcome
+  /** The group's committed offset on the target cluster, null when none. */
+  targetOffset: bigint | null
+}
+
+export interface GroupInput {
+  group: string
+  sourceCluster: string
+  targetCluster: string
+  /** Live members of the group on the target cluster (classic and KIP-848). */
+  targetMembers: number
+  partitions: readonly PartitionInput[]
+}
+
+export interface PlanOptions {
+  allowRewind: boolean
+}
+
+export interface PlanRow {
+  group: string
+  sourceCluster: string
+  targetCluster: string
+  sourceTopic: string
+  targetTopic: string
+  partition: number
+  sourceOffset: bigint
+  targetOffset: bigint | null
+  translatedOffset: bigint | null
+  /** translatedOffset - targetOffset (positive: moves forward), null when either is unknown. */
+  delta: bigint | null
+  method: PlanMethod
+  /** Records the group may read twice after the commit: 0 when exact, null when untranslatable. */
+  rereadWindow: bigint | null
+  action: 'commit' | 'skip'
+  reason: PlanSkipReason | null
+  /** How the offset was found, or why it was not: e.g. "proven over 42 records", "exact proof failed (mismatch): ...". */
+  note: string
+  /** Commit metadata (the sidecar's provenance tag, so a running sidecar never echoes it back). */
+  metadata: string
+}
+
+export interface GroupPlan {
+  group: string
+  sourceCluster: string
+  targetCluster: string
+  targetMembers: number
+  rows: PlanRow[]
+  summary: { partitions: number, commit: number, inSync: number, wouldRewind: number, groupActive: number, untranslatable: number, exact: number, conservative: number, rereadWindow: bigint }
+}
+
+export interface Plan {
+  groups: GroupPlan[]
+  /** Partitions with no translation over every group. */
+  untranslatable: number
+  /** Partitions to commit over every group. */
+  commits: number
+}
+
+/** Plans one partition; see the module comment. */
+export function planPartition (group: GroupInput, input: PartitionInput, options: PlanOptions): PlanRow {
+  const base = {
+    group: group.group,
+    sourceCluster: group.sourceCluster,
+    targetCluster: group.targetCluster,
+    sourceTopic: input.sourceTopic,
+    targetTopic: input.targetTopic,
+    partition: input.partition,
+    sourceOffset: input.sourceOffset,
+    targetOffset: input.targetOffset,
+    metadata: provenanceMetadata({ fromCluster: group.sourceCluster, fromOffset: input.sourceOffset })
+  }
+  const { translation } = input
+  if (translation.kind !== 'translated') {
+    return { ...base, translatedOffset: null, delta: null, method: 'untranslatable', rereadWindow: null, action: 'skip', reason: 'no-sync', note: `no offset sync covers offset ${input.sourceOffset} (${translation.reason})` }
+  }
+  let offset = translation.offset
+  let method: PlanMethod = translation.method
+  let rereadWindow = translation.rereadWindow
+  let note = translation.method === 'exact' ? 'a sync sits at the offset' : `conservative: sync ${translation.sync.upstreamOffset}->${translation.sync.downstreamOffset} + 1`
+  if (translation.method === 'conservative' && input.exact !== undefined) {
+    if (input.exact.kind === 'exact') {
+      offset = input.exact.offset
+      method = 'exact'
+      rereadWindow = 0n
+      note = `proven over ${input.exact.matched} records` +
+        (input.exact.duplicates > 0 ? `, ${input.exact.duplicates} re-deliveries` : '') +
+        (input.exact.skipped > 0 ? `, ${input.exact.skipped} aborted not copied` : '')
+    } else {
+      note = `exact proof failed (${input.exact.reason}: ${input.exact.detail}); ${note}`
+    }
+  }
+  const delta = input.targetOffset === null ? null : offset - input.targetOffset
+  const row = { ...base, translatedOffset: offset, delta, method, rereadWindow, note }
+  if (group.targetMembers > 0) return { ...row, action: 'skip', reason: 'group-active' }
+  if (input.targetOffset !== null) {
+    if (input.targetOffset === offset) return { ...row, action: 'skip', reason: 'in-sync' }
+    if (input.targetOffset > offset && !options.allowRewind) return { ...row, action: 'skip', reason: 'would-rewind' }
+  }
+  return { ...row, action: 'commit', reason: null }
+}
+
+/** Plans one group: every partition, plus its summary. */
+export function planGroup (group: GroupInput, options: PlanOptions): GroupPlan {
+  const rows = [...group.partitions]
+    .sort((a, b) => a.sourceTopic < b.sourceTopic ? -1 : a.sourceTopic > b.sourceTopic ? 1 : a.partition - b.partition)
+    .map((input) => planPartition(group, input, options))
+  const summary = { partitions: rows.length, commit: 0, inSync: 0, wouldRewind: 0, groupActive: 0, untranslatable: 0, exact: 0, conservative: 0, rereadWindow: 0n }
+  for (const row of rows) {
+    if (row.action === 'commit') summary.commit++
+    if (row.reason === 'in-sync') summary.inSync++
+    if (row.reason === 'would-rewind') summary.wouldRewind++
+    if (row.reason === 'group-active') summary.groupActive++
+    if (row.method === 'untranslatable') summary.untranslatable++
+    if (row.method === 'exact') summary.exact++
+    if (row.method === 'conservative') summary.conservative++
+    if (row.rereadWindow !== null) summary.rereadWindow += row.rereadWindow
+  }
+  return { group: group.group, sourceCluster: group.sourceCluster, targetCluster: group.targetCluster, targetMembers: group.targetMembers, rows, summary }
+}
+
+/** Plans every group; pure. */
+export function planReconcile (groups: readonly GroupInput[], options: PlanOptions): Plan {
+  const planned = groups.map((group) => planGroup(group, options))
+  let untranslatable = 0
+  let commits = 0
+  for (const group of planned) {
+    untranslatable += group.summary.untranslatable
+    commits += group.summary.commit
+  }
+  return { groups: planned, untranslatable, commits }
+}
+
+/** One line per group: what the plan does to it. */
+export function summaryLine (group: GroupPlan): string {
+  const s = group.summary
+  const parts = [`${s.commit} to commit`, `${s.inSync} in sync`]
+  if (s.wouldRewind > 0) parts.push(`${s.wouldRewind} would rewind`)
+  if (s.groupActive > 0) parts.push(`${s.groupActive} skipped: ${group.targetMembers} live member(s) on cluster ${group.targetCluster}`)
+  if (s.untranslatable > 0) parts.push(`${s.untranslatable} untranslatable`)
+  return `group ${group.group} ${group.sourceCluster}->${group.targetCluster}: ${s.partitions} partition(s), ${parts.join(', ')}; ${s.exact} exact, ${s.conservative} conservative, re-read window ${s.rereadWindow}`
+}

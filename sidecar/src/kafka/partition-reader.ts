@@ -1,0 +1,96 @@
+// Reads a range of one partition for reconcile's exact mode: plain Fetch requests (no group joined),
+// read_committed so the broker sends its aborted-transaction index, and every data record kept with
+// an `aborted` flag (exact mode must know which records MM2 may or may not have copied). Control
+// batches (transaction markers) are dropped; their offsets simply do not appear.
+import type { fetchV17 } from '@platformatic/kafka'
+import { Mm2FailbackError } from '../errors.ts'
+import { describeCluster, toConsumerOptions, type ClusterClientOptions } from './client-options.ts'
+import { messageOf } from './client-errors.ts'
+import { RawConsumer, type RawClusterMetadata } from './raw-consumer.ts'
+import { recordsFromBatches, type FetchedRecord } from './record-batches.ts'
+
+type FetchResponse = fetchV17.FetchResponse
+
+export interface RangeRecord extends FetchedRecord {
+  aborted?: boolean
+}
+
+export interface RangeRead {
+  records: RangeRecord[]
+  /** Where the next read starts (one past the last batch returned). */
+  nextOffset: bigint
+  /** The last stable offset: nothing more is readable now at or beyond it. */
+  endOffset: bigint
+  logStartOffset: bigint
+}
+
+const ERROR_OFFSET_OUT_OF_RANGE = 1
+
+/** Reads partition ranges on one cluster; see the module comment. */
+export class PartitionReader {
+  readonly cluster: ClusterClientOptions
+  private readonly consumer: RawConsumer
+  private metadata: RawClusterMetadata | null = null
+  /** Fetch requests sent (for the benchmark's request count). */
+  requests = 0
+
+  constructor (cluster: ClusterClientOptions) {
+    this.cluster = cluster
+    this.consumer = new RawConsumer(toConsumerOptions(cluster, 'reconcile'))
+  }
+
+  /** Metadata of the named topics, internal ones included (cached until `refresh`). */
+  async topics (names: string[] | null, refresh = false): Promise<RawClusterMetadata> {
+    if (this.metadata === null || refresh || (names !== null && names.some((name) => !this.metadata!.topics.has(name)))) {
+      this.requests++
+      this.metadata = await this.consumer.rawMetadata(names)
+    }
+    return this.metadata
+  }
+
+  /** Up to about `maxBytes` of records of `topic`-`partition` from `from` on. */
+  async read (topic: string, partition: number, from: bigint, maxBytes = 1024 * 1024): Promise<RangeRead> {
+    const metadata = await this.topics([topic])
+    const info = metadata.topics.get(topic)
+    const leader = info?.leaders[partition]
+    if (info === undefined || leader === undefined || leader < 0) {
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `topic ${topic} partition ${partition} has no leader on ${describeCluster(this.cluster)}.`, { cluster: this.cluster.alias, topic, partition })
+    }
+    let response: FetchResponse
+    try {
+      this.requests++
+      response = await this.consumer.fetch({
+        node: leader,
+        topics: [{ topicId: info.id, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: from, lastFetchedEpoch: -1, partitionMaxBytes: maxBytes }] }],
+        minBytes: 1,
+        maxBytes,
+        maxWaitTime: 0,
+        isolationLevel: 1
+      })
+    } catch (error) {
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `reading ${topic} partition ${partition} from offset ${from} on ${describeCluster(this.cluster)} failed: ${messageOf(error)}`, { cluster: this.cluster.alias, topic, partition, offset: from }, { cause: error })
+    }
+    const result = response.responses[0]?.partitions.find((entry) => entry.partitionIndex === partition)
+    if (result === undefined) throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `no answer for ${topic} partition ${partition} from ${describeCluster(this.cluster)}.`, { cluster: this.cluster.alias, topic, partition })
+    if (result.errorCode === ERROR_OFFSET_OUT_OF_RANGE) {
+      // Below the log start (retention) or beyond the end: nothing to read from here.
+      const start = result.logStartOffset >= 0n ? result.logStartOffset : from
+      return { records: [], nextOffset: from < start ? start : from, endOffset: result.lastStableOffset >= 0n ? result.lastStableOffset : result.highWatermark, logStartOffset: start }
+    }
+    if (result.errorCode !== 0) {
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `reading ${topic} partition ${partition} on ${describeCluster(this.cluster)} failed with Kafka error code ${result.errorCode}.`, { cluster: this.cluster.alias, topic, partition, offset: from })
+    }
+    const batches = result.records ?? []
+    // Everything (aborted included), then the committed ones: the difference is the aborted records.
+    const all = recordsFromBatches(batches, from, null)
+    const committed = recordsFromBatches(batches, from, result.abortedTransactions ?? [])
+    const kept = new Set(committed.records.map((record) => record.offset))
+    const endOffset = result.lastStableOffset >= 0n ? result.lastStableOffset : result.highWatermark
+    const records: RangeRecord[] = all.records.filter((record) => record.offset < endOffset).map((record) => kept.has(record.offset) ? record : { ...record, aborted: true })
+    return { records, nextOffset: all.nextOffset, endOffset, logStartOffset: result.logStartOffset }
+  }
+
+  async close (): Promise<void> {
+    await this.consumer.close(true).catch(() => {})
+  }
+}
