@@ -41,15 +41,17 @@ export interface ConsumeResult {
   reread: number
   /** Per topic-partition, the next offset committed at the end. */
   committed: Map<string, bigint>
+  /** Deliveries of values `ignore` matched (kept out of the ledger). */
+  ignored: number
 }
 
 /**
  * Runs group `group` on one cluster until `done()` says so (checked after every record and every
  * 200 ms) or the timeout passes, commits the position it reached, leaves the group and returns what it saw. New groups
  * start at the earliest offset (auto.offset.reset=earliest: a missing translation shows as re-reads,
- * not as loss).
+ * not as loss). Values `ignore` matches are counted apart and not recorded in the ledger.
  */
-export async function consumeUntil (options: { bootstrap: string, group: string, topics: string[], ledger: DeliveryLedger, done: () => boolean, timeoutMs: number }): Promise<ConsumeResult> {
+export async function consumeUntil (options: { bootstrap: string, group: string, topics: string[], ledger: DeliveryLedger, done: () => boolean, timeoutMs: number, ignore?: (value: string) => boolean }): Promise<ConsumeResult> {
   const consumer = new Consumer({
     clientId: `drill-${options.group}`,
     groupId: options.group,
@@ -59,10 +61,11 @@ export async function consumeUntil (options: { bootstrap: string, group: string,
     heartbeatInterval: 500,
     retries: 3
   })
-  const result: ConsumeResult = { timedOut: false, delivered: 0, reread: 0, committed: new Map() }
+  const result: ConsumeResult = { timedOut: false, delivered: 0, reread: 0, committed: new Map(), ignored: 0 }
   const positions = new Map<string, { topic: string, partition: number, offset: bigint, leaderEpoch: number }>()
   try {
-    const stream = await consumer.consume({ topics: options.topics, mode: 'committed', fallbackMode: 'earliest', autocommit: false, maxWaitTime: 200 })
+    // read_committed, as applications reading transactional data do: aborted records are never delivered.
+    const stream = await consumer.consume({ topics: options.topics, mode: 'committed', fallbackMode: 'earliest', autocommit: false, maxWaitTime: 200, isolationLevel: 1 })
     await new Promise<void>((resolve, reject) => {
       const deadline = setTimeout(() => {
         result.timedOut = true
@@ -76,7 +79,12 @@ export async function consumeUntil (options: { bootstrap: string, group: string,
       }
       stream.on('data', (message) => {
         result.delivered++
-        if (options.ledger.deliver(String(message.value))) result.reread++
+        const value = String(message.value)
+        if (options.ignore?.(value) === true) {
+          result.ignored++
+        } else if (options.ledger.deliver(value)) {
+          result.reread++
+        }
         positions.set(`${message.topic}\u0000${message.partition}`, { topic: message.topic, partition: message.partition, offset: message.offset + 1n, leaderEpoch: message.leaderEpoch })
         if (options.done()) finish()
       })

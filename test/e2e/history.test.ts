@@ -1,0 +1,89 @@
+// Durable history (issue 4, deliverable 4): the sidecar keeps its translation index in a compacted
+// topic on every cluster, so failback works after a restart even while the cluster holding MM2's
+// A->B offset syncs (A, with the default offset-syncs.topic.location=source) is down.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decodeSyncHistory } from '../../sidecar/src/core/codec/sync-history.ts'
+import { GroupAdmin } from '../../sidecar/src/kafka/group-admin.ts'
+import { TopicTailer } from '../../sidecar/src/kafka/tailer.ts'
+import { startLab, type Lab } from '../lab/lab.ts'
+import { waitFor } from '../lab/wait.ts'
+import { startSidecarProcess, type SidecarProcess } from './sidecar-process.ts'
+import { produceSequence } from './workload.ts'
+
+const VERSIONS = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((version) => version.trim())
+const HISTORY_TOPIC = 'mm2-failback.history.internal'
+
+async function historySnapshots (bootstrap: string, alias: string): Promise<ReturnType<typeof decodeSyncHistory>[]> {
+  const snapshots: ReturnType<typeof decodeSyncHistory>[] = []
+  const tailer = new TopicTailer({ client: { alias, bootstrapServers: [bootstrap] }, topics: [HISTORY_TOPIC] }, {
+    onRecords: (_topic, _partition, records) => { for (const record of records) snapshots.push(decodeSyncHistory(record.key, record.value)) }
+  })
+  tailer.start()
+  try {
+    await tailer.caughtUp()
+  } finally {
+    await tailer.close()
+  }
+  return snapshots
+}
+
+describe.each(VERSIONS)('durable translation history on Kafka %s', (kafka) => {
+  let lab: Lab
+  const sidecars: SidecarProcess[] = []
+  const admins: GroupAdmin[] = []
+
+  beforeAll(async () => { lab = await startLab({ kafka }) })
+
+  afterAll(async () => {
+    for (const sidecar of sidecars) await sidecar.stop('SIGKILL')
+    for (const admin of admins) await admin.close().catch(() => {})
+    await lab?.stop()
+  })
+
+  it('a sidecar restarted while A is down translates B commits back to A from the history on B', async () => {
+    const settings = ['follow.unreachableGraceMs=3000', 'history.flushIntervalMs=200']
+    const first = await startSidecarProcess({ mm2Config: lab.mm2PropertiesPath!, logDir: lab.logDir, name: 'sidecar-history-1', sets: settings })
+    sidecars.push(first)
+    await lab.createTopic('A', 'orders', 3)
+    await produceSequence(lab.bootstrap('A'), 'orders', 'A', 0, 600, 3)
+    // The index holds A->B syncs for every partition and they reached the history topic on B.
+    const snapshotsOnB = await waitFor(async () => {
+      const snapshots = (await historySnapshots(lab.bootstrap('B'), 'B')).filter((snapshot) => snapshot.sourceClusterAlias === 'A' && snapshot.topic === 'orders')
+      return new Set(snapshots.map((snapshot) => snapshot.partition)).size === 3 ? snapshots : null
+    }, { timeoutMs: 90_000, description: 'index snapshots of orders on B' })
+    expect(snapshotsOnB.every((snapshot) => snapshot.syncs.length > 0)).toBe(true)
+    const newest = new Map<number, bigint>()
+    for (const snapshot of snapshotsOnB) newest.set(snapshot.partition, snapshot.syncs.at(-1)!.downstreamOffset)
+
+    // A (holding MM2's A->B syncs) goes down; the sidecar restarts without it.
+    await first.stop('SIGKILL')
+    await lab.stopCluster('A')
+    const second = await startSidecarProcess({ mm2Config: lab.mm2PropertiesPath!, logDir: lab.logDir, name: 'sidecar-history-2', sets: settings })
+    sidecars.push(second)
+    await waitFor(async () => await second.ready(), { timeoutMs: 60_000, description: 'the restarted sidecar to be ready without A' })
+    const metrics = await second.scrape()
+    expect(metrics).toMatch(/mm2_failback_up\{cluster="A"\} 0/)
+    expect(metrics).toMatch(/mm2_failback_translation_index_entries\{flow="A->B"\} [1-9]/)
+
+    // The group consumed A.orders on B up to each partition's newest synced record: exact positions.
+    const adminB = new GroupAdmin({ alias: 'B', bootstrapServers: [lab.bootstrap('B')] })
+    admins.push(adminB)
+    await adminB.commit('failback-group', [...newest].map(([partition, downstream]) => ({ topic: 'A.orders', partition, offset: downstream, metadata: '' })))
+
+    // A returns: the sidecar mirrors the B commits to `orders` on A, translated from history alone.
+    await lab.restartCluster('A')
+    const adminA = new GroupAdmin({ alias: 'A', bootstrapServers: [lab.bootstrap('A')] })
+    admins.push(adminA)
+    const onA = await waitFor(async () => {
+      const offsets = (await adminA.committedOffsets('failback-group').catch(() => [])).filter((entry) => entry.topic === 'orders')
+      return offsets.length === 3 ? offsets : null
+    }, { timeoutMs: 90_000, description: 'failback-group offsets on orders on A' })
+    for (const entry of onA) {
+      const snapshot = snapshotsOnB.find((candidate) => candidate.partition === entry.partition)!
+      const sync = snapshot.syncs.at(-1)!
+      // The committed downstream offset sits exactly on the newest sync: the answer is its upstream offset.
+      expect(entry.offset, `orders-${entry.partition} on A`).toBe(sync.upstreamOffset)
+      expect(entry.metadata).toMatch(/^mm2-failback\/v1 from=B offset=\d+$/)
+    }
+  })
+})
