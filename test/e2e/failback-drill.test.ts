@@ -2,27 +2,12 @@
 // with MM2 alone and with MM2 + mm2-failback (the CLI, as a separate process), each on a fresh lab.
 import { afterAll, describe, expect, it } from 'vitest'
 import { decodeCheckpoint } from '../../sidecar/src/core/codec/checkpoint.ts'
-import { TopicTailer } from '../../sidecar/src/kafka/tailer.ts'
+import { readWholeTopic } from '../integration/helpers/topic-reader.ts'
 import { startLab, type Lab } from '../lab/lab.ts'
 import { formatDrillTable, runDrill, type DrillResult } from './drill.ts'
 import { startSidecarProcess, type SidecarProcess } from './sidecar-process.ts'
 
 const VERSIONS = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((version) => version.trim())
-
-/** Every MM2 checkpoint record of a topic, read to its end. */
-async function readCheckpoints (bootstrap: string, alias: string, topic: string): Promise<ReturnType<typeof decodeCheckpoint>[]> {
-  const checkpoints: ReturnType<typeof decodeCheckpoint>[] = []
-  const tailer = new TopicTailer({ client: { alias, bootstrapServers: [bootstrap] }, topics: [topic] }, {
-    onRecords: (_topic, _partition, records) => { for (const record of records) checkpoints.push(decodeCheckpoint(record.key, record.value)) }
-  })
-  tailer.start()
-  try {
-    await tailer.caughtUp()
-  } finally {
-    await tailer.close()
-  }
-  return checkpoints
-}
 
 describe.each(VERSIONS)('failover/failback drill on Kafka %s', (kafka) => {
   const labs: Lab[] = []
@@ -64,7 +49,7 @@ describe.each(VERSIONS)('failover/failback drill on Kafka %s', (kafka) => {
     expect(failback.reportedWindow).not.toBeNull()
     expect(failback.reread).toBeLessThanOrEqual(failback.reportedWindow!)
     // MM2's own, unmodified B->A checkpoint connector translated A.orders back to orders on A, from our reverse syncs.
-    const checkpoints = await readCheckpoints(current.bootstrap('A'), 'A', 'B.checkpoints.internal')
+    const checkpoints = await readWholeTopic(current, 'A', 'B.checkpoints.internal', (record) => decodeCheckpoint(record.key, record.value))
     expect(checkpoints.some((checkpoint) => checkpoint.consumerGroupId === 'billing' && checkpoint.topic === 'orders')).toBe(true)
     expect(await sidecar.ready()).toBe(true)
   })

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeSyncHistory } from '../../sidecar/src/core/codec/sync-history.ts'
 import { GroupAdmin } from '../../sidecar/src/kafka/group-admin.ts'
-import { TopicTailer } from '../../sidecar/src/kafka/tailer.ts'
+import { readWholeTopic } from '../integration/helpers/topic-reader.ts'
 import { startLab, type Lab } from '../lab/lab.ts'
 import { waitFor } from '../lab/wait.ts'
 import { startSidecarProcess, type SidecarProcess } from './sidecar-process.ts'
@@ -12,20 +12,6 @@ import { produceSequence } from './workload.ts'
 
 const VERSIONS = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((version) => version.trim())
 const HISTORY_TOPIC = 'mm2-failback.history.internal'
-
-async function historySnapshots (bootstrap: string, alias: string): Promise<ReturnType<typeof decodeSyncHistory>[]> {
-  const snapshots: ReturnType<typeof decodeSyncHistory>[] = []
-  const tailer = new TopicTailer({ client: { alias, bootstrapServers: [bootstrap] }, topics: [HISTORY_TOPIC] }, {
-    onRecords: (_topic, _partition, records) => { for (const record of records) snapshots.push(decodeSyncHistory(record.key, record.value)) }
-  })
-  tailer.start()
-  try {
-    await tailer.caughtUp()
-  } finally {
-    await tailer.close()
-  }
-  return snapshots
-}
 
 describe.each(VERSIONS)('durable translation history on Kafka %s', (kafka) => {
   let lab: Lab
@@ -48,7 +34,7 @@ describe.each(VERSIONS)('durable translation history on Kafka %s', (kafka) => {
     await produceSequence(lab.bootstrap('A'), 'orders', 'A', 0, 600, 3)
     // The index holds A->B syncs for every partition and they reached the history topic on B.
     const snapshotsOnB = await waitFor(async () => {
-      const snapshots = (await historySnapshots(lab.bootstrap('B'), 'B')).filter((snapshot) => snapshot.sourceClusterAlias === 'A' && snapshot.topic === 'orders')
+      const snapshots = (await readWholeTopic(lab, 'B', HISTORY_TOPIC, (record) => decodeSyncHistory(record.key, record.value))).filter((snapshot) => snapshot.sourceClusterAlias === 'A' && snapshot.topic === 'orders')
       return new Set(snapshots.map((snapshot) => snapshot.partition)).size === 3 ? snapshots : null
     }, { timeoutMs: 90_000, description: 'index snapshots of orders on B' })
     expect(snapshotsOnB.every((snapshot) => snapshot.syncs.length > 0)).toBe(true)

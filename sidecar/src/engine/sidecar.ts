@@ -366,51 +366,45 @@ export class Sidecar {
     partitions.clear()
   }
 
-  private onHistory (cluster: string, topic: string, partition: number, records: FetchedRecord[]): void {
+  /**
+   * Decodes each record with `decode`, counting it as decoded or skipped (logged once per reason and
+   * partition), and hands the decoded ones to `use`. A bad record never stops the others.
+   */
+  private decodeEach<T> (cluster: string, recordType: string, topic: string, partition: number, records: FetchedRecord[], decode: (record: FetchedRecord) => T, use: (value: T, record: FetchedRecord) => void): void {
     for (const record of records) {
-      if (record.value === null) continue
-      let snapshot
+      let value: T
       try {
-        snapshot = decodeSyncHistory(record.key, record.value)
+        value = decode(record)
       } catch (error) {
-        this.skipRecord(cluster, 'history', topic, partition, record.offset, error)
+        this.skipRecord(cluster, recordType, topic, partition, record.offset, error)
         continue
       }
-      this.options.metrics.recordsDecoded.inc({ cluster, record_type: 'history' })
-      // After readiness our own writes come back here; the index is already ahead of them.
-      if (!this.ready) this.snapshots.offer(snapshot)
+      this.options.metrics.recordsDecoded.inc({ cluster, record_type: recordType })
+      use(value, record)
     }
+  }
+
+  private onHistory (cluster: string, topic: string, partition: number, records: FetchedRecord[]): void {
+    // After readiness our own writes come back here; the index is already ahead of them.
+    this.decodeEach(cluster, 'history', topic, partition, records.filter((record) => record.value !== null), (record) => decodeSyncHistory(record.key, record.value), (snapshot) => {
+      if (!this.ready) this.snapshots.offer(snapshot)
+    })
   }
 
   private onCheckpoints (cluster: string, role: TopicRole & { kind: 'checkpoints' }, topic: string, partition: number, records: FetchedRecord[]): void {
-    for (const record of records) {
-      try {
-        decodeCheckpoint(record.key, record.value)
-      } catch (error) {
-        this.skipRecord(cluster, 'checkpoint', topic, partition, record.offset, error)
-        continue
-      }
-      this.options.metrics.recordsDecoded.inc({ cluster, record_type: 'checkpoint' })
-      const state = this.flows.get(flowName(role.flow))!
+    const state = this.flows.get(flowName(role.flow))!
+    this.decodeEach(cluster, 'checkpoint', topic, partition, records, (record) => decodeCheckpoint(record.key, record.value), (_checkpoint, record) => {
       const timestamp = Number(record.timestamp)
       if (state.lastCheckpointMs === null || timestamp > state.lastCheckpointMs) state.lastCheckpointMs = timestamp
-    }
+    })
   }
 
   private onHeartbeats (cluster: string, role: TopicRole & { kind: 'heartbeats' }, topic: string, partition: number, records: FetchedRecord[]): void {
-    for (const record of records) {
-      let heartbeat
-      try {
-        heartbeat = decodeHeartbeat(record.key, record.value)
-      } catch (error) {
-        this.skipRecord(cluster, 'heartbeat', topic, partition, record.offset, error)
-        continue
-      }
-      this.options.metrics.recordsDecoded.inc({ cluster, record_type: 'heartbeat' })
-      const state = this.flows.get(flowName(role.flow))!
+    const state = this.flows.get(flowName(role.flow))!
+    this.decodeEach(cluster, 'heartbeat', topic, partition, records, (record) => decodeHeartbeat(record.key, record.value), (heartbeat) => {
       const timestamp = Number(heartbeat.timestamp)
       if (state.lastHeartbeatMs === null || timestamp > state.lastHeartbeatMs) state.lastHeartbeatMs = timestamp
-    }
+    })
   }
 
   private onConsumerOffsets (cluster: string, topic: string, partition: number, records: FetchedRecord[]): void {

@@ -85,3 +85,15 @@ export class TopicReader {
     await this.tailer.close()
   }
 }
+
+/** Every record of `topic` on a lab cluster, read up to its current end, each decoded with `decode`. */
+export async function readWholeTopic<T> (lab: Lab, alias: string, topic: string, decode: (record: TopicRecord) => T): Promise<T[]> {
+  const reader = new TopicReader(lab, alias, [topic])
+  try {
+    await reader.caughtUp()
+    await reader.readToEnd()
+    return reader.records(topic).map(decode)
+  } finally {
+    await reader.close()
+  }
+}
