@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { decodeCheckpoint } from '../../sidecar/src/core/codec/checkpoint.ts'
 import { readWholeTopic } from '../integration/helpers/topic-reader.ts'
 import { startLab, type Lab } from '../lab/lab.ts'
+import { waitFor } from '../lab/wait.ts'
 import { formatDrillTable, runDrill, type DrillResult } from './drill.ts'
 import { startSidecarProcess, type SidecarProcess } from './sidecar-process.ts'
 
@@ -48,9 +49,15 @@ describe.each(VERSIONS)('failover/failback drill on Kafka %s', (kafka) => {
     expect(failback.secondsToTranslated, 'the group has translated offsets on A after failback').not.toBeNull()
     expect(failback.reportedWindow).not.toBeNull()
     expect(failback.reread).toBeLessThanOrEqual(failback.reportedWindow!)
-    // MM2's own, unmodified B->A checkpoint connector translated A.orders back to orders on A, from our reverse syncs.
-    const checkpoints = await readWholeTopic(current, 'A', 'B.checkpoints.internal', (record) => decodeCheckpoint(record.key, record.value))
-    expect(checkpoints.some((checkpoint) => checkpoint.consumerGroupId === 'billing' && checkpoint.topic === 'orders')).toBe(true)
+    // MM2's own, unmodified B->A checkpoint connector translates A.orders back to orders on A, from our
+    // reverse syncs. It writes to A, so after A's outage it needs a few of its intervals to catch up.
+    const checkpoint = await waitFor(async () => {
+      const checkpoints = await readWholeTopic(current, 'A', 'B.checkpoints.internal', (record) => decodeCheckpoint(record.key, record.value))
+      return checkpoints.find((entry) => entry.consumerGroupId === 'billing' && entry.topic === 'orders') ?? null
+    }, { timeoutMs: 120_000, intervalMs: 2000, description: 'an MM2 B->A checkpoint of group billing for orders on A' })
+    // The group's position on A.orders, translated back through reverse syncs: never past it (no skips).
+    expect(checkpoint.downstreamOffset).toBeGreaterThan(0n)
+    expect(checkpoint.downstreamOffset).toBeLessThanOrEqual(checkpoint.upstreamOffset)
     expect(await sidecar.ready()).toBe(true)
   })
 })
