@@ -70,7 +70,7 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
   log(`[${options.mode}] killing A (SIGKILL)`)
   await lab.killCluster('A')
   const fromB = await produceSequence(lab.bootstrap('B'), topic, 'B', 0, counts.producedOnB, partitions)
-  const onB = await consumeUntil({ bootstrap: lab.bootstrap('B'), group, topics: [remoteOnB, topic], ledger, done: () => ledger.missing(fromA).length === 0 && ledger.missing(fromB).length === 0, timeoutMs: 90_000 })
+  const onB = await consumeUntil({ bootstrap: lab.bootstrap('B'), group, topics: [remoteOnB, topic], ledger, done: await caughtUpOn(lab, 'B', group, [remoteOnB, topic], () => ledger.missing(fromA).length === 0 && ledger.missing(fromB).length === 0), timeoutMs: 90_000 })
   phases.push({ phase: 'failover A->B', lost: ledger.missing(fromA).length + ledger.missing(fromB).length, reread: onB.reread, secondsToTranslated: failoverTranslated, reportedWindow: failoverWindow })
   log(`[${options.mode}] failover: group ${group} read ${onB.delivered} records on B, ${onB.reread} re-read`)
   const committedOnB = Date.now()
@@ -82,10 +82,30 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
   await waitFor(async () => (await lab.recordCount('A', remoteOnA)) >= BigInt(fromB.length), { timeoutMs: 120_000, description: `MM2 to replicate ${fromB.length} records to ${remoteOnA} on A` })
   const failbackTranslated = await secondsUntilOffsetsMoved(lab.bootstrap('A'), 'A', group, [topic, remoteOnA], partitions, beforeFailback, Math.max(committedOnB, aBack), waitMs)
   const failbackWindow = options.scrapeSidecar === undefined ? null : rereadWindow(await options.scrapeSidecar(), group, [{ flow: 'A->B', direction: 'reverse', topic: remoteOnB }, { flow: 'B->A', direction: 'forward', topic }])
-  const onA = await consumeUntil({ bootstrap: lab.bootstrap('A'), group, topics: [topic, remoteOnA], ledger, done: () => ledger.missing(fromA).length === 0 && ledger.missing(fromB).length === 0, timeoutMs: 90_000 })
+  const onA = await consumeUntil({ bootstrap: lab.bootstrap('A'), group, topics: [topic, remoteOnA], ledger, done: await caughtUpOn(lab, 'A', group, [topic, remoteOnA], () => ledger.missing(fromA).length === 0 && ledger.missing(fromB).length === 0), timeoutMs: 90_000 })
   phases.push({ phase: 'failback B->A', lost: ledger.missing(fromA).length + ledger.missing(fromB).length, reread: onA.reread, secondsToTranslated: failbackTranslated, reportedWindow: failbackWindow })
   log(`[${options.mode}] failback: group ${group} read ${onA.delivered} records on A, ${onA.reread} re-read`)
   return { mode: options.mode, topic, group, phases }
+}
+
+/**
+ * A `done` test for a consumer that moved to `alias`: every expected record was delivered AND the
+ * group reached the end of every partition it reads there, counting from its committed offset (a
+ * group resuming at a stale offset must read, and so re-read, everything up to the end).
+ */
+async function caughtUpOn (lab: Lab, alias: string, group: string, topics: string[], allDelivered: () => boolean): Promise<(positions: ReadonlyMap<string, bigint>) => boolean> {
+  const committed = await committedOffsetsOrEmpty(lab.bootstrap(alias), alias, group)
+  const ends = new Map<string, bigint>()
+  for (const topic of topics) (await lab.endOffsets(alias, topic)).forEach((end, partition) => ends.set(`${topic}\u0000${partition}`, end))
+  return (positions) => {
+    if (!allDelivered()) return false
+    for (const [key, end] of ends) {
+      const [topic, partition] = key.split('\u0000') as [string, string]
+      const position = positions.get(key) ?? committed.get(`${topic}-${partition}`) ?? 0n
+      if (position < end) return false
+    }
+    return true
+  }
 }
 
 /** The group's committed offsets on a cluster, keyed "topic-partition"; empty when the cluster does not answer. */

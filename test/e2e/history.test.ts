@@ -38,8 +38,9 @@ describe.each(VERSIONS)('durable translation history on Kafka %s', (kafka) => {
       return new Set(snapshots.map((snapshot) => snapshot.partition)).size === 3 ? snapshots : null
     }, { timeoutMs: 90_000, description: 'index snapshots of orders on B' })
     expect(snapshotsOnB.every((snapshot) => snapshot.syncs.length > 0)).toBe(true)
-    const newest = new Map<number, bigint>()
-    for (const snapshot of snapshotsOnB) newest.set(snapshot.partition, snapshot.syncs.at(-1)!.downstreamOffset)
+    // The topic holds every snapshot written so far (compaction keeps only the last per key later on): the last one per partition counts.
+    const newest = new Map<number, { upstreamOffset: bigint, downstreamOffset: bigint }>()
+    for (const snapshot of snapshotsOnB) newest.set(snapshot.partition, snapshot.syncs.at(-1)!)
 
     // A (holding MM2's A->B syncs) goes down; the sidecar restarts without it.
     await first.stop('SIGKILL')
@@ -47,14 +48,17 @@ describe.each(VERSIONS)('durable translation history on Kafka %s', (kafka) => {
     const second = await startSidecarProcess({ mm2Config: lab.mm2PropertiesPath!, logDir: lab.logDir, name: 'sidecar-history-2', sets: settings })
     sidecars.push(second)
     await waitFor(async () => await second.ready(), { timeoutMs: 60_000, description: 'the restarted sidecar to be ready without A' })
-    const metrics = await second.scrape()
+    // The gauges are refreshed every second: wait for the index seeded from B's history to show.
+    const metrics = await waitFor(async () => {
+      const text = await second.scrape()
+      return /mm2_failback_translation_index_entries\{flow="A->B"\} [1-9]/.test(text) ? text : null
+    }, { timeoutMs: 15_000, description: 'the seeded index in the metrics' })
     expect(metrics).toMatch(/mm2_failback_up\{cluster="A"\} 0/)
-    expect(metrics).toMatch(/mm2_failback_translation_index_entries\{flow="A->B"\} [1-9]/)
 
     // The group consumed A.orders on B up to each partition's newest synced record: exact positions.
     const adminB = new GroupAdmin({ alias: 'B', bootstrapServers: [lab.bootstrap('B')] })
     admins.push(adminB)
-    await adminB.commit('failback-group', [...newest].map(([partition, downstream]) => ({ topic: 'A.orders', partition, offset: downstream, metadata: '' })))
+    await adminB.commit('failback-group', [...newest].map(([partition, sync]) => ({ topic: 'A.orders', partition, offset: sync.downstreamOffset, metadata: '' })))
 
     // A returns: the sidecar mirrors the B commits to `orders` on A, translated from history alone.
     await lab.restartCluster('A')
@@ -65,8 +69,7 @@ describe.each(VERSIONS)('durable translation history on Kafka %s', (kafka) => {
       return offsets.length === 3 ? offsets : null
     }, { timeoutMs: 90_000, description: 'failback-group offsets on orders on A' })
     for (const entry of onA) {
-      const snapshot = snapshotsOnB.find((candidate) => candidate.partition === entry.partition)!
-      const sync = snapshot.syncs.at(-1)!
+      const sync = newest.get(entry.partition)!
       // The committed downstream offset sits exactly on the newest sync: the answer is its upstream offset.
       expect(entry.offset, `orders-${entry.partition} on A`).toBe(sync.upstreamOffset)
       expect(entry.metadata).toMatch(/^mm2-failback\/v1 from=B offset=\d+$/)

@@ -147,7 +147,7 @@ describe.each(versions)('reconcile on Kafka %s', (kafka) => {
     }, { timeoutMs: 120_000, intervalMs: 1000, description: `MM2 to copy the latest values of ${compact} to B` })
 
     // Phase 1: the group consumes part of it on A.
-    const phase1 = await consumeUntil({ bootstrap: A, group, topics, ledger, ignore: isAborted, done: () => ledger.missing(expected).length <= expected.length - 500, timeoutMs: 60_000 })
+    const phase1 = await consumeUntil({ bootstrap: A, group, topics, ledger, ignore: isAborted, stopAtDone: true, done: () => ledger.missing(expected).length <= expected.length - 500, timeoutMs: 60_000 })
     console.log(`[${kafka}] phase 1 on A: delivered ${phase1.delivered}, re-read ${phase1.reread}, aborted values delivered ${phase1.ignored}, still missing ${ledger.missing(expected).length} of ${expected.length}`)
     expect(phase1.reread).toBe(0)
 
@@ -168,7 +168,7 @@ describe.each(versions)('reconcile on Kafka %s', (kafka) => {
 
     // Phase 2: the group on B reads a bit more (A is "down"), then fails back.
     const remoteTopics = topics.map((topic) => `A.${topic}`)
-    const phase2 = await consumeUntil({ bootstrap: B, group, topics: remoteTopics, ledger, ignore: isAborted, done: () => ledger.missing(expected).length <= 250, timeoutMs: 60_000 })
+    const phase2 = await consumeUntil({ bootstrap: B, group, topics: remoteTopics, ledger, ignore: isAborted, stopAtDone: true, done: () => ledger.missing(expected).length <= 250, timeoutMs: 60_000 })
     const failoverReread = phase2.reread
     console.log(`[${kafka}] phase 2 on B: delivered ${phase2.delivered}, aborted values delivered ${phase2.ignored}, still missing ${ledger.missing(expected).length} of ${expected.length}`)
     console.log(`[${kafka}] failover A->B: re-read with --exact ${failoverReread}; MM2's conservative rule would re-read up to ${mm2Reread} (sum of re-read windows)`)
@@ -183,7 +183,7 @@ describe.each(versions)('reconcile on Kafka %s', (kafka) => {
     const latestCompacted = new Map<string, string>()
     compacted.forEach((value, i) => latestCompacted.set(`key-${i % 7}`, value))
     const mustArrive = expected.filter((value) => !value.includes('-c-') || [...latestCompacted.values()].includes(value))
-    const phase3 = await consumeUntil({ bootstrap: A, group, topics, ledger, ignore: isAborted, done: () => ledger.missing(mustArrive).length === 0, timeoutMs: 60_000 })
+    const phase3 = await consumeUntil({ bootstrap: A, group, topics, ledger, ignore: isAborted, stopAtDone: true, done: () => ledger.missing(mustArrive).length === 0, timeoutMs: 60_000 })
     const lost = ledger.missing(mustArrive)
     console.log(`[${kafka}] failback B->A: lost ${lost.length}, re-read ${phase3.reread}, aborted values delivered ${phase3.ignored}`)
     expect(lost).toEqual([])

@@ -46,12 +46,14 @@ export interface ConsumeResult {
 }
 
 /**
- * Runs group `group` on one cluster until `done()` says so (checked after every record and every
+ * Runs group `group` on one cluster until `done(positions)` says so (positions: next offset per
+ * "topic\u0000partition" delivered so far) (checked after every record and every
  * 200 ms) or the timeout passes, commits the position it reached, leaves the group and returns what it saw. New groups
  * start at the earliest offset (auto.offset.reset=earliest: a missing translation shows as re-reads,
- * not as loss). Values `ignore` matches are counted apart and not recorded in the ledger.
+ * not as loss). Values `ignore` matches are counted apart and not recorded in the ledger. Without
+ * `stopAtDone`, records already in flight when `done()` turns true are still counted and committed.
  */
-export async function consumeUntil (options: { bootstrap: string, group: string, topics: string[], ledger: DeliveryLedger, done: () => boolean, timeoutMs: number, ignore?: (value: string) => boolean }): Promise<ConsumeResult> {
+export async function consumeUntil (options: { bootstrap: string, group: string, topics: string[], ledger: DeliveryLedger, done: (positions: ReadonlyMap<string, bigint>) => boolean, timeoutMs: number, ignore?: (value: string) => boolean, stopAtDone?: boolean }): Promise<ConsumeResult> {
   const consumer = new Consumer({
     clientId: `drill-${options.group}`,
     groupId: options.group,
@@ -72,12 +74,13 @@ export async function consumeUntil (options: { bootstrap: string, group: string,
         result.timedOut = true
         finish()
       }, options.timeoutMs)
-      const check = setInterval(() => { if (options.done()) finish() }, 200)
+      const nextOffsets = (): Map<string, bigint> => new Map([...positions].map(([key, position]) => [key, position.offset]))
+      const check = setInterval(() => { if (options.done(nextOffsets())) finish() }, 200)
       let finished = false
       const finish = (): void => {
-        // Records the stream still pushes after this were not handed to the application: they are
+        // With `stopAtDone`, records the stream still pushes after this are not handed to the application:
         // neither counted nor committed (the next run gets them from the committed position).
-        finished = true
+        finished = options.stopAtDone === true
         clearTimeout(deadline)
         clearInterval(check)
         resolve()
@@ -92,7 +95,7 @@ export async function consumeUntil (options: { bootstrap: string, group: string,
           result.reread++
         }
         positions.set(`${message.topic}\u0000${message.partition}`, { topic: message.topic, partition: message.partition, offset: message.offset + 1n, leaderEpoch: message.leaderEpoch })
-        if (options.done()) finish()
+        if (options.done(nextOffsets())) finish()
       })
       stream.on('error', (error: unknown) => { clearTimeout(deadline); clearInterval(check); reject(error) })
     })

@@ -299,7 +299,7 @@ class ReconcileSession {
       const side = this.side(from)
       const listed = await this.admin(side, 'listing groups', async () => await side.admin.listGroups({ types: ['classic', 'consumer'] }))
       for (const id of listed.keys()) if (groupsRegex.test(id)) groups.add(id)
-      if (groups.size === 0) throw new Mm2FailbackError('MM2_USAGE', `no group on cluster ${from} matches --groups-regex ${groupsRegex.source}.`, { cluster: from })
+      if (groups.size === 0) throw new Mm2FailbackError('MM2_USAGE', `no group on cluster ${from} matches --groups-regex ${asTyped(groupsRegex)}.`, { cluster: from })
     }
     return [...groups].sort()
   }
@@ -325,7 +325,7 @@ class ReconcileSession {
       }
       const selected = committed.filter((entry) => topicsRegex === undefined || topicsRegex.test(entry.topic))
       if (selected.length === 0 && topicsRegex !== undefined) {
-        throw new Mm2FailbackError('MM2_USAGE', `group ${group} has no committed offsets on cluster ${from} for topics matching --topics ${topicsRegex.source} (it has ${[...new Set(committed.map((entry) => entry.topic))].join(', ') || 'none'}).`, { cluster: from, group })
+        throw new Mm2FailbackError('MM2_USAGE', `group ${group} has no committed offsets on cluster ${from} for topics matching --topics ${asTyped(topicsRegex)} (it has ${[...new Set(committed.map((entry) => entry.topic))].join(', ') || 'none'}).`, { cluster: from, group })
       }
       const targetOffsets = new Map(targetCommitted.map((entry) => [`${entry.topic}\u0000${entry.partition}`, entry.offset]))
       const partitions: PartitionInput[] = []
@@ -400,4 +400,9 @@ class ReconcileSession {
 
 function liveMembers (liveness: GroupLiveness | undefined): number {
   return liveness?.members ?? 0
+}
+
+/** The pattern as the user typed it (compileRegex anchors it as ^(?:...)$), for messages. */
+function asTyped (regex: RegExp): string {
+  return /^\^\(\?:([\s\S]*)\)\$$/.exec(regex.source)?.[1] ?? regex.source
 }

@@ -80,14 +80,45 @@ export class PartitionReader {
     if (result.errorCode !== 0) {
       throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `reading ${topic} partition ${partition} on ${describeCluster(this.cluster)} failed with Kafka error code ${result.errorCode}.`, { cluster: this.cluster.alias, topic, partition, offset: from })
     }
-    const batches = result.records ?? []
+    let batches = result.records ?? []
+    const aborted = result.abortedTransactions ?? []
+    // Where this read ends: @platformatic/kafka drops aborted batches from a read_committed response
+    // only when their marker follows, so the last batch (a data batch or a marker) is always kept.
+    const rangeEnd = recordsFromBatches(batches, from, null).nextOffset
+    if (aborted.length > 0) {
+      // ...but it does drop some aborted batches, which exact mode must see (MM2 may have copied them):
+      // the same range again, read_uncommitted (the library leaves it alone), the index from above.
+      batches = (await this.fetch(topic, partition, leader, info.id, from, maxBytes, 0)).records ?? []
+    }
     // Everything (aborted included), then the committed ones: the difference is the aborted records.
     const all = recordsFromBatches(batches, from, null)
-    const committed = recordsFromBatches(batches, from, result.abortedTransactions ?? [])
+    const committed = recordsFromBatches(batches, from, aborted)
     const kept = new Set(committed.records.map((record) => record.offset))
     const endOffset = result.lastStableOffset >= 0n ? result.lastStableOffset : result.highWatermark
-    const records: RangeRecord[] = all.records.filter((record) => record.offset < endOffset).map((record) => kept.has(record.offset) ? record : { ...record, aborted: true })
-    return { records, nextOffset: all.nextOffset, endOffset, logStartOffset: result.logStartOffset }
+    const records: RangeRecord[] = all.records.filter((record) => record.offset < endOffset && record.offset < rangeEnd).map((record) => kept.has(record.offset) ? record : { ...record, aborted: true })
+    return { records, nextOffset: rangeEnd, endOffset, logStartOffset: result.logStartOffset }
+  }
+
+  /** One partition of one Fetch request sent to `leader` (isolation 1: read_committed). */
+  private async fetch (topic: string, partition: number, leader: number, topicId: string, from: bigint, maxBytes: number, isolationLevel: 0 | 1): Promise<FetchResponse['responses'][number]['partitions'][number]> {
+    let response: FetchResponse
+    try {
+      this.requests++
+      response = await this.consumer.fetch({
+        node: leader,
+        topics: [{ topicId, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: from, lastFetchedEpoch: -1, partitionMaxBytes: maxBytes }] }],
+        minBytes: 1,
+        maxBytes,
+        maxWaitTime: 0,
+        isolationLevel
+      })
+    } catch (error) {
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `reading ${topic} partition ${partition} from offset ${from} on ${describeCluster(this.cluster)} failed: ${messageOf(error)}`, { cluster: this.cluster.alias, topic, partition, offset: from }, { cause: error })
+    }
+    const result = response.responses[0]?.partitions.find((entry) => entry.partitionIndex === partition)
+    if (result === undefined) throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `no answer for ${topic} partition ${partition} from ${describeCluster(this.cluster)}.`, { cluster: this.cluster.alias, topic, partition })
+    if (result.errorCode !== 0) throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `reading ${topic} partition ${partition} on ${describeCluster(this.cluster)} failed with Kafka error code ${result.errorCode}.`, { cluster: this.cluster.alias, topic, partition, offset: from })
+    return result
   }
 
   async close (): Promise<void> {
