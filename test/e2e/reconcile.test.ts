@@ -1,7 +1,8 @@
 // `mm2-failback reconcile` against a real lab (two KRaft clusters + an unmodified MM2): failover
 // A->B and failback B->A with --exact on a multi-partition topic holding transactional data (aborted
-// records and markers leave gaps in offsets) and a compacted topic (repeated keys), counted by
-// sequence numbers; --dry-run writes nothing; --execute refuses an active group; bad inputs.
+// records and markers leave gaps in offsets) and a multi-partition compacted topic that the log cleaner
+// really compacts before MM2 copies it (so A's offsets have gaps and B's copy is dense), counted by
+// unique values; --dry-run writes nothing; --execute refuses an active group; bad inputs.
 import { randomUUID } from 'node:crypto'
 import { spawn } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
@@ -9,8 +10,8 @@ import { join } from 'node:path'
 import { Admin, Producer, stringSerializers } from '@platformatic/kafka'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLab, waitFor, type Lab } from '../lab/lab.ts'
-import { readTopic } from '../lab/clients.ts'
 import { REPO_ROOT } from '../lab/versions.ts'
+import { readWholeTopic } from '../integration/helpers/topic-reader.ts'
 import { Admins, LiveMember } from './safety-helpers.ts'
 import { consumeUntil, DeliveryLedger, produceSequence } from './workload.ts'
 
@@ -67,16 +68,37 @@ async function produceTransactions (bootstrap: string, topic: string, origin: st
   return committed
 }
 
-/** Repeated keys on a compacted topic; returns every value (compaction may drop the older ones before they are read). */
-async function produceCompacted (bootstrap: string, topic: string, origin: string, first: number, count: number): Promise<string[]> {
+/**
+ * Repeated keys on a compacted topic, in `batches` produce calls spaced further apart than the topic's
+ * segment.ms, so that each batch rolls a new segment and the log cleaner can compact all but the last.
+ * Returns every value (unique); compaction drops older values of a key before anybody reads them.
+ */
+async function produceCompacted (bootstrap: string, topic: string, origin: string, partitions: number, batches: number, perPartition: number, keys: number): Promise<string[]> {
   const producer = new Producer({ clientId: 'reconcile-compact', bootstrapBrokers: bootstrap.split(','), serializers: stringSerializers, idempotent: true })
-  const values = Array.from({ length: count }, (_, i) => `${origin}-c-${first + i}`)
+  const values: string[] = []
   try {
-    await producer.send({ messages: values.map((value, i) => ({ topic, key: `key-${(first + i) % 7}`, value, partition: 0 })), acks: -1 })
+    for (let batch = 0; batch < batches; batch++) {
+      const messages = Array.from({ length: partitions * perPartition }, (_, i) => {
+        const partition = i % partitions
+        const n = Math.floor(i / partitions)
+        return { topic, key: `key-${partition}-${(batch * perPartition + n) % keys}`, value: `${origin}-c-${batch}-${i}`, partition }
+      })
+      await producer.send({ messages, acks: -1 })
+      values.push(...messages.map((m) => m.value))
+      await new Promise((resolve) => setTimeout(resolve, 700))
+    }
   } finally {
     await producer.close().catch(() => {})
   }
   return values
+}
+
+interface PresentRecord { partition: number, offset: bigint, value: string }
+
+/** Per partition: offsets below `committed` that the log no longer has (compacted away). */
+function gapsBelow (present: readonly PresentRecord[], partition: number, committed: bigint): number {
+  const below = present.filter((r) => r.partition === partition && r.offset < committed).length
+  return Number(committed) - below
 }
 
 /** Values of aborted transactions: never expected. They are kept out of the lost/re-read count because
@@ -97,7 +119,19 @@ describe.each(versions)('reconcile on Kafka %s', (kafka) => {
   const expected: string[] = []
 
   beforeAll(async () => {
-    lab = await startLab({ kafka, mm2Props: { 'emit.checkpoints.interval.seconds': 1, 'sync.group.offsets.enabled': false, 'refresh.topics.interval.seconds': 2 } })
+    // The log cleaner looks for dirty logs every 500 ms instead of 15 s, so compaction happens in the test.
+    // MM2 copies topic configs except segment.ms (added to its default exclusions), so B's copy keeps
+    // the default segment.ms and is not compacted again under the group's feet: B stays dense.
+    lab = await startLab({
+      kafka,
+      brokerProps: { 'log.cleaner.backoff.ms': 500 },
+      mm2Props: {
+        'emit.checkpoints.interval.seconds': 1,
+        'sync.group.offsets.enabled': false,
+        'refresh.topics.interval.seconds': 2,
+        'config.properties.exclude': 'follower[.]replication[.]throttled[.]replicas, leader[.]replication[.]throttled[.]replicas, message[.]timestamp[.]difference[.]max[.]ms, message[.]timestamp[.]type, unclean[.]leader[.]election[.]enable, min[.]insync[.]replicas, segment[.]ms'
+      }
+    })
     admins = new Admins(lab)
     mm2Config = lab.mm2PropertiesPath!
   })
@@ -112,19 +146,38 @@ describe.each(versions)('reconcile on Kafka %s', (kafka) => {
   it('fails over A->B and back B->A with --exact: zero lost, zero re-read, through transactions and compaction', async () => {
     const A = lab.bootstrap('A')
     const B = lab.bootstrap('B')
+    // MM2 is stopped while A's data is written and compacted, so it copies a log with offset gaps.
+    await lab.stopMm2()
     await createTopic(A, orders, partitions)
-    await createTopic(A, compact, 1, [{ name: 'cleanup.policy', value: 'compact' }, { name: 'min.cleanable.dirty.ratio', value: '0.01' }])
+    await createTopic(A, compact, partitions, [
+      { name: 'cleanup.policy', value: 'compact' },
+      { name: 'segment.ms', value: '300' },
+      { name: 'min.cleanable.dirty.ratio', value: '0.01' },
+      { name: 'min.compaction.lag.ms', value: '0' }
+    ])
     expected.push(...await produceSequence(A, orders, 'A', 0, 300, partitions))
     expected.push(...await produceTransactions(A, orders, 'A', partitions, 0, 4))
     expected.push(...await produceSequence(A, orders, 'A', 300, 300, partitions))
-    const compacted = await produceCompacted(A, compact, 'A', 0, 100)
-    expected.push(...compacted) // counted too (phase 3 requires only the latest value of each key)
+    const compacted = await produceCompacted(A, compact, 'A', partitions, 5, 40, 13)
     expected.push(...await produceTransactions(A, orders, 'A', partitions, 4, 2))
     expected.push(...await produceSequence(A, orders, 'A', 600, 150, partitions))
+    // The log cleaner compacts every rolled segment: wait until every partition of A's log has gaps.
+    let present: PresentRecord[] = []
+    await waitFor(async () => {
+      present = await readWholeTopic(lab, 'A', compact, (r) => ({ partition: r.partition, offset: r.offset, value: Buffer.from(r.value ?? []).toString() }))
+      const ends = await lab.endOffsets('A', compact)
+      return ends.every((end, partition) => gapsBelow(present, partition, end) > 0) ? true : null
+    }, { timeoutMs: 120_000, intervalMs: 1000, description: `the log cleaner to compact every partition of ${compact} on cluster A` })
+    const removed = compacted.length - present.length
+    console.log(`[${kafka}] ${compact} on A: ${compacted.length} records written, ${removed} compacted away before MM2 copies, ${present.length} present`)
+    expect(removed).toBeGreaterThan(0)
+    // Every value still in A's log must be delivered exactly once (compaction is what removes the others).
+    expected.push(...present.map((r) => r.value))
+    await lab.restartMm2()
     const topics = [orders, compact]
     // MM2 copies everything to B (the compacted topic's latest values are what must arrive).
     const aEnd = async (topic: string, bootstrap: string): Promise<bigint> => {
-      const offsets = await admins.of(bootstrap === A ? 'A' : 'B').listOffsets({ topics: [{ name: topic, partitions: Array.from({ length: topic.endsWith(compact) ? 1 : partitions }, (_, partition) => ({ partitionIndex: partition, timestamp: -1n })) }] })
+      const offsets = await admins.of(bootstrap === A ? 'A' : 'B').listOffsets({ topics: [{ name: topic, partitions: Array.from({ length: partitions }, (_, partition) => ({ partitionIndex: partition, timestamp: -1n })) }] })
       let total = 0n
       for (const partition of offsets[0]?.partitions ?? []) total += partition.offset
       return total
@@ -139,17 +192,22 @@ describe.each(versions)('reconcile on Kafka %s', (kafka) => {
       const ends = offsets[0]?.partitions ?? []
       return ends.length === partitions && ends.every((partition) => partition.offset >= committedPerPartition) ? true : null
     }, { timeoutMs: 120_000, intervalMs: 1000, description: `MM2 to copy every committed record of ${orders} to B` })
-    const latestValues = [...new Map(compacted.map((value, i) => [`key-${i % 7}`, value])).values()]
-    await waitFor(async () => {
-      if ((await aEnd(`A.${compact}`, B).catch(() => 0n)) === 0n) return null
-      const values = new Set((await readTopic(B, `A.${compact}`, { timeoutMs: 10_000 })).map((record) => record.value?.toString()))
-      return latestValues.every((value) => values.has(value)) ? true : null
-    }, { timeoutMs: 120_000, intervalMs: 1000, description: `MM2 to copy the latest values of ${compact} to B` })
+    // B's copy of the compacted topic is dense: as many records as A has left, so its offsets differ from A's.
+    const presentValues = present.map((r) => r.value)
+    await waitFor(async () => (await aEnd(`A.${compact}`, B).catch(() => 0n)) >= BigInt(present.length) ? true : null, { timeoutMs: 120_000, intervalMs: 1000, description: `MM2 to copy ${compact} to B` })
+    const onB = await readWholeTopic(lab, 'B', `A.${compact}`, (r) => Buffer.from(r.value ?? []).toString())
+    expect(new Set(onB)).toEqual(new Set(presentValues))
 
-    // Phase 1: the group consumes part of it on A.
-    const phase1 = await consumeUntil({ bootstrap: A, group, topics, ledger, ignore: isAborted, stopAtDone: true, done: () => ledger.missing(expected).length <= expected.length - 500, timeoutMs: 60_000 })
-    console.log(`[${kafka}] phase 1 on A: delivered ${phase1.delivered}, re-read ${phase1.reread}, aborted values delivered ${phase1.ignored}, still missing ${ledger.missing(expected).length} of ${expected.length}`)
-    expect(phase1.reread).toBe(0)
+    // Phase 1: the group consumes about half of the compacted topic, then part of orders, on A.
+    const phase1c = await consumeUntil({ bootstrap: A, group, topics: [compact], ledger, stopAtDone: true, done: () => presentValues.filter((v) => ledger.delivered(v)).length >= Math.floor(presentValues.length / 2), timeoutMs: 60_000 })
+    const phase1 = await consumeUntil({ bootstrap: A, group, topics: [orders], ledger, ignore: isAborted, stopAtDone: true, done: () => ledger.missing(expected).length <= expected.length - 500, timeoutMs: 60_000 })
+    console.log(`[${kafka}] phase 1 on A: delivered ${phase1c.delivered + phase1.delivered}, re-read ${phase1c.reread + phase1.reread}, aborted values delivered ${phase1.ignored}, still missing ${ledger.missing(expected).length} of ${expected.length}`)
+    expect(phase1c.reread + phase1.reread).toBe(0)
+    // The failover starts from committed offsets on A that have compacted-away offsets below them.
+    const compactCommitsOnA = [...phase1c.committed].map(([key, offset]) => ({ partition: Number(key.split('\u0000')[1]), offset }))
+    const withGaps = compactCommitsOnA.filter((c) => gapsBelow(present, c.partition, c.offset) > 0)
+    console.log(`[${kafka}] ${group} committed on A ${compact}: ${compactCommitsOnA.map((c) => `p${c.partition}@${c.offset} (${gapsBelow(present, c.partition, c.offset)} gaps below)`).join(', ')}`)
+    expect(withGaps.length).toBeGreaterThan(0)
 
     // Failover A->B: MM2's rule (conservative) vs exact, both planned; then execute exact.
     const conservative = await cli('reconcile', '--mm2-config', mm2Config, '--group', group, '--from', 'A', '--to', 'B', '--dry-run', '--conservative', '-o', 'json')
@@ -159,6 +217,8 @@ describe.each(versions)('reconcile on Kafka %s', (kafka) => {
     const conservativeRows = rowsOf(conservative.stdout)
     const exactRows = rowsOf(exact.stdout)
     console.log(`[${kafka}] failover plan (exact):\n` + exactRows.map((row) => `  ${row.sourceTopic}-${row.partition} -> ${row.translatedOffset} ${row.method} (${row.note})`).join('\n'))
+    // Every compacted partition is proven record by record across A's gaps (no silent fallback).
+    expect(exactRows.filter((row) => row.sourceTopic === compact).map((row) => row.method)).toEqual(Array.from({ length: partitions }, () => 'exact'))
     const mm2Reread = conservativeRows.reduce((sum, row) => sum + Number(row.rereadWindow ?? 0), 0)
     const before = await committedOn('B', group)
     expect(before).toBe('[]') // --dry-run wrote nothing
@@ -167,24 +227,25 @@ describe.each(versions)('reconcile on Kafka %s', (kafka) => {
     expect(failover.stdout).toMatch(/verified by reading them back/)
 
     // Phase 2: the group on B reads a bit more (A is "down"), then fails back.
-    const remoteTopics = topics.map((topic) => `A.${topic}`)
-    const phase2 = await consumeUntil({ bootstrap: B, group, topics: remoteTopics, ledger, ignore: isAborted, stopAtDone: true, done: () => ledger.missing(expected).length <= 250, timeoutMs: 60_000 })
-    const failoverReread = phase2.reread
-    console.log(`[${kafka}] phase 2 on B: delivered ${phase2.delivered}, aborted values delivered ${phase2.ignored}, still missing ${ledger.missing(expected).length} of ${expected.length}`)
+    // It reads more of the compacted topic first (so that the failback crosses A's gaps again), then orders.
+    const phase2c = await consumeUntil({ bootstrap: B, group, topics: [`A.${compact}`], ledger, stopAtDone: true, done: () => presentValues.filter((v) => ledger.delivered(v)).length >= Math.floor(presentValues.length * 3 / 4), timeoutMs: 60_000 })
+    const phase2 = await consumeUntil({ bootstrap: B, group, topics: [`A.${orders}`], ledger, ignore: isAborted, stopAtDone: true, done: () => ledger.missing(expected).length <= 200, timeoutMs: 60_000 })
+    const failoverReread = phase2c.reread + phase2.reread
+    console.log(`[${kafka}] ${group} committed on B A.${compact}: ${[...phase2c.committed].map(([key, offset]) => `p${key.split('\u0000')[1]}@${offset}`).join(', ')}`)
+    console.log(`[${kafka}] phase 2 on B: delivered ${phase2c.delivered + phase2.delivered}, aborted values delivered ${phase2.ignored}, still missing ${ledger.missing(expected).length} of ${expected.length}`)
     console.log(`[${kafka}] failover A->B: re-read with --exact ${failoverReread}; MM2's conservative rule would re-read up to ${mm2Reread} (sum of re-read windows)`)
     expect(failoverReread).toBe(0)
 
     const failbackPlan = await cli('reconcile', '--mm2-config', mm2Config, '--group', group, '--from', 'B', '--to', 'A', '--dry-run')
     console.log(`[${kafka}] failback plan:\n${failbackPlan.stdout}`)
+    const failbackRows = rowsOf((await cli('reconcile', '--mm2-config', mm2Config, '--group', group, '--from', 'B', '--to', 'A', '--dry-run', '--exact', '-o', 'json')).stdout)
+    expect(failbackRows.filter((row) => row.sourceTopic === `A.${compact}`).map((row) => row.method)).toEqual(Array.from({ length: partitions }, () => 'exact'))
     const failback = await cli('reconcile', '--mm2-config', mm2Config, '--group', group, '--from', 'B', '--to', 'A', '--execute', '--exact')
     expect(failback.code, failback.stderr).toBe(0)
 
     // Phase 3: back on A, to the end.
-    const latestCompacted = new Map<string, string>()
-    compacted.forEach((value, i) => latestCompacted.set(`key-${i % 7}`, value))
-    const mustArrive = expected.filter((value) => !value.includes('-c-') || [...latestCompacted.values()].includes(value))
-    const phase3 = await consumeUntil({ bootstrap: A, group, topics, ledger, ignore: isAborted, stopAtDone: true, done: () => ledger.missing(mustArrive).length === 0, timeoutMs: 60_000 })
-    const lost = ledger.missing(mustArrive)
+    const phase3 = await consumeUntil({ bootstrap: A, group, topics, ledger, ignore: isAborted, stopAtDone: true, done: () => ledger.missing(expected).length === 0, timeoutMs: 60_000 })
+    const lost = ledger.missing(expected)
     console.log(`[${kafka}] failback B->A: lost ${lost.length}, re-read ${phase3.reread}, aborted values delivered ${phase3.ignored}`)
     expect(lost).toEqual([])
     expect(phase3.reread).toBe(0)

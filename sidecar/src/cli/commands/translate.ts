@@ -51,9 +51,21 @@ export function translateCommand (context: CliContext): CommandModule<object, Tr
       const target = `${route.targetTopic} partition ${args.partition} on cluster ${args.to}`
       const flow = `${route.flow.source}->${route.flow.target}`
       let result: Record<string, unknown>
+      if (translation.kind !== 'translated' && exact?.kind === 'exact') {
+        // Below MM2's first offset sync, proven from the first record of both logs.
+        const proof = `proven over ${exact.matched} records from the first records of both logs (${exact.duplicates} re-deliveries, ${exact.skipped} aborted not copied)`
+        result = { from: args.from, to: args.to, topic: args.topic, targetTopic: route.targetTopic, partition: args.partition, offset, translatedOffset: exact.offset, method: 'exact', rereadWindow: 0n, sync: null, untranslatableReason: translation.reason, flow, direction: route.direction, proof }
+        context.io.stdout(args.output === 'json'
+          ? json(result)
+          : `${where} -> ${target}: offset ${exact.offset}\n` +
+            `  method exact, re-read window 0 record(s); ${route.direction} through flow ${flow}, no offset sync at or below it (${translation.reason})\n  ${proof}\n`)
+        context.exitCode = EXIT_OK
+        return
+      }
       if (translation.kind !== 'translated') {
+        const failed = exact === null ? '' : ` Exact proof from the first records failed (${exact.kind === 'exact' ? '' : `${exact.reason}: ${exact.detail}`}).`
         result = { from: args.from, to: args.to, topic: args.topic, targetTopic: route.targetTopic, partition: args.partition, offset, method: 'untranslatable', reason: translation.reason, flow, direction: route.direction }
-        context.io.stdout(args.output === 'json' ? json(result) : `${where} -> ${target}: untranslatable (${translation.reason}): no offset sync of flow ${flow} at or below it.\n`)
+        context.io.stdout(args.output === 'json' ? json(result) : `${where} -> ${target}: untranslatable (${translation.reason}): no offset sync of flow ${flow} at or below it.${failed}\n`)
         context.exitCode = EXIT_UNTRANSLATABLE
         return
       }

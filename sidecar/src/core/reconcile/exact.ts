@@ -64,7 +64,7 @@ export type ExactFailure =
   | 'empty-window'
 
 export type ExactOutcome =
-  | { kind: 'exact', offset: bigint, matched: number, duplicates: number, skipped: number, walked: number }
+  | { kind: 'exact', offset: bigint, matched: number, duplicates: number, skipped: number, walked: number, anchor?: 'log-start' }
   | { kind: 'unproven', reason: ExactFailure, detail: string, walked: number }
 
 /** What the walk needs next: more records of a side, or nothing (done). */
@@ -179,6 +179,22 @@ export class ExactWalk {
     else this.downstreamNext = next
     if (side === windowSide && next >= this.options.groupOffset) this.windowComplete = true
     if (this.windowComplete) this.align(false)
+    return this.outcome
+  }
+
+  /** The side holding the group's window: `upstream` for forward, `downstream` for reverse. */
+  windowSide (): 'upstream' | 'downstream' {
+    return this.options.direction === 'forward' ? 'upstream' : 'downstream'
+  }
+
+  /**
+   * The window's side has no more records below the group offset (its log ends there, the rest is
+   * markers or compacted away): the window is complete, and the walk goes on with the other side.
+   */
+  endWindow (): ExactOutcome | null {
+    if (this.outcome !== null) return this.outcome
+    this.windowComplete = true
+    this.align(false)
     return this.outcome
   }
 
@@ -324,7 +340,12 @@ export function matchExact (options: ExactOptions, upstream: readonly MatchRecor
   for (;;) {
     const demand = walk.demand()
     if (demand === null) return walk.result()!
-    if (fed[demand.side]) return walk.finish()
+    if (fed[demand.side]) {
+      if (demand.side !== walk.windowSide()) return walk.finish()
+      const ended = walk.endWindow()
+      if (ended !== null) return ended
+      continue
+    }
     fed[demand.side] = true
     const result = walk.push(demand.side, demand.side === 'upstream' ? upstream : downstream)
     if (result !== null) return result

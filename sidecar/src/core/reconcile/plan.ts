@@ -3,7 +3,8 @@
 // exact proof, the group's offset and liveness on the target cluster) to a Plan, with no side
 // effects. The engine prints it and applies it only with --execute.
 //
-// Per partition, in the order an operator reads a skip reason: no translation -> `no-sync`; live
+// Per partition, in the order an operator reads a skip reason: no translation (and no exact proof from
+// the first records of both logs, which covers offsets below MM2's first sync) -> `no-sync`; live
 // members on the target -> `group-active`; the target already there -> `in-sync`; the target ahead
 // and rewinding not allowed -> `would-rewind`; otherwise `commit`.
 // Method: `exact` when a sync sits at the offset or the record-by-record walk proved the position;
@@ -82,6 +83,12 @@ export interface Plan {
   commits: number
 }
 
+function provenNote (exact: Extract<ExactOutcome, { kind: 'exact' }>): string {
+  return `proven over ${exact.matched} records` +
+    (exact.duplicates > 0 ? `, ${exact.duplicates} re-deliveries` : '') +
+    (exact.skipped > 0 ? `, ${exact.skipped} aborted not copied` : '')
+}
+
 /** Plans one partition; see the module comment. */
 export function planPartition (group: GroupInput, input: PartitionInput, options: PlanOptions): PlanRow {
   const base = {
@@ -96,23 +103,36 @@ export function planPartition (group: GroupInput, input: PartitionInput, options
     metadata: provenanceMetadata({ fromCluster: group.sourceCluster, fromOffset: input.sourceOffset })
   }
   const { translation } = input
+  const { exact } = input
+  let offset: bigint
+  let method: PlanMethod
+  let rereadWindow: bigint
+  let note: string
   if (translation.kind !== 'translated') {
-    return { ...base, translatedOffset: null, delta: null, method: 'untranslatable', rereadWindow: null, action: 'skip', reason: 'no-sync', note: `no offset sync covers offset ${input.sourceOffset} (${translation.reason})` }
-  }
-  let offset = translation.offset
-  let method: PlanMethod = translation.method
-  let rereadWindow = translation.rereadWindow
-  let note = translation.method === 'exact' ? 'a sync sits at the offset' : `conservative: sync ${translation.sync.upstreamOffset}->${translation.sync.downstreamOffset} + 1`
-  if (translation.method === 'conservative' && input.exact !== undefined) {
-    if (input.exact.kind === 'exact') {
-      offset = input.exact.offset
-      method = 'exact'
-      rereadWindow = 0n
-      note = `proven over ${input.exact.matched} records` +
-        (input.exact.duplicates > 0 ? `, ${input.exact.duplicates} re-deliveries` : '') +
-        (input.exact.skipped > 0 ? `, ${input.exact.skipped} aborted not copied` : '')
-    } else {
-      note = `exact proof failed (${input.exact.reason}: ${input.exact.detail}); ${note}`
+    const untranslatable = `no offset sync covers offset ${input.sourceOffset} (${translation.reason})`
+    if (exact?.kind !== 'exact') {
+      const failed = exact === undefined ? '' : `; exact proof from the first records failed (${exact.reason}: ${exact.detail})`
+      return { ...base, translatedOffset: null, delta: null, method: 'untranslatable', rereadWindow: null, action: 'skip', reason: 'no-sync', note: untranslatable + failed }
+    }
+    // Below MM2's first sync, proven from the first record of both logs.
+    offset = exact.offset
+    method = 'exact'
+    rereadWindow = 0n
+    note = `${provenNote(exact)} from the first records of both logs (${untranslatable})`
+  } else {
+    offset = translation.offset
+    method = translation.method
+    rereadWindow = translation.rereadWindow
+    note = translation.method === 'exact' ? 'a sync sits at the offset' : `conservative: sync ${translation.sync.upstreamOffset}->${translation.sync.downstreamOffset} + 1`
+    if (translation.method === 'conservative' && exact !== undefined) {
+      if (exact.kind === 'exact') {
+        offset = exact.offset
+        method = 'exact'
+        rereadWindow = 0n
+        note = provenNote(exact)
+      } else {
+        note = `exact proof failed (${exact.reason}: ${exact.detail}); ${note}`
+      }
     }
   }
   const delta = input.targetOffset === null ? null : offset - input.targetOffset

@@ -51,7 +51,12 @@ const cases: Case[] = [
   { name: 'downstream behind (MM2 lagging)', direction: 'forward', sync: [10, 20], group: 14, upstream: 'a b c d e', downstream: 'a b c', want: 'unproven incomplete' },
   { name: 'window compacted away entirely', direction: 'forward', sync: [10, 20], group: 13, upstream: '_ _ _', downstream: 'a b c', want: 'unproven empty-window' },
   { name: 'cap exceeded', direction: 'forward', sync: [10, 20], group: 15, upstream: 'a b c d e', downstream: 'a b c d e', want: 'unproven cap-exceeded', max: 6 },
-  { name: 'cap by offset span before reading', direction: 'reverse', sync: [0, 0], group: 50, upstream: 'a', downstream: 'a', want: 'unproven cap-exceeded', max: 10 }
+  { name: 'cap by offset span before reading', direction: 'reverse', sync: [0, 0], group: 50, upstream: 'a', downstream: 'a', want: 'unproven cap-exceeded', max: 10 },
+  // Below MM2's first sync the engine anchors on the first record of both logs (compacted upstream: gaps, dense copy).
+  { name: 'first-records anchor: compacted upstream, dense copy (forward)', direction: 'forward', sync: [3, 0], group: 12, upstream: 'a _ _ b c _ _ d _', upFrom: 3, downstream: 'a b c d', downFrom: 0, want: 'exact 4' },
+  { name: 'first-records anchor: compacted upstream, dense copy (reverse)', direction: 'reverse', sync: [3, 0], group: 3, upstream: 'a _ _ b c _ _ d _', upFrom: 3, downstream: 'a b c d', downFrom: 0, want: 'exact 8' },
+  { name: 'first-records anchor refuted: MM2 started copying mid-log', direction: 'forward', sync: [0, 0], group: 4, upstream: 'a b c d e', upFrom: 0, downstream: 'c d e', downFrom: 0, want: 'unproven mismatch' },
+  { name: 'first-records anchor refuted: upstream log start moved by retention', direction: 'reverse', sync: [2, 0], group: 3, upstream: 'c d e', upFrom: 2, downstream: 'a b c d e', downFrom: 0, want: 'unproven mismatch' }
 ]
 
 describe('matchExact', () => {

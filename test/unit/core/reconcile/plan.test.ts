@@ -24,7 +24,11 @@ const cases: Case[] = [
   { name: 'would rewind', input: { targetOffset: 200n }, want: { action: 'skip', reason: 'would-rewind', method: 'conservative', offset: 101n, delta: -99n } },
   { name: 'rewind allowed', input: { targetOffset: 200n }, allowRewind: true, want: { action: 'commit', reason: null, method: 'conservative', offset: 101n, delta: -99n } },
   { name: 'group active on the target', members: 2, input: {}, want: { action: 'skip', reason: 'group-active', method: 'conservative', offset: 101n } },
-  { name: 'untranslatable wins over everything', members: 2, input: { translation: none, targetOffset: 5n }, want: { action: 'skip', reason: 'no-sync', method: 'untranslatable', offset: null, delta: null, window: null } }
+  { name: 'untranslatable wins over everything', members: 2, input: { translation: none, targetOffset: 5n }, want: { action: 'skip', reason: 'no-sync', method: 'untranslatable', offset: null, delta: null, window: null } },
+  { name: 'untranslatable with a failed proof stays untranslatable', input: { translation: none, exact: failed }, want: { action: 'skip', reason: 'no-sync', method: 'untranslatable', offset: null, delta: null, window: null } },
+  { name: 'below the first sync, proven from the first records: exact', input: { translation: none, exact: proof(7n), targetOffset: 3n }, want: { action: 'commit', reason: null, method: 'exact', offset: 7n, delta: 4n, window: 0n } },
+  { name: 'below the first sync, proven, but the target is ahead', input: { translation: none, exact: proof(7n), targetOffset: 9n }, want: { action: 'skip', reason: 'would-rewind', method: 'exact', offset: 7n, delta: -2n } },
+  { name: 'below the first sync, proven, but the group is active', members: 1, input: { translation: none, exact: proof(7n) }, want: { action: 'skip', reason: 'group-active', method: 'exact', offset: 7n } }
 ]
 
 describe('planPartition', () => {
@@ -41,6 +45,13 @@ describe('planPartition', () => {
 
   it('explains a failed proof in the note', () => {
     expect(planPartition(group(), part({ exact: failed }), { allowRewind: false }).note).toMatch(/exact proof failed \(ambiguous: two readings\)/)
+  })
+
+  it('says where a proof below the first sync started, and why a failed one left the partition untranslatable', () => {
+    expect(planPartition(group(), part({ translation: none, exact: proof(7n) }), { allowRewind: false }).note)
+      .toBe('proven over 5 records from the first records of both logs (no offset sync covers offset 15 (no-sync-at-or-below))')
+    expect(planPartition(group(), part({ translation: none, exact: failed }), { allowRewind: false }).note)
+      .toBe('no offset sync covers offset 15 (no-sync-at-or-below); exact proof from the first records failed (ambiguous: two readings)')
   })
 })
 
