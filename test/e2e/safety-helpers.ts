@@ -37,7 +37,7 @@ export class Admins {
   of (alias: string): GroupAdmin {
     let admin = this.admins.get(alias)
     if (admin === undefined) {
-      admin = new GroupAdmin({ alias, bootstrapServers: this.lab.bootstrap(alias).split(','), clientIdPrefix: 'safety-e2e' })
+      admin = new GroupAdmin({ ...this.lab.clientOptions(alias), clientIdPrefix: 'safety-e2e' })
       this.admins.set(alias, admin)
     }
     return admin
@@ -162,7 +162,7 @@ export interface TopicSync extends OffsetSync {
 export async function readOffsetSyncs (lab: Lab, alias: string, topic: string, readCommitted: boolean): Promise<{ syncs: TopicSync[], undecodable: number }> {
   const syncs: TopicSync[] = []
   let undecodable = 0
-  const tailer = new TopicTailer({ client: { alias, bootstrapServers: lab.bootstrap(alias).split(','), clientIdPrefix: 'safety-e2e' }, topics: [topic], readCommitted, maxWaitMs: 200 }, {
+  const tailer = new TopicTailer({ client: { ...lab.clientOptions(alias), clientIdPrefix: 'safety-e2e' }, topics: [topic], readCommitted, maxWaitMs: 200 }, {
     onRecords: (_topic, _partition, records) => {
       for (const record of records) {
         try {

@@ -1,7 +1,31 @@
 // Thin helpers over @platformatic/kafka for lab readiness checks, tests and fixture capture.
 import { randomUUID } from 'node:crypto'
-import { Admin, Consumer, Producer, type Message } from '@platformatic/kafka'
+import { Admin, Consumer, Producer, type Message, type SASLOptions } from '@platformatic/kafka'
+import type { ConnectionOptions as TlsOptions } from 'node:tls'
 import { waitFor } from './wait.ts'
+
+/** TLS and SASL settings of a secured lab cluster, for every client created here. */
+export interface ClientSecurity {
+  tls?: TlsOptions
+  sasl?: SASLOptions
+}
+
+// Keyed by bootstrap string: a secured lab registers its clusters (startLab) so that every helper
+// below, called with just a bootstrap string, connects with the right TLS and SASL settings.
+const securityByBootstrap = new Map<string, ClientSecurity>()
+
+/** Registers (or with null, forgets) the connection security of a cluster reached at `bootstrapServers`. */
+export function setClientSecurity (bootstrapServers: string, security: ClientSecurity | null): void {
+  if (security === null) securityByBootstrap.delete(bootstrapServers)
+  else securityByBootstrap.set(bootstrapServers, security)
+}
+
+/** The TLS/SASL options to spread into a @platformatic/kafka client for `bootstrapServers` (empty for a PLAINTEXT lab). */
+export function clientSecurity (bootstrapServers: string): ClientSecurity {
+  const security = securityByBootstrap.get(bootstrapServers)
+  if (security === undefined) return {}
+  return { ...(security.tls ? { tls: security.tls } : {}), ...(security.sasl ? { sasl: security.sasl } : {}) }
+}
 
 /** A record as bytes, with its coordinates. */
 export interface RawRecord {
@@ -23,7 +47,7 @@ const toBuffer = (v: string | Buffer | null | undefined): Buffer | undefined =>
   v === null || v === undefined ? undefined : (typeof v === 'string' ? Buffer.from(v) : v)
 
 export function createAdmin (bootstrapServers: string, clientId = 'mm2-failback-lab-admin'): Admin {
-  return new Admin({ clientId, bootstrapBrokers: bootstrapServers.split(','), retries: 0, timeout: 10_000 })
+  return new Admin({ clientId, bootstrapBrokers: bootstrapServers.split(','), retries: 0, timeout: 10_000, ...clientSecurity(bootstrapServers) })
 }
 
 /** Runs `fn` with a short-lived admin client. */
@@ -75,7 +99,7 @@ export async function totalEndOffset (bootstrapServers: string, topic: string): 
 /** Produces records with acks=all (the single broker) and waits for the acknowledgements. */
 export async function produce (bootstrapServers: string, topic: string, records: readonly ProduceRecord[]): Promise<void> {
   // Idempotent: a retried batch must not be written twice (the drill counts every record).
-  const producer = new Producer({ clientId: 'mm2-failback-lab-producer', bootstrapBrokers: bootstrapServers.split(','), autocreateTopics: true, retries: 5, idempotent: true })
+  const producer = new Producer({ clientId: 'mm2-failback-lab-producer', bootstrapBrokers: bootstrapServers.split(','), autocreateTopics: true, retries: 5, idempotent: true, ...clientSecurity(bootstrapServers) })
   try {
     await producer.send({
       messages: records.map(r => ({
@@ -113,7 +137,8 @@ export async function readTopic (bootstrapServers: string, topic: string, option
     autocommit: false,
     maxWaitTime: 500,
     sessionTimeout: 10_000,
-    heartbeatInterval: 1000
+    heartbeatInterval: 1000,
+    ...clientSecurity(bootstrapServers)
   })
   const records: RawRecord[] = []
   try {

@@ -16,6 +16,8 @@ export interface JvmSpec {
   systemProperties?: Record<string, string>
   /** Extra JVM flags, appended after the lab defaults (so they win). */
   jvmOptions?: string[]
+  /** Extra environment variables (e.g. what MM2's `${env:...}` config references read). */
+  env?: Record<string, string>
   /** stdout and stderr are appended here (one file per role, restarts append). */
   logFile: string
   cwd: string
@@ -92,7 +94,7 @@ export class JvmProcess {
         cwd: this.spec.cwd,
         stdio: ['ignore', fd, fd],
         detached: true,
-        env: { ...process.env, KAFKA_HEAP_OPTS: undefined, KAFKA_OPTS: undefined }
+        env: { ...process.env, KAFKA_HEAP_OPTS: undefined, KAFKA_OPTS: undefined, ...this.spec.env }
       })
     } finally {
       closeSync(fd)

@@ -11,11 +11,14 @@ import { mm2Properties, type Properties } from './config.ts'
 import { installCleanupHandlers, isAlive, type JvmProcess } from './jvm.ts'
 import { MirrorMaker, type Mm2Readiness } from './mirror-maker.ts'
 import { isListening, LOOPBACK } from './net.ts'
+import { generateSecurityMaterial, LabSecurity, type LabSecurityOptions } from './security.ts'
+import type { ClusterClientOptions } from '../../sidecar/src/kafka/client-options.ts'
 import { ensureJars, ensureJmxExporterJar, lineInfo, parseKafkaLine, REPO_ROOT, type KafkaLine } from './versions.ts'
 
 export { waitFor } from './wait.ts'
 export type { RawRecord, ProduceRecord } from './clients.ts'
 export type { KafkaLine } from './versions.ts'
+export type { LabSecurityOptions } from './security.ts'
 
 export interface LabOptions {
   /** Kafka line: `3.9` or `4.1` (default: $MM2_FAILBACK_KAFKA or 3.9). */
@@ -46,6 +49,11 @@ export interface LabOptions {
   persistent?: boolean
   /** Per-JVM start timeout (default 180 s; the 2-core machine is shared). */
   startTimeoutMs?: number
+  /**
+   * SASL_SSL + SCRAM on every cluster (certificates generated into `<runDir>/security`), MM2 and the
+   * lab's own clients configured to match, and optionally ACLs; see security.ts. Default: PLAINTEXT.
+   */
+  security?: LabSecurityOptions
 }
 
 export interface LabState {
@@ -73,13 +81,15 @@ export class Lab {
   readonly persistent: boolean
   /** MM2's JMX exporter /metrics URL when started with `mm2JavaAgent`, else null. */
   readonly mm2MetricsUrl: string | null
+  /** Passwords, key material and client settings of a secured lab; null for the PLAINTEXT lab. */
+  readonly security: LabSecurity | null
   /** Milliseconds from startLab() until clusters and MM2 were ready. */
   startupMs = 0
   readonly #peaks = new Map<string, number>()
   readonly #sampler: NodeJS.Timeout
   #stopped = false
 
-  constructor (args: { kafka: KafkaLine, runDir: string, logDir: string, clusters: Record<string, KafkaCluster>, mm2: MirrorMaker | undefined, persistent: boolean, mm2MetricsUrl?: string | null }) {
+  constructor (args: { kafka: KafkaLine, runDir: string, logDir: string, clusters: Record<string, KafkaCluster>, mm2: MirrorMaker | undefined, persistent: boolean, mm2MetricsUrl?: string | null, security?: LabSecurity | null }) {
     this.kafka = args.kafka
     this.version = lineInfo(args.kafka).version
     this.runDir = args.runDir
@@ -88,6 +98,7 @@ export class Lab {
     this.mm2 = args.mm2
     this.persistent = args.persistent
     this.mm2MetricsUrl = args.mm2MetricsUrl ?? null
+    this.security = args.security ?? null
     this.#sampler = setInterval(() => this.#sample(), 1000)
     this.#sampler.unref()
   }
@@ -102,6 +113,16 @@ export class Lab {
   }
 
   bootstrap (alias: string): string { return this.cluster(alias).bootstrapServers }
+
+  /**
+   * The sidecar's client options for a cluster of this lab (GroupAdmin, TopicTailer, ... in tests):
+   * just the bootstrap servers for the PLAINTEXT lab; TLS and SCRAM as `user` (default: the lab's
+   * admin, a super user) for a secured one.
+   */
+  clientOptions (alias: string, user?: string): ClusterClientOptions {
+    const options: ClusterClientOptions = { alias, bootstrapServers: this.bootstrap(alias).split(',') }
+    return this.security === null ? options : { ...options, ...this.security.clientOptions(alias, user) }
+  }
 
   jvms (): JvmProcess[] {
     return [...Object.values(this.clusters).map(c => c.jvm), ...(this.mm2 ? [this.mm2.jvm] : [])]
@@ -237,6 +258,7 @@ export class Lab {
     if (!options.keepData) {
       for (const c of Object.values(this.clusters)) rmSync(c.dataDir, { recursive: true, force: true })
     }
+    for (const c of Object.values(this.clusters)) if (this.security !== null) clients.setClientSecurity(c.bootstrapServers, null)
     labs.delete(this)
   }
 
@@ -287,6 +309,7 @@ export async function startLab (options: LabOptions = {}): Promise<Lab> {
   const aliases = options.clusters ?? ['A', 'B']
   const timeoutMs = options.startTimeoutMs ?? 180_000
 
+  const security = options.security ? new LabSecurity(options.security, await generateSecurityMaterial(join(runDir, 'security')), aliases) : null
   const clusters: Record<string, KafkaCluster> = {}
   for (const alias of aliases) {
     clusters[alias] = await KafkaCluster.create({
@@ -296,15 +319,18 @@ export async function startLab (options: LabOptions = {}): Promise<Lab> {
       logDir,
       persistent,
       ...(options.brokerProps ? { brokerProps: options.brokerProps } : {}),
-      ...(options.brokerHeap ? { heap: options.brokerHeap } : {})
+      ...(options.brokerHeap ? { heap: options.brokerHeap } : {}),
+      ...(security ? { security } : {})
     })
+    // Every helper of clients.ts (readiness checks included) reaches this cluster as the lab's admin.
+    if (security) clients.setClientSecurity(clusters[alias].bootstrapServers, security.clientOptions(alias))
   }
   let mm2: MirrorMaker | undefined
   let mm2MetricsUrl: string | null = null
   if (options.mm2 ?? true) {
     const agent = options.mm2JavaAgent
     if (agent) mm2MetricsUrl = `http://${LOOPBACK}:${agent.port}/metrics`
-    const props = mm2Properties(aliases.map(alias => ({ alias, bootstrapServers: clusters[alias]!.bootstrapServers })), options.mm2Props ?? {}, options.flows)
+    const props = mm2Properties(aliases.map(alias => ({ alias, bootstrapServers: clusters[alias]!.bootstrapServers })), { ...security?.mm2Properties(), ...options.mm2Props }, options.flows)
     mm2 = new MirrorMaker({
       line,
       dir: join(runDir, 'mm2'),
@@ -314,10 +340,11 @@ export async function startLab (options: LabOptions = {}): Promise<Lab> {
       persistent,
       ...(options.mm2Readiness ? { readiness: options.mm2Readiness } : {}),
       ...(options.mm2Heap ? { heap: options.mm2Heap } : {}),
+      ...(security && Object.keys(security.mm2Env).length > 0 ? { env: { ...security.mm2Env } } : {}),
       ...(agent ? { jvmOptions: [`-javaagent:${agent.jar ?? ensureJmxExporterJar()}=${LOOPBACK}:${agent.port}:${agent.config}`] } : {})
     })
   }
-  const lab = new Lab({ kafka: line, runDir, logDir, clusters, mm2, persistent, mm2MetricsUrl })
+  const lab = new Lab({ kafka: line, runDir, logDir, clusters, mm2, persistent, mm2MetricsUrl, security })
   labs.add(lab)
   try {
     await Promise.all(Object.values(clusters).map(c => c.format()))

@@ -39,6 +39,8 @@ export interface MirrorMakerOptions {
   bootstrap: Record<string, string>
   heap?: { min: string, max: string }
   jvmOptions?: string[]
+  /** Extra environment of the MM2 process (what `${env:...}` references in mm2.properties read). */
+  env?: Record<string, string>
   persistent?: boolean
   readiness?: Mm2Readiness
 }
@@ -73,6 +75,7 @@ export class MirrorMaker {
       heap: options.heap ?? { min: '64m', max: '512m' },
       systemProperties: logConfigProperty(logging, logConfigFile),
       jvmOptions: options.jvmOptions ?? [],
+      ...(options.env ? { env: options.env } : {}),
       logFile: join(options.logDir, 'mm2.log'),
       cwd: options.dir,
       persistent: options.persistent ?? false

@@ -23,18 +23,22 @@ export interface KafkaLineInfo {
   offsetsFormatterClass: string
   /** `log4j1` (reload4j, 3.9) or `log4j2` (4.x). */
   logging: 'log4j1' | 'log4j2'
+  /** kafka-acls.sh's main class (Scala in core until 3.9, moved to kafka-tools in 4.0). */
+  aclCommandClass: string
 }
 
 const LINE_INFO: Record<KafkaLine, Omit<KafkaLineInfo, 'version' | 'line'>> = {
   3.9: {
     consoleConsumerClass: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
     offsetsFormatterClass: 'kafka.coordinator.group.GroupMetadataManager$OffsetsMessageFormatter',
-    logging: 'log4j1'
+    logging: 'log4j1',
+    aclCommandClass: 'kafka.admin.AclCommand'
   },
   4.1: {
     consoleConsumerClass: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
     offsetsFormatterClass: 'org.apache.kafka.tools.consumer.OffsetsMessageFormatter',
-    logging: 'log4j2'
+    logging: 'log4j2',
+    aclCommandClass: 'org.apache.kafka.tools.AclCommand'
   }
 }
 

@@ -17,6 +17,7 @@ import {
   type ReplicationPolicy, type ReplicationPolicyKind, type SourceAndTarget
 } from '../core/naming/replication-policy.ts'
 import { Mm2FailbackError } from '../errors.ts'
+import { resolveConfigProviders, type ConfigProviderIo } from './config-providers.ts'
 import { parseJavaProperties, type PropertiesEntry } from './java-properties.ts'
 
 // ---------------------------------------------------------------------------------------------
@@ -163,6 +164,12 @@ export interface Mm2ParseOptions {
   source?: string
   /** Custom replication.policy.class names known to behave exactly like one of MM2's policies. */
   replicationPolicyAliases?: Readonly<Record<string, ReplicationPolicyKind>>
+  /**
+   * Resolve `${provider:path:key}` references of the providers declared in `config.providers`
+   * (file, directory, env; see config-providers.ts) through these, as MM2 does. Without it, values
+   * are kept as written.
+   */
+  configProviders?: ConfigProviderIo
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,8 +265,13 @@ export function enabledFlows (config: Mm2Config): Mm2Flow[] {
 /** Parses mm2.properties text into the model; throws one MM2_CONFIG_INVALID error listing every problem. */
 export function parseMm2Properties (text: string, options: Mm2ParseOptions = {}): Mm2Config {
   const parsed = parseJavaProperties(text)
-  const builder = new ModelBuilder(parsed.entries, options)
+  const resolved = options.configProviders === undefined ? { entries: parsed.entries, issues: [] } : resolveConfigProviders(parsed.entries, options.configProviders)
+  const builder = new ModelBuilder(resolved.entries, options)
   for (const problem of parsed.problems) builder.problem(problem.key, problem.message, problem.line)
+  for (const issue of resolved.issues) {
+    if (issue.fatal) builder.problem(issue.key, issue.message, issue.line)
+    else builder.warn(`${issue.message} mm2-failback uses the value as written.`, issue.line)
+  }
   return builder.build()
 }
 

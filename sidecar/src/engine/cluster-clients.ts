@@ -7,6 +7,7 @@ import type { ConnectionOptions as TlsOptions } from 'node:tls'
 import { reveal, type Mm2Cluster, type SettingValue } from '../config/mm2-properties.ts'
 import { Mm2FailbackError } from '../errors.ts'
 import type { ClusterClientOptions } from '../kafka/client-options.ts'
+import { detectTruststoreFormat, truststoreCertificates } from '../kafka/truststore.ts'
 
 const SASL_MECHANISMS = new Set(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])
 
@@ -30,10 +31,9 @@ function tlsOptions (alias: string, get: (key: string) => string | undefined): T
   const caPem = get('ssl.truststore.certificates')
   if (caPem !== undefined) tls.ca = caPem
   else if (truststore !== undefined) {
-    if (type !== 'PEM') {
-      throw new Mm2FailbackError('MM2_CONFIG_INVALID', `cluster ${alias}: ssl.truststore.type ${type} is not supported by mm2-failback; give the CA as PEM (ssl.truststore.type=PEM with ssl.truststore.location pointing at a PEM file).`, { cluster: alias })
-    }
-    tls.ca = readConfigFile(alias, 'ssl.truststore.location', truststore)
+    if (type === 'PEM') tls.ca = readConfigFile(alias, 'ssl.truststore.location', truststore)
+    else if (type === 'PKCS12' || type === 'JKS') tls.ca = readTruststore(alias, type, truststore, get('ssl.truststore.password'))
+    else throw new Mm2FailbackError('MM2_CONFIG_INVALID', `cluster ${alias}: ssl.truststore.type ${type} is not supported by mm2-failback; use JKS, PKCS12 or PEM.`, { cluster: alias })
   }
   const keystoreType = (get('ssl.keystore.type') ?? 'JKS').toUpperCase()
   const keystore = get('ssl.keystore.location')
@@ -82,6 +82,27 @@ function jaasOption (jaas: string, name: string): string | undefined {
   const match = new RegExp(`\\b${name}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^\\s;]+))`).exec(jaas)
   if (match === null) return undefined
   return match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2]
+}
+
+/**
+ * The CA certificates of a JKS or PKCS12 truststore as PEM (Node's TLS takes PEM only). The file's
+ * format is detected from its bytes, as Java's keystore.type.compat does, so a PKCS12 file under the
+ * default type JKS works as it does for MM2. Messages name the file and the reason, never the password.
+ */
+function readTruststore (alias: string, type: string, path: string, password: string | undefined): string[] {
+  const bytes = readConfigFileBytes(alias, 'ssl.truststore.location', path)
+  const fail = (reason: string): never => {
+    throw new Mm2FailbackError('MM2_CONFIG_INVALID', `cluster ${alias}: cannot read the truststore ${path} (ssl.truststore.type ${type}): ${reason}.`, { cluster: alias })
+  }
+  if (detectTruststoreFormat(bytes) === null) {
+    fail(bytes.subarray(0, 64).toString('latin1').includes('-----BEGIN') ? 'it is a PEM file; set ssl.truststore.type=PEM' : 'it is neither a JKS nor a PKCS12 file')
+  }
+  try {
+    return truststoreCertificates(bytes, password)
+  } catch (error) {
+    const reason = (error as Error).message
+    return fail(/password/.test(reason) ? `${reason}; check ssl.truststore.password` : reason)
+  }
 }
 
 function readConfigFile (alias: string, key: string, path: string): string {

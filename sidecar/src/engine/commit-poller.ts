@@ -2,7 +2,7 @@
 // poll every group's committed offsets through the admin API and report what changed. Slower and
 // costlier than following the log, so it is used only when the log is refused.
 import type { GroupAdmin } from '../kafka/group-admin.ts'
-import { messageOf } from '../kafka/client-errors.ts'
+import { explainClientError } from '../kafka/client-errors.ts'
 import type { CommittedOffset } from './committed-offsets.ts'
 import type { Logger } from './logger.ts'
 
@@ -42,13 +42,15 @@ export class CommitPoller {
     if (this.polling) return
     this.polling = true
     this.poll().then(() => { this.polledOnce = true }, (error: unknown) => {
-      this.options.logger.once(`commit-poll:${this.options.cluster}:${messageOf(error)}`, 'warn', `polling group offsets on cluster ${this.options.cluster} failed: ${messageOf(error)}; retrying every ${this.options.intervalMs} ms`, { cluster: this.options.cluster })
+      const message = explainClientError(error, this.options.admin.cluster, [{ operation: 'Describe', resource: 'Group', name: '<each group>' }])
+      this.options.logger.once(`commit-poll:${this.options.cluster}:${message}`, 'warn', `polling group offsets on cluster ${this.options.cluster} failed: ${message}; retrying every ${this.options.intervalMs} ms`, { cluster: this.options.cluster })
     }).finally(() => { this.polling = false })
   }
 
   private async poll (): Promise<void> {
     const { admin, cluster } = this.options
-    const groups = [...(await admin.listGroups()).keys()].filter(this.options.groupFilter)
+    // Both group types: listGroups lists only classic groups unless told otherwise.
+    const groups = [...(await admin.listGroups({ types: ['classic', 'consumer'] })).keys()].filter(this.options.groupFilter)
     const changed: CommittedOffset[] = []
     const now = BigInt(Date.now())
     for (let start = 0; start < groups.length; start += 50) {

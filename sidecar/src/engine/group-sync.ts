@@ -8,7 +8,9 @@ import { decideCommitSync, type CommitSkipReason } from '../core/sync/group-sync
 import { routeCommit, type CommitRoute } from '../core/sync/route.ts'
 import type { SyncIndex, Translation } from '../core/translation/sync-index.ts'
 import { isMm2FailbackError } from '../errors.ts'
+import { AUTHORIZATION_ERROR_CODES, explainClientError, missingPermissionHint } from '../kafka/client-errors.ts'
 import type { GroupAdmin, GroupLiveness } from '../kafka/group-admin.ts'
+import type { SyncFailureOperation } from '../metrics/initial-series.ts'
 import type { SidecarMetrics } from '../metrics/registry.ts'
 import type { CommittedOffset, CommittedOffsets } from './committed-offsets.ts'
 import type { Logger } from './logger.ts'
@@ -174,7 +176,8 @@ export class GroupSyncEngine {
     try {
       live = await this.groupLiveness(admin, group)
     } catch (error) {
-      this.fail(targetCluster, group, 'describe-group', error)
+      // A raw client error keeps its classification (unreachable); its message names a denied Describe.
+      this.fail(targetCluster, group, 'describe-group', isMm2FailbackError(error) ? error : new Error(explainClientError(error, admin.cluster, [{ operation: 'Describe', resource: 'Group', name: group }]), { cause: error }))
       return
     }
     if (live.members > 0) {
@@ -210,7 +213,7 @@ export class GroupSyncEngine {
           if (countSkips) metrics.groupCommitsSkipped.inc({ flow, direction: plan.route.direction, group, reason: 'group-active' })
         } else {
           metrics.syncFailures.inc({ cluster: targetCluster, operation: 'commit', code: name })
-          logger.once(`commit-error:${targetCluster}:${group}:${plan.route.targetTopic}:${plan.source.partition}:${name}`, 'warn', `cluster ${targetCluster} refused the offset of group ${group} for ${plan.route.targetTopic}-${plan.source.partition}: ${name}`, { cluster: targetCluster, group, topic: plan.route.targetTopic, partition: plan.source.partition })
+          logger.once(`commit-error:${targetCluster}:${group}:${plan.route.targetTopic}:${plan.source.partition}:${name}`, 'warn', `cluster ${targetCluster} refused the offset of group ${group} for ${plan.route.targetTopic}-${plan.source.partition}: ${name}${AUTHORIZATION_ERROR_CODES[result.errorCode] === undefined ? '' : `; ${missingPermissionHint(admin.cluster, result.errorCode === 30 ? 'Group' : 'Topic', [{ operation: 'Read', resource: 'Group', name: group }, { operation: 'Read', resource: 'Topic', name: plan.route.targetTopic }])}`}`, { cluster: targetCluster, group, topic: plan.route.targetTopic, partition: plan.source.partition })
         }
       }
     }
@@ -226,7 +229,7 @@ export class GroupSyncEngine {
     for (const { labels, atMs } of this.alignedAt.values()) this.options.metrics.translationAge.set(labels, Math.max(0, nowMs - atMs) / 1000)
   }
 
-  private fail (cluster: string, group: string, operation: string, error: unknown): void {
+  private fail (cluster: string, group: string, operation: SyncFailureOperation, error: unknown): void {
     const code = isMm2FailbackError(error) ? error.code : 'MM2_CLUSTER_UNREACHABLE'
     this.options.metrics.syncFailures.inc({ cluster, operation, code })
     const message = error instanceof Error ? error.message : String(error)

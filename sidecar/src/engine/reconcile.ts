@@ -7,7 +7,7 @@
 import { enabledFlows, type Mm2Config, type Mm2Flow } from '../config/mm2-properties.ts'
 import { decodeOffsetSync, type OffsetSync } from '../core/codec/offset-sync.ts'
 import { decodeSyncHistory } from '../core/codec/sync-history.ts'
-import { ExactWalk, type ExactDirection, type ExactOutcome } from '../core/reconcile/exact.ts'
+import { ExactWalk, type ExactOutcome } from '../core/reconcile/exact.ts'
 import { planReconcile, type GroupInput, type PartitionInput, type Plan, type GroupPlan } from '../core/reconcile/plan.ts'
 import { routeCommit, type CommitRoute, type RoutableFlow } from '../core/sync/route.ts'
 import { isReverseSync } from '../core/sync/reverse-syncs.ts'
@@ -15,7 +15,7 @@ import { replaySync } from '../core/translation/replay.ts'
 import { SyncIndex, type Translation } from '../core/translation/sync-index.ts'
 import { Mm2FailbackError, isMm2FailbackError } from '../errors.ts'
 import { describeCluster, type ClusterClientOptions } from '../kafka/client-options.ts'
-import { messageOf } from '../kafka/client-errors.ts'
+import { AUTHORIZATION_ERROR_CODES, explainClientError, isAuthenticationFailure, messageOf, missingPermissionHint, tlsFailure, type AclResource, type RequiredPermission } from '../kafka/client-errors.ts'
 import { GroupAdmin, type GroupLiveness } from '../kafka/group-admin.ts'
 import { PartitionReader } from '../kafka/partition-reader.ts'
 import { clusterClientOptions } from './cluster-clients.ts'
@@ -173,6 +173,10 @@ class ReconcileSession {
   }
 
   private unreachable (side: Side, error?: unknown): Mm2FailbackError {
+    // Wrong credentials or an untrusted certificate: the cluster answered, and retrying will not help.
+    if (error !== undefined && (isAuthenticationFailure(error) || tlsFailure(error) !== null)) {
+      return new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `cannot connect to ${describeCluster(side.client)}: ${explainClientError(error, side.client)}.`, { cluster: side.alias }, { cause: error })
+    }
     const reason = error === undefined ? `no answer within ${this.options.timeoutMs} ms` : messageOf(error)
     return new Mm2FailbackError('MM2_CLUSTER_UNREACHABLE', `${describeCluster(side.client)} is unreachable: ${reason} (--timeout-ms ${this.options.timeoutMs}).`, { cluster: side.alias }, { cause: error })
   }
@@ -249,14 +253,63 @@ class ReconcileSession {
     return routeCommit(this.routable, this.options.from, topic, group).filter((route) => route.targetCluster === this.options.to)
   }
 
-  /** The exact walk for one partition; the group side is `from`. */
+  /**
+   * The exact walk for one partition; the group side is `from`. Below MM2's first offset sync (MM2
+   * coalesces the syncs of a burst, e.g. when it catches up after downtime, so the first one may sit
+   * far above the start of the log) the walk starts from the first record of both logs instead: MM2
+   * copies in order from where its source consumer started, so when the first records match, they
+   * are one record, and the walk proves (or refutes: mismatch) everything after them.
+   */
   async prove (route: CommitRoute, partition: number, groupOffset: bigint, translation: Translation): Promise<ExactOutcome | undefined> {
-    if (translation.kind !== 'translated' || translation.method === 'exact') return undefined
-    const direction: ExactDirection = route.direction
+    if (translation.kind === 'translated') {
+      if (translation.method === 'exact') return undefined
+      return await this.walk(route, partition, groupOffset, translation.sync)
+    }
+    if (translation.reason !== 'no-sync-at-or-below' && translation.reason !== 'no-syncs') return undefined
+    const { upstream, downstream } = this.walkedTopics(route)
+    const [upFirst, downFirst] = await Promise.all([
+      this.firstRecordOffset(upstream.side, upstream.topic, partition, false),
+      this.firstRecordOffset(downstream.side, downstream.topic, partition, true)
+    ])
+    if (upFirst === null || downFirst === null) {
+      return { kind: 'unproven', reason: 'empty-window', detail: `no offset sync, and ${upFirst === null ? `${upstream.topic} on cluster ${upstream.side.alias}` : `${downstream.topic} on cluster ${downstream.side.alias}`} holds no record to start from`, walked: 0 }
+    }
+    const anchor = { upstreamOffset: upFirst, downstreamOffset: downFirst }
+    const windowFirst = route.direction === 'forward' ? upFirst : downFirst
+    if (groupOffset <= windowFirst) {
+      // The group is at (or before) the first record: the answer is the other log's first record,
+      // once the two first records are shown to be one (a one-record walk).
+      const check = await this.walk(route, partition, windowFirst + 1n, anchor)
+      if (check.kind !== 'exact') return check
+      return { ...check, offset: route.direction === 'forward' ? downFirst : upFirst, anchor: 'log-start' }
+    }
+    const outcome = await this.walk(route, partition, groupOffset, anchor)
+    return outcome.kind === 'exact' ? { ...outcome, anchor: 'log-start' } : outcome
+  }
+
+  private walkedTopics (route: CommitRoute): { upstream: { side: Side, topic: string }, downstream: { side: Side, topic: string } } {
     const flow = route.flow
-    const upstream = { side: this.side(flow.source), topic: route.syncTopic }
-    const downstream = { side: this.side(flow.target), topic: flow.policy.formatRemoteTopic(flow.source, route.syncTopic) }
-    const walk = new ExactWalk({ direction, sync: translation.sync, groupOffset, ...(this.options.maxExactRecords === undefined ? {} : { maxRecords: this.options.maxExactRecords }) })
+    return {
+      upstream: { side: this.side(flow.source), topic: route.syncTopic },
+      downstream: { side: this.side(flow.target), topic: flow.policy.formatRemoteTopic(flow.source, route.syncTopic) }
+    }
+  }
+
+  /** Offset of the first record of a partition (downstream: the first not aborted, as the walk drops those), or null when it has none. */
+  private async firstRecordOffset (side: Side, topic: string, partition: number, skipAborted: boolean): Promise<bigint | null> {
+    let from = 0n
+    for (;;) {
+      const read = await side.reader.read(topic, partition, from, 64 * 1024)
+      const first = read.records.find((record) => !skipAborted || record.aborted !== true)
+      if (first !== undefined) return first.offset
+      if (read.nextOffset <= from || read.nextOffset >= read.endOffset) return null
+      from = read.nextOffset
+    }
+  }
+
+  private async walk (route: CommitRoute, partition: number, groupOffset: bigint, sync: { upstreamOffset: bigint, downstreamOffset: bigint }): Promise<ExactOutcome> {
+    const { upstream, downstream } = this.walkedTopics(route)
+    const walk = new ExactWalk({ direction: route.direction, sync, groupOffset, ...(this.options.maxExactRecords === undefined ? {} : { maxRecords: this.options.maxExactRecords }) })
     for (;;) {
       const demand = walk.demand()
       if (demand === null) return walk.result()!
@@ -264,8 +317,13 @@ class ReconcileSession {
       const read = await where.side.reader.read(where.topic, partition, demand.from, 256 * 1024)
       const outcome = walk.push(demand.side, read.records, read.nextOffset)
       if (outcome !== null) return outcome
-      if (read.records.length === 0 && read.nextOffset <= demand.from) return walk.finish()
-      if (read.nextOffset >= read.endOffset && walk.demand()?.side === demand.side) return walk.finish()
+      const exhausted = (read.records.length === 0 && read.nextOffset <= demand.from) || (read.nextOffset >= read.endOffset && walk.demand()?.side === demand.side)
+      if (!exhausted) continue
+      if (demand.side !== walk.windowSide()) return walk.finish()
+      // The window's log ends below the group offset: go on with the other side.
+      const ended = walk.endWindow()
+      if (ended !== null) return ended
+      if (walk.demand()?.side === demand.side) return walk.finish()
     }
   }
 
@@ -282,13 +340,19 @@ class ReconcileSession {
     return { route: translated.route, translation: translated.translation, exact }
   }
 
-  private async admin<T> (side: Side, what: string, call: () => Promise<T>, context: { group?: string } = {}): Promise<T> {
+  /** What reading a group needs: Describe; with --execute name Read, which the commit needs too and implies Describe. */
+  private groupPermission (group: string): RequiredPermission {
+    return { operation: this.options.execute ? 'Read' : 'Describe', resource: 'Group', name: group }
+  }
+
+  /** One admin call against a side; `needs` are the permissions it requires, named when the cluster denies one. */
+  private async admin<T> (side: Side, what: string, call: () => Promise<T>, context: { group?: string } = {}, needs: readonly RequiredPermission[] = []): Promise<T> {
     this.adminRequests++
     try {
       return await withTimeout(call(), this.options.timeoutMs, () => this.unreachable(side))
     } catch (error) {
       if (isMm2FailbackError(error)) throw error
-      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `${what} on ${describeCluster(side.client)} failed: ${messageOf(error)}`, { cluster: side.alias, ...context }, { cause: error })
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `${what} on ${describeCluster(side.client)} failed: ${explainClientError(error, side.client, needs)}`, { cluster: side.alias, ...context }, { cause: error })
     }
   }
 
@@ -310,15 +374,15 @@ class ReconcileSession {
     const target = this.side(to)
     const groups = await this.resolveGroups()
     const [sourceLiveness, targetLiveness] = await Promise.all([
-      this.admin(source, 'describing groups', async () => await source.admin.liveness(groups)),
-      this.admin(target, 'describing groups', async () => await target.admin.liveness(groups))
+      this.admin(source, 'describing groups', async () => await source.admin.liveness(groups), {}, groups.map((group) => this.groupPermission(group))),
+      this.admin(target, 'describing groups', async () => await target.admin.liveness(groups), {}, groups.map((group) => this.groupPermission(group)))
     ])
     const unrouted: Array<{ group: string, topic: string }> = []
     let planned = 0
     const inputs = await mapLimit(groups, 8, async (group): Promise<GroupInput> => {
       const [committed, targetCommitted] = await Promise.all([
-        this.admin(source, `reading the offsets of group ${group}`, async () => await source.admin.committedOffsets(group), { group }),
-        this.admin(target, `reading the offsets of group ${group}`, async () => await target.admin.committedOffsets(group), { group })
+        this.admin(source, `reading the offsets of group ${group}`, async () => await source.admin.committedOffsets(group), { group }, [this.groupPermission(group)]),
+        this.admin(target, `reading the offsets of group ${group}`, async () => await target.admin.committedOffsets(group), { group }, [this.groupPermission(group)])
       ])
       if (committed.length === 0 && sourceLiveness.get(group)?.exists !== true) {
         throw new Mm2FailbackError('MM2_USAGE', `group ${group} is unknown on cluster ${from} (no members and no committed offsets).`, { cluster: from, group })
@@ -381,8 +445,15 @@ class ReconcileSession {
       const results = await this.admin(target, `committing offsets of group ${group.group}`, async () => await target.admin.commit(group.group, rows.map((row) => ({ topic: row.targetTopic, partition: row.partition, offset: row.translatedOffset!, metadata: row.metadata }))), { group: group.group })
       const failed = results.filter((result) => result.errorCode !== 0)
       if (failed.length > 0) {
-        const codes = failed.map((result) => `${result.topic}-${result.partition}: Kafka error ${result.errorCode}${result.errorCode === 25 || result.errorCode === 22 || result.errorCode === 27 ? ' (the group has live members)' : ''}`)
-        return { group: group.group, status: 'failed', committed: results.length - failed.length, message: `committing ${where} failed for ${failed.length} partition(s): ${codes.join('; ')}.` }
+        const codes = failed.map((result) => `${result.topic}-${result.partition}: Kafka error ${result.errorCode}${result.errorCode === 25 || result.errorCode === 22 || result.errorCode === 27 ? ' (the group has live members)' : AUTHORIZATION_ERROR_CODES[result.errorCode] !== undefined ? ` (${AUTHORIZATION_ERROR_CODES[result.errorCode]})` : ''}`)
+        // A denied commit: name the permission (the group's Read, or Read on a topic).
+        const denied = [...new Set(failed.map((result) => AUTHORIZATION_ERROR_CODES[result.errorCode]).filter((name): name is string => name !== undefined))]
+        const hints = denied.map((name) => {
+          const resource: AclResource = name === 'GROUP_AUTHORIZATION_FAILED' ? 'Group' : name === 'TOPIC_AUTHORIZATION_FAILED' ? 'Topic' : name === 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED' ? 'TransactionalId' : 'Cluster'
+          const needs: RequiredPermission[] = [{ operation: 'Read', resource: 'Group', name: group.group }, ...[...new Set(failed.map((result) => result.topic))].map((topic) => ({ operation: 'Read' as const, resource: 'Topic' as const, name: topic }))]
+          return missingPermissionHint(target.client, resource, needs)
+        })
+        return { group: group.group, status: 'failed', committed: results.length - failed.length, message: `committing ${where} failed for ${failed.length} partition(s): ${codes.join('; ')}${hints.length > 0 ? `; ${hints.join('; ')}` : ''}.` }
       }
       const readBack = await this.admin(target, `reading back the offsets of group ${group.group}`, async () => await target.admin.committedOffsets(group.group), { group: group.group })
       const now = new Map(readBack.map((entry) => [`${entry.topic}\u0000${entry.partition}`, entry.offset]))

@@ -10,6 +10,7 @@ import { invertSync, type ReverseSyncHighWater } from '../core/sync/reverse-sync
 import type { FlowSyncIndex } from '../core/translation/sync-index.ts'
 import { isMm2FailbackError } from '../errors.ts'
 import type { OffsetSyncWriter } from '../kafka/offset-sync-writer.ts'
+import type { ReverseSyncSkipReason } from '../metrics/initial-series.ts'
 import type { SidecarMetrics } from '../metrics/registry.ts'
 import type { Logger } from './logger.ts'
 
@@ -93,7 +94,7 @@ export class ReverseSyncEmitter {
         const key = `${reverse.topic}\u0000${reverse.partition}`
         const pending = pendingMarks.get(key)
         if (!highWater.admits(reverse) || (pending !== undefined && reverse.upstreamOffset <= pending)) {
-          metrics.reverseSyncsSkipped.inc({ flow: flowName, reason: 'not-newer' })
+          metrics.reverseSyncsSkipped.inc({ flow: flowName, reason: 'not-newer' satisfies ReverseSyncSkipReason })
           continue
         }
         pendingMarks.set(key, reverse.upstreamOffset)
@@ -117,7 +118,8 @@ export class ReverseSyncEmitter {
           logger.warn(error instanceof Error ? error.message : String(error), { flow: flowName, cluster: writer.cluster.alias, topic: writer.topic })
           return
         }
-        logger.once(`reverse-sync-failure:${flowName}:${error instanceof Error ? error.message : String(error)}`, 'warn', `writing reverse offset syncs of flow ${flowName} failed; retrying: ${error instanceof Error ? error.message : String(error)}`, { flow: flowName, cluster: writer.cluster.alias, topic: writer.topic })
+        // Once per distinct failure: the batch size in the message would make every retry a new one.
+        logger.once(`reverse-sync-failure:${flowName}:${(error instanceof Error ? error.message : String(error)).replace(/^writing \d+ /, 'writing N ')}`, 'warn', `writing reverse offset syncs of flow ${flowName} failed; retrying: ${error instanceof Error ? error.message : String(error)}`, { flow: flowName, cluster: writer.cluster.alias, topic: writer.topic })
         this.scheduleRetry()
         return
       }

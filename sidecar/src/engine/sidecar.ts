@@ -15,12 +15,13 @@ import { compileNameFilter, enabledFlows, type Mm2Config, type Mm2Flow } from '.
 import type { SidecarConfig } from '../config/schema.ts'
 import { isMm2FailbackError } from '../errors.ts'
 import { describeCluster, type ClusterClientOptions } from '../kafka/client-options.ts'
-import { messageOf } from '../kafka/client-errors.ts'
+import { explainClientError, isAuthenticationFailure, messageOf, tlsFailure } from '../kafka/client-errors.ts'
 import { GroupAdmin } from '../kafka/group-admin.ts'
 import { HistoryWriter } from '../kafka/history-writer.ts'
 import { OffsetSyncWriter } from '../kafka/offset-sync-writer.ts'
 import type { FetchedRecord } from '../kafka/record-batches.ts'
 import { TopicTailer, type PartitionProgress } from '../kafka/tailer.ts'
+import { initialiseSeries, recordSkipReason, type KnownLabelValues, type SyncFailureOperation } from '../metrics/initial-series.ts'
 import type { SidecarMetrics } from '../metrics/registry.ts'
 import { clusterClientOptions } from './cluster-clients.ts'
 import { CommitPoller } from './commit-poller.ts'
@@ -29,7 +30,7 @@ import { GroupSyncEngine } from './group-sync.ts'
 import { HistoryKeeper, SnapshotCollector } from './history.ts'
 import type { Logger } from './logger.ts'
 import { ReverseSyncEmitter } from './reverse-sync-emitter.ts'
-import { CONSUMER_OFFSETS_TOPIC, followPlan, reverseFlowOf, type FollowPlan, type TopicRole } from './topology.ts'
+import { CONSUMER_OFFSETS_TOPIC, RECORD_TYPE, followPlan, reverseFlowOf, type FollowPlan, type TopicRole } from './topology.ts'
 
 export interface SidecarOptions {
   mm2: Mm2Config
@@ -93,6 +94,46 @@ export class Sidecar {
       ? new GroupSyncEngine({ mm2: options.mm2, index: this.index, committed: this.committed, admins: this.admins, metrics: options.metrics, logger: options.logger, allowRewind: config.groupSync.allowRewind, groupFilter, livenessCacheMs: config.groupSync.livenessCacheMs })
       : null
     options.metrics.ready.set(0)
+    initialiseSeries(options.metrics, this.knownLabelValues())
+  }
+
+  /**
+   * The label values of the event counters known from the configuration, exported at 0 from startup:
+   * the flows whose reverse syncs are written, the record types followed on each cluster, and the
+   * operations performed on each cluster with the enabled features.
+   */
+  private knownLabelValues (): KnownLabelValues {
+    const { features } = this.options.config
+    const reverseSyncFlows: string[] = []
+    const operations: Array<{ cluster: string, operation: SyncFailureOperation }> = []
+    const clusters = [...this.clusters.keys()]
+    if (features.reverseSyncs) {
+      for (const { flow } of this.flows.values()) {
+        const destination = this.reverseSyncDestination(flow)
+        if (destination === null || !this.clusters.has(destination.cluster)) continue
+        reverseSyncFlows.push(flowName(flow))
+        operations.push({ cluster: destination.cluster, operation: 'reverse-sync-claim' }, { cluster: destination.cluster, operation: 'reverse-sync' })
+      }
+    }
+    for (const cluster of clusters) {
+      // Group sync writes to either side of a flow (forward and reverse routes); lag reads every cluster.
+      if (features.groupSync) operations.push({ cluster, operation: 'describe-group' }, { cluster, operation: 'commit' })
+      if (features.history) operations.push({ cluster, operation: 'history' })
+      if (features.lag) operations.push({ cluster, operation: 'lag' })
+    }
+    const recordTypes: Array<{ cluster: string, recordType: string }> = []
+    for (const cluster of clusters) {
+      const kinds = new Set([...this.plan.get(cluster)?.values() ?? []].flat().map((role) => role.kind))
+      for (const kind of kinds) recordTypes.push({ cluster, recordType: RECORD_TYPE[kind] })
+    }
+    return { reverseSyncFlows, recordTypes, operations }
+  }
+
+  /** Where the reverse syncs of `flow` go: the offset-syncs topic of flow target->source, when that flow is enabled with checkpoints (else MM2 would not read them). */
+  private reverseSyncDestination (flow: Mm2Flow): { cluster: string, topic: string } | null {
+    const reverse = reverseFlowOf(this.options.mm2, flow)
+    if (reverse === undefined || !reverse.enabled || !reverse.emitCheckpointsEnabled) return null
+    return reverse.internalTopics.offsetSyncs
   }
 
   get isReady (): boolean {
@@ -118,8 +159,10 @@ export class Sidecar {
           metrics.up.set({ cluster: alias }, 0)
           const health = this.health.get(alias)!
           health.failingSinceMs ??= Date.now()
-          const message = messageOf(error)
-          logger.once(`tailer-error:${alias}:${message}`, 'warn', `cannot read from ${describeCluster(client)}: ${message}; retrying every ${config.follow.retryDelayMs} ms`, { cluster: alias })
+          const message = explainClientError(error, client)
+          // Wrong credentials or an untrusted certificate need the operator; an outage heals by itself.
+          const level = isAuthenticationFailure(error) || tlsFailure(error) !== null ? 'error' : 'warn'
+          logger.once(`tailer-error:${alias}:${message}`, level, `cannot read from ${describeCluster(client)}: ${message}; retrying every ${config.follow.retryDelayMs} ms`, { cluster: alias })
         },
         onSuccess: () => {
           metrics.up.set({ cluster: alias }, 1)
@@ -226,7 +269,7 @@ export class Sidecar {
         try {
           if (replaySync(flowIndex.history(sync.topic, sync.partition), sync.upstreamOffset, sync.downstreamOffset) !== 'superseded') replayed++
         } catch (error) {
-          this.skipRecord(flow.source, 'offset-sync', flow.internalTopics.offsetSyncs.topic, 0, -1n, error)
+          this.skipRecord(flow.internalTopics.offsetSyncs.cluster, RECORD_TYPE['offset-syncs'], flow.internalTopics.offsetSyncs.topic, 0, -1n, error)
         }
       }
     }
@@ -245,12 +288,11 @@ export class Sidecar {
   private startReverseSyncs (): void {
     const { mm2, logger, metrics, config } = this.options
     for (const { flow } of this.flows.values()) {
-      const reverse = reverseFlowOf(mm2, flow)
-      if (reverse === undefined || !reverse.enabled || !reverse.emitCheckpointsEnabled) {
+      const destination = this.reverseSyncDestination(flow)
+      if (destination === null) {
         logger.warn(`reverse offset syncs of flow ${flowName(flow)} are not written: flow ${flow.target}->${flow.source} is not enabled with checkpoints in ${mm2.source}, so MM2 would not read them. Group sync still covers failback.`, { flow: flowName(flow) })
         continue
       }
-      const destination = reverse.internalTopics.offsetSyncs
       const client = this.clusters.get(destination.cluster)
       const tailer = this.tailers.get(destination.cluster)
       if (client === undefined || tailer === undefined) continue
@@ -270,11 +312,11 @@ export class Sidecar {
         retryDelayMs: config.follow.retryDelayMs
       })
       this.emitters.set(flowName(flow), emitter)
-      this.background(`reverse syncs of ${flowName(flow)}`, this.activateWithRetry(emitter, flow))
+      this.background(`reverse syncs of ${flowName(flow)}`, this.activateWithRetry(emitter, flow, destination.cluster))
     }
   }
 
-  private async activateWithRetry (emitter: ReverseSyncEmitter, flow: Mm2Flow): Promise<void> {
+  private async activateWithRetry (emitter: ReverseSyncEmitter, flow: Mm2Flow, cluster: string): Promise<void> {
     // A fenced emitter stays down: claiming again would fence the instance that fenced it, which
     // would then claim back, and so on, with neither writing (exactly one writer, DESIGN §2.3).
     while (!this.stopped && !emitter.isActive && !emitter.isFenced) {
@@ -282,7 +324,7 @@ export class Sidecar {
         await emitter.activate()
       } catch (error) {
         const code = isMm2FailbackError(error) ? error.code : 'MM2_CLUSTER_UNREACHABLE'
-        this.options.metrics.syncFailures.inc({ cluster: flow.target, operation: 'reverse-sync-claim', code })
+        this.options.metrics.syncFailures.inc({ cluster, operation: 'reverse-sync-claim', code })
         const message = messageOf(error)
         this.options.logger.once(`claim:${flowName(flow)}:${message}`, 'warn', `cannot start reverse offset syncs of flow ${flowName(flow)} yet: ${message}; retrying`, { flow: flowName(flow) })
         await new Promise((resolve) => setTimeout(resolve, this.options.config.follow.retryDelayMs))
@@ -313,10 +355,10 @@ export class Sidecar {
       try {
         sync = decodeOffsetSync(record.key, record.value)
       } catch (error) {
-        this.skipRecord(cluster, 'offset-sync', topic, partition, record.offset, error)
+        this.skipRecord(cluster, RECORD_TYPE['offset-syncs'], topic, partition, record.offset, error)
         continue
       }
-      this.options.metrics.recordsDecoded.inc({ cluster, record_type: 'offset-sync' })
+      this.options.metrics.recordsDecoded.inc({ cluster, record_type: RECORD_TYPE['offset-syncs'] })
       if (isReverseSync(sync, flow.target, flow.policy)) {
         // Ours (or an earlier run's): the inverted sync of flow target->source.
         this.highWaters.get(forwardFlow)?.observe(sync)
@@ -337,7 +379,7 @@ export class Sidecar {
           flowIndex.appendSync(sync)
         }
       } catch (error) {
-        this.skipRecord(cluster, 'offset-sync', topic, partition, record.offset, error)
+        this.skipRecord(cluster, RECORD_TYPE['offset-syncs'], topic, partition, record.offset, error)
         continue
       }
       this.historyKeeper?.markDirty(flow.source, flow.target, sync.topic, sync.partition)
@@ -386,14 +428,14 @@ export class Sidecar {
 
   private onHistory (cluster: string, topic: string, partition: number, records: FetchedRecord[]): void {
     // After readiness our own writes come back here; the index is already ahead of them.
-    this.decodeEach(cluster, 'history', topic, partition, records.filter((record) => record.value !== null), (record) => decodeSyncHistory(record.key, record.value), (snapshot) => {
+    this.decodeEach(cluster, RECORD_TYPE.history, topic, partition, records.filter((record) => record.value !== null), (record) => decodeSyncHistory(record.key, record.value), (snapshot) => {
       if (!this.ready) this.snapshots.offer(snapshot)
     })
   }
 
   private onCheckpoints (cluster: string, role: TopicRole & { kind: 'checkpoints' }, topic: string, partition: number, records: FetchedRecord[]): void {
     const state = this.flows.get(flowName(role.flow))!
-    this.decodeEach(cluster, 'checkpoint', topic, partition, records, (record) => decodeCheckpoint(record.key, record.value), (_checkpoint, record) => {
+    this.decodeEach(cluster, RECORD_TYPE.checkpoints, topic, partition, records, (record) => decodeCheckpoint(record.key, record.value), (_checkpoint, record) => {
       const timestamp = Number(record.timestamp)
       if (state.lastCheckpointMs === null || timestamp > state.lastCheckpointMs) state.lastCheckpointMs = timestamp
     })
@@ -401,7 +443,7 @@ export class Sidecar {
 
   private onHeartbeats (cluster: string, role: TopicRole & { kind: 'heartbeats' }, topic: string, partition: number, records: FetchedRecord[]): void {
     const state = this.flows.get(flowName(role.flow))!
-    this.decodeEach(cluster, 'heartbeat', topic, partition, records, (record) => decodeHeartbeat(record.key, record.value), (heartbeat) => {
+    this.decodeEach(cluster, RECORD_TYPE.heartbeats, topic, partition, records, (record) => decodeHeartbeat(record.key, record.value), (heartbeat) => {
       const timestamp = Number(heartbeat.timestamp)
       if (state.lastHeartbeatMs === null || timestamp > state.lastHeartbeatMs) state.lastHeartbeatMs = timestamp
     })
@@ -414,7 +456,7 @@ export class Sidecar {
       try {
         decoded = decodeConsumerOffsetsRecord(record.key, record.value)
       } catch (error) {
-        this.skipRecord(cluster, 'consumer-offsets', topic, partition, record.offset, error)
+        this.skipRecord(cluster, RECORD_TYPE['consumer-offsets'], topic, partition, record.offset, error)
         continue
       }
       if (decoded.kind === 'skipped') continue
@@ -435,7 +477,7 @@ export class Sidecar {
   }
 
   private skipRecord (cluster: string, recordType: string, topic: string, partition: number, offset: bigint, error: unknown): void {
-    const reason = isMm2FailbackError(error) ? error.code.replace(/^MM2_/, '').toLowerCase() : 'internal'
+    const reason = recordSkipReason(error)
     this.options.metrics.recordsSkipped.inc({ cluster, record_type: recordType, reason })
     const message = error instanceof Error ? error.message : String(error)
     this.options.logger.once(`skip:${cluster}:${topic}:${partition}:${reason}`, 'warn', `skipped a bad ${recordType} record on cluster ${cluster}, ${topic}-${partition} at offset ${offset}: ${message} (further ones are only counted)`, { cluster, topic, partition, offset, reason })

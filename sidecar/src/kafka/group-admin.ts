@@ -4,9 +4,9 @@
 // the broker itself refuses the write when the group has live members. @platformatic/kafka's
 // alterConsumerGroupOffsets drops the metadata, and the sidecar needs it to recognise its own writes.
 import { Admin, FindCoordinatorKeyTypes, kGetApi, kGetConnection, type Broker, type Callback, type Connection } from '@platformatic/kafka'
-import { Mm2FailbackError } from '../errors.ts'
+import { isMm2FailbackError, Mm2FailbackError } from '../errors.ts'
 import { describeCluster, toAdminOptions, type ClusterClientOptions } from './client-options.ts'
-import { messageOf } from './client-errors.ts'
+import { explainClientError } from './client-errors.ts'
 
 export type GroupProtocol = 'classic' | 'consumer' | 'none'
 
@@ -107,7 +107,6 @@ export class GroupAdmin extends Admin {
    */
   async commit (groupId: string, offsets: readonly OffsetToCommit[]): Promise<CommitResult[]> {
     if (offsets.length === 0) return []
-    const coordinator = await this.coordinatorOf(groupId)
     const topics = new Map<string, Array<{ partitionIndex: number, committedOffset: bigint, committedLeaderEpoch: number, committedMetadata: string }>>()
     for (const entry of offsets) {
       const list = topics.get(entry.topic) ?? []
@@ -116,12 +115,15 @@ export class GroupAdmin extends Admin {
     }
     const request = [...topics].map(([name, partitions]) => ({ name, partitions }))
     try {
+      // Inside the try: FindCoordinator is where a principal without Describe on the group is refused.
+      const coordinator = await this.coordinatorOf(groupId)
       const response = await this.callApi<{ topics: Array<{ name: string, partitions: Array<{ partitionIndex: number, errorCode: number }> }> }>(coordinator, 'OffsetCommit', groupId, -1, '', null, request)
       return response.topics.flatMap((topic) => topic.partitions.map((partition) => ({ topic: topic.name, partition: partition.partitionIndex, errorCode: partition.errorCode })))
     } catch (error) {
+      if (isMm2FailbackError(error)) throw error
       const perPartition = errorCodesFromResponseError(error)
       if (perPartition !== null) return perPartition
-      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `committing offsets of group ${groupId} on ${describeCluster(this.cluster)} failed: ${messageOf(error)}`, { cluster: this.cluster.alias, group: groupId }, { cause: error })
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `committing offsets of group ${groupId} on ${describeCluster(this.cluster)} failed: ${explainClientError(error, this.cluster, [{ operation: 'Read', resource: 'Group', name: groupId }, ...[...topics.keys()].map((name) => ({ operation: 'Read' as const, resource: 'Topic' as const, name }))])}`, { cluster: this.cluster.alias, group: groupId }, { cause: error })
     }
   }
 

@@ -3,7 +3,7 @@
 import { Admin, Producer } from '@platformatic/kafka'
 import { encodeSyncHistory, type SyncHistorySnapshot } from '../core/codec/sync-history.ts'
 import { Mm2FailbackError } from '../errors.ts'
-import { messageOf } from './client-errors.ts'
+import { explainClientError, messageOf } from './client-errors.ts'
 import { describeCluster, toAdminOptions, toProducerOptions, type ClusterClientOptions } from './client-options.ts'
 
 export class HistoryWriter {
@@ -39,7 +39,7 @@ export class HistoryWriter {
       }
       this.topicReady = true
     } catch (error) {
-      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `cannot create the history topic ${this.topic} on ${describeCluster(this.cluster)}: ${messageOf(error)}`, { cluster: this.cluster.alias, topic: this.topic }, { cause: error })
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `cannot create the history topic ${this.topic} on ${describeCluster(this.cluster)}: ${explainClientError(error, this.cluster, [{ operation: 'Create', resource: 'Topic', name: this.topic }, { operation: 'Create', resource: 'Cluster', name: 'kafka-cluster' }])}`, { cluster: this.cluster.alias, topic: this.topic }, { cause: error })
     } finally {
       await admin.close().catch(() => {})
     }
@@ -55,7 +55,7 @@ export class HistoryWriter {
     try {
       await this.producer.send({ messages })
     } catch (error) {
-      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `writing ${snapshots.length} index snapshots to ${this.topic} on ${describeCluster(this.cluster)} failed: ${messageOf(error)}`, { cluster: this.cluster.alias, topic: this.topic, partition: 0 }, { cause: error })
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `writing ${snapshots.length} index snapshots to ${this.topic} on ${describeCluster(this.cluster)} failed: ${explainClientError(error, this.cluster, [{ operation: 'Write', resource: 'Topic', name: this.topic }])}`, { cluster: this.cluster.alias, topic: this.topic, partition: 0 }, { cause: error })
     }
   }
 

@@ -3,16 +3,17 @@
 // so a second sidecar that starts writing fences the first: its next write fails with
 // PRODUCER_FENCED and it stops (exactly one writer at a time, DESIGN §2.3). Records are bytes encoded
 // by core/codec/offset-sync.ts, so MM2 reads them as its own.
-import { Producer, findErrorBy } from '@platformatic/kafka'
+import { findErrorBy } from '@platformatic/kafka'
 import { encodeOffsetSync, type OffsetSync } from '../core/codec/offset-sync.ts'
 import { Mm2FailbackError } from '../errors.ts'
 import { describeCluster, toProducerOptions, type ClusterClientOptions } from './client-options.ts'
-import { messageOf } from './client-errors.ts'
+import { explainClientError, type RequiredPermission } from './client-errors.ts'
+import { TransactionalProducer } from './transactional-producer.ts'
 
 export class OffsetSyncWriter {
   readonly cluster: ClusterClientOptions
   readonly topic: string
-  private producer: Producer<Buffer, Buffer, Buffer, Buffer>
+  private producer: TransactionalProducer
   private fenced = false
 
   constructor (cluster: ClusterClientOptions, topic: string) {
@@ -21,11 +22,21 @@ export class OffsetSyncWriter {
     this.producer = this.createProducer()
   }
 
-  private createProducer (): Producer<Buffer, Buffer, Buffer, Buffer> {
-    return new Producer({
+  /** The transactional id: fixed per destination topic and cluster (see the module comment). */
+  get transactionalId (): string {
+    return `mm2-failback.${this.topic}@${this.cluster.alias}`
+  }
+
+  /** What writing needs on the cluster: named in the error when the cluster denies it. */
+  private get permissions (): RequiredPermission[] {
+    return [{ operation: 'Write', resource: 'Topic', name: this.topic }, { operation: 'Write', resource: 'TransactionalId', name: this.transactionalId }]
+  }
+
+  private createProducer (): TransactionalProducer {
+    return new TransactionalProducer({
       ...toProducerOptions(this.cluster, 'reverse-syncs'),
       idempotent: true,
-      transactionalId: `mm2-failback.${this.topic}@${this.cluster.alias}`,
+      transactionalId: this.transactionalId,
       acks: -1
     })
   }
@@ -51,7 +62,7 @@ export class OffsetSyncWriter {
       // A failed begin leaves the client's transaction state behind; start over with a new producer.
       await this.producer.close(true).catch(() => {})
       this.producer = this.createProducer()
-      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `cannot claim ${this.topic} on ${describeCluster(this.cluster)} for reverse offset syncs: ${messageOf(error)}`, { cluster: this.cluster.alias, topic: this.topic, partition: 0 }, { cause: error })
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `cannot claim ${this.topic} on ${describeCluster(this.cluster)} for reverse offset syncs: ${explainClientError(error, this.cluster, this.permissions)}`, { cluster: this.cluster.alias, topic: this.topic, partition: 0 }, { cause: error })
     }
   }
 
@@ -63,18 +74,22 @@ export class OffsetSyncWriter {
       const { key, value } = encodeOffsetSync(sync)
       return { topic: this.topic, partition: 0, key: Buffer.from(key.buffer, key.byteOffset, key.byteLength), value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) }
     })
-    let transaction
+    let transaction: Awaited<ReturnType<TransactionalProducer['beginTransaction']>> | undefined
     try {
       transaction = await this.producer.beginTransaction()
       await transaction.send({ messages })
       await transaction.commit()
     } catch (error) {
-      await transaction?.abort().catch(() => {})
+      // Abort; when the coordinator refuses that too (nothing was added, or it is unreachable), drop the
+      // transaction on the client side, or every later write would fail with "already an active
+      // transaction". The coordinator aborts whatever it holds after transaction.timeout.ms.
+      const open = transaction
+      if (open !== undefined) await open.abort().catch(async () => { await open.cancel().catch(() => {}) })
       if (isFencedError(error)) {
         this.fenced = true
         throw this.fencedError()
       }
-      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `writing ${syncs.length} reverse offset syncs to ${this.topic} on ${describeCluster(this.cluster)} failed: ${messageOf(error)}`, { cluster: this.cluster.alias, topic: this.topic, partition: 0 }, { cause: error })
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `writing ${syncs.length} reverse offset syncs to ${this.topic} on ${describeCluster(this.cluster)} failed: ${explainClientError(error, this.cluster, this.permissions)}`, { cluster: this.cluster.alias, topic: this.topic, partition: 0 }, { cause: error })
     }
   }
 

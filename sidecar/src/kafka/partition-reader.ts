@@ -5,7 +5,7 @@
 import type { fetchV17 } from '@platformatic/kafka'
 import { Mm2FailbackError } from '../errors.ts'
 import { describeCluster, toConsumerOptions, type ClusterClientOptions } from './client-options.ts'
-import { messageOf } from './client-errors.ts'
+import { explainClientError } from './client-errors.ts'
 import { RawConsumer, type RawClusterMetadata } from './raw-consumer.ts'
 import { recordsFromBatches, type FetchedRecord } from './record-batches.ts'
 
@@ -33,6 +33,11 @@ export class PartitionReader {
   private metadata: RawClusterMetadata | null = null
   /** Fetch requests sent (for the benchmark's request count). */
   requests = 0
+  /**
+   * The client keeps one incremental fetch session per broker and bumps its epoch per request, so
+   * two fetches in flight to one broker fail with INVALID_FETCH_SESSION_EPOCH: fetches go one at a time.
+   */
+  private fetching: Promise<unknown> = Promise.resolve()
 
   constructor (cluster: ClusterClientOptions) {
     this.cluster = cluster
@@ -48,6 +53,12 @@ export class PartitionReader {
     return this.metadata
   }
 
+  private async serially<T> (call: () => Promise<T>): Promise<T> {
+    const result = this.fetching.then(call, call)
+    this.fetching = result.catch(() => {})
+    return await result
+  }
+
   /** Up to about `maxBytes` of records of `topic`-`partition` from `from` on. */
   async read (topic: string, partition: number, from: bigint, maxBytes = 1024 * 1024): Promise<RangeRead> {
     const metadata = await this.topics([topic])
@@ -59,16 +70,16 @@ export class PartitionReader {
     let response: FetchResponse
     try {
       this.requests++
-      response = await this.consumer.fetch({
+      response = await this.serially(async () => await this.consumer.fetch({
         node: leader,
         topics: [{ topicId: info.id, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: from, lastFetchedEpoch: -1, partitionMaxBytes: maxBytes }] }],
         minBytes: 1,
         maxBytes,
         maxWaitTime: 0,
         isolationLevel: 1
-      })
+      }))
     } catch (error) {
-      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `reading ${topic} partition ${partition} from offset ${from} on ${describeCluster(this.cluster)} failed: ${messageOf(error)}`, { cluster: this.cluster.alias, topic, partition, offset: from }, { cause: error })
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `reading ${topic} partition ${partition} from offset ${from} on ${describeCluster(this.cluster)} failed: ${explainClientError(error, this.cluster, [{ operation: 'Read', resource: 'Topic', name: topic }])}`, { cluster: this.cluster.alias, topic, partition, offset: from }, { cause: error })
     }
     const result = response.responses[0]?.partitions.find((entry) => entry.partitionIndex === partition)
     if (result === undefined) throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `no answer for ${topic} partition ${partition} from ${describeCluster(this.cluster)}.`, { cluster: this.cluster.alias, topic, partition })
@@ -104,16 +115,16 @@ export class PartitionReader {
     let response: FetchResponse
     try {
       this.requests++
-      response = await this.consumer.fetch({
+      response = await this.serially(async () => await this.consumer.fetch({
         node: leader,
         topics: [{ topicId, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: from, lastFetchedEpoch: -1, partitionMaxBytes: maxBytes }] }],
         minBytes: 1,
         maxBytes,
         maxWaitTime: 0,
         isolationLevel
-      })
+      }))
     } catch (error) {
-      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `reading ${topic} partition ${partition} from offset ${from} on ${describeCluster(this.cluster)} failed: ${messageOf(error)}`, { cluster: this.cluster.alias, topic, partition, offset: from }, { cause: error })
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `reading ${topic} partition ${partition} from offset ${from} on ${describeCluster(this.cluster)} failed: ${explainClientError(error, this.cluster, [{ operation: 'Read', resource: 'Topic', name: topic }])}`, { cluster: this.cluster.alias, topic, partition, offset: from }, { cause: error })
     }
     const result = response.responses[0]?.partitions.find((entry) => entry.partitionIndex === partition)
     if (result === undefined) throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `no answer for ${topic} partition ${partition} from ${describeCluster(this.cluster)}.`, { cluster: this.cluster.alias, topic, partition })

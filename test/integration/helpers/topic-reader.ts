@@ -14,7 +14,7 @@ export interface TopicRecord extends FetchedRecord {
 
 /** The sidecar's client options for a lab cluster. */
 export function labClient (lab: Lab, alias: string): ClusterClientOptions {
-  return { alias, bootstrapServers: lab.bootstrap(alias).split(','), clientIdPrefix: 'mm2-failback-it' }
+  return { ...lab.clientOptions(alias), clientIdPrefix: 'mm2-failback-it' }
 }
 
 /**
