@@ -120,7 +120,7 @@ export function overviewDashboard (config: MonitoringConfig): Record<string, unk
       {
         panel: timeseriesPanel(ids, {
           title: 'Reverse syncs skipped',
-          description: 'Reverse offset syncs not written per second, by reason: not-newer (already written), not-leader (another instance writes), topic-filtered.',
+          description: 'Reverse offset syncs not written per second, by flow and reason: not-newer (at or below one already in the topic, e.g. the backlog a restarted sidecar had already written; MM2 would read it as a rewind). 0 for every flow whose reverse syncs are written until the first skip.',
           unit: 'ops',
           min: 0,
           queries: [{ expr: `sum by (flow, reason) (rate(${m('reverseSyncsSkipped')}${s(flow)}[$__rate_interval]))`, legend: '{{flow}} {{reason}}' }]
@@ -129,7 +129,7 @@ export function overviewDashboard (config: MonitoringConfig): Record<string, unk
       {
         panel: timeseriesPanel(ids, {
           title: 'Write failures',
-          description: 'Failed writes per second (reverse syncs, group commits, history), by cluster, operation and error code. Any sustained value means failback translation is falling behind.',
+          description: 'Failed writes per second (reverse syncs, group commits, history) and failed lag reads, by cluster, operation and error code; 0 (without a code) for every operation the sidecar performs. Any sustained value means failback translation is falling behind.',
           unit: 'ops',
           min: 0,
           queries: [{ expr: `sum by (cluster, operation, code) (rate(${m('syncFailures')}${s(cluster)}[$__rate_interval]))`, legend: '{{cluster}} {{operation}} {{code}}' }]

@@ -12,6 +12,15 @@ export type TopicRole =
   | { kind: 'consumer-offsets' }
   | { kind: 'history' }
 
+/** The `record_type` label of records_decoded_total and records_skipped_total for the records of each role. */
+export const RECORD_TYPE = {
+  'offset-syncs': 'offset-sync',
+  checkpoints: 'checkpoint',
+  heartbeats: 'heartbeat',
+  'consumer-offsets': 'consumer-offsets',
+  history: 'history'
+} as const satisfies Record<TopicRole['kind'], string>
+
 /** cluster alias -> topic -> roles. */
 export type FollowPlan = Map<string, Map<string, TopicRole[]>>
 

@@ -39,7 +39,7 @@ export const METRICS = {
     'Records decoded from followed topics, by cluster and record type; increases with every record read.',
     ['cluster', 'record_type']),
   recordsSkipped: metric('records_skipped_total', 'counter',
-    'Records skipped because they could not be decoded or are not for us, by cluster, record type and reason; increases with every skipped record.',
+    'Records skipped because they could not be decoded or are not for us, by cluster, record type and reason; increases with every skipped record. 0 from startup for every record type followed on a cluster and every decode reason.',
     ['cluster', 'record_type', 'reason']),
 
   heartbeatAge: metric('heartbeat_age_seconds', 'gauge',
@@ -63,10 +63,10 @@ export const METRICS = {
     ['flow']),
 
   reverseSyncsWritten: metric('reverse_syncs_written_total', 'counter',
-    'Reverse offset syncs written into the offset-syncs topic of the opposite flow; increases with every sync written.',
+    'Reverse offset syncs written into the offset-syncs topic of the opposite flow; increases with every sync written. 0 from startup for every flow whose reverse syncs are written.',
     ['flow']),
   reverseSyncsSkipped: metric('reverse_syncs_skipped_total', 'counter',
-    'Reverse offset syncs not written, by reason (not-newer: at or below one already in the topic, which MM2 would read as a rewind); increases with every skip.',
+    'Reverse offset syncs not written, by reason (not-newer: at or below one already in the topic, which MM2 would read as a rewind); increases with every skip. 0 from startup for every flow whose reverse syncs are written.',
     ['flow', 'reason']),
 
   groupCommitsApplied: metric('group_commits_applied_total', 'counter',
@@ -77,7 +77,7 @@ export const METRICS = {
     ['flow', 'direction', 'group', 'reason']),
 
   syncFailures: metric('sync_failures_total', 'counter',
-    'Failed writes (reverse syncs, group commits, history), by cluster, operation and error code; increases with every failure.',
+    'Failed writes (reverse syncs, group commits, history) and lag reads, by cluster, operation and error code; increases with every failure. 0 from startup, without a code, for every operation the sidecar performs on a cluster.',
     ['cluster', 'operation', 'code']),
 
   translationRereadWindow: metric('translation_reread_window_records', 'gauge',

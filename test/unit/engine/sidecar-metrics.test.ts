@@ -1,0 +1,81 @@
+// A sidecar exports its event counters at 0 from the moment it is built, for the label values its
+// configuration determines: flows whose reverse syncs it writes, record types followed per cluster,
+// operations per cluster. Nothing here connects to Kafka (the constructor does no I/O).
+import { describe, expect, it } from 'vitest'
+import { parseMm2Properties } from '../../../sidecar/src/config/mm2-properties.ts'
+import { defaultConfig, type SidecarConfig } from '../../../sidecar/src/config/schema.ts'
+import { createLogger } from '../../../sidecar/src/engine/logger.ts'
+import { Sidecar } from '../../../sidecar/src/engine/sidecar.ts'
+import { RECORD_SKIP_REASONS } from '../../../sidecar/src/metrics/initial-series.ts'
+import { createMetrics } from '../../../sidecar/src/metrics/registry.ts'
+
+const TWO_WAY = [
+  'clusters = A, B',
+  'A.bootstrap.servers = 127.0.0.1:1',
+  'B.bootstrap.servers = 127.0.0.1:2',
+  'A->B.enabled = true',
+  'B->A.enabled = true'
+].join('\n')
+
+const ONE_WAY = [
+  'clusters = primary, backup',
+  'primary.bootstrap.servers = 127.0.0.1:1',
+  'backup.bootstrap.servers = 127.0.0.1:2',
+  'primary->backup.enabled = true',
+  'primary->backup.offset-syncs.topic.location = target',
+  'backup->primary.enabled = false'
+].join('\n')
+
+/** The zero series of the three event counters a freshly built sidecar exports, as `labels` strings. */
+async function zeroSeries (properties: string, configure: (config: SidecarConfig) => void = () => {}): Promise<Record<'reverseWritten' | 'reverseSkipped' | 'failures' | 'recordsSkipped', string[]>> {
+  const config = defaultConfig()
+  configure(config)
+  const metrics = createMetrics()
+  const sidecar = new Sidecar({ mm2: parseMm2Properties(properties), config, metrics, logger: createLogger({ level: 'error', write: () => {} }) })
+  expect(sidecar.isReady).toBe(false)
+  const text = await metrics.registry.metrics()
+  const labels = (name: string): string[] => text.split('\n').filter((line) => line.startsWith(`mm2_failback_${name}{`)).map((line) => {
+    expect(line.endsWith('} 0'), line).toBe(true)
+    return line.slice(line.indexOf('{') + 1, -3)
+  })
+  return { reverseWritten: labels('reverse_syncs_written_total'), reverseSkipped: labels('reverse_syncs_skipped_total'), failures: labels('sync_failures_total'), recordsSkipped: labels('records_skipped_total') }
+}
+
+describe('Sidecar: event counters at zero from startup', () => {
+  it('two-way A<->B with every feature: reverse syncs written and skipped per flow, failures per cluster and operation, records skipped per followed record type', async () => {
+    const { reverseWritten, reverseSkipped, failures, recordsSkipped } = await zeroSeries(TWO_WAY)
+    expect(reverseWritten.sort()).toEqual(['flow="A->B"', 'flow="B->A"'])
+    expect(reverseSkipped.sort()).toEqual(['flow="A->B",reason="not-newer"', 'flow="B->A",reason="not-newer"'])
+    // Reverse syncs of A->B go to flow B->A's offset-syncs topic, on B (its source) by default.
+    const operations = ['describe-group', 'commit', 'history', 'lag']
+    expect(failures.sort()).toEqual([
+      ...['A', 'B'].flatMap((cluster) => [...operations, 'reverse-sync-claim', 'reverse-sync'].map((operation) => `cluster="${cluster}",operation="${operation}"`))
+    ].sort())
+    // On each cluster: one flow's offset syncs (at its source), the other's checkpoints and replicated heartbeats, group commits, history.
+    const recordTypes = ['offset-sync', 'checkpoint', 'heartbeat', 'consumer-offsets', 'history']
+    expect(recordsSkipped.sort()).toEqual(['A', 'B'].flatMap((cluster) => recordTypes.flatMap((type) => RECORD_SKIP_REASONS.map((reason) => `cluster="${cluster}",record_type="${type}",reason="${reason}"`))).sort())
+  })
+
+  it('one-way primary->backup: no reverse syncs (MM2 would not read them), only what is followed and done', async () => {
+    const { reverseWritten, reverseSkipped, failures, recordsSkipped } = await zeroSeries(ONE_WAY, (config) => { config.features.history = false; config.features.lag = false })
+    expect(reverseWritten).toEqual([])
+    expect(reverseSkipped).toEqual([])
+    expect(failures.sort()).toEqual(['backup', 'primary'].flatMap((cluster) => [`cluster="${cluster}",operation="commit"`, `cluster="${cluster}",operation="describe-group"`]).sort())
+    const types = new Set(recordsSkipped.map((labels) => labels.replace(/,reason="[^"]*"$/, '')))
+    // offset-syncs.topic.location = target: the flow's offset syncs, checkpoints and replicated heartbeats are all on backup.
+    expect([...types].sort()).toEqual([
+      'cluster="backup",record_type="checkpoint"',
+      'cluster="backup",record_type="consumer-offsets"',
+      'cluster="backup",record_type="heartbeat"',
+      'cluster="backup",record_type="offset-sync"',
+      'cluster="primary",record_type="consumer-offsets"'
+    ])
+  })
+
+  it('with reverse syncs and group sync off, no failure series for them', async () => {
+    const { reverseWritten, reverseSkipped, failures } = await zeroSeries(TWO_WAY, (config) => { config.features.reverseSyncs = false; config.features.groupSync = false })
+    expect(reverseWritten).toEqual([])
+    expect(reverseSkipped).toEqual([])
+    expect(failures.sort()).toEqual(['A', 'B'].flatMap((cluster) => [`cluster="${cluster}",operation="history"`, `cluster="${cluster}",operation="lag"`]).sort())
+  })
+})
