@@ -1,5 +1,6 @@
 // `npm run generate`: renders the monitoring bundle with the default MonitoringConfig into the files
-// committed beside their sources (dashboards/generated/*.json, alerts/generated/mm2-failback.rules.yaml),
+// committed beside their sources (dashboards/generated/*.json, alerts/generated/mm2-failback.rules.yaml)
+// and the Kubernetes copies under deploy/ (the PrometheusRule, the JMX exporter config: deploy/generated-files.ts),
 // after linting it. `--check` writes nothing and exits 1 when a committed file differs (CI drift check).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
@@ -7,6 +8,7 @@ import { RULES_FILE, renderRules } from '../alerts/rules.ts'
 import { DEFAULT_MONITORING_CONFIG } from '../dashboards/config.ts'
 import { renderDashboards, serializeDashboard } from '../dashboards/index.ts'
 import { lintBundle } from '../dashboards/lint.ts'
+import { deployGeneratedFiles } from '../deploy/generated-files.ts'
 
 const root = new URL('..', import.meta.url).pathname
 const check = process.argv.includes('--check')
@@ -22,6 +24,7 @@ if (problems.length > 0) {
 const files = new Map<string, string>()
 for (const rendered of renderDashboards(config)) files.set(join(root, 'dashboards/generated', rendered.file), serializeDashboard(rendered.dashboard))
 files.set(join(root, 'alerts/generated', RULES_FILE), renderRules(config))
+for (const [path, text] of deployGeneratedFiles(root, config)) files.set(join(root, path), text)
 
 let drift = 0
 for (const [path, text] of files) {
