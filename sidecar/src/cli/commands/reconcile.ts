@@ -51,7 +51,9 @@ export function reconcileCommand (context: CliContext): CommandModule<object, Re
         'Methods: exact (a sync sits at the offset, or exact mode proved it record by record: MM2 copies key, value,\n' +
         'headers and timestamp, so both logs are walked from the nearest sync and matched; zero re-reads),\n' +
         'conservative (MM2\'s rule, the sync\'s other offset + 1: re-reads at most the re-read window, never skips),\n' +
-        'untranslatable (no sync at or below the offset: never guessed, never committed).\n\n' +
+        'untranslatable (no sync at or below the offset, and no exact proof from the first records of both logs:\n' +
+        'never guessed, never committed). Below MM2\'s first sync (MM2 coalesces the syncs of a burst, e.g. while it\n' +
+        'catches up) exact mode walks from the first record of both logs, and proves or refutes that they are one.\n\n' +
         '--execute refuses groups with live members on --to (classic and KIP-848), commits each group\'s partitions in\n' +
         'one OffsetCommit (tagged so a running sidecar does not echo them), and verifies by reading them back.')
       .option('mm2-config', { type: 'string', demandOption: true, requiresArg: true, describe: 'The mm2.properties MirrorMaker 2 runs with' })

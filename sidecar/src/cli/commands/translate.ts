@@ -40,7 +40,7 @@ export function translateCommand (context: CliContext): CommandModule<object, Tr
       .option('timeout-ms', { type: 'number', default: 15000, requiresArg: true, describe: 'Give up on a cluster that does not answer within this time' })
       .option('history-topic', { type: 'string', default: 'mm2-failback.history.internal', requiresArg: true, describe: 'The sidecar\'s history topic (read when present)' })
       .example('$0 translate --mm2-config mm2.properties --from B --to A --topic A.orders --partition 0 --offset 1234 --exact', 'Where a consumer of A.orders-0 at 1234 on B resumes on orders-0 on A')
-      .epilogue('Exit codes: 0 translated; 1 runtime failure (cluster unreachable); 2 bad usage or config (unknown alias or topic);\n3 untranslatable (no sync at or below the offset).') as Argv<TranslateArgs>,
+      .epilogue('Exit codes: 0 translated; 1 runtime failure (cluster unreachable); 2 bad usage or config (unknown alias or topic);\n3 untranslatable (no sync at or below the offset, and with --exact no proof from the first records of both logs).') as Argv<TranslateArgs>,
     handler: async (args) => {
       if (!/^\d+$/.test(args.offset)) throw new Mm2FailbackError('MM2_USAGE', `--offset must be a non-negative integer (got ${args.offset}).`)
       if (!Number.isInteger(args.partition) || args.partition < 0) throw new Mm2FailbackError('MM2_USAGE', `--partition must be a non-negative integer (got ${args.partition}).`)
