@@ -4,33 +4,20 @@
 // really compacts before MM2 copies it (so A's offsets have gaps and B's copy is dense), counted by
 // unique values; --dry-run writes nothing; --execute refuses an active group; bad inputs.
 import { randomUUID } from 'node:crypto'
-import { spawn } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Admin, Producer, stringSerializers } from '@platformatic/kafka'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLab, waitFor, type Lab } from '../lab/lab.ts'
-import { REPO_ROOT } from '../lab/versions.ts'
 import { readWholeTopic } from '../integration/helpers/topic-reader.ts'
 import { Admins, LiveMember } from './safety-helpers.ts'
 import { consumeUntil, DeliveryLedger, produceSequence } from './workload.ts'
+import { runCli, type CliResult } from './cli-process.ts'
 
 const versions = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((v) => v.trim()).filter(Boolean)
 
-interface Cli { code: number, stdout: string, stderr: string }
-
 /** Runs the CLI as a user would: node bin/mm2-failback.js ... */
-async function cli (...args: string[]): Promise<Cli> {
-  return await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'mm2-failback.js'), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-    child.on('error', reject)
-    child.on('close', (code) => { resolve({ code: code ?? -1, stdout, stderr }) })
-  })
-}
+const cli = async (...args: string[]): Promise<CliResult> => await runCli(args)
 
 async function createTopic (bootstrap: string, topic: string, partitions: number, configs: Array<{ name: string, value: string }> = []): Promise<void> {
   const admin = new Admin({ clientId: 'reconcile-e2e', bootstrapBrokers: bootstrap.split(',') })
