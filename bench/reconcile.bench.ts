@@ -3,7 +3,7 @@
 // Run: node bench/reconcile.bench.ts [--kafka 4.1] [--groups 200] [--partitions 24] [--exact]
 import { parseArgs } from 'node:util'
 import { loadMm2Config } from '../sidecar/src/config/load-mm2.ts'
-import { reconcile } from '../sidecar/src/engine/reconcile.ts'
+import { reconcile } from '../sidecar/src/engine/reconcile/reconcile-session.ts'
 import { GroupAdmin } from '../sidecar/src/kafka/group-admin.ts'
 import { startLab, waitFor } from '../test/lab/lab.ts'
 import { produceSequence } from '../test/e2e/workload.ts'

@@ -8,7 +8,7 @@
 // each. Prints p50/p99 and the ratio.
 import { parseArgs } from 'node:util'
 import { GroupAdmin } from '../sidecar/src/kafka/group-admin.ts'
-import { startSidecar } from '../sidecar/src/engine/run.ts'
+import { startSidecar } from '../sidecar/src/engine/sidecar-process.ts'
 import { startLab } from '../test/lab/lab.ts'
 import { waitFor } from '../test/lab/wait.ts'
 import { produceSequence } from '../test/e2e/workload.ts'
@@ -23,14 +23,14 @@ const adminA = new GroupAdmin({ alias: 'A', bootstrapServers: [lab.bootstrap('A'
 const adminB = new GroupAdmin({ alias: 'B', bootstrapServers: [lab.bootstrap('B')] })
 try {
   await lab.createTopic('A', 'bench', 1)
-  await waitFor(() => running.sidecar.isReady, { timeoutMs: 60_000, description: 'sidecar readiness' })
+  await waitFor(() => running.daemon.isReady, { timeoutMs: 60_000, description: 'sidecar readiness' })
   const latencies: Record<'sidecar' | 'mm2', number[]> = { sidecar: [], mm2: [] }
   const missed: Record<'sidecar' | 'mm2', number> = { sidecar: 0, mm2: 0 }
   for (let round = 1; round <= rounds; round++) {
     const offset = BigInt(round * 20)
     await produceSequence(lab.bootstrap('A'), 'bench', 'A', (round - 1) * 20, 20, 1)
     // MM2 writes a sync for the last record at its next offset flush (5 s in the lab).
-    await waitFor(() => (running.sidecar.index.findFlow('A', 'B')?.find('bench', 0)?.latest()?.upstreamOffset ?? -1n) >= offset - 1n, { timeoutMs: 30_000, description: `MM2's offset sync for bench-0 at ${offset - 1n}` })
+    await waitFor(() => (running.daemon.index.findFlow('A', 'B')?.find('bench', 0)?.latest()?.upstreamOffset ?? -1n) >= offset - 1n, { timeoutMs: 30_000, description: `MM2's offset sync for bench-0 at ${offset - 1n}` })
     const before = new Map<string, bigint | undefined>()
     for (const group of ['bench-sidecar', 'bench-mm2']) before.set(group, (await adminB.committedOffsets(group)).find((entry) => entry.topic === 'A.bench')?.offset)
     const start = performance.now()

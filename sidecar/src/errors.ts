@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   MM2_DECODE_BAD_LENGTH: { retriable: false },
   /** A record carries a version header this build does not know. */
   MM2_DECODE_UNSUPPORTED_VERSION: { retriable: false },
+  /** A key or value is longer than any writer of its record type produces: not one of these records. */
+  MM2_DECODE_OVERSIZED: { retriable: false },
   /** A null value (tombstone) reached a decoder that only decodes live records. */
   MM2_DECODE_TOMBSTONE: { retriable: false },
   /** A record is structurally valid but its content is impossible (e.g. a negative offset). */

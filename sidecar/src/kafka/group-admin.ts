@@ -87,17 +87,39 @@ export class GroupAdmin extends Admin {
 
   /** The group's committed offsets on this cluster, every topic. */
   async committedOffsets (groupId: string): Promise<CommittedOffset[]> {
-    const groups = await this.listConsumerGroupOffsets({ groups: [groupId] })
-    const offsets: CommittedOffset[] = []
+    return (await this.committedOffsetsOf([groupId])).map(({ group: _group, ...offset }) => offset)
+  }
+
+  /** The ids of every group on the cluster, classic and KIP-848 (listGroups lists only classic ones unless told). */
+  async groupIds (): Promise<string[]> {
+    return [...(await this.listGroups({ types: ['classic', 'consumer'] })).keys()]
+  }
+
+  /** The committed offsets of several groups in one request. */
+  async committedOffsetsOf (groupIds: readonly string[]): Promise<Array<CommittedOffset & { group: string }>> {
+    if (groupIds.length === 0) return []
+    const groups = await this.listConsumerGroupOffsets({ groups: [...groupIds] })
+    const offsets: Array<CommittedOffset & { group: string }> = []
     for (const group of groups) {
       for (const topic of group.topics) {
         for (const partition of topic.partitions) {
           if (partition.committedOffset < 0n) continue
-          offsets.push({ topic: topic.name, partition: partition.partitionIndex, offset: partition.committedOffset, metadata: partition.metadata ?? null })
+          offsets.push({ group: group.groupId, topic: topic.name, partition: partition.partitionIndex, offset: partition.committedOffset, metadata: partition.metadata ?? null })
         }
       }
     }
     return offsets
+  }
+
+  /** The end offset (high watermark) of each partition. */
+  async endOffsets (partitions: ReadonlyArray<{ topic: string, partition: number }>): Promise<Array<{ topic: string, partition: number, offset: bigint }>> {
+    const byTopic = new Map<string, number[]>()
+    for (const { topic, partition } of partitions) byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition])
+    if (byTopic.size === 0) return []
+    const listed = await this.listOffsets({
+      topics: [...byTopic].map(([name, indexes]) => ({ name, partitions: indexes.map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) }))
+    })
+    return listed.flatMap((topic) => topic.partitions.map((partition) => ({ topic: topic.name, partition: partition.partitionIndex, offset: partition.offset })))
   }
 
   /**

@@ -60,6 +60,16 @@ export class PartitionReader {
   }
 
   /** Up to about `maxBytes` of records of `topic`-`partition` from `from` on. */
+  /** One metadata request, to tell an unreachable cluster early. */
+  async probe (): Promise<void> {
+    await this.topics(null, true)
+  }
+
+  /** The topic's partition count, null when the topic does not exist. */
+  async partitionCount (topic: string): Promise<number | null> {
+    return (await this.topics([topic])).topics.get(topic)?.leaders.length ?? null
+  }
+
   async read (topic: string, partition: number, from: bigint, maxBytes = 1024 * 1024): Promise<RangeRead> {
     const metadata = await this.topics([topic])
     const info = metadata.topics.get(topic)

@@ -4,7 +4,7 @@
 // Prometheus instrumentation practice is to initialise every label combination known in advance.
 // This module holds the label values that are genuinely enumerable (reasons, operations) and does
 // the initialisation; which clusters, flows and record types exist comes from the configuration
-// (engine/sidecar.ts). Open-ended values (error codes, groups, partitions) are never invented: a
+// (engine/daemon/known-series.ts). Open-ended values (error codes, groups, partitions) are never invented: a
 // series carrying one appears with the first event.
 import { ERROR_CODES, isMm2FailbackError } from '../errors.ts'
 import type { SidecarMetrics } from './registry.ts'
@@ -32,15 +32,15 @@ export const RECORD_SKIP_REASONS: readonly string[] = [
 export interface KnownLabelValues {
   /** Flows ("A->B") whose reverse offset syncs this sidecar writes. */
   readonly reverseSyncFlows: readonly string[]
-  /** The record types read on each cluster (the followed topics' kinds). */
-  readonly recordTypes: ReadonlyArray<{ readonly cluster: string, readonly recordType: string }>
+  /** The topics followed on each cluster, with the type of their records. */
+  readonly recordTypes: ReadonlyArray<{ readonly cluster: string, readonly topic: string, readonly recordType: string }>
   /** The operations this sidecar performs on each cluster. */
   readonly operations: ReadonlyArray<{ readonly cluster: string, readonly operation: SyncFailureOperation }>
 }
 
 /**
- * Exports reverse_syncs_written_total per flow, reverse_syncs_skipped_total per flow and reason, records_skipped_total per cluster, record
- * type and reason, and sync_failures_total per cluster and operation, at 0. The failure series carry
+ * Exports reverse_syncs_written_total per flow, reverse_syncs_skipped_total per flow and reason, records_skipped_total per cluster, topic,
+ * record type and reason, and sync_failures_total per cluster and operation, at 0. The failure series carry
  * no `code` (an error code is known only once a write failed; the failed write's series carries it),
  * so `sum by (cluster, operation)` and `rate()` see 0 rather than nothing. Idempotent: adding 0 never
  * changes a series that already counted events.
@@ -50,8 +50,8 @@ export function initialiseSeries (metrics: SidecarMetrics, known: KnownLabelValu
     metrics.reverseSyncsWritten.inc({ flow }, 0)
     for (const reason of REVERSE_SYNC_SKIP_REASONS) metrics.reverseSyncsSkipped.inc({ flow, reason }, 0)
   }
-  for (const { cluster, recordType } of known.recordTypes) {
-    for (const reason of RECORD_SKIP_REASONS) metrics.recordsSkipped.inc({ cluster, record_type: recordType, reason }, 0)
+  for (const { cluster, topic, recordType } of known.recordTypes) {
+    for (const reason of RECORD_SKIP_REASONS) metrics.recordsSkipped.inc({ cluster, topic, record_type: recordType, reason }, 0)
   }
   for (const { cluster, operation } of known.operations) metrics.syncFailures.inc({ cluster, operation }, 0)
 }

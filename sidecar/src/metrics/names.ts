@@ -39,8 +39,8 @@ export const METRICS = {
     'Records decoded from followed topics, by cluster and record type; increases with every record read.',
     ['cluster', 'record_type']),
   recordsSkipped: metric('records_skipped_total', 'counter',
-    'Records skipped because they could not be decoded or are not for us, by cluster, record type and reason; increases with every skipped record. 0 from startup for every record type followed on a cluster and every decode reason.',
-    ['cluster', 'record_type', 'reason']),
+    'Records skipped because they could not be decoded or used, by cluster, topic, record type and reason; increases with every skipped record. 0 from startup for every followed topic and every decode reason.',
+    ['cluster', 'topic', 'record_type', 'reason']),
 
   heartbeatAge: metric('heartbeat_age_seconds', 'gauge',
     'Seconds since the newest MM2 heartbeat of the flow was emitted, as seen on the target cluster: the replication delay of the flow. Grows when MM2 or the flow stops.',

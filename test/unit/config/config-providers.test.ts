@@ -11,7 +11,7 @@ import { isConnectionKey, resolveConfigProviders, type ConfigProviderIo } from '
 import { parseJavaProperties } from '../../../sidecar/src/config/java-properties.ts'
 import { loadMm2Config } from '../../../sidecar/src/config/load-mm2.ts'
 import { parseMm2Properties, reveal, Secret } from '../../../sidecar/src/config/mm2-properties.ts'
-import { clusterClientOptions } from '../../../sidecar/src/engine/cluster-clients.ts'
+import { clusterClientOptions } from '../../../sidecar/src/kafka/mm2-cluster-options.ts'
 import { isMm2FailbackError } from '../../../sidecar/src/errors.ts'
 
 const PROVIDERS = [

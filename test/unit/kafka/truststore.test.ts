@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { clusterClientOptions } from '../../../sidecar/src/engine/cluster-clients.ts'
+import { clusterClientOptions } from '../../../sidecar/src/kafka/mm2-cluster-options.ts'
 import { parseMm2Properties } from '../../../sidecar/src/config/mm2-properties.ts'
 import { detectTruststoreFormat, pkcs12Kdf, truststoreCertificates } from '../../../sidecar/src/kafka/truststore.ts'
 import { isMm2FailbackError } from '../../../sidecar/src/errors.ts'

@@ -25,27 +25,27 @@ describe('initialiseSeries', () => {
     const metrics = createMetrics()
     initialiseSeries(metrics, {
       reverseSyncFlows: ['A->B'],
-      recordTypes: [{ cluster: 'A', recordType: 'heartbeat' }],
+      recordTypes: [{ cluster: 'A', topic: 'heartbeats', recordType: 'heartbeat' }],
       operations: [{ cluster: 'B', operation: 'commit' }]
     })
     const text = await metrics.registry.metrics()
     expect(series(text, 'mm2_failback_reverse_syncs_written_total')).toEqual(['mm2_failback_reverse_syncs_written_total{flow="A->B"} 0'])
     expect(series(text, 'mm2_failback_reverse_syncs_skipped_total')).toEqual(['mm2_failback_reverse_syncs_skipped_total{flow="A->B",reason="not-newer"} 0'])
     expect(series(text, 'mm2_failback_sync_failures_total')).toEqual(['mm2_failback_sync_failures_total{cluster="B",operation="commit"} 0'])
-    expect(series(text, 'mm2_failback_records_skipped_total')).toEqual(RECORD_SKIP_REASONS.map((reason) => `mm2_failback_records_skipped_total{cluster="A",record_type="heartbeat",reason="${reason}"} 0`))
+    expect(series(text, 'mm2_failback_records_skipped_total')).toEqual(RECORD_SKIP_REASONS.map((reason) => `mm2_failback_records_skipped_total{cluster="A",topic="heartbeats",record_type="heartbeat",reason="${reason}"} 0`))
   })
 
   it('is idempotent, and events count on the same series (failures add their code)', async () => {
     const metrics = createMetrics()
-    const known = { reverseSyncFlows: ['A->B'], recordTypes: [{ cluster: 'A', recordType: 'heartbeat' }], operations: [{ cluster: 'B', operation: 'commit' as const }] }
+    const known = { reverseSyncFlows: ['A->B'], recordTypes: [{ cluster: 'A', topic: 'heartbeats', recordType: 'heartbeat' }], operations: [{ cluster: 'B', operation: 'commit' as const }] }
     initialiseSeries(metrics, known)
     metrics.reverseSyncsSkipped.inc({ flow: 'A->B', reason: 'not-newer' }, 3)
-    metrics.recordsSkipped.inc({ cluster: 'A', record_type: 'heartbeat', reason: recordSkipReason(new Mm2FailbackError('MM2_DECODE_TRUNCATED', 'short')) })
+    metrics.recordsSkipped.inc({ cluster: 'A', topic: 'heartbeats', record_type: 'heartbeat', reason: recordSkipReason(new Mm2FailbackError('MM2_DECODE_TRUNCATED', 'short')) })
     metrics.syncFailures.inc({ cluster: 'B', operation: 'commit', code: 'MM2_CLUSTER_UNREACHABLE' })
     initialiseSeries(metrics, known)
     const text = await metrics.registry.metrics()
     expect(series(text, 'mm2_failback_reverse_syncs_skipped_total')).toEqual(['mm2_failback_reverse_syncs_skipped_total{flow="A->B",reason="not-newer"} 3'])
-    expect(series(text, 'mm2_failback_records_skipped_total')).toContain('mm2_failback_records_skipped_total{cluster="A",record_type="heartbeat",reason="decode_truncated"} 1')
+    expect(series(text, 'mm2_failback_records_skipped_total')).toContain('mm2_failback_records_skipped_total{cluster="A",topic="heartbeats",record_type="heartbeat",reason="decode_truncated"} 1')
     expect(series(text, 'mm2_failback_records_skipped_total')).toHaveLength(RECORD_SKIP_REASONS.length)
     expect(series(text, 'mm2_failback_sync_failures_total')).toEqual([
       'mm2_failback_sync_failures_total{cluster="B",operation="commit"} 0',

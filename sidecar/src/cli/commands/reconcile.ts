@@ -1,9 +1,9 @@
 // `mm2-failback reconcile`: one-shot failback (or failover) of consumer-group offsets, without a
-// running sidecar. Thin: flags -> engine/reconcile.ts -> print the plan (table, json or csv).
+// running sidecar. Thin: flags -> engine/reconcile/reconcile-session.ts -> print the plan (table, json or csv).
 import type { Argv, CommandModule } from 'yargs'
 import { loadMm2Config } from '../../config/load-mm2.ts'
 import { summaryLine, type Plan, type PlanRow } from '../../core/reconcile/plan.ts'
-import { reconcile, type ReconcileResult } from '../../engine/reconcile.ts'
+import { reconcile, type ReconcileResult } from '../../engine/reconcile/reconcile-session.ts'
 import { Mm2FailbackError } from '../../errors.ts'
 import { EXIT_FAILURE, EXIT_OK, type CliContext, type CliIo } from '../context.ts'
 
@@ -103,6 +103,7 @@ export function reconcileCommand (context: CliContext): CommandModule<object, Re
       })
       if (progress !== undefined) context.io.stdout('\n')
       context.io.stdout(renderReconcile(result, args.output))
+      for (const line of skippedRecordWarnings(result.skipped)) context.io.stderr(line)
       for (const { group, topic } of result.unrouted) context.io.stderr(`mm2-failback: warning: group ${group} committed topic ${topic} on cluster ${args.from}, which no flow between ${args.from} and ${args.to} replicates; not planned.\n`)
       for (const execution of result.executions) {
         if (execution.status === 'refused' || execution.status === 'failed') context.io.stderr(`mm2-failback: ${execution.message ?? ''}\n`)
@@ -111,6 +112,12 @@ export function reconcileCommand (context: CliContext): CommandModule<object, Re
       else context.exitCode = result.plan.untranslatable > 0 ? EXIT_UNTRANSLATABLE : EXIT_OK
     }
   }
+}
+
+/** One warning per cluster, topic and reason under which records of MM2's topics or the history topic could not be used. */
+export function skippedRecordWarnings (skipped: ReconcileResult['skipped']): string[] {
+  return skipped.map((skip) =>
+    `mm2-failback: warning: skipped ${skip.count} bad ${skip.recordType} record(s) in topic ${skip.topic} on cluster ${skip.cluster} (${skip.reason}); they are not used for translation.\n`)
 }
 
 function progressBar (io: CliIo): (done: number, total: number) => void {
@@ -153,6 +160,7 @@ function toJson (result: ReconcileResult): unknown {
     untranslatable: result.plan.untranslatable,
     commits: result.plan.commits,
     executions: result.executions,
-    unrouted: result.unrouted
+    unrouted: result.unrouted,
+    skipped: result.skipped
   }
 }

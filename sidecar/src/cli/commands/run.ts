@@ -1,6 +1,6 @@
-// `mm2-failback run`: the sidecar daemon. Thin: flags -> engine/run.ts.
+// `mm2-failback run`: the sidecar daemon. Thin: flags -> engine/sidecar-process.ts.
 import type { Argv, CommandModule } from 'yargs'
-import { runUntilStopped } from '../../engine/run.ts'
+import { runUntilStopped } from '../../engine/sidecar-process.ts'
 import { EXIT_OK, type CliContext } from '../context.ts'
 
 interface RunArgs {

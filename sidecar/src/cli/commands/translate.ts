@@ -1,11 +1,11 @@
 // `mm2-failback translate`: one offset lookup for runbooks, with the same method and re-read window
-// explanation as reconcile. Thin: flags -> engine/reconcile.ts translateOne -> print.
+// explanation as reconcile. Thin: flags -> engine/reconcile/reconcile-session.ts translateOne -> print.
 import type { Argv, CommandModule } from 'yargs'
 import { loadMm2Config } from '../../config/load-mm2.ts'
-import { translateOne } from '../../engine/reconcile.ts'
+import { translateOne } from '../../engine/reconcile/reconcile-session.ts'
 import { Mm2FailbackError } from '../../errors.ts'
 import { EXIT_OK, type CliContext } from '../context.ts'
-import { EXIT_UNTRANSLATABLE } from './reconcile.ts'
+import { EXIT_UNTRANSLATABLE, skippedRecordWarnings } from './reconcile.ts'
 
 export interface TranslateArgs {
   'mm2-config': string
@@ -46,7 +46,8 @@ export function translateCommand (context: CliContext): CommandModule<object, Tr
       if (!Number.isInteger(args.partition) || args.partition < 0) throw new Mm2FailbackError('MM2_USAGE', `--partition must be a non-negative integer (got ${args.partition}).`)
       const mm2 = await loadMm2Config(args['mm2-config'])
       const offset = BigInt(args.offset)
-      const { route, translation, exact } = await translateOne({ mm2, from: args.from, to: args.to, topic: args.topic, partition: args.partition, offset, exact: args.exact, timeoutMs: args['timeout-ms'], historyTopic: args['history-topic'] })
+      const { route, translation, exact, skipped } = await translateOne({ mm2, from: args.from, to: args.to, topic: args.topic, partition: args.partition, offset, exact: args.exact, timeoutMs: args['timeout-ms'], historyTopic: args['history-topic'] })
+      for (const line of skippedRecordWarnings(skipped)) context.io.stderr(line)
       const where = `${args.topic} partition ${args.partition} offset ${offset} on cluster ${args.from}`
       const target = `${route.targetTopic} partition ${args.partition} on cluster ${args.to}`
       const flow = `${route.flow.source}->${route.flow.target}`

@@ -18,7 +18,7 @@
 // rejects negative offsets) and raise MM2_DECODE_INVALID.
 
 import { Mm2FailbackError } from '../../errors.ts'
-import { Reader } from './reader.ts'
+import { MAX_STRING_BYTES, Reader, requireAtMost } from './reader.ts'
 import { Writer } from './writer.ts'
 
 /** One checkpoint: group `consumerGroupId` at `upstreamOffset` upstream corresponds to `downstreamOffset` on `topic` downstream. */
@@ -48,11 +48,16 @@ const VALUE_READERS: ReadonlyArray<(reader: Reader) => ValueFields> = [
   })
 ]
 
-/** Decodes a Checkpoint record; throws Mm2FailbackError (MM2_DECODE_*) on a null key, tombstone, unknown version, truncation or negative field. */
+// The most a key (two STRINGs, an INT32) or value (INT16 version, two INT64s, a STRING) can hold, plus room for appended fields.
+const KEY_MAX_BYTES = 2 * (2 + MAX_STRING_BYTES) + 4 + 1024
+const VALUE_MAX_BYTES = 2 + 8 + 8 + 2 + MAX_STRING_BYTES + 1024
+
+/** Decodes a Checkpoint record; throws Mm2FailbackError (MM2_DECODE_*) on a null key, tombstone, oversized record, unknown version, truncation or negative field. */
 export function decodeCheckpoint (key: Uint8Array | null, value: Uint8Array | null): Checkpoint {
   if (key === null) {
     throw new Mm2FailbackError('MM2_DECODE_INVALID', `${KEY} is null; expected group STRING, topic STRING and partition INT32.`, { record: KEY })
   }
+  requireAtMost(key, KEY_MAX_BYTES, KEY)
   const keyReader = new Reader(key, KEY)
   const consumerGroupId = keyReader.readString('group')
   const topic = keyReader.readString('topic')
@@ -63,6 +68,7 @@ export function decodeCheckpoint (key: Uint8Array | null, value: Uint8Array | nu
   if (value === null) {
     throw new Mm2FailbackError('MM2_DECODE_TOMBSTONE', `${VALUE} is null (a tombstone) for group ${consumerGroupId} on ${topic}-${partition}; MM2 never writes one.`, { record: VALUE, ...context })
   }
+  requireAtMost(value, VALUE_MAX_BYTES, VALUE, context)
   const reader = new Reader(value, VALUE, context)
   const version = reader.readInt16('version')
   const readValue = VALUE_READERS[version]

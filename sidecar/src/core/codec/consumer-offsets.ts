@@ -32,7 +32,7 @@
 // range-checked here: this is Kafka's own topic, and judging a commit is the planner's business.
 
 import { Mm2FailbackError } from '../../errors.ts'
-import { Reader } from './reader.ts'
+import { MAX_STRING_BYTES, Reader, requireAtMost } from './reader.ts'
 import { Writer, uuidFromString } from './writer.ts'
 
 /** What a `__consumer_offsets` key is about; every kind but 'offset-commit' is skipped by the sidecar. */
@@ -159,11 +159,18 @@ function readValueV4 (r: Reader): OffsetCommitValue {
   return value
 }
 
+// The most a key can hold (INT16 type, at most three STRINGs and an INT32), and an offset-commit value
+// (at most: version, INT64 offset, INT32 epoch, STRING metadata, two INT64 timestamps), each plus room
+// for tagged fields. Other values (group metadata) are never decoded, so never limited.
+const KEY_MAX_BYTES = 2 + 3 * (2 + MAX_STRING_BYTES) + 4 + 1024
+const OFFSET_COMMIT_VALUE_MAX_BYTES = 2 + 8 + 4 + 2 + MAX_STRING_BYTES + 8 + 8 + 1024
+
 /** Decodes a `__consumer_offsets` key: an offset-commit key, or a recognised group record key to skip; throws MM2_DECODE_UNSUPPORTED_VERSION for an unknown record type. */
 export function decodeConsumerOffsetsKey (key: Uint8Array | null): ConsumerOffsetsKey {
   if (key === null) {
     throw new Mm2FailbackError('MM2_DECODE_INVALID', `${KEY} is null; every group coordinator record has a key.`, { record: KEY })
   }
+  requireAtMost(key, KEY_MAX_BYTES, KEY)
   const reader = new Reader(key, KEY)
   const type = reader.readInt16('type')
   const recordType = RECORD_TYPES[type]
@@ -187,6 +194,7 @@ export function decodeOffsetCommitValue (value: Uint8Array | null, context: Reco
   if (value === null) {
     throw new Mm2FailbackError('MM2_DECODE_TOMBSTONE', `${VALUE} is null (a tombstone: the offset was deleted).`, { record: VALUE, ...context })
   }
+  requireAtMost(value, OFFSET_COMMIT_VALUE_MAX_BYTES, VALUE, context)
   const reader = new Reader(value, VALUE, context)
   const version = reader.readInt16('version')
   const readValue = VALUE_READERS[version]

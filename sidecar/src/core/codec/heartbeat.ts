@@ -14,7 +14,7 @@
 // it is a wall clock reading, and judging its age is the caller's business.
 
 import { Mm2FailbackError } from '../../errors.ts'
-import { Reader } from './reader.ts'
+import { MAX_STRING_BYTES, Reader, requireAtMost } from './reader.ts'
 import { Writer } from './writer.ts'
 
 /** One heartbeat: MM2 flow source -> target was alive at `timestamp` (epoch ms). */
@@ -35,11 +35,16 @@ const VALUE_READERS: ReadonlyArray<(reader: Reader) => bigint> = [
   (reader) => reader.readInt64('timestamp')
 ]
 
+// The most a key (two STRINGs) or value (INT16 version, INT64 timestamp) can hold, plus room for appended fields.
+const KEY_MAX_BYTES = 2 * (2 + MAX_STRING_BYTES) + 1024
+const VALUE_MAX_BYTES = 2 + 8 + 1024
+
 /** Decodes a Heartbeat record; throws Mm2FailbackError (MM2_DECODE_*) on a null key, tombstone, unknown version or truncation. */
 export function decodeHeartbeat (key: Uint8Array | null, value: Uint8Array | null): Heartbeat {
   if (key === null) {
     throw new Mm2FailbackError('MM2_DECODE_INVALID', `${KEY} is null; expected sourceClusterAlias STRING and targetClusterAlias STRING.`, { record: KEY })
   }
+  requireAtMost(key, KEY_MAX_BYTES, KEY)
   const keyReader = new Reader(key, KEY)
   const sourceClusterAlias = keyReader.readString('sourceClusterAlias')
   const targetClusterAlias = keyReader.readString('targetClusterAlias')
@@ -48,6 +53,7 @@ export function decodeHeartbeat (key: Uint8Array | null, value: Uint8Array | nul
   if (value === null) {
     throw new Mm2FailbackError('MM2_DECODE_TOMBSTONE', `${VALUE} is null (a tombstone) for ${sourceClusterAlias}->${targetClusterAlias}; MM2 never writes one.`, { record: VALUE, ...context })
   }
+  requireAtMost(value, VALUE_MAX_BYTES, VALUE, context)
   const reader = new Reader(value, VALUE, context)
   const version = reader.readInt16('version')
   const readValue = VALUE_READERS[version]

@@ -14,7 +14,7 @@
 // (MM2_DECODE_INVALID) and on encode (MM2_ENCODE_INVALID) rather than index them.
 
 import { Mm2FailbackError } from '../../errors.ts'
-import { Reader, readSafeNonNegativeInt64 } from './reader.ts'
+import { MAX_STRING_BYTES, Reader, readSafeNonNegativeInt64, requireAtMost } from './reader.ts'
 import { Writer } from './writer.ts'
 
 /** One offset sync: the record at `upstreamOffset` of topic-partition upstream is at `downstreamOffset` downstream. */
@@ -32,12 +32,16 @@ const VALUE = 'OffsetSync value'
 const UPSTREAM_OFFSET_AT = 0
 const DOWNSTREAM_OFFSET_AT = 8
 const VALUE_BYTES = 16
+// The most a key or value can hold (a STRING and an INT32; two INT64s), plus room for appended fields.
+const KEY_MAX_BYTES = 2 + MAX_STRING_BYTES + 4 + 1024
+const VALUE_MAX_BYTES = VALUE_BYTES + 1024
 
 /** Decodes an OffsetSync record; throws Mm2FailbackError (MM2_DECODE_*) on a null key, tombstone, truncation or negative field. */
 export function decodeOffsetSync (key: Uint8Array | null, value: Uint8Array | null): OffsetSync {
   if (key === null) {
     throw new Mm2FailbackError('MM2_DECODE_INVALID', `${KEY} is null; expected topic STRING and partition INT32.`, { record: KEY })
   }
+  requireAtMost(key, KEY_MAX_BYTES, KEY)
   const keyReader = new Reader(key, KEY)
   const topic = keyReader.readString('topic')
   const partition = keyReader.readInt32('partition')
@@ -46,6 +50,7 @@ export function decodeOffsetSync (key: Uint8Array | null, value: Uint8Array | nu
   if (value === null) {
     throw new Mm2FailbackError('MM2_DECODE_TOMBSTONE', `${VALUE} is null (a tombstone) for ${topic}-${partition}; MM2 never writes one.`, { record: VALUE, topic, partition })
   }
+  requireAtMost(value, VALUE_MAX_BYTES, VALUE, { topic, partition })
   const valueReader = new Reader(value, VALUE, { topic, partition })
   const upstreamOffset = valueReader.readInt64('upstreamOffset')
   const downstreamOffset = valueReader.readInt64('offset')

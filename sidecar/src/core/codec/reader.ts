@@ -72,6 +72,16 @@ export function uuidToString (bytes: Uint8Array, start: number): string {
   return result + BASE64URL[last >>> 2]! + BASE64URL[(last & 3) << 4]!
 }
 
+/**
+ * Throws MM2_DECODE_OVERSIZED when a key or value is longer than `maxBytes`: the most any writer of
+ * the record type produces, with room for fields a later version may append (Java's Schema.read
+ * ignores trailing bytes, so a little more than today's grammar is tolerated, a lot is garbage).
+ */
+export function requireAtMost (bytes: Uint8Array, maxBytes: number, what: string, context: Record<string, unknown> = {}): void {
+  if (bytes.length <= maxBytes) return
+  throw new Mm2FailbackError('MM2_DECODE_OVERSIZED', `${what} is ${bytes.length} bytes; a record of this type has at most ${maxBytes}.`, { record: what, ...context })
+}
+
 /** Reads Kafka protocol primitives from one key or value, checking every bound. */
 export class Reader {
   /** The bytes being read (a key or a value). */

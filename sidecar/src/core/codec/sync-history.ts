@@ -17,7 +17,7 @@
 // MM2_DECODE_TOMBSTONE; syncs that are not strictly increasing on both sides raise MM2_DECODE_INVALID.
 
 import { Mm2FailbackError } from '../../errors.ts'
-import { Reader } from './reader.ts'
+import { MAX_STRING_BYTES, Reader, requireAtMost } from './reader.ts'
 import { Writer } from './writer.ts'
 
 export interface SyncHistoryKey {
@@ -57,9 +57,15 @@ export function encodeSyncHistory (snapshot: SyncHistorySnapshot): { key: Uint8A
   return { key: key.finish(), value: value.finish() }
 }
 
+// The most a key can hold (version, three STRINGs, an INT32), and a value: a million syncs, far more
+// than the index retains for one partition.
+const KEY_MAX_BYTES = 2 + 3 * (2 + MAX_STRING_BYTES) + 4
+const VALUE_MAX_BYTES = 2 + 4 + 16 * 1_000_000
+
 /** Decodes the key of a history record. */
 export function decodeSyncHistoryKey (key: Uint8Array | null): SyncHistoryKey {
   if (key === null) throw new Mm2FailbackError('MM2_DECODE_INVALID', `${KEY} is null; expected a version and the flow, topic and partition.`, { record: KEY })
+  requireAtMost(key, KEY_MAX_BYTES, KEY)
   const reader = new Reader(key, KEY)
   const version = reader.readInt16('version')
   if (version !== SYNC_HISTORY_VERSION) throw reader.error('MM2_DECODE_UNSUPPORTED_VERSION', `${KEY} has version ${version} at position 0; this build reads version ${SYNC_HISTORY_VERSION}.`, 'version', 0)
@@ -76,6 +82,7 @@ export function decodeSyncHistory (key: Uint8Array | null, value: Uint8Array | n
   const decodedKey = decodeSyncHistoryKey(key)
   const context = { topic: decodedKey.topic, partition: decodedKey.partition }
   if (value === null) throw new Mm2FailbackError('MM2_DECODE_TOMBSTONE', `${VALUE} is null (a tombstone) for ${decodedKey.sourceClusterAlias}->${decodedKey.targetClusterAlias} ${decodedKey.topic}-${decodedKey.partition}.`, { record: VALUE, ...context })
+  requireAtMost(value, VALUE_MAX_BYTES, VALUE, context)
   const reader = new Reader(value, VALUE, context)
   const version = reader.readInt16('version')
   if (version !== SYNC_HISTORY_VERSION) throw reader.error('MM2_DECODE_UNSUPPORTED_VERSION', `${VALUE} has version ${version} at position 0; this build reads version ${SYNC_HISTORY_VERSION}.`, 'version', 0)

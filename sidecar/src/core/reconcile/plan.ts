@@ -1,4 +1,4 @@
-// The reconcile planner (DESIGN §2.5, kminion's planner): from what was read (each partition's
+// The reconcile planner (docs/design.md §2.5, kminion's planner): from what was read (each partition's
 // committed offset on the source cluster, its translation through the offset syncs, optionally an
 // exact proof, the group's offset and liveness on the target cluster) to a Plan, with no side
 // effects. The engine prints it and applies it only with --execute.
@@ -6,16 +6,18 @@
 // Per partition, in the order an operator reads a skip reason: no translation (and no exact proof from
 // the first records of both logs, which covers offsets below MM2's first sync) -> `no-sync`; live
 // members on the target -> `group-active`; the target already there -> `in-sync`; the target ahead
-// and rewinding not allowed -> `would-rewind`; otherwise `commit`.
+// and rewinding not allowed -> `would-rewind` (the safety rules of core/sync/safety-rules.ts, which
+// the daemon's group sync applies too); otherwise `commit`.
 // Method: `exact` when a sync sits at the offset or the record-by-record walk proved the position;
 // `conservative` (MM2's rule: the sync's other offset + 1, re-reading up to `rereadWindow`) when no
 // proof was asked for or it failed (the reason is kept in `note`); `untranslatable` otherwise.
 import type { Translation } from '../translation/sync-index.ts'
 import { provenanceMetadata } from '../sync/provenance.ts'
+import { checkTargetSafety, type SafetySkipReason } from '../sync/safety-rules.ts'
 import type { ExactOutcome } from './exact.ts'
 
 export type PlanMethod = 'exact' | 'conservative' | 'untranslatable'
-export type PlanSkipReason = 'in-sync' | 'would-rewind' | 'group-active' | 'no-sync'
+export type PlanSkipReason = SafetySkipReason | 'no-sync'
 
 export interface PartitionInput {
   sourceTopic: string
@@ -137,11 +139,8 @@ export function planPartition (group: GroupInput, input: PartitionInput, options
   }
   const delta = input.targetOffset === null ? null : offset - input.targetOffset
   const row = { ...base, translatedOffset: offset, delta, method, rereadWindow, note }
-  if (group.targetMembers > 0) return { ...row, action: 'skip', reason: 'group-active' }
-  if (input.targetOffset !== null) {
-    if (input.targetOffset === offset) return { ...row, action: 'skip', reason: 'in-sync' }
-    if (input.targetOffset > offset && !options.allowRewind) return { ...row, action: 'skip', reason: 'would-rewind' }
-  }
+  const unsafe = checkTargetSafety({ targetMembers: group.targetMembers, targetCommitted: input.targetOffset, allowRewind: options.allowRewind }, offset)
+  if (unsafe !== null) return { ...row, action: 'skip', reason: unsafe }
   return { ...row, action: 'commit', reason: null }
 }
 

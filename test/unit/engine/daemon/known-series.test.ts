@@ -1,13 +1,15 @@
-// A sidecar exports its event counters at 0 from the moment it is built, for the label values its
-// configuration determines: flows whose reverse syncs it writes, record types followed per cluster,
-// operations per cluster. Nothing here connects to Kafka (the constructor does no I/O).
+// A daemon exports its event counters at 0 from the moment it is built, for the label values its
+// configuration determines: flows whose reverse syncs it writes, topics and record types followed per
+// cluster, operations per cluster. Nothing here connects to Kafka (fake adapters, and the constructor
+// does no I/O).
 import { describe, expect, it } from 'vitest'
-import { parseMm2Properties } from '../../../sidecar/src/config/mm2-properties.ts'
-import { defaultConfig, type SidecarConfig } from '../../../sidecar/src/config/schema.ts'
-import { createLogger } from '../../../sidecar/src/engine/logger.ts'
-import { Sidecar } from '../../../sidecar/src/engine/sidecar.ts'
-import { RECORD_SKIP_REASONS } from '../../../sidecar/src/metrics/initial-series.ts'
-import { createMetrics } from '../../../sidecar/src/metrics/registry.ts'
+import { parseMm2Properties } from '../../../../sidecar/src/config/mm2-properties.ts'
+import { defaultConfig, type SidecarConfig } from '../../../../sidecar/src/config/schema.ts'
+import { createLogger } from '../../../../sidecar/src/engine/logger.ts'
+import { Daemon } from '../../../../sidecar/src/engine/daemon/daemon.ts'
+import { RECORD_SKIP_REASONS } from '../../../../sidecar/src/metrics/initial-series.ts'
+import { createMetrics } from '../../../../sidecar/src/metrics/registry.ts'
+import { fakeClusters } from '../fakes.ts'
 
 const TWO_WAY = [
   'clusters = A, B',
@@ -31,8 +33,8 @@ async function zeroSeries (properties: string, configure: (config: SidecarConfig
   const config = defaultConfig()
   configure(config)
   const metrics = createMetrics()
-  const sidecar = new Sidecar({ mm2: parseMm2Properties(properties), config, metrics, logger: createLogger({ level: 'error', write: () => {} }) })
-  expect(sidecar.isReady).toBe(false)
+  const daemon = new Daemon({ mm2: parseMm2Properties(properties), config, metrics, logger: createLogger({ level: 'error', write: () => {} }), adapters: fakeClusters().factory })
+  expect(daemon.isReady).toBe(false)
   const text = await metrics.registry.metrics()
   const labels = (name: string): string[] => text.split('\n').filter((line) => line.startsWith(`mm2_failback_${name}{`)).map((line) => {
     expect(line.endsWith('} 0'), line).toBe(true)
@@ -41,7 +43,7 @@ async function zeroSeries (properties: string, configure: (config: SidecarConfig
   return { reverseWritten: labels('reverse_syncs_written_total'), reverseSkipped: labels('reverse_syncs_skipped_total'), failures: labels('sync_failures_total'), recordsSkipped: labels('records_skipped_total') }
 }
 
-describe('Sidecar: event counters at zero from startup', () => {
+describe('Daemon: event counters at zero from startup', () => {
   it('two-way A<->B with every feature: reverse syncs written and skipped per flow, failures per cluster and operation, records skipped per followed record type', async () => {
     const { reverseWritten, reverseSkipped, failures, recordsSkipped } = await zeroSeries(TWO_WAY)
     expect(reverseWritten.sort()).toEqual(['flow="A->B"', 'flow="B->A"'])
@@ -52,8 +54,16 @@ describe('Sidecar: event counters at zero from startup', () => {
       ...['A', 'B'].flatMap((cluster) => [...operations, 'reverse-sync-claim', 'reverse-sync'].map((operation) => `cluster="${cluster}",operation="${operation}"`))
     ].sort())
     // On each cluster: one flow's offset syncs (at its source), the other's checkpoints and replicated heartbeats, group commits, history.
-    const recordTypes = ['offset-sync', 'checkpoint', 'heartbeat', 'consumer-offsets', 'history']
-    expect(recordsSkipped.sort()).toEqual(['A', 'B'].flatMap((cluster) => recordTypes.flatMap((type) => RECORD_SKIP_REASONS.map((reason) => `cluster="${cluster}",record_type="${type}",reason="${reason}"`))).sort())
+    const followed = (cluster: string, other: string): Array<[string, string]> => [
+      [`mm2-offset-syncs.${other}.internal`, 'offset-sync'],
+      [`${other}.checkpoints.internal`, 'checkpoint'],
+      [`${other}.heartbeats`, 'heartbeat'],
+      ['__consumer_offsets', 'consumer-offsets'],
+      ['mm2-failback.history.internal', 'history']
+    ]
+    const expected = [['A', 'B'], ['B', 'A']].flatMap(([cluster, other]) => followed(cluster!, other!).flatMap(([topic, type]) =>
+      RECORD_SKIP_REASONS.map((reason) => `cluster="${cluster}",topic="${topic}",record_type="${type}",reason="${reason}"`)))
+    expect(recordsSkipped.sort()).toEqual(expected.sort())
   })
 
   it('one-way primary->backup: no reverse syncs (MM2 would not read them), only what is followed and done', async () => {
@@ -64,11 +74,11 @@ describe('Sidecar: event counters at zero from startup', () => {
     const types = new Set(recordsSkipped.map((labels) => labels.replace(/,reason="[^"]*"$/, '')))
     // offset-syncs.topic.location = target: the flow's offset syncs, checkpoints and replicated heartbeats are all on backup.
     expect([...types].sort()).toEqual([
-      'cluster="backup",record_type="checkpoint"',
-      'cluster="backup",record_type="consumer-offsets"',
-      'cluster="backup",record_type="heartbeat"',
-      'cluster="backup",record_type="offset-sync"',
-      'cluster="primary",record_type="consumer-offsets"'
+      'cluster="backup",topic="__consumer_offsets",record_type="consumer-offsets"',
+      'cluster="backup",topic="mm2-offset-syncs.primary.internal",record_type="offset-sync"',
+      'cluster="backup",topic="primary.checkpoints.internal",record_type="checkpoint"',
+      'cluster="backup",topic="primary.heartbeats",record_type="heartbeat"',
+      'cluster="primary",topic="__consumer_offsets",record_type="consumer-offsets"'
     ])
   })
 

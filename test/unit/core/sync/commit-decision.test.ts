@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { decideCommitSync, type CommitSyncInput } from '../../../../sidecar/src/core/sync/group-sync.ts'
+import { decideCommitSync, type CommitSyncInput } from '../../../../sidecar/src/core/sync/commit-decision.ts'
 import { parseProvenance, provenanceMetadata } from '../../../../sidecar/src/core/sync/provenance.ts'
 import type { Translation } from '../../../../sidecar/src/core/translation/sync-index.ts'
 

@@ -1,38 +1,21 @@
-// Durable history of the translation index (DESIGN §2.2): snapshots of changed partitions are written
-// to the history topic on every cluster every flush interval; at startup the newest snapshot of each
-// partition, from whichever cluster answers, seeds the index before MM2's own syncs are replayed.
-import type { SyncHistorySnapshot } from '../core/codec/sync-history.ts'
-import type { SyncIndex } from '../core/translation/sync-index.ts'
-import { isMm2FailbackError } from '../errors.ts'
-import type { HistoryWriter } from '../kafka/history-writer.ts'
-import type { SidecarMetrics } from '../metrics/registry.ts'
-import type { Logger } from './logger.ts'
+// Durable history of the translation index (docs/design.md §2.2): snapshots of changed partitions are
+// written to the history topic on every cluster every flush interval; at startup the newest snapshot
+// of each partition, from whichever cluster answers, seeds the index before MM2's own syncs are
+// replayed (engine/ingest/sync-ingest.ts).
+import type { SyncHistorySnapshot } from '../../core/codec/sync-history.ts'
+import type { SyncIndex } from '../../core/translation/sync-index.ts'
+import { isMm2FailbackError } from '../../errors.ts'
+import type { SidecarMetrics } from '../../metrics/registry.ts'
+import type { Logger } from '../logger.ts'
+import type { HistoryWriterPort } from '../ports.ts'
 
-const snapshotKey = (snapshot: { sourceClusterAlias: string, targetClusterAlias: string, topic: string, partition: number }): string =>
-  `${snapshot.sourceClusterAlias}\u0000${snapshot.targetClusterAlias}\u0000${snapshot.topic}\u0000${snapshot.partition}`
-
-/** Keeps, per partition, the snapshot whose newest sync is the furthest along (copies on two clusters may differ). */
-export class SnapshotCollector {
-  private readonly snapshots = new Map<string, SyncHistorySnapshot>()
-
-  offer (snapshot: SyncHistorySnapshot): void {
-    const key = snapshotKey(snapshot)
-    const current = this.snapshots.get(key)
-    const newest = snapshot.syncs.at(-1)
-    const currentNewest = current?.syncs.at(-1)
-    if (current === undefined || (newest !== undefined && (currentNewest === undefined || newest.downstreamOffset > currentNewest.downstreamOffset))) this.snapshots.set(key, snapshot)
-  }
-
-  all (): SyncHistorySnapshot[] {
-    return [...this.snapshots.values()]
-  }
-}
+const snapshotKey = (source: string, target: string, topic: string, partition: number): string => JSON.stringify([source, target, topic, partition])
 
 export interface HistoryKeeperOptions {
   index: SyncIndex
-  writers: readonly HistoryWriter[]
+  writers: readonly HistoryWriterPort[]
   flushIntervalMs: number
-  metrics: SidecarMetrics
+  metrics: Pick<SidecarMetrics, 'syncFailures'>
   logger: Logger
 }
 
@@ -50,7 +33,7 @@ export class HistoryKeeper {
   }
 
   markDirty (source: string, target: string, topic: string, partition: number): void {
-    const key = snapshotKey({ sourceClusterAlias: source, targetClusterAlias: target, topic, partition })
+    const key = snapshotKey(source, target, topic, partition)
     for (const partitions of this.dirty.values()) partitions.set(key, { source, target, topic, partition })
   }
 

@@ -4,15 +4,15 @@
 //      its later writes fail);
 //   2. read the topic up to its end, so the high-water mark covers every reverse sync in it;
 //   3. backfill from the index whatever is above the mark, then follow new syncs as they arrive.
-import type { OffsetSync } from '../core/codec/offset-sync.ts'
-import type { ReplicationPolicy } from '../core/naming/replication-policy.ts'
-import { invertSync, type ReverseSyncHighWater } from '../core/sync/reverse-syncs.ts'
-import type { FlowSyncIndex } from '../core/translation/sync-index.ts'
-import { isMm2FailbackError } from '../errors.ts'
-import type { OffsetSyncWriter } from '../kafka/offset-sync-writer.ts'
-import type { ReverseSyncSkipReason } from '../metrics/initial-series.ts'
-import type { SidecarMetrics } from '../metrics/registry.ts'
-import type { Logger } from './logger.ts'
+import type { OffsetSync } from '../../core/codec/offset-sync.ts'
+import type { ReplicationPolicy } from '../../core/naming/replication-policy.ts'
+import { invertSync, type ReverseSyncHighWater } from '../../core/sync/reverse-syncs.ts'
+import type { FlowSyncIndex } from '../../core/translation/sync-index.ts'
+import { isMm2FailbackError } from '../../errors.ts'
+import type { ReverseSyncSkipReason } from '../../metrics/initial-series.ts'
+import type { SidecarMetrics } from '../../metrics/registry.ts'
+import type { Logger } from '../logger.ts'
+import type { ReverseSyncWriterPort } from '../ports.ts'
 
 export interface ReverseSyncEmitterOptions {
   /** "S->T", the flow whose syncs are inverted. */
@@ -21,10 +21,10 @@ export interface ReverseSyncEmitterOptions {
   policy: ReplicationPolicy
   index: FlowSyncIndex
   highWater: ReverseSyncHighWater
-  writer: OffsetSyncWriter
+  writer: ReverseSyncWriterPort
   /** Resolves when the destination topic has been read to its current end. */
   readToEnd: () => Promise<void>
-  metrics: SidecarMetrics
+  metrics: Pick<SidecarMetrics, 'reverseSyncsSkipped' | 'reverseSyncsWritten' | 'syncFailures'>
   logger: Logger
   batchSize?: number
   retryDelayMs?: number
@@ -91,7 +91,7 @@ export class ReverseSyncEmitter {
       const pendingMarks = new Map<string, bigint>()
       for (const sync of taken) {
         const reverse = invertSync(sync, sourceAlias, policy)
-        const key = `${reverse.topic}\u0000${reverse.partition}`
+        const key = JSON.stringify([reverse.topic, reverse.partition])
         const pending = pendingMarks.get(key)
         if (!highWater.admits(reverse) || (pending !== undefined && reverse.upstreamOffset <= pending)) {
           metrics.reverseSyncsSkipped.inc({ flow: flowName, reason: 'not-newer' satisfies ReverseSyncSkipReason })

@@ -2,17 +2,17 @@
 // claim the topic back (which would fence the other instance in turn: two sidecars fencing each other
 // forever, neither writing; found by test/e2e/sidecar-safety.test.ts, "two sidecars started at once").
 import { describe, expect, it } from 'vitest'
-import type { OffsetSync } from '../../../sidecar/src/core/codec/offset-sync.ts'
-import { defaultReplicationPolicy } from '../../../sidecar/src/core/naming/replication-policy.ts'
-import { ReverseSyncHighWater } from '../../../sidecar/src/core/sync/reverse-syncs.ts'
-import { SyncIndex } from '../../../sidecar/src/core/translation/sync-index.ts'
-import { createLogger } from '../../../sidecar/src/engine/logger.ts'
-import { ReverseSyncEmitter } from '../../../sidecar/src/engine/reverse-sync-emitter.ts'
-import type { OffsetSyncWriter } from '../../../sidecar/src/kafka/offset-sync-writer.ts'
-import { createMetrics } from '../../../sidecar/src/metrics/registry.ts'
+import type { OffsetSync } from '../../../../sidecar/src/core/codec/offset-sync.ts'
+import { defaultReplicationPolicy } from '../../../../sidecar/src/core/naming/replication-policy.ts'
+import { ReverseSyncHighWater } from '../../../../sidecar/src/core/sync/reverse-syncs.ts'
+import { SyncIndex } from '../../../../sidecar/src/core/translation/sync-index.ts'
+import { createLogger } from '../../../../sidecar/src/engine/logger.ts'
+import { ReverseSyncEmitter } from '../../../../sidecar/src/engine/daemon/reverse-sync-emitter.ts'
+import type { ReverseSyncWriterPort } from '../../../../sidecar/src/engine/ports.ts'
+import { createMetrics } from '../../../../sidecar/src/metrics/registry.ts'
 
 /** A writer whose writes fail as fenced once `fenceAfter` writes succeeded. */
-function fakeWriter (fenceAfter: number): OffsetSyncWriter & { written: OffsetSync[][], claims: number } {
+function fakeWriter (fenceAfter: number): ReverseSyncWriterPort & { written: OffsetSync[][], claims: number } {
   let fenced = false
   const writer = {
     cluster: { alias: 'B', bootstrapServers: ['127.0.0.1:1'] },
@@ -30,10 +30,10 @@ function fakeWriter (fenceAfter: number): OffsetSyncWriter & { written: OffsetSy
     },
     async close () {}
   }
-  return writer as unknown as OffsetSyncWriter & { written: OffsetSync[][], claims: number }
+  return writer as unknown as ReverseSyncWriterPort & { written: OffsetSync[][], claims: number }
 }
 
-function emitterWith (writer: OffsetSyncWriter): { emitter: ReverseSyncEmitter, index: SyncIndex } {
+function emitterWith (writer: ReverseSyncWriterPort): { emitter: ReverseSyncEmitter, index: SyncIndex } {
   const index = new SyncIndex()
   const flow = index.flow('A', 'B')
   flow.appendSync({ topic: 'orders', partition: 0, upstreamOffset: 10n, downstreamOffset: 10n })

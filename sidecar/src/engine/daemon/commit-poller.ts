@@ -1,14 +1,14 @@
 // The fallback for clusters where the sidecar may not read __consumer_offsets (no READ ACL on it):
 // poll every group's committed offsets through the admin API and report what changed. Slower and
 // costlier than following the log, so it is used only when the log is refused.
-import type { GroupAdmin } from '../kafka/group-admin.ts'
-import { explainClientError } from '../kafka/client-errors.ts'
-import type { CommittedOffset } from './committed-offsets.ts'
-import type { Logger } from './logger.ts'
+import type { CommittedOffset } from '../../core/sync/committed-offsets.ts'
+import { explainClientError } from '../../kafka/client-errors.ts'
+import type { Logger } from '../logger.ts'
+import type { GroupAdminPort } from '../ports.ts'
 
 export interface CommitPollerOptions {
   cluster: string
-  admin: GroupAdmin
+  admin: GroupAdminPort
   intervalMs: number
   /** Groups worth polling (MM2's and the sidecar's group filters). */
   groupFilter: (group: string) => boolean
@@ -49,23 +49,16 @@ export class CommitPoller {
 
   private async poll (): Promise<void> {
     const { admin, cluster } = this.options
-    // Both group types: listGroups lists only classic groups unless told otherwise.
-    const groups = [...(await admin.listGroups({ types: ['classic', 'consumer'] })).keys()].filter(this.options.groupFilter)
+    const groups = (await admin.groupIds()).filter(this.options.groupFilter)
     const changed: CommittedOffset[] = []
     const now = BigInt(Date.now())
     for (let start = 0; start < groups.length; start += 50) {
-      const batch = await admin.listConsumerGroupOffsets({ groups: groups.slice(start, start + 50) })
-      for (const group of batch) {
-        for (const topic of group.topics) {
-          for (const partition of topic.partitions) {
-            if (partition.committedOffset < 0n) continue
-            const key = `${group.groupId}\u0000${topic.name}\u0000${partition.partitionIndex}`
-            const value = `${partition.committedOffset}\u0000${partition.metadata ?? ''}`
-            if (this.known.get(key) === value) continue
-            this.known.set(key, value)
-            changed.push({ cluster, group: group.groupId, topic: topic.name, partition: partition.partitionIndex, offset: partition.committedOffset, metadata: partition.metadata ?? '', commitTimestamp: now })
-          }
-        }
+      for (const entry of await admin.committedOffsetsOf(groups.slice(start, start + 50))) {
+        const key = JSON.stringify([entry.group, entry.topic, entry.partition])
+        const value = `${entry.offset}\u0000${entry.metadata ?? ''}`
+        if (this.known.get(key) === value) continue
+        this.known.set(key, value)
+        changed.push({ cluster, group: entry.group, topic: entry.topic, partition: entry.partition, offset: entry.offset, metadata: entry.metadata ?? '', commitTimestamp: now })
       }
     }
     if (changed.length > 0) this.options.onCommits(changed)

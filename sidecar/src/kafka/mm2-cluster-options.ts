@@ -6,8 +6,8 @@ import type { SASLOptions } from '@platformatic/kafka'
 import type { ConnectionOptions as TlsOptions } from 'node:tls'
 import { reveal, type Mm2Cluster, type SettingValue } from '../config/mm2-properties.ts'
 import { Mm2FailbackError } from '../errors.ts'
-import type { ClusterClientOptions } from '../kafka/client-options.ts'
-import { detectTruststoreFormat, truststoreCertificates } from '../kafka/truststore.ts'
+import type { ClusterClientOptions } from './client-options.ts'
+import { detectTruststoreFormat, truststoreCertificates } from './truststore.ts'
 
 const SASL_MECHANISMS = new Set(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])
 

@@ -1,21 +1,18 @@
-// The decision rules of two-way group sync (DESIGN §2.4), as one pure function: given a group's
+// The decision of two-way group sync (docs/design.md §2.4), as one pure function: given a group's
 // commit on one cluster, its translation, and what the other cluster holds, commit or skip and why.
 // The order of the checks is the order an operator reads a skip reason in: our own echo first, then
-// what cannot be known, then what must not be touched, then what need not be done.
+// what cannot be known, then the safety rules of safety-rules.ts (shared with reconcile's planner).
 import type { Translation } from '../translation/sync-index.ts'
 import { parseProvenance, provenanceMetadata } from './provenance.ts'
+import { checkTargetSafety, type SafetySkipReason } from './safety-rules.ts'
 
 export type CommitSkipReason =
   /** The commit was written by the sidecar (or copied by MM2 from one the sidecar wrote): never echoed back. */
   | 'own-write'
   /** No offset sync covers the committed offset. */
   | 'untranslatable'
-  /** The group has live members on the target cluster; their positions are theirs. */
-  | 'group-active'
-  /** The target already holds exactly the translated offset (the already-in-sync check). */
-  | 'in-sync'
-  /** The target is ahead of the translation; moving it back needs --allow-rewind. */
-  | 'would-rewind'
+  /** group-active, in-sync or would-rewind: see safety-rules.ts. */
+  | SafetySkipReason
 
 export interface CommitSyncInput {
   /** Alias of the cluster the commit happened on. */
@@ -25,8 +22,8 @@ export interface CommitSyncInput {
   translation: Translation
   /** The group's committed offset for the target partition, null when it has none. */
   targetCommitted: bigint | null
-  /** Live members of the group on the target cluster (classic or KIP-848). */
-  targetMembers: number
+  /** Live members of the group on the target cluster (classic or KIP-848); null when not asked yet. */
+  targetMembers: number | null
   allowRewind: boolean
 }
 
@@ -39,11 +36,8 @@ export function decideCommitSync (input: CommitSyncInput): CommitSyncDecision {
   if (parseProvenance(input.sourceMetadata) !== null) return { action: 'skip', reason: 'own-write', offset: null }
   const { translation } = input
   if (translation.kind !== 'translated') return { action: 'skip', reason: 'untranslatable', offset: null }
-  if (input.targetMembers > 0) return { action: 'skip', reason: 'group-active', offset: translation.offset }
-  if (input.targetCommitted !== null) {
-    if (input.targetCommitted === translation.offset) return { action: 'skip', reason: 'in-sync', offset: translation.offset }
-    if (input.targetCommitted > translation.offset && !input.allowRewind) return { action: 'skip', reason: 'would-rewind', offset: translation.offset }
-  }
+  const unsafe = checkTargetSafety(input, translation.offset)
+  if (unsafe !== null) return { action: 'skip', reason: unsafe, offset: translation.offset }
   return {
     action: 'commit',
     offset: translation.offset,

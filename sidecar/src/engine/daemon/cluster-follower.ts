@@ -1,0 +1,103 @@
+// Follows what the sidecar reads on one cluster (docs/design.md §2.1): MM2's topics and the history
+// topic read_uncommitted, as MM2 reads them (a reverse sync whose transaction was aborted is still
+// seen by MM2's OffsetSyncStore, so it must count in our high-water mark too), and
+// __consumer_offsets read_committed (a transactional commit that was aborted never happened).
+// It keeps the cluster's health: `up`, whether it ever answered, and since when it has been failing,
+// which readiness uses to go ahead without a cluster that never answers.
+import { CONSUMER_OFFSETS_TOPIC } from '../topology.ts'
+import { describeCluster } from '../../kafka/client-options.ts'
+import { explainClientError, isAuthenticationFailure, tlsFailure } from '../../kafka/client-errors.ts'
+import type { SidecarMetrics } from '../../metrics/registry.ts'
+import type { Logger } from '../logger.ts'
+import type { ClusterAdapters, FetchedRecord, TopicFollower } from '../ports.ts'
+
+export interface ClusterFollowerOptions {
+  alias: string
+  adapters: ClusterAdapters
+  /** The topics to follow on this cluster, __consumer_offsets included when group commits are followed. */
+  topics: readonly string[]
+  maxWaitMs: number
+  retryDelayMs: number
+  metrics: Pick<SidecarMetrics, 'up'>
+  logger: Logger
+  onRecords: (topic: string, partition: number, records: FetchedRecord[]) => void
+  /** A followed topic the cluster refuses to let us read. */
+  onUnauthorized: (topic: string) => void
+  now?: () => number
+}
+
+export interface ClusterHealth {
+  alias: string
+  caughtUp: boolean
+  everAnswered: boolean
+  /** When the cluster started failing (or when following started, until it first answers); null while it answers. */
+  failingSinceMs: number | null
+}
+
+export class ClusterFollower {
+  readonly alias: string
+  /** MM2's topics and the history topic. */
+  readonly mm2Topics: TopicFollower
+  private readonly commits: TopicFollower | null
+  private readonly options: ClusterFollowerOptions
+  private everAnswered = false
+  private failingSinceMs: number | null
+
+  constructor (options: ClusterFollowerOptions) {
+    this.options = options
+    this.alias = options.alias
+    const now = options.now ?? Date.now
+    this.failingSinceMs = now()
+    const { adapters, alias, metrics, logger, retryDelayMs } = options
+    const handlers = {
+      onRecords: (topic: string, partition: number, records: FetchedRecord[]) => { options.onRecords(topic, partition, records) },
+      onError: (error: unknown) => {
+        metrics.up.set({ cluster: alias }, 0)
+        this.failingSinceMs ??= now()
+        const message = explainClientError(error, adapters.client)
+        // Wrong credentials or an untrusted certificate need the operator; an outage heals by itself.
+        const level = isAuthenticationFailure(error) || tlsFailure(error) !== null ? 'error' : 'warn'
+        const text = `cannot read from ${describeCluster(adapters.client)}: ${message}; retrying every ${retryDelayMs} ms`
+        logger.once(`tailer-error:${alias}:${message}`, level, text, { cluster: alias })
+      },
+      onSuccess: () => {
+        metrics.up.set({ cluster: alias }, 1)
+        this.everAnswered = true
+        this.failingSinceMs = null
+      },
+      onUnauthorized: (topic: string) => { options.onUnauthorized(topic) }
+    }
+    const common = { maxWaitMs: options.maxWaitMs, retryDelayMs }
+    const mm2Topics = options.topics.filter((topic) => topic !== CONSUMER_OFFSETS_TOPIC)
+    this.mm2Topics = adapters.follower({ ...common, topics: mm2Topics, readCommitted: false }, handlers)
+    this.commits = options.topics.includes(CONSUMER_OFFSETS_TOPIC)
+      ? adapters.follower({ ...common, topics: [CONSUMER_OFFSETS_TOPIC], readCommitted: true }, handlers)
+      : null
+  }
+
+  start (): void {
+    const { metrics, logger, alias, adapters, topics } = this.options
+    metrics.up.set({ cluster: alias }, 0)
+    logger.info(`following ${topics.length} topics on ${describeCluster(adapters.client)}`, { cluster: alias, topics })
+    this.mm2Topics.start()
+    this.commits?.start()
+  }
+
+  /** True once every followed topic was read to its end once. */
+  isCaughtUp (): boolean {
+    return this.mm2Topics.isCaughtUp() && this.commits?.isCaughtUp() !== false
+  }
+
+  /** True while MM2's topics are read again from their start (after an outage): syncs are replayed, not appended. */
+  isReplaying (): boolean {
+    return !this.mm2Topics.isCaughtUp()
+  }
+
+  health (): ClusterHealth {
+    return { alias: this.alias, caughtUp: this.isCaughtUp(), everAnswered: this.everAnswered, failingSinceMs: this.failingSinceMs }
+  }
+
+  async close (): Promise<void> {
+    await Promise.all([this.mm2Topics.close(), this.commits?.close()])
+  }
+}

@@ -1,0 +1,314 @@
+// The composition root of `mm2-failback run` (kminion's main.go): configuration and adapters in, the
+// parts wired together. It follows every topic of the follow plan on every cluster
+// (cluster-follower.ts), feeds the records through the shared ingest (engine/ingest/) into the index,
+// the committed-offset store and the freshness gauges, and, once every followed topic was read to
+// its end once (readiness.ts), starts the outputs: history snapshots, reverse offset syncs and
+// two-way group sync, and the lag collector. Every part gets its adapters from `adapters`, so the
+// whole daemon runs in unit tests against fakes.
+import type { Mm2Config, Mm2Flow } from '../../config/mm2-properties.ts'
+import { compileNameFilter, enabledFlows } from '../../config/mm2-properties.ts'
+import type { SidecarConfig } from '../../config/schema.ts'
+import { decodeCheckpoint } from '../../core/codec/checkpoint.ts'
+import { decodeConsumerOffsetsRecord } from '../../core/codec/consumer-offsets.ts'
+import { decodeHeartbeat } from '../../core/codec/heartbeat.ts'
+import { CommittedOffsets, type CommittedOffset } from '../../core/sync/committed-offsets.ts'
+import { SyncIndex } from '../../core/translation/sync-index.ts'
+import { initialiseSeries } from '../../metrics/initial-series.ts'
+import type { SidecarMetrics } from '../../metrics/registry.ts'
+import { metricsIngestSink } from '../ingest/metrics-sink.ts'
+import { RecordIngest } from '../ingest/record-ingest.ts'
+import { SyncIngest } from '../ingest/sync-ingest.ts'
+import type { Logger } from '../logger.ts'
+import { CONSUMER_OFFSETS_TOPIC, RECORD_TYPE, followPlan, type FollowPlan, type TopicRole } from '../topology.ts'
+import { ClusterFollower } from './cluster-follower.ts'
+import { CommitPoller } from './commit-poller.ts'
+import { FlowFreshness } from './flow-freshness.ts'
+import { GroupMirror } from './group-mirror.ts'
+import { HistoryKeeper } from './history-keeper.ts'
+import { knownLabelValues } from './known-series.ts'
+import { LagCollector } from './lag-collector.ts'
+import type { AdapterFactory, ClusterAdapters, FetchedRecord, GroupAdminPort } from '../ports.ts'
+import { readinessDetail, readinessVerdict } from './readiness.ts'
+import { ReverseSyncWriters } from './reverse-sync-writers.ts'
+
+export interface DaemonOptions {
+  mm2: Mm2Config
+  config: SidecarConfig
+  metrics: SidecarMetrics
+  logger: Logger
+  adapters: AdapterFactory
+}
+
+export class Daemon {
+  readonly index = new SyncIndex()
+  readonly committed = new CommittedOffsets()
+  private readonly options: DaemonOptions
+  private readonly plan: FollowPlan
+  private readonly flows: Mm2Flow[]
+  private readonly adapters = new Map<string, ClusterAdapters>()
+  private readonly followers = new Map<string, ClusterFollower>()
+  private readonly admins = new Map<string, GroupAdminPort>()
+  private readonly pollers = new Map<string, CommitPoller>()
+  private readonly ingest: RecordIngest
+  private readonly syncs: SyncIngest
+  private readonly freshness: FlowFreshness
+  private readonly reverseSyncs: ReverseSyncWriters
+  private readonly groupMirror: GroupMirror | null
+  private readonly groupFilter: (group: string) => boolean
+  private readonly timers: NodeJS.Timeout[] = []
+  private historyKeeper: HistoryKeeper | null = null
+  private ready = false
+  private stopped = false
+
+  constructor (options: DaemonOptions) {
+    this.options = options
+    const { mm2, config, metrics, logger } = options
+    this.plan = followPlan(mm2, config.features.history ? config.history.topic : null)
+    this.flows = enabledFlows(mm2)
+    for (const alias of this.plan.keys()) {
+      if (mm2.clusters.some((cluster) => cluster.alias === alias)) this.adapters.set(alias, options.adapters(alias))
+    }
+    this.groupFilter = compileNameFilter(config.groupSync.include, config.groupSync.exclude)
+    this.ingest = new RecordIngest(metricsIngestSink(metrics, logger))
+    this.reverseSyncs = new ReverseSyncWriters({
+      mm2,
+      flows: this.flows,
+      index: this.index,
+      adapters: (alias) => this.adapters.get(alias),
+      followers: (alias) => this.followers.get(alias)?.mm2Topics,
+      metrics,
+      logger,
+      retryDelayMs: config.follow.retryDelayMs
+    })
+    this.syncs = new SyncIngest({ index: this.index, ingest: this.ingest, flows: this.flows, onReverseSync: (flow, sync) => { this.reverseSyncs.observe(flow, sync) } })
+    this.freshness = new FlowFreshness(this.flows, this.index, metrics)
+    this.groupMirror = config.features.groupSync
+      ? new GroupMirror({
+        flows: this.flows,
+        index: this.index,
+        committed: this.committed,
+        admins: this.admins,
+        metrics,
+        logger,
+        allowRewind: config.groupSync.allowRewind,
+        groupFilter: this.groupFilter,
+        livenessCacheMs: config.groupSync.livenessCacheMs
+      })
+      : null
+    metrics.ready.set(0)
+    initialiseSeries(metrics, knownLabelValues({ mm2, features: config.features, plan: this.plan, clusters: [...this.adapters.keys()] }))
+  }
+
+  get isReady (): boolean {
+    return this.ready
+  }
+
+  /** Which followed topics have not been read to their end yet, per cluster (for /ready). */
+  readinessDetail (): Record<string, string> {
+    return readinessDetail([...this.followers.values()].map((follower) => follower.health()))
+  }
+
+  async start (): Promise<void> {
+    const { config, logger, metrics } = this.options
+    for (const [alias, topics] of this.plan) {
+      const adapters = this.adapters.get(alias)
+      if (adapters === undefined) continue
+      this.admins.set(alias, adapters.admin())
+      const follower = new ClusterFollower({
+        alias,
+        adapters,
+        topics: [...topics.keys()],
+        maxWaitMs: config.follow.maxWaitMs,
+        retryDelayMs: config.follow.retryDelayMs,
+        metrics,
+        logger,
+        onRecords: (topic, partition, records) => { this.onRecords(alias, topic, partition, records) },
+        onUnauthorized: (topic) => { this.onUnauthorized(alias, topic) }
+      })
+      this.followers.set(alias, follower)
+      follower.start()
+    }
+    this.every(1000, () => {
+      const now = Date.now()
+      this.groupMirror?.exportAges(now)
+      this.freshness.export(now)
+    })
+    this.background('readiness', this.becomeReady())
+  }
+
+  /** A followed topic the cluster will not let us read: fall back to admin polling for group commits, or say what permission is missing. */
+  private onUnauthorized (alias: string, topic: string): void {
+    const { logger, config } = this.options
+    if (topic !== CONSUMER_OFFSETS_TOPIC) {
+      const text = `cluster ${alias} does not allow mm2-failback to read topic ${topic} (TOPIC_AUTHORIZATION_FAILED): grant READ and DESCRIBE on it; until then the sidecar works without it`
+      logger.error(text, { cluster: alias, topic })
+      return
+    }
+    const admin = this.admins.get(alias)
+    if (admin === undefined || this.pollers.has(alias)) return
+    const every = `every ${config.follow.commitPollMs} ms`
+    const text = `cluster ${alias} does not allow reading ${CONSUMER_OFFSETS_TOPIC}; polling group offsets ${every} through the admin API instead (grant READ on ${CONSUMER_OFFSETS_TOPIC} for event-driven sync)`
+    logger.warn(text, { cluster: alias })
+    const flows = this.flows.filter((flow) => flow.source === alias || flow.target === alias)
+    const poller = new CommitPoller({
+      cluster: alias,
+      admin,
+      intervalMs: config.follow.commitPollMs,
+      groupFilter: (group) => this.groupFilter(group) && flows.some((flow) => flow.groups.matches(group)),
+      onCommits: (commits) => { this.onCommits(commits) },
+      logger
+    })
+    this.pollers.set(alias, poller)
+    poller.start()
+  }
+
+  private async becomeReady (): Promise<void> {
+    const { config, logger, metrics } = this.options
+    let verdict
+    for (;;) {
+      if (this.stopped) return
+      const health = [...this.followers.values()].map((follower) => follower.health())
+      const pollersDone = [...this.pollers.values()].every((poller) => poller.polledOnce)
+      verdict = readinessVerdict(health, pollersDone, Date.now(), config.follow.unreachableGraceMs)
+      if (verdict.ready) break
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    const { seeded, replayed } = this.syncs.seed()
+    logger.info(`translation index seeded: ${seeded} syncs from history snapshots, ${replayed} from MM2's offset-syncs topics`, { seeded, replayed, retainedSyncs: this.index.retainedSyncs })
+    this.ready = true
+    metrics.ready.set(1)
+    if (verdict.unreachable.length > 0) {
+      const text = `ready without cluster(s) ${verdict.unreachable.join(', ')}, which did not answer for ${config.follow.unreachableGraceMs} ms; working from the history topic until they return`
+      logger.warn(text, { clusters: verdict.unreachable })
+    } else {
+      logger.info('ready: every followed topic was read to its end once', { retainedSyncs: this.index.retainedSyncs })
+    }
+    this.startOutputs()
+  }
+
+  private startOutputs (): void {
+    const { config, metrics, logger } = this.options
+    if (config.features.history) {
+      const writers = [...this.adapters.values()].map((adapters) => adapters.historyWriter(config.history.topic, config.history.replicationFactor))
+      this.historyKeeper = new HistoryKeeper({ index: this.index, writers, flushIntervalMs: config.history.flushIntervalMs, metrics, logger })
+      this.historyKeeper.markAllDirty()
+      this.historyKeeper.start()
+    }
+    if (config.features.reverseSyncs) this.reverseSyncs.start((what, task) => { this.background(what, task) })
+    if (this.groupMirror !== null) {
+      this.groupMirror.resyncAll()
+      this.every(10_000, () => { this.groupMirror?.resyncAll() })
+    }
+    if (config.features.lag) {
+      const lag = new LagCollector({ flows: this.flows, index: this.index, committed: this.committed, admins: this.admins, metrics })
+      this.background('lag', lag.measure())
+      this.every(config.lag.intervalMs, () => { this.background('lag', lag.measure()) })
+    }
+  }
+
+  private onRecords (cluster: string, topic: string, partition: number, records: FetchedRecord[]): void {
+    const at = { cluster, topic, partition }
+    for (const role of this.plan.get(cluster)?.get(topic) ?? []) {
+      if (role.kind === 'offset-syncs') this.onOffsetSyncs(role.flow, at, records)
+      else if (role.kind === 'history') this.syncs.history(at, records)
+      else if (role.kind === 'checkpoints') this.onCheckpoints(role, at, records)
+      else if (role.kind === 'heartbeats') this.onHeartbeats(role, at, records)
+      else this.onConsumerOffsets(at, records)
+    }
+  }
+
+  private onOffsetSyncs (flow: Mm2Flow, at: { cluster: string, topic: string, partition: number }, records: FetchedRecord[]): void {
+    // A cluster that returns after readiness is read from the start again: replay, don't rewind.
+    const mode = this.followers.get(at.cluster)?.isReplaying() === true ? 'replay' : 'append'
+    const { mm2Syncs, accepted } = this.syncs.offsetSyncs(flow, at, records, mode)
+    const touched = new Map<string, Set<number>>()
+    for (const sync of accepted) {
+      this.historyKeeper?.markDirty(flow.source, flow.target, sync.topic, sync.partition)
+      this.reverseSyncs.onSync(flow, sync)
+      const partitions = touched.get(sync.topic) ?? new Set<number>()
+      touched.set(sync.topic, partitions.add(sync.partition))
+    }
+    for (const [topic, partitions] of touched) this.reevaluate(flow, topic, partitions)
+    // Only MM2's own syncs say the flow is alive: not our reverse syncs, not garbage.
+    if (mm2Syncs > 0) this.freshness.syncsRead(flow, Date.now())
+  }
+
+  /**
+   * New syncs of `flow` for `topic` can translate commits that were untranslatable, or translate them
+   * more precisely: re-evaluate the groups committed on those partitions, on both sides of the flow.
+   */
+  private reevaluate (flow: Mm2Flow, topic: string, partitions: ReadonlySet<number>): void {
+    if (!this.ready || this.groupMirror === null) return
+    const remote = flow.policy.formatRemoteTopic(flow.source, topic)
+    const commits = [...partitions].flatMap((partition) => [
+      ...this.committed.onPartition(flow.source, topic, partition),
+      ...this.committed.onPartition(flow.target, remote, partition)
+    ])
+    if (commits.length > 0) this.groupMirror.submit(commits, false)
+  }
+
+  private onCheckpoints (role: TopicRole & { kind: 'checkpoints' }, at: { cluster: string, topic: string, partition: number }, records: FetchedRecord[]): void {
+    const source = { ...at, recordType: RECORD_TYPE.checkpoints }
+    this.ingest.each(source, records, (record) => decodeCheckpoint(record.key, record.value), (_checkpoint, record) => {
+      this.freshness.checkpoint(role.flow, Number(record.timestamp))
+    })
+  }
+
+  private onHeartbeats (role: TopicRole & { kind: 'heartbeats' }, at: { cluster: string, topic: string, partition: number }, records: FetchedRecord[]): void {
+    const source = { ...at, recordType: RECORD_TYPE.heartbeats }
+    this.ingest.each(source, records, (record) => decodeHeartbeat(record.key, record.value), (heartbeat) => {
+      this.freshness.heartbeat(role.flow, Number(heartbeat.timestamp))
+    })
+  }
+
+  private onConsumerOffsets (at: { cluster: string, topic: string, partition: number }, records: FetchedRecord[]): void {
+    const source = { ...at, recordType: RECORD_TYPE['consumer-offsets'] }
+    const fresh: CommittedOffset[] = []
+    type GroupOffsetRecord = Exclude<ReturnType<typeof decodeConsumerOffsetsRecord>, { kind: 'skipped' }>
+    const decode = (record: { key: Uint8Array | null, value: Uint8Array | null }): GroupOffsetRecord | undefined => {
+      const decoded = decodeConsumerOffsetsRecord(record.key, record.value)
+      // Group metadata and the other coordinator records are well-formed, and not for us.
+      return decoded.kind === 'skipped' ? undefined : decoded
+    }
+    this.ingest.each(source, records, decode, (decoded) => {
+      const { group, topic, partition } = decoded.key
+      if (decoded.kind === 'offset-deletion') this.committed.delete(at.cluster, group, topic, partition)
+      else if (decoded.kind === 'offset-commit') {
+        const { offset, metadata, commitTimestamp } = decoded.value
+        fresh.push({ cluster: at.cluster, group, topic, partition, offset, metadata, commitTimestamp })
+      }
+    })
+    this.onCommits(fresh)
+  }
+
+  /** New group commits on a cluster, from __consumer_offsets or the admin poller. */
+  private onCommits (commits: CommittedOffset[]): void {
+    for (const commit of commits) this.committed.set(commit)
+    if (this.ready && commits.length > 0) this.groupMirror?.submit(commits)
+  }
+
+  /** Runs a task without awaiting it; its failures are logged, never thrown into the event loop. */
+  private background (what: string, task: Promise<void>): void {
+    task.catch((error: unknown) => {
+      this.options.logger.error(`${what} failed: ${error instanceof Error ? error.message : String(error)}`)
+    })
+  }
+
+  private every (ms: number, fn: () => void): void {
+    const timer = setInterval(fn, ms)
+    timer.unref()
+    this.timers.push(timer)
+  }
+
+  /** Stops the outputs first, so nothing is half-written, then the followers and clients. */
+  async stop (): Promise<void> {
+    this.stopped = true
+    for (const timer of this.timers) clearInterval(timer)
+    for (const poller of this.pollers.values()) poller.stop()
+    await this.groupMirror?.stop()
+    await this.historyKeeper?.stop()
+    await this.reverseSyncs.stop()
+    await Promise.all([...this.followers.values()].map(async (follower) => { await follower.close() }))
+    await Promise.all([...this.admins.values()].map(async (admin) => { await admin.close().catch(() => {}) }))
+  }
+}

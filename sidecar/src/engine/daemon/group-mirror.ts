@@ -1,0 +1,269 @@
+// Two-way group sync (docs/design.md §2.4): when a group commits on one cluster, translate the
+// offsets and commit them on the other, through the pure rules of core/sync (routing, the commit
+// decision and the safety rules shared with reconcile). Work is serial per (source cluster, group),
+// so one group's commits are applied in order, and batched: every partition a group committed in one
+// request becomes one OffsetCommit on the other side. Liveness costs a request, so it is asked only
+// for groups with something to write, right before the write.
+import type { Mm2Flow } from '../../config/mm2-properties.ts'
+import { decideCommitSync, type CommitSkipReason } from '../../core/sync/commit-decision.ts'
+import type { CommittedOffset, CommittedOffsets } from '../../core/sync/committed-offsets.ts'
+import { routeCommit, type CommitRoute } from '../../core/sync/route.ts'
+import { isLiveGroup } from '../../core/sync/safety-rules.ts'
+import { translateCommit } from '../../core/sync/translate-commit.ts'
+import type { SyncIndex, Translation } from '../../core/translation/sync-index.ts'
+import { isMm2FailbackError } from '../../errors.ts'
+import { authorizationResource, explainClientError, isLiveMemberError, kafkaErrorName, missingPermissionHint } from '../../kafka/client-errors.ts'
+import type { SyncFailureOperation } from '../../metrics/initial-series.ts'
+import type { SidecarMetrics } from '../../metrics/registry.ts'
+import type { Logger } from '../logger.ts'
+import type { GroupAdminPort, GroupLiveness } from '../ports.ts'
+
+type GroupSyncMetrics = Pick<SidecarMetrics,
+'groupCommitsSkipped' | 'groupCommitsApplied' | 'commitLatency' | 'syncFailures' | 'translationRereadWindow' | 'untranslatablePartitions' | 'translationAge'>
+
+export interface GroupMirrorOptions {
+  flows: readonly Mm2Flow[]
+  index: SyncIndex
+  committed: CommittedOffsets
+  admins: ReadonlyMap<string, GroupAdminPort>
+  metrics: GroupSyncMetrics
+  logger: Logger
+  allowRewind: boolean
+  /** The sidecar's own group filter, on top of MM2's. */
+  groupFilter: (group: string) => boolean
+  livenessCacheMs: number
+  now?: () => number
+}
+
+interface PlannedCommit {
+  route: CommitRoute
+  source: CommittedOffset
+  offset: bigint
+  metadata: string
+}
+
+interface PendingCommit {
+  commit: CommittedOffset
+  /** False for re-evaluation passes, whose skips were counted when the commit first arrived. */
+  countSkips: boolean
+}
+
+const flowName = (route: CommitRoute): string => `${route.flow.source}->${route.flow.target}`
+const key = (...parts: Array<string | number>): string => JSON.stringify(parts)
+
+export class GroupMirror {
+  private readonly options: GroupMirrorOptions
+  private readonly now: () => number
+  private readonly queues = new Map<string, Promise<void>>()
+  private readonly pending = new Map<string, Map<string, PendingCommit>>()
+  private readonly liveness = new Map<string, { value: GroupLiveness, atMs: number }>()
+  /** Per (flow, direction, group): when the other side was last seen in line with the group's commits. */
+  private readonly alignedAt = new Map<string, { labels: { flow: string, direction: string, group: string }, atMs: number }>()
+  /** Per (flow, direction, group), the partitions whose committed offset cannot be translated now. */
+  private readonly untranslatable = new Map<string, Set<string>>()
+  private stopped = false
+
+  constructor (options: GroupMirrorOptions) {
+    this.options = options
+    this.now = options.now ?? Date.now
+  }
+
+  /** New commits of groups on a cluster; `countSkips` is false for re-evaluation passes. */
+  submit (commits: readonly CommittedOffset[], countSkips = true): void {
+    if (this.stopped) return
+    for (const commit of commits) {
+      // One queue per (cluster, group): a group's writes to the other side happen one after the other.
+      const groupKey = key(commit.cluster, commit.group)
+      const partitions = this.pending.get(groupKey) ?? new Map<string, PendingCommit>()
+      this.pending.set(groupKey, partitions)
+      const partitionKey = key(commit.topic, commit.partition)
+      // Newer commits of the same partition replace older ones not processed yet.
+      partitions.set(partitionKey, { commit, countSkips: countSkips || (partitions.get(partitionKey)?.countSkips ?? false) })
+      if (!this.queues.has(groupKey)) this.queues.set(groupKey, this.processLoop(groupKey))
+    }
+  }
+
+  /** Re-evaluates every known commit (new syncs may make untranslatable partitions translatable). */
+  resyncAll (): void {
+    this.submit([...this.options.committed.all()], false)
+  }
+
+  /** Resolves when every queued commit has been processed (tests, shutdown). */
+  async idle (): Promise<void> {
+    while (this.queues.size > 0) await Promise.all([...this.queues.values()])
+  }
+
+  async stop (): Promise<void> {
+    this.stopped = true
+    await this.idle()
+  }
+
+  /** Sets translation_age_seconds for every group seen in line at least once. */
+  exportAges (nowMs: number): void {
+    for (const { labels, atMs } of this.alignedAt.values()) this.options.metrics.translationAge.set(labels, Math.max(0, nowMs - atMs) / 1000)
+  }
+
+  private async processLoop (groupKey: string): Promise<void> {
+    try {
+      for (;;) {
+        const partitions = this.pending.get(groupKey)
+        if (partitions === undefined || partitions.size === 0) break
+        this.pending.delete(groupKey)
+        await this.process([...partitions.values()]).catch((error: unknown) => {
+          this.options.logger.error(`group sync failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`)
+        })
+      }
+    } finally {
+      this.queues.delete(groupKey)
+    }
+  }
+
+  private async process (entries: readonly PendingCommit[]): Promise<void> {
+    const { committed, index, allowRewind } = this.options
+    const planned = new Map<string, PlannedCommit[]>()
+    const countSkips = entries.some((entry) => entry.countSkips)
+    for (const { commit, countSkips: counted } of entries) {
+      if (!this.options.groupFilter(commit.group)) continue
+      const routes = routeCommit(this.options.flows, commit.cluster, commit.topic, commit.group)
+      const chosen = translateCommit(index, routes, commit.partition, commit.offset)
+      if (chosen === null) continue
+      const { route, translation } = chosen
+      this.recordPrecision(route, commit, translation)
+      const target = committed.get(route.targetCluster, commit.group, route.targetTopic, commit.partition)
+      // Liveness is asked in apply(), only for partitions that would be written.
+      const decision = decideCommitSync({
+        sourceCluster: commit.cluster,
+        sourceOffset: commit.offset,
+        sourceMetadata: commit.metadata,
+        translation,
+        targetCommitted: target?.offset ?? null,
+        targetMembers: null,
+        allowRewind
+      })
+      if (decision.action === 'skip') {
+        if (decision.reason === 'in-sync') this.markAligned(route, commit.group)
+        this.skip(route, commit, decision.reason, counted)
+        continue
+      }
+      const list = planned.get(route.targetCluster) ?? []
+      list.push({ route, source: commit, offset: decision.offset, metadata: decision.metadata })
+      planned.set(route.targetCluster, list)
+    }
+    for (const [targetCluster, plans] of planned) await this.apply(targetCluster, plans, countSkips)
+  }
+
+  private skip (route: CommitRoute, commit: CommittedOffset, reason: CommitSkipReason, counted: boolean): void {
+    const where = `${commit.cluster} ${commit.topic}-${commit.partition} at ${commit.offset}`
+    this.options.logger.debug(`group ${commit.group}: ${where} not mirrored: ${reason}`, { cluster: commit.cluster, group: commit.group, topic: commit.topic, partition: commit.partition, reason })
+    if (counted) this.options.metrics.groupCommitsSkipped.inc({ flow: flowName(route), direction: route.direction, group: commit.group, reason })
+  }
+
+  private recordPrecision (route: CommitRoute, commit: CommittedOffset, translation: Translation): void {
+    const { metrics } = this.options
+    const flow = flowName(route)
+    const labels = { flow, direction: route.direction, group: commit.group, topic: commit.topic, partition: String(commit.partition) }
+    if (translation.kind === 'translated') metrics.translationRereadWindow.set(labels, Number(translation.rereadWindow))
+    else metrics.translationRereadWindow.remove(labels)
+    const groupKey = key(flow, route.direction, commit.group)
+    const partitions = this.untranslatable.get(groupKey) ?? new Set<string>()
+    this.untranslatable.set(groupKey, partitions)
+    const partitionKey = key(commit.cluster, commit.topic, commit.partition)
+    if (translation.kind === 'translated') partitions.delete(partitionKey)
+    else partitions.add(partitionKey)
+    metrics.untranslatablePartitions.set({ flow, direction: route.direction, group: commit.group }, partitions.size)
+  }
+
+  private async apply (targetCluster: string, plans: readonly PlannedCommit[], countSkips: boolean): Promise<void> {
+    const { logger, admins } = this.options
+    const group = plans[0]!.source.group
+    const admin = admins.get(targetCluster)
+    if (admin === undefined) return
+    let live: GroupLiveness
+    try {
+      live = await this.groupLiveness(admin, group)
+    } catch (error) {
+      // A raw client error keeps its classification (unreachable); its message names a denied Describe.
+      const explained = isMm2FailbackError(error)
+        ? error
+        : new Error(explainClientError(error, admin.cluster, [{ operation: 'Describe', resource: 'Group', name: group }]), { cause: error })
+      this.fail(targetCluster, group, 'describe-group', explained)
+      return
+    }
+    if (isLiveGroup(live.members)) {
+      if (countSkips) for (const plan of plans) this.countActive(plan, group)
+      const text = `group ${group} has ${live.members} live member(s) on cluster ${targetCluster}; its offsets there are left alone`
+      logger.once(`group-active:${targetCluster}:${group}:${live.members}`, 'info', text, { cluster: targetCluster, group, members: live.members })
+      return
+    }
+    let results
+    try {
+      results = await admin.commit(group, plans.map((plan) => ({ topic: plan.route.targetTopic, partition: plan.source.partition, offset: plan.offset, metadata: plan.metadata })))
+    } catch (error) {
+      this.fail(targetCluster, group, 'commit', error)
+      return
+    }
+    this.liveness.delete(key(targetCluster, group))
+    for (const plan of plans) {
+      const result = results.find((entry) => entry.topic === plan.route.targetTopic && entry.partition === plan.source.partition)
+      if (result === undefined || result.errorCode === 0) this.applied(targetCluster, plan)
+      else if (isLiveMemberError(result.errorCode)) {
+        // The group gained members between the liveness check and the commit: the broker refused it.
+        if (countSkips) this.countActive(plan, group)
+      } else this.refused(admin, plan, result.errorCode)
+    }
+  }
+
+  private applied (targetCluster: string, plan: PlannedCommit): void {
+    const { metrics, logger, committed } = this.options
+    const { group } = plan.source
+    const now = this.now()
+    const flow = flowName(plan.route)
+    metrics.groupCommitsApplied.inc({ flow, direction: plan.route.direction, group })
+    metrics.commitLatency.observe({ flow, direction: plan.route.direction }, Math.max(0, now - Number(plan.source.commitTimestamp)) / 1000)
+    this.markAligned(plan.route, group)
+    committed.set({ cluster: targetCluster, group, topic: plan.route.targetTopic, partition: plan.source.partition, offset: plan.offset, metadata: plan.metadata, commitTimestamp: BigInt(now) })
+    const from = `${plan.source.cluster} ${plan.source.topic}-${plan.source.partition} at ${plan.source.offset}`
+    logger.debug(`committed group ${group} on cluster ${targetCluster}: ${plan.route.targetTopic}-${plan.source.partition} at ${plan.offset} (from ${from})`)
+  }
+
+  private refused (admin: GroupAdminPort, plan: PlannedCommit, errorCode: number): void {
+    const { metrics, logger } = this.options
+    const { group, partition } = plan.source
+    const cluster = admin.cluster.alias
+    const topic = plan.route.targetTopic
+    const name = kafkaErrorName(errorCode)
+    metrics.syncFailures.inc({ cluster, operation: 'commit', code: name })
+    const resource = authorizationResource(errorCode)
+    const needs = [{ operation: 'Read' as const, resource: 'Group' as const, name: group }, { operation: 'Read' as const, resource: 'Topic' as const, name: topic }]
+    const hint = resource === null ? '' : `; ${missingPermissionHint(admin.cluster, resource, needs)}`
+    const text = `cluster ${cluster} refused the offset of group ${group} for ${topic}-${partition}: ${name}${hint}`
+    logger.once(`commit-error:${cluster}:${group}:${topic}:${partition}:${name}`, 'warn', text, { cluster, group, topic, partition })
+  }
+
+  private countActive (plan: PlannedCommit, group: string): void {
+    this.options.metrics.groupCommitsSkipped.inc({ flow: flowName(plan.route), direction: plan.route.direction, group, reason: 'group-active' })
+  }
+
+  private markAligned (route: CommitRoute, group: string): void {
+    const labels = { flow: flowName(route), direction: route.direction, group }
+    this.alignedAt.set(key(labels.flow, labels.direction, group), { labels, atMs: this.now() })
+  }
+
+  private fail (cluster: string, group: string, operation: SyncFailureOperation, error: unknown): void {
+    const code = isMm2FailbackError(error) ? error.code : 'MM2_CLUSTER_UNREACHABLE'
+    this.options.metrics.syncFailures.inc({ cluster, operation, code })
+    const message = error instanceof Error ? error.message : String(error)
+    this.options.logger.once(`group-sync-failure:${cluster}:${group}:${operation}:${message}`, 'warn', `group sync of ${group} to cluster ${cluster} failed (${operation}): ${message}`, { cluster, group })
+  }
+
+  private async groupLiveness (admin: GroupAdminPort, group: string): Promise<GroupLiveness> {
+    const cacheKey = key(admin.cluster.alias, group)
+    const cached = this.liveness.get(cacheKey)
+    const now = this.now()
+    // Only "no members" is cached: a live group is asked again next time, so it is written as soon as it empties.
+    if (cached !== undefined && now - cached.atMs < this.options.livenessCacheMs && !isLiveGroup(cached.value.members)) return cached.value
+    const value = (await admin.liveness([group])).get(group)!
+    this.liveness.set(cacheKey, { value, atMs: now })
+    return value
+  }
+}

@@ -1,0 +1,94 @@
+// What the engine needs from Kafka, as narrow interfaces. The daemon's composition root
+// (daemon/daemon.ts) and reconcile get them from an AdapterFactory: kafka-adapters.ts builds the real
+// ones from mm2.properties, unit tests pass fakes, so every part of the engine is tested without a
+// broker.
+import type { OffsetSync } from '../core/codec/offset-sync.ts'
+import type { SyncHistorySnapshot } from '../core/codec/sync-history.ts'
+import type { ClusterClientOptions } from '../kafka/client-options.ts'
+import type { CommitResult, CommittedOffset, GroupLiveness, OffsetToCommit } from '../kafka/group-admin.ts'
+import type { RangeRead } from '../kafka/partition-reader.ts'
+import type { FetchedRecord } from '../kafka/record-batches.ts'
+import type { PartitionProgress } from '../kafka/tailer.ts'
+
+export type { CommitResult, CommittedOffset, FetchedRecord, GroupLiveness, OffsetToCommit, PartitionProgress, RangeRead }
+
+/** Callbacks of a topic follower (the tailer's handlers). */
+export interface FollowerHandlers {
+  onRecords: (topic: string, partition: number, records: FetchedRecord[], progress: PartitionProgress) => void
+  onError?: (error: unknown) => void
+  onSuccess?: () => void
+  onUnauthorized?: (topic: string) => void
+}
+
+/** Follows a set of topics on one cluster from their start, without a consumer group. */
+export interface TopicFollower {
+  start: () => void
+  /** True once every partition was read to the end it had when first seen. */
+  isCaughtUp: () => boolean
+  endOffset: (topic: string, partition: number) => Promise<bigint>
+  waitForPosition: (topic: string, partition: number, offset: bigint) => Promise<void>
+  close: () => Promise<void>
+}
+
+export interface FollowerSpec {
+  topics: readonly string[]
+  readCommitted: boolean
+  maxWaitMs: number
+  retryDelayMs: number
+}
+
+/** Group administration on one cluster. */
+export interface GroupAdminPort {
+  readonly cluster: ClusterClientOptions
+  liveness: (groupIds: readonly string[]) => Promise<Map<string, GroupLiveness>>
+  commit: (groupId: string, offsets: readonly OffsetToCommit[]) => Promise<CommitResult[]>
+  /** The committed offsets of one group, every topic. */
+  committedOffsets: (groupId: string) => Promise<CommittedOffset[]>
+  groupIds: () => Promise<string[]>
+  committedOffsetsOf: (groupIds: readonly string[]) => Promise<Array<CommittedOffset & { group: string }>>
+  endOffsets: (partitions: ReadonlyArray<{ topic: string, partition: number }>) => Promise<Array<{ topic: string, partition: number, offset: bigint }>>
+  close: () => Promise<void>
+}
+
+/** Reads ranges of partitions (reconcile's exact proofs and its reading of whole topics). */
+export interface PartitionReaderPort {
+  /** Requests sent so far (for the benchmark's request count). */
+  readonly requests: number
+  /** One metadata request, to tell an unreachable cluster early. */
+  probe: () => Promise<void>
+  /** The topic's partition count, null when the topic does not exist. */
+  partitionCount: (topic: string) => Promise<number | null>
+  read: (topic: string, partition: number, from: bigint, maxBytes: number) => Promise<RangeRead>
+  close: () => Promise<void>
+}
+
+/** Writes reverse offset syncs into one offset-syncs topic, fenced by a transactional id. */
+export interface ReverseSyncWriterPort {
+  readonly cluster: ClusterClientOptions
+  readonly topic: string
+  readonly isFenced: boolean
+  claim: () => Promise<void>
+  write: (syncs: readonly OffsetSync[]) => Promise<void>
+  close: () => Promise<void>
+}
+
+/** Writes translation-index snapshots to the history topic of one cluster. */
+export interface HistoryWriterPort {
+  readonly cluster: ClusterClientOptions
+  readonly topic: string
+  write: (snapshots: readonly SyncHistorySnapshot[]) => Promise<void>
+  close: () => Promise<void>
+}
+
+/** The adapters of one cluster. */
+export interface ClusterAdapters {
+  readonly client: ClusterClientOptions
+  follower: (spec: FollowerSpec, handlers: FollowerHandlers) => TopicFollower
+  admin: () => GroupAdminPort
+  reader: () => PartitionReaderPort
+  reverseSyncWriter: (topic: string) => ReverseSyncWriterPort
+  historyWriter: (topic: string, replicationFactor: number) => HistoryWriterPort
+}
+
+/** Builds the adapters of a cluster alias of mm2.properties. */
+export type AdapterFactory = (alias: string) => ClusterAdapters

@@ -1,0 +1,169 @@
+// The whole daemon, wired by its composition root, against fake clusters (no Kafka): MM2's syncs
+// in, group commits in, and what it writes out: mirrored commits on the other cluster, reverse
+// offset syncs, history snapshots, and the counts of what it skipped.
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { parseMm2Properties } from '../../../../sidecar/src/config/mm2-properties.ts'
+import { defaultConfig, type SidecarConfig } from '../../../../sidecar/src/config/schema.ts'
+import { encodeOffsetCommitKey, encodeOffsetCommitValue } from '../../../../sidecar/src/core/codec/consumer-offsets.ts'
+import { encodeHeartbeat } from '../../../../sidecar/src/core/codec/heartbeat.ts'
+import { parseProvenance, provenanceMetadata } from '../../../../sidecar/src/core/sync/provenance.ts'
+import { Daemon } from '../../../../sidecar/src/engine/daemon/daemon.ts'
+import { createLogger } from '../../../../sidecar/src/engine/logger.ts'
+import { createMetrics, type SidecarMetrics } from '../../../../sidecar/src/metrics/registry.ts'
+import { goodSync } from '../ingest/malformed-records.ts'
+import { fakeClusters, type FakeCluster, type FakeRecord } from '../fakes.ts'
+
+const TWO_WAY = ['clusters = A, B', 'A.bootstrap.servers = a:9092', 'B.bootstrap.servers = b:9092', 'A->B.enabled = true', 'B->A.enabled = true'].join('\n')
+const A_TO_B_SYNCS = 'mm2-offset-syncs.B.internal'
+const B_TO_A_SYNCS = 'mm2-offset-syncs.A.internal'
+
+const commit = (group: string, topic: string, partition: number, offset: bigint, metadata = ''): FakeRecord => ({
+  key: encodeOffsetCommitKey({ group, topic, partition }),
+  value: encodeOffsetCommitValue({ version: 3, offset, leaderEpoch: -1, metadata, commitTimestamp: BigInt(Date.now()), expireTimestamp: -1n })
+})
+
+interface Running {
+  daemon: Daemon
+  a: FakeCluster
+  b: FakeCluster
+  metrics: SidecarMetrics
+  logs: string[]
+}
+
+const running: Daemon[] = []
+afterEach(async () => {
+  await Promise.all(running.splice(0).map(async (daemon) => { await daemon.stop() }))
+})
+
+async function start (configure: (config: SidecarConfig, a: FakeCluster, b: FakeCluster) => void = () => {}): Promise<Running> {
+  const { clusters, factory } = fakeClusters('A', 'B')
+  const a = clusters.get('A')!
+  const b = clusters.get('B')!
+  const config = defaultConfig()
+  config.features.lag = false
+  config.history.flushIntervalMs = 20
+  config.groupSync.livenessCacheMs = 0
+  configure(config, a, b)
+  const metrics = createMetrics()
+  const logs: string[] = []
+  const daemon = new Daemon({ mm2: parseMm2Properties(TWO_WAY), config, metrics, logger: createLogger({ level: 'debug', format: 'text', write: (line) => { logs.push(line) } }), adapters: factory })
+  running.push(daemon)
+  await daemon.start()
+  await vi.waitFor(() => { expect(daemon.isReady).toBe(true) }, { timeout: 5000 })
+  return { daemon, a, b, metrics, logs }
+}
+
+const value = async (metrics: SidecarMetrics, name: string, labels: Record<string, string>): Promise<number> => {
+  const text = await metrics.registry.metrics()
+  const wanted = Object.entries(labels).map(([key, label]) => `${key}="${label}"`)
+  const line = text.split('\n').find((entry) => entry.startsWith(`mm2_failback_${name}{`) && wanted.every((part) => entry.includes(part)))
+  return line === undefined ? Number.NaN : Number(line.slice(line.lastIndexOf(' ') + 1))
+}
+
+describe('Daemon (fake clusters)', () => {
+  it('mirrors a group commit on B back to A (failback) at the offset a sync proves, tagged as ours', async () => {
+    const { a, b } = await start()
+    a.append(A_TO_B_SYNCS, 0, goodSync(100n, 90n))
+    b.append('__consumer_offsets', 0, commit('g', 'A.orders', 0, 90n))
+    await vi.waitFor(() => { expect(a.commits).toHaveLength(1) })
+    expect(a.commits[0]).toMatchObject({ group: 'g', topic: 'orders', partition: 0, offset: 100n })
+    expect(parseProvenance(a.commits[0]!.metadata)).toEqual({ fromCluster: 'B', fromOffset: 90n })
+  })
+
+  it('and forward (failover) from A to B, then leaves its own write alone when it comes back (no ping-pong)', async () => {
+    const { a, b } = await start()
+    a.append(A_TO_B_SYNCS, 0, goodSync(100n, 90n))
+    a.append('__consumer_offsets', 0, commit('g', 'orders', 0, 100n))
+    await vi.waitFor(() => { expect(b.commits).toHaveLength(1) })
+    expect(b.commits[0]).toMatchObject({ group: 'g', topic: 'A.orders', partition: 0, offset: 90n })
+    // The broker's log of B now holds our commit; it must not travel back to A.
+    b.append('__consumer_offsets', 0, commit('g', 'A.orders', 0, 90n, b.commits[0]!.metadata))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(a.commits).toEqual([])
+  })
+
+  it('never writes into a group with live members on the target, and counts the skip', async () => {
+    const { a, b, metrics } = await start((_config, a) => { a.members.set('busy', 2) })
+    a.append(A_TO_B_SYNCS, 0, goodSync(100n, 90n))
+    b.append('__consumer_offsets', 0, commit('busy', 'A.orders', 0, 90n))
+    await vi.waitFor(async () => { expect(await value(metrics, 'group_commits_skipped_total', { group: 'busy', reason: 'group-active' })).toBe(1) })
+    expect(a.commits).toEqual([])
+    expect(a.requests).toContain('liveness')
+  })
+
+  it('never moves a group backwards, and does nothing when the target is already there', async () => {
+    const { a, b, metrics } = await start()
+    a.append(A_TO_B_SYNCS, 0, goodSync(100n, 90n), goodSync(200n, 190n))
+    a.append('__consumer_offsets', 0, commit('ahead', 'orders', 0, 300n), commit('there', 'orders', 0, 100n, 'app'))
+    await vi.waitFor(() => { expect(b.commits.map((entry) => entry.group).sort()).toEqual(['ahead', 'there']) })
+    b.commits.length = 0
+    b.append('__consumer_offsets', 0, commit('ahead', 'A.orders', 0, 90n), commit('there', 'A.orders', 0, 90n))
+    await vi.waitFor(async () => { expect(await value(metrics, 'group_commits_skipped_total', { group: 'ahead', reason: 'would-rewind' })).toBe(1) })
+    await vi.waitFor(async () => { expect(await value(metrics, 'group_commits_skipped_total', { group: 'there', reason: 'in-sync' })).toBe(1) })
+    expect(a.commits).toEqual([])
+  })
+
+  it('a commit that no sync covers yet is mirrored as soon as one arrives', async () => {
+    const { a, b } = await start()
+    b.append('__consumer_offsets', 0, commit('late', 'A.orders', 0, 50n))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(a.commits).toEqual([])
+    a.append(A_TO_B_SYNCS, 0, goodSync(60n, 50n))
+    await vi.waitFor(() => { expect(a.commits).toMatchObject([{ group: 'late', topic: 'orders', offset: 60n }]) })
+  })
+
+  it('writes reverse syncs into the other flow\'s offset-syncs topic, and history snapshots to both clusters', async () => {
+    const { a, b } = await start()
+    a.append(A_TO_B_SYNCS, 0, goodSync(100n, 90n))
+    await vi.waitFor(() => { expect(b.reverseSyncWriters[0]?.written).toEqual([{ topic: 'A.orders', partition: 0, upstreamOffset: 90n, downstreamOffset: 100n }]) })
+    expect(b.reverseSyncWriters[0]!.topic).toBe(B_TO_A_SYNCS)
+    await vi.waitFor(() => {
+      for (const cluster of [a, b]) expect(cluster.historyWriters[0]?.written.at(-1)).toMatchObject({ sourceClusterAlias: 'A', targetClusterAlias: 'B', topic: 'orders', syncs: [{ upstreamOffset: 100n, downstreamOffset: 90n }] })
+    })
+  })
+
+  it('counts bad records of a mixed batch in __consumer_offsets by topic and reason, logs each reason once, and mirrors the good commit', async () => {
+    const { a, b, metrics, logs } = await start()
+    a.append(A_TO_B_SYNCS, 0, goodSync(100n, 90n))
+    const good = commit('g', 'A.orders', 0, 90n)
+    b.append('__consumer_offsets', 3,
+      { key: good.key, value: good.value!.subarray(0, 5) },
+      { key: null, value: good.value },
+      good,
+      { key: good.key, value: good.value!.subarray(0, 7) })
+    await vi.waitFor(() => { expect(a.commits).toHaveLength(1) })
+    const labels = { cluster: 'B', topic: '__consumer_offsets', record_type: 'consumer-offsets' }
+    expect(await value(metrics, 'records_skipped_total', { ...labels, reason: 'decode_truncated' })).toBe(2)
+    expect(await value(metrics, 'records_skipped_total', { ...labels, reason: 'decode_invalid' })).toBe(1)
+    expect(logs.filter((line) => line.includes('skipped a bad consumer-offsets record on cluster B, __consumer_offsets-3'))).toHaveLength(2)
+  })
+
+  it('garbage in the heartbeats topic is counted and does not move the heartbeat age', async () => {
+    const { a, metrics } = await start()
+    a.append('B.heartbeats', 0, { key: Uint8Array.of(1), value: Uint8Array.of(2) }, encodeHeartbeat({ sourceClusterAlias: 'B', targetClusterAlias: 'A', timestamp: BigInt(Date.now()) }))
+    await vi.waitFor(async () => { expect(await value(metrics, 'records_skipped_total', { cluster: 'A', topic: 'B.heartbeats', reason: 'decode_truncated' })).toBe(1) })
+    await vi.waitFor(async () => { expect(await value(metrics, 'heartbeat_age_seconds', { flow: 'B->A' })).toBeLessThan(5) }, { timeout: 3000 })
+  })
+
+  it('goes ready without a cluster that never answers, after the grace, and says so', async () => {
+    const { daemon, logs } = await start((config, _a, b) => {
+      config.follow.unreachableGraceMs = 300
+      b.down = true
+    })
+    expect(daemon.readinessDetail()).toEqual({ A: 'read to end', B: 'reading' })
+    expect(logs.some((line) => line.includes('ready without cluster(s) B'))).toBe(true)
+  })
+
+  it('polls group offsets through the admin API where __consumer_offsets may not be read', async () => {
+    const { a, b } = await start((config, _a, b) => {
+      config.follow.commitPollMs = 20
+      b.unauthorized.add('__consumer_offsets')
+    })
+    a.append(A_TO_B_SYNCS, 0, goodSync(100n, 90n))
+    b.offsets.set(JSON.stringify(['polled', 'A.orders', 0]), { offset: 90n, metadata: '' })
+    await vi.waitFor(() => { expect(a.commits).toMatchObject([{ group: 'polled', topic: 'orders', offset: 100n }]) })
+    // Our own write, polled back from A, stays where it is.
+    expect(b.commits).toEqual([])
+    expect(provenanceMetadata({ fromCluster: 'B', fromOffset: 90n })).toBe(a.commits[0]!.metadata)
+  })
+})
