@@ -16,7 +16,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, wr
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderRules } from '../../alerts/rules.ts'
-import { monitoringConfig } from '../../dashboards/config.ts'
+import { monitoringConfig } from '../../sidecar/src/metrics/monitoring/config.ts'
 import { metricName } from '../../sidecar/src/metrics/names.ts'
 import { isAlive } from '../../lab/jvm.ts'
 import { startLab, type Lab } from '../../lab/lab.ts'

@@ -1,6 +1,8 @@
 // Import rules between the top-level folders, which no type check sees:
 // - test/ holds tests only: the product, the lab (lab/), the demo and the benches never import from it,
 //   so deleting or rewriting a test cannot break `npm run demo`, `npm run bench` or `npm run lab`.
+// - dashboards/ and alerts/ are peers over one MonitoringConfig (sidecar/src/metrics/monitoring/): neither
+//   imports the other, so each renders alone; only the bundle lint (scripts/lint-monitoring.ts) sees both.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -44,5 +46,23 @@ describe('test/ holds tests only', () => {
 
   it('nothing outside test/ imports from test/', () => {
     expect(violations(files, 'test')).toEqual([])
+  })
+})
+
+describe('dashboards/ and alerts/ are peers', () => {
+  const dashboards = sourceFiles(join(root, 'dashboards'))
+  const alerts = sourceFiles(join(root, 'alerts'))
+
+  it('has sources on both sides', () => {
+    expect(dashboards.length).toBeGreaterThan(0)
+    expect(alerts.length).toBeGreaterThan(0)
+  })
+
+  it('nothing in dashboards/ imports alerts/', () => {
+    expect(violations(dashboards, 'alerts')).toEqual([])
+  })
+
+  it('nothing in alerts/ imports dashboards/', () => {
+    expect(violations(alerts, 'dashboards')).toEqual([])
   })
 })
