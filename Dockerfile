@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # The mm2-failback sidecar: Node 24 runs the TypeScript sources directly (type stripping), so there is
 # no build step; the image holds the runtime dependencies (npm ci --omit=dev) and the sources the CLI
-# loads (bin/, sidecar/src/, and dashboards/ + alerts/ for `dashboards generate` and `alerts generate`).
+# loads (bin/, sidecar/src/, dashboards/ + alerts/ for `dashboards generate` and `alerts generate`, and
+# scripts/lint-monitoring.ts for `dashboards lint`).
 #
 #   docker build -t mm2-failback:0.1.0 .
 #   docker run --rm -v "$PWD/mm2.properties:/etc/mm2/mm2.properties:ro" -p 127.0.0.1:9464:9464 \
@@ -31,6 +32,7 @@ COPY bin ./bin
 COPY sidecar/src ./sidecar/src
 COPY dashboards ./dashboards
 COPY alerts ./alerts
+COPY scripts/lint-monitoring.ts ./scripts/lint-monitoring.ts
 COPY mm2-config ./mm2-config
 # The sources stay under /app, never under a node_modules directory: Node refuses to strip types there.
 # A symlink (not `npm link`/`npm install -g`) puts the CLI on PATH; Node resolves imports from /app/bin.

@@ -2,7 +2,7 @@
 // alerts/generated/mm2-failback.rules.yaml (ruleGroups), so the two cannot drift. `npm run generate` writes
 // it to deploy/kubernetes/components/prometheus-rule/prometheusrule.yaml.
 import { stringify } from 'yaml'
-import { GENERATED_NOTE, type MonitoringConfig } from '../dashboards/config.ts'
+import { GENERATED_NOTE, type MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
 import { ruleGroups } from './rules.ts'
 
 export const PROMETHEUS_RULE_NAME = 'mm2-failback'
@@ -19,5 +19,5 @@ export function renderPrometheusRule (config: MonitoringConfig): string {
     spec: { groups: ruleGroups(config) }
   }
   const body = stringify(resource, { lineWidth: 0, blockQuote: 'literal' })
-  return `# ${GENERATED_NOTE}. Sources: alerts/rules.ts, dashboards/config.ts (alerts/prometheus-rule.ts).\n${body}`
+  return `# ${GENERATED_NOTE}. Sources: alerts/rules.ts, sidecar/src/metrics/monitoring/config.ts (alerts/prometheus-rule.ts).\n${body}`
 }

@@ -5,7 +5,7 @@
 // Aggregations name their labels (`max by (...)`, `min by (...)`) so that each alert has one documented
 // label set, whether one sidecar instance or several export the same series.
 import { stringify } from 'yaml'
-import { GENERATED_NOTE, matchers, runbookUrl, sidecarMetric, type MonitoringConfig } from '../dashboards/config.ts'
+import { GENERATED_NOTE, matchers, runbookUrl, sidecarMetric, type MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
 
 export interface RecordingRule {
   readonly record: string
@@ -170,7 +170,7 @@ export function ruleGroups (config: MonitoringConfig): RuleGroup[] {
 /** The exact text of alerts/generated/mm2-failback.rules.yaml. */
 export function renderRules (config: MonitoringConfig): string {
   const body = stringify({ groups: ruleGroups(config) }, { lineWidth: 0, blockQuote: 'literal' })
-  return `# ${GENERATED_NOTE}. Sources: alerts/rules.ts, dashboards/config.ts.\n${body}`
+  return `# ${GENERATED_NOTE}. Sources: alerts/rules.ts, sidecar/src/metrics/monitoring/config.ts.\n${body}`
 }
 
 /** Every alert rule of a config, in order. */

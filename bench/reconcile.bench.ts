@@ -5,8 +5,8 @@ import { parseArgs } from 'node:util'
 import { loadMm2Config } from '../sidecar/src/config/load-mm2.ts'
 import { reconcile } from '../sidecar/src/engine/reconcile/reconcile-session.ts'
 import { GroupAdmin } from '../sidecar/src/kafka/group-admin.ts'
-import { startLab, waitFor } from '../test/lab/lab.ts'
-import { produceSequence } from '../test/e2e/workload.ts'
+import { startLab, waitFor } from '../lab/lab.ts'
+import { produceSequence } from '../lab/drill/workload.ts'
 
 const { values } = parseArgs({ options: { kafka: { type: 'string', default: '4.1' }, groups: { type: 'string', default: '200' }, partitions: { type: 'string', default: '24' }, exact: { type: 'boolean', default: false } } })
 const groups = Number(values.groups)

@@ -9,9 +9,9 @@
 import { parseArgs } from 'node:util'
 import { GroupAdmin } from '../sidecar/src/kafka/group-admin.ts'
 import { startSidecar } from '../sidecar/src/engine/sidecar-process.ts'
-import { startLab } from '../test/lab/lab.ts'
-import { waitFor } from '../test/lab/wait.ts'
-import { produceSequence } from '../test/e2e/workload.ts'
+import { startLab } from '../lab/lab.ts'
+import { waitFor } from '../lab/wait.ts'
+import { produceSequence } from '../lab/drill/workload.ts'
 
 const { values } = parseArgs({ options: { kafka: { type: 'string', default: '4.1' }, commits: { type: 'string', default: '40' } } })
 const rounds = Number(values.commits)

@@ -1,6 +1,6 @@
 // Consumer groups: per group and cluster, how far behind it is (records and seconds), whether it moves,
 // how fresh and how precise its translation to the other cluster is, and what the sidecar committed.
-import { matchers, sidecarMetric, type MonitoringConfig } from './config.ts'
+import { matchers, sidecarMetric, type MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
 import { PanelIds, buildDashboard, datasourceVariable, labelVariable, row, tablePanel, timeseriesPanel } from './panels.ts'
 
 export const CONSUMER_GROUPS_SLUG = 'consumer-groups'

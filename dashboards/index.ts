@@ -1,5 +1,5 @@
 // The dashboards of the bundle, rendered as the JSON files `npm run generate` writes to dashboards/generated/.
-import type { MonitoringConfig } from './config.ts'
+import type { MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
 import { CONSUMER_GROUPS_SLUG, consumerGroupsDashboard } from './consumer-groups.ts'
 import { MIRRORMAKER2_SLUG, mirrorMaker2Dashboard } from './mirrormaker2.ts'
 import { OVERVIEW_SLUG, overviewDashboard } from './overview.ts'

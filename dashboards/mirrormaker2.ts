@@ -5,7 +5,7 @@
 // Variables are `source` and `target` rather than `cluster`/`flow`: they are the labels MM2's beans carry.
 // On Kafka 3.9 with IdentityReplicationPolicy `source` is empty; the variables' "All" value is `.*`,
 // which matches the empty label, so those series still show unless one source is picked.
-import { matchers, type MonitoringConfig } from './config.ts'
+import { matchers, type MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
 import { PanelIds, buildDashboard, datasourceVariable, labelVariable, row, statPanel, tablePanel, timeseriesPanel } from './panels.ts'
 
 export const MIRRORMAKER2_SLUG = 'mirrormaker2'

@@ -1,6 +1,6 @@
 // Overview: is the sidecar up and ready, is MM2 replicating (heartbeat age, offset syncs), is the sidecar
 // writing (reverse syncs, failures), and which groups could not fail over or back cleanly right now.
-import { matchers, sidecarMetric, type MonitoringConfig } from './config.ts'
+import { matchers, sidecarMetric, type MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
 import {
   PanelIds, buildDashboard, datasourceVariable, labelVariable, row, statPanel, tablePanel, timeseriesPanel
 } from './panels.ts'

@@ -14,7 +14,7 @@ import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-s
 import * as stat from '@grafana/grafana-foundation-sdk/stat'
 import * as table from '@grafana/grafana-foundation-sdk/table'
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries'
-import { GENERATED_NOTE, type MonitoringConfig } from './config.ts'
+import { GENERATED_NOTE, type MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
 
 /** Every panel and query reads from the dashboard's datasource variable, never a fixed datasource. */
 // eslint-disable-next-line no-template-curly-in-string -- Grafana's variable syntax, not a JavaScript template

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { renderPrometheusRule } from '../alerts/prometheus-rule.ts'
-import type { MonitoringConfig } from '../dashboards/config.ts'
+import type { MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
 
 export const PROMETHEUS_RULE_FILE = 'deploy/kubernetes/components/prometheus-rule/prometheusrule.yaml'
 export const JMX_EXPORTER_SOURCE = 'mm2-config/jmx-exporter.yaml'

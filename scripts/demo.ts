@@ -4,9 +4,9 @@
 //   npm run demo [-- --kafka 3.9|4.1] [--keep]
 // --keep leaves the second lab and the sidecar running afterwards (stop with `npm run lab -- down`).
 import { parseArgs } from 'node:util'
-import { startLab, type Lab } from '../test/lab/lab.ts'
-import { formatDrillTable, runDrill, type DrillResult } from '../test/e2e/drill.ts'
-import { startSidecarProcess, type SidecarProcess } from '../test/e2e/sidecar-process.ts'
+import { startLab, type Lab } from '../lab/lab.ts'
+import { formatDrillTable, runDrill, type DrillResult } from '../lab/drill/drill.ts'
+import { startSidecarProcess, type SidecarProcess } from '../lab/process/sidecar-process.ts'
 
 const { values } = parseArgs({ options: { kafka: { type: 'string', default: '4.1' }, keep: { type: 'boolean', default: false } } })
 const log = (line: string): void => { process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`) }

@@ -5,9 +5,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { RULES_FILE, renderRules } from '../alerts/rules.ts'
-import { DEFAULT_MONITORING_CONFIG } from '../dashboards/config.ts'
+import { DEFAULT_MONITORING_CONFIG } from '../sidecar/src/metrics/monitoring/config.ts'
 import { renderDashboards, serializeDashboard } from '../dashboards/index.ts'
-import { lintBundle } from '../dashboards/lint.ts'
+import { lintBundle } from './lint-monitoring.ts'
 import { deployGeneratedFiles } from '../deploy/generated-files.ts'
 
 const root = new URL('..', import.meta.url).pathname

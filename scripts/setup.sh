@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything mm2-failback's demo and tests need, idempotently and cached:
 #   1. npm packages (node_modules, including the pinned Node 24 runtime) when missing or stale;
-#   2. Kafka 3.9 and 4.1 jars from Maven Central (test/lab/install.sh; a warm cache runs no Maven);
+#   2. Kafka 3.9 and 4.1 jars from Maven Central (lab/install.sh; a warm cache runs no Maven);
 #   3. promtool/prometheus from Debian's `prometheus` package (alert-rule tests and the dashboard check);
 #   4. for the static checks of the deployment files (test/unit/deploy/): kubeconform and kustomize (Go module
 #      proxy) and the Kubernetes/Strimzi/prometheus-operator JSON schemas (scripts/deploy-tools.ts, cached);
@@ -29,8 +29,8 @@ else
 fi
 
 # 2. Kafka and MirrorMaker 2 jars for the lab.
-if [ -x test/lab/install.sh ]; then
-  bash test/lab/install.sh
+if [ -x lab/install.sh ]; then
+  bash lab/install.sh
 fi
 
 # 3. promtool (Debian package `prometheus`), needs root for apt-get.

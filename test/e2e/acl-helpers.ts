@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { AclOperations, AclPermissionTypes, ResourcePatternTypes, ResourceTypes, type Admin } from '@platformatic/kafka'
-import { runJavaTool } from '../lab/java-tools.ts'
-import { lineInfo, REPO_ROOT, type KafkaLine } from '../lab/versions.ts'
+import { runJavaTool } from '../../lab/java-tools.ts'
+import { lineInfo, REPO_ROOT, type KafkaLine } from '../../lab/versions.ts'
 
 export const ACLS_DOC = join(REPO_ROOT, 'docs', 'acls.md')
 

@@ -3,10 +3,10 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { decodeCheckpoint } from '../../sidecar/src/core/codec/checkpoint.ts'
 import { readWholeTopic } from '../integration/helpers/topic-reader.ts'
-import { startLab, type Lab } from '../lab/lab.ts'
-import { waitFor } from '../lab/wait.ts'
-import { formatDrillTable, runDrill, type DrillResult } from './drill.ts'
-import { startSidecarProcess, type SidecarProcess } from './sidecar-process.ts'
+import { startLab, type Lab } from '../../lab/lab.ts'
+import { waitFor } from '../../lab/wait.ts'
+import { formatDrillTable, runDrill, type DrillResult } from '../../lab/drill/drill.ts'
+import { startSidecarProcess, type SidecarProcess } from '../../lab/process/sidecar-process.ts'
 
 const VERSIONS = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((version) => version.trim())
 

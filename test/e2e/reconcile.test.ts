@@ -8,11 +8,11 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Admin, Producer, stringSerializers } from '@platformatic/kafka'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startLab, waitFor, type Lab } from '../lab/lab.ts'
+import { startLab, waitFor, type Lab } from '../../lab/lab.ts'
 import { readWholeTopic } from '../integration/helpers/topic-reader.ts'
 import { Admins, LiveMember } from './safety-helpers.ts'
-import { consumeUntil, DeliveryLedger, produceSequence } from './workload.ts'
-import { runCli, type CliResult } from './cli-process.ts'
+import { consumeUntil, DeliveryLedger, produceSequence } from '../../lab/drill/workload.ts'
+import { runCli, type CliResult } from '../../lab/process/cli-process.ts'
 
 const versions = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((v) => v.trim()).filter(Boolean)
 

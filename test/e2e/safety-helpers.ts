@@ -7,8 +7,8 @@ import { decodeOffsetSync, type OffsetSync } from '../../sidecar/src/core/codec/
 import { PROVENANCE_PREFIX } from '../../sidecar/src/core/sync/provenance.ts'
 import { GroupAdmin, type CommittedOffset } from '../../sidecar/src/kafka/group-admin.ts'
 import { TopicTailer } from '../../sidecar/src/kafka/tailer.ts'
-import type { Lab } from '../lab/lab.ts'
-import { waitFor } from '../lab/wait.ts'
+import type { Lab } from '../../lab/lab.ts'
+import { waitFor } from '../../lab/wait.ts'
 
 export const isSidecarTagged = (metadata: string | null): boolean => metadata?.startsWith(PROVENANCE_PREFIX) ?? false
 

@@ -9,12 +9,12 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startLab, waitFor, type Lab } from '../lab/lab.ts'
-import { envVarName, MM2_USER } from '../lab/security.ts'
-import { runCli, type CliResult } from './cli-process.ts'
+import { startLab, waitFor, type Lab } from '../../lab/lab.ts'
+import { envVarName, MM2_USER } from '../../lab/security.ts'
+import { runCli, type CliResult } from '../../lab/process/cli-process.ts'
 import { Admins, metricSum, readOffsetSyncs, waitMirrored } from './safety-helpers.ts'
-import { startSidecarProcess, type SidecarProcess } from './sidecar-process.ts'
-import { produceSequence } from './workload.ts'
+import { startSidecarProcess, type SidecarProcess } from '../../lab/process/sidecar-process.ts'
+import { produceSequence } from '../../lab/drill/workload.ts'
 
 const VERSIONS = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((version) => version.trim()).filter(Boolean)
 const TOPIC = 'orders'

@@ -10,11 +10,11 @@
 // waitFor on the sidecar's metrics or on the groups' real committed offsets.
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startLab, type Lab } from '../lab/lab.ts'
-import { waitFor } from '../lab/wait.ts'
+import { startLab, type Lab } from '../../lab/lab.ts'
+import { waitFor } from '../../lab/wait.ts'
 import { Admins, BackgroundProducer, LiveMember, httpStatus, isSidecarTagged, metricSum, nonIncreasing, readOffsetSyncs, sleep, waitMirrored, type TopicSync } from './safety-helpers.ts'
-import { startSidecarProcess, type SidecarProcess } from './sidecar-process.ts'
-import { produceSequence } from './workload.ts'
+import { startSidecarProcess, type SidecarProcess } from '../../lab/process/sidecar-process.ts'
+import { produceSequence } from '../../lab/drill/workload.ts'
 
 const VERSIONS = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((version) => version.trim())
 

@@ -10,8 +10,8 @@ import { decodeCheckpoint, decodeConsumerOffsetsRecord, decodeHeartbeat, decodeO
 import { loadMm2Config } from '../../sidecar/src/config/load-mm2.ts'
 import { enabledFlows } from '../../sidecar/src/config/mm2-properties.ts'
 import { GroupAdmin, type CommittedOffset } from '../../sidecar/src/kafka/group-admin.ts'
-import { consumeAsGroup } from '../lab/java-tools.ts'
-import { waitFor, type Lab } from '../lab/lab.ts'
+import { consumeAsGroup } from '../../lab/java-tools.ts'
+import { waitFor, type Lab } from '../../lab/lab.ts'
 import { suffix, useLab } from './helpers/lab-fixture.ts'
 import { labClient, TopicReader, type TopicRecord } from './helpers/topic-reader.ts'
 

@@ -3,8 +3,8 @@
 // SIGKILL of the source cluster, the memory budget, and that nothing is left running afterwards.
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { isAlive } from '../lab/jvm.ts'
-import { startLab, waitFor, type Lab } from '../lab/lab.ts'
+import { isAlive } from '../../lab/jvm.ts'
+import { startLab, waitFor, type Lab } from '../../lab/lab.ts'
 
 const GiB = 2 ** 30
 const suffix = () => randomBytes(4).toString('hex')

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest'
 import { loadMm2Config } from '../../sidecar/src/config/load-mm2.ts'
 import { remoteTopicName, shouldReplicateTopic, type Mm2Config } from '../../sidecar/src/config/mm2-properties.ts'
-import { waitFor, type KafkaLine, type Lab } from '../lab/lab.ts'
+import { waitFor, type KafkaLine, type Lab } from '../../lab/lab.ts'
 import { suffix, useLab } from './helpers/lab-fixture.ts'
 
 type TopicsByCluster = Record<string, string[]>

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { REPO_ROOT } from '../lab/versions.ts'
+import { REPO_ROOT } from '../../lab/versions.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'mm2-failback-package-'))
 // npm and the pinned Node 24 first on PATH, as the npm scripts have it.

@@ -17,7 +17,7 @@ import { loadMm2Config } from '../../sidecar/src/config/load-mm2.ts'
 import { enabledFlows, remoteTopicName } from '../../sidecar/src/config/mm2-properties.ts'
 import { SyncIndex, type OffsetSyncPair } from '../../sidecar/src/core/translation/sync-index.ts'
 import { GroupAdmin } from '../../sidecar/src/kafka/group-admin.ts'
-import { waitFor } from '../lab/lab.ts'
+import { waitFor } from '../../lab/lab.ts'
 import { suffix, useLab } from './helpers/lab-fixture.ts'
 import { labClient, TopicReader } from './helpers/topic-reader.ts'
 

@@ -2,8 +2,8 @@
 // of it survives), and its log tails printed when a test of the block fails (as lab.test.ts does).
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest'
-import { isAlive } from '../../lab/jvm.ts'
-import { startLab, type Lab, type LabOptions } from '../../lab/lab.ts'
+import { isAlive } from '../../../lab/jvm.ts'
+import { startLab, type Lab, type LabOptions } from '../../../lab/lab.ts'
 
 /** A short random suffix for topic and group names. */
 export const suffix = (): string => randomBytes(4).toString('hex')

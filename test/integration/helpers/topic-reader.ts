@@ -4,7 +4,7 @@ import type { FetchedRecord } from '../../../sidecar/src/kafka/record-batches.ts
 import { toConsumerOptions, type ClusterClientOptions } from '../../../sidecar/src/kafka/client-options.ts'
 import { RawConsumer } from '../../../sidecar/src/kafka/raw-consumer.ts'
 import { TopicTailer } from '../../../sidecar/src/kafka/tailer.ts'
-import type { Lab } from '../../lab/lab.ts'
+import type { Lab } from '../../../lab/lab.ts'
 
 /** A fetched record with its coordinates. */
 export interface TopicRecord extends FetchedRecord {

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { ALERTS_GROUP, RECORDING_GROUP, alertRules, formatSeconds, renderRules, ruleGroups } from '../../../alerts/rules.ts'
-import { DEFAULT_MONITORING_CONFIG, GENERATED_NOTE, monitoringConfig } from '../../../dashboards/config.ts'
+import { DEFAULT_MONITORING_CONFIG, GENERATED_NOTE, monitoringConfig } from '../../../sidecar/src/metrics/monitoring/config.ts'
 
 const root = new URL('../../../', import.meta.url)
 const read = (path: string): string => readFileSync(new URL(path, root), 'utf8')

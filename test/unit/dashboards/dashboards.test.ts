@@ -2,7 +2,7 @@
 // rendering is a pure function of the MonitoringConfig.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_MONITORING_CONFIG, GENERATED_NOTE, monitoringConfig } from '../../../dashboards/config.ts'
+import { DEFAULT_MONITORING_CONFIG, GENERATED_NOTE, monitoringConfig } from '../../../sidecar/src/metrics/monitoring/config.ts'
 import { DASHBOARD_SLUGS, renderDashboards, serializeDashboard } from '../../../dashboards/index.ts'
 
 const generated = (file: string): string => readFileSync(new URL(`../../../dashboards/generated/${file}`, import.meta.url), 'utf8')

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
-import { DEFAULT_MONITORING_CONFIG } from '../../../dashboards/config.ts'
+import { DEFAULT_MONITORING_CONFIG } from '../../../sidecar/src/metrics/monitoring/config.ts'
 import { loadSidecarConfig } from '../../../sidecar/src/config/load.ts'
 import { parseMm2Properties } from '../../../sidecar/src/config/mm2-properties.ts'
 import { CONFIG_KEYS, envName } from '../../../sidecar/src/config/schema.ts'
@@ -112,7 +112,7 @@ describe('docker-compose.yml and the repository', () => {
     expect(mm2.ports).toContain(`127.0.0.1:${port}:${port}`)
     const download = service('jmx-exporter-agent')
     expect(download.environment?.JAR).toBe(jar)
-    const version = /<jmx-exporter.version>([^<]+)</.exec(read('test/lab/jmx-exporter/pom.xml'))![1]!
+    const version = /<jmx-exporter.version>([^<]+)</.exec(read('lab/jmx-exporter/pom.xml'))![1]!
     expect(download.environment?.URL).toBe(`https://repo1.maven.org/maven2/io/prometheus/jmx/jmx_prometheus_javaagent/${version}/jmx_prometheus_javaagent-${version}.jar`)
     expect(String(download.environment?.SHA256)).toMatch(/^[0-9a-f]{64}$/)
     expect(mm2.depends_on?.['jmx-exporter-agent']?.condition).toBe('service_completed_successfully')

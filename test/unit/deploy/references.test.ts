@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { DEFAULT_MONITORING_CONFIG } from '../../../dashboards/config.ts'
+import { DEFAULT_MONITORING_CONFIG } from '../../../sidecar/src/metrics/monitoring/config.ts'
 import { JMX_EXPORTER_COPY, PROMETHEUS_RULE_FILE, deployGeneratedFiles } from '../../../deploy/generated-files.ts'
 import { loadSidecarConfig } from '../../../sidecar/src/config/load.ts'
 import { parseMm2Properties, reveal, type Mm2Config } from '../../../sidecar/src/config/mm2-properties.ts'
@@ -54,7 +54,7 @@ describe('Dockerfile', () => {
       }
     }
     // What the CLI loads at run time is in the image.
-    for (const path of ['bin/mm2-failback.js', 'sidecar/src/cli/main.ts', 'dashboards/index.ts', 'alerts/rules.ts', 'package.json']) {
+    for (const path of ['bin/mm2-failback.js', 'sidecar/src/cli/main.ts', 'dashboards/index.ts', 'alerts/rules.ts', 'scripts/lint-monitoring.ts', 'package.json']) {
       expect(copies.some((line) => path.startsWith(line.split(/\s+/)[1]!)), path).toBe(true)
       expect(ignored(path), path).toBe(false)
     }

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import type { Argv, CommandModule } from 'yargs'
 import {
   DEFAULT_MONITORING_CONFIG, validateMonitoringConfig, monitoringConfig, type MonitoringConfig
-} from '../../../../dashboards/config.ts'
+} from '../../metrics/monitoring/config.ts'
 import { Mm2FailbackError } from '../../errors.ts'
 import { EXIT_FAILURE, EXIT_OK, type CliContext } from '../context.ts'
 
@@ -108,7 +108,7 @@ export function dashboardsCommand (context: CliContext): CommandModule<object, D
     handler: async (args) => {
       const config = configFromArgs(args)
       if (args.action === 'lint') {
-        const { lintBundle } = await import('../../../../dashboards/lint.ts')
+        const { lintBundle } = await import('../../../../scripts/lint-monitoring.ts')
         const problems = lintBundle(config)
         for (const problem of problems) context.io.stderr(`lint: ${problem}\n`)
         context.io.stdout(problems.length === 0 ? 'dashboards and rules: no problems.\n' : `dashboards and rules: ${problems.length} problem(s).\n`)

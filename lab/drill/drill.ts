@@ -3,8 +3,8 @@
 // B.T). Every record carries a sequence number, so each phase's lost and re-read records are counted
 // exactly. Run once with MM2 alone and once with MM2 + mm2-failback, on the same lab, to compare.
 import { GroupAdmin } from '../../sidecar/src/kafka/group-admin.ts'
-import type { Lab } from '../lab/lab.ts'
-import { waitFor } from '../lab/wait.ts'
+import type { Lab } from '../lab.ts'
+import { waitFor } from '../wait.ts'
 import { DeliveryLedger, consumeUntil, produceSequence } from './workload.ts'
 
 export type DrillMode = 'mm2-alone' | 'mm2+sidecar'

@@ -12,7 +12,7 @@ import { installCleanupHandlers, isAlive, type JvmProcess } from './jvm.ts'
 import { MirrorMaker, type Mm2Readiness } from './mirror-maker.ts'
 import { isListening, LOOPBACK } from './net.ts'
 import { generateSecurityMaterial, LabSecurity, type LabSecurityOptions } from './security.ts'
-import type { ClusterClientOptions } from '../../sidecar/src/kafka/client-options.ts'
+import type { ClusterClientOptions } from '../sidecar/src/kafka/client-options.ts'
 import { ensureJars, ensureJmxExporterJar, lineInfo, parseKafkaLine, REPO_ROOT, type KafkaLine } from './versions.ts'
 
 export { waitFor } from './wait.ts'
@@ -40,7 +40,7 @@ export interface LabOptions {
   /**
    * Attach the Prometheus JMX exporter javaagent to MM2, serving /metrics on 127.0.0.1:`port` with
    * the exporter config `config` (e.g. mm2-config/jmx-exporter.yaml); `jar` defaults to the one
-   * test/lab/install.sh caches (test/lab/jmx-exporter/pom.xml). See Lab.mm2MetricsUrl.
+   * lab/install.sh caches (lab/jmx-exporter/pom.xml). See Lab.mm2MetricsUrl.
    */
   mm2JavaAgent?: { port: number, config: string, jar?: string }
   /** Run directory (default `<repo>/.lab/runs/<time>-kafka-<line>-<pid>`). */

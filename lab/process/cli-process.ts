@@ -2,7 +2,7 @@
 // variables (what `${env:...}` references in mm2.properties read), and returns its exit code and output.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { REPO_ROOT } from '../lab/versions.ts'
+import { REPO_ROOT } from '../versions.ts'
 
 export interface CliResult { code: number, stdout: string, stderr: string }
 

@@ -11,7 +11,7 @@
 # The Prometheus JMX exporter javaagent (jmx-exporter/pom.xml, for the monitoring integration test)
 # is cached the same way in ${cache_root}/jmx-exporter/libs/.
 #
-# Usage: test/lab/install.sh [3.9] [4.1] [jmx-exporter]        (no argument = all)
+# Usage: lab/install.sh [3.9] [4.1] [jmx-exporter]        (no argument = all)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -2,7 +2,7 @@
 // @platformatic/kafka) that records every sequence number it is handed, so that lost and re-read
 // records can be counted exactly.
 import { Consumer, stringDeserializers } from '@platformatic/kafka'
-import { produce } from '../lab/clients.ts'
+import { produce } from '../clients.ts'
 
 /** Value of sequence number `seq` produced by `origin` ("A-17"). */
 export const seqValue = (origin: string, seq: number): string => `${origin}-${seq}`

@@ -1,14 +1,19 @@
 // The bundle's lint: every PromQL expression (panels, template variables, rules) parses with the Prometheus
 // team's Lezer grammar and names only metrics that exist (the sidecar's names.ts under the namespace, the
 // MM2 JMX exporter list, a recording rule of the bundle, or `up`); every panel has a unit, a description and
-// the datasource variable; UIDs are the fixed ones. Used by the unit tests and `mm2-failback dashboards lint`.
+// the datasource variable; UIDs are the fixed ones. Used by `npm run generate`, the unit tests and
+// `mm2-failback dashboards lint`.
+// The lint is the one module that must see both dashboards/ and alerts/ (it renders both and checks them
+// against one list of known names, recording rules included), so it sits above both, and they never import
+// each other. The CLI loads it at run time, so the package and the Docker image ship this file
+// (package.json "files", Dockerfile).
 import { parser } from '@prometheus-io/lezer-promql'
-import { METRICS } from '../sidecar/src/metrics/names.ts'
 import { ruleGroups, type AlertRule, type RecordingRule, type RuleGroup } from '../alerts/rules.ts'
-import { sidecarMetric, type MonitoringConfig } from './config.ts'
-import { renderDashboards } from './index.ts'
-import { MM2_JMX_METRIC_NAMES } from './mm2-jmx-metrics.ts'
-import { DATASOURCE, dashboardUid } from './panels.ts'
+import { renderDashboards } from '../dashboards/index.ts'
+import { MM2_JMX_METRIC_NAMES } from '../dashboards/mm2-jmx-metrics.ts'
+import { DATASOURCE, dashboardUid } from '../dashboards/panels.ts'
+import { sidecarMetric, type MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
+import { METRICS } from '../sidecar/src/metrics/names.ts'
 
 /** Names an expression may use, with where each comes from (for messages). */
 export function knownMetrics (config: MonitoringConfig, groups: readonly RuleGroup[] = ruleGroups(config)): Map<string, string> {

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import { join } from 'node:path'
-import { waitFor } from '../lab/wait.ts'
+import { waitFor } from '../wait.ts'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 

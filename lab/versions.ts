@@ -1,5 +1,5 @@
 // Kafka lines the lab supports, where their jars are cached, and which classes to run.
-// The jars come from Maven Central through test/lab/kafka-<line>/pom.xml and test/lab/install.sh.
+// The jars come from Maven Central through lab/kafka-<line>/pom.xml and lab/install.sh.
 import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const LAB_DIR = dirname(fileURLToPath(import.meta.url))
-export const REPO_ROOT = join(LAB_DIR, '..', '..')
+export const REPO_ROOT = join(LAB_DIR, '..')
 
 export const KAFKA_LINES = ['3.9', '4.1'] as const
 export type KafkaLine = typeof KAFKA_LINES[number]
@@ -101,7 +101,7 @@ export function classPath (line: KafkaLine): string {
   return join(libsDir(line), '*')
 }
 
-/** The Prometheus JMX exporter javaagent jar (test/lab/jmx-exporter/pom.xml), installed by install.sh if needed. */
+/** The Prometheus JMX exporter javaagent jar (lab/jmx-exporter/pom.xml), installed by install.sh if needed. */
 export function ensureJmxExporterJar (): string {
   const dir = join(jarCacheRoot(), 'jmx-exporter')
   const pom = join(LAB_DIR, 'jmx-exporter', 'pom.xml')

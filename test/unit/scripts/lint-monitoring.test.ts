@@ -1,10 +1,10 @@
 // The lint itself: clean on the bundle, and it catches each kind of mistake it exists for.
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_MONITORING_CONFIG, monitoringConfig } from '../../../dashboards/config.ts'
+import { DEFAULT_MONITORING_CONFIG, monitoringConfig } from '../../../sidecar/src/metrics/monitoring/config.ts'
 import { renderDashboards } from '../../../dashboards/index.ts'
 import {
   inspectPromql, knownMetrics, lintBundle, lintDashboard, lintMetricDefinitions, lintPromql, lintRules
-} from '../../../dashboards/lint.ts'
+} from '../../../scripts/lint-monitoring.ts'
 import { MM2_JMX_METRICS } from '../../../dashboards/mm2-jmx-metrics.ts'
 import { DATASOURCE } from '../../../dashboards/panels.ts'
 import { ruleGroups } from '../../../alerts/rules.ts'
