@@ -1,7 +1,11 @@
 // The README's test command (`npm test`): installs what is missing (scripts/setup.sh, idempotent and
-// cached), runs every vitest project (unit, then the real-Kafka integration lab) and promtool's rule
-// tests, then prints one plain closing line, "N passed, N failed, N skipped", and exits non-zero
-// when anything failed or nothing ran. Extra arguments go to vitest (e.g. `npm test -- --project unit`).
+// cached), runs the static checks (ESLint, then tsc --noEmit: one passed/failed check each), every
+// vitest project (unit, then the real-Kafka integration lab) and promtool's rule tests, then prints
+// one plain closing line, "N passed, N failed, N skipped", and exits non-zero when anything failed or
+// nothing ran. Extra arguments go to vitest (e.g. `npm test -- --project unit`); with extra arguments
+// promtool is skipped, and so are the static checks when the arguments select vitest projects and
+// none of them is `unit` (`npm test -- --project integration` runs the lab tests only).
+// ESLint runs with --quiet: errors fail the check, warnings (max-len, for now) are left to `npm run lint`.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -37,6 +41,35 @@ function runVitest (totals: Totals): void {
   if (status !== 0 && totals.failed === 0) totals.failed += 1
 }
 
+/** The vitest projects the extra arguments select (`--project x` or `--project=x`); empty: all of them. */
+function selectedProjects (): string[] {
+  return extraArgs.flatMap((arg, index) => {
+    if (arg.startsWith('--project=')) return [arg.slice('--project='.length)]
+    if (arg === '--project' && index + 1 < extraArgs.length) return [extraArgs[index + 1]!]
+    return []
+  })
+}
+
+/** ESLint and the type check, one check each; their output goes to the terminal as it comes. */
+function runStaticChecks (totals: Totals): void {
+  const projects = selectedProjects()
+  if (projects.length > 0 && !projects.includes('unit')) return
+  const checks: Array<[string, string, string[]]> = [
+    ['lint (eslint .)', join(root, 'node_modules/.bin/eslint'), ['--quiet', '.']],
+    ['typecheck (tsc --noEmit)', join(root, 'node_modules/.bin/tsc'), ['--noEmit']]
+  ]
+  for (const [name, command, args] of checks) {
+    const status = run(command, args)
+    if (status === 0) {
+      totals.passed += 1
+      console.log(`${name}: passed`)
+    } else {
+      totals.failed += 1
+      console.error(`${name}: failed with status ${status}`)
+    }
+  }
+}
+
 function runPromtool (totals: Totals): void {
   const testsDir = join(root, 'alerts/tests')
   if (!existsSync(testsDir) || extraArgs.length > 0) return
@@ -56,6 +89,7 @@ if (!process.env.MM2_FAILBACK_SKIP_SETUP) {
   }
 }
 const totals: Totals = { passed: 0, failed: 0, skipped: 0 }
+runStaticChecks(totals)
 runVitest(totals)
 runPromtool(totals)
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`)
