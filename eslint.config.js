@@ -81,31 +81,6 @@ const layering = [
   restrict(['alerts/**/*.ts'], noDashboards)
 ]
 
-// Exceptions: imports that exist today and break the rules above. Each entry names one file and
-// allows only the modules (allowImportNames: the names) it imports today, so nothing new slips in.
-// Delete an entry when its file is fixed.
-const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-// `restriction` of `folder`, except for these modules of it (paths relative to the folder).
-const allowOnly = ({ message }, folder, modules) => ({
-  regex: `(^|/)${folder}/(?!(${modules.map(escapeRegExp).join('|')})$)`,
-  message
-})
-const except = (file, ...patterns) => restrict([file], ...patterns)
-const layeringExceptions = [
-  // Builds the clients' SASL options from the MM2 config; moves to kafka/ in the engine split.
-  except('sidecar/src/engine/cluster-clients.ts', sidecar, noCli, { ...noKafkaClient, allowImportNames: ['SASLOptions'] }),
-  // Checks the panels against the alert rules; goes with the alerts/dashboards untangling.
-  except('dashboards/lint.ts', allowOnly(noAlerts, 'alerts', ['rules.ts'])),
-  // Read the monitoring config from dashboards/config.ts; same untangling.
-  except('alerts/rules.ts', allowOnly(noDashboards, 'dashboards', ['config.ts'])),
-  except('alerts/prometheus-rule.ts', allowOnly(noDashboards, 'dashboards', ['config.ts'])),
-  // Start the lab and drive workloads with helpers from test/; fixed when test/lab moves to lab/
-  // (test/e2e's drill, sidecar-process and workload helpers have to move with it).
-  except('scripts/demo.ts', allowOnly(noTest, 'test', ['lab/lab.ts', 'e2e/drill.ts', 'e2e/sidecar-process.ts'])),
-  except('bench/reconcile.bench.ts', allowOnly(noTest, 'test', ['lab/lab.ts', 'e2e/workload.ts'])),
-  except('bench/sync-latency.bench.ts', allowOnly(noTest, 'test', ['lab/lab.ts', 'lab/wait.ts', 'e2e/workload.ts']))
-]
-
 // --- Line length ------------------------------------------------------------------------------------
 // 160 columns, for code and comments alike. Exempt are only lines holding a URL (kept whole so it can
 // be followed) or a long string or template literal: one of 100+ characters fills most of a line by
@@ -132,6 +107,5 @@ const lineLength = {
 export default [
   ...neostandard({ ts: true, ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.lab/**', 'dashboards/generated/**'] }),
   lineLength,
-  ...layering,
-  ...layeringExceptions
+  ...layering
 ]
