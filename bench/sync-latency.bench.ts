@@ -1,4 +1,4 @@
-// Benchmark (issue 4): commit-to-translated-commit latency, mm2-failback's event-driven group sync
+// Benchmark: commit-to-translated-commit latency, mm2-failback's event-driven group sync
 // against MM2's own checkpoint + sync.group.offsets path, measured in the same run on one lab.
 //   node bench/sync-latency.bench.ts [--kafka 4.1] [--commits 40]
 // Group `bench-sidecar` is synced by the sidecar; group `bench-mm2` is excluded from the sidecar

@@ -1,4 +1,4 @@
-// The failover/failback drill (issue 4): one group consumes `T` on A; A dies; the group moves to B
+// The failover/failback drill: one group consumes `T` on A; A dies; the group moves to B
 // (A.T plus B's own T, which producers switched to); A comes back; the group moves back to A (T plus
 // B.T). Every record carries a sequence number, so each phase's lost and re-read records are counted
 // exactly. Run once with MM2 alone and once with MM2 + mm2-failback, on the same lab, to compare.

@@ -1,4 +1,4 @@
-// Issue 7 (ACLs), on Kafka 3.9 and 4.1: brokers with StandardAuthorizer and
+// ACLs (docs/acls.md), on Kafka 3.9 and 4.1: brokers with StandardAuthorizer and
 // allow.everyone.if.no.acl.found=false (super users: the brokers, MM2 and the lab's admin), and a
 // sidecar with its own principal, User:failback, holding exactly the ACLs docs/acls.md grants: its
 // kafka-acls.sh commands are run as written (the line's AclCommand), and the cluster must then hold

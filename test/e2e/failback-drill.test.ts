@@ -1,4 +1,4 @@
-// The failover/failback drill of issue 4 as an end-to-end test, on Kafka 3.9 and 4.1: the same drill
+// The failover/failback drill as an end-to-end test, on Kafka 3.9 and 4.1: the same drill
 // with MM2 alone and with MM2 + mm2-failback (the CLI, as a separate process), each on a fresh lab.
 import { afterAll, describe, expect, it } from 'vitest'
 import { decodeCheckpoint } from '../../sidecar/src/core/codec/checkpoint.ts'

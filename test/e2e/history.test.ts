@@ -1,4 +1,4 @@
-// Durable history (issue 4, deliverable 4): the sidecar keeps its translation index in a compacted
+// Durable history (docs/design.md §2.2): the sidecar keeps its translation index in a compacted
 // topic on every cluster, so failback works after a restart even while the cluster holding MM2's
 // A->B offset syncs (A, with the default offset-syncs.topic.location=source) is down.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

@@ -1,4 +1,4 @@
-// Issue 7 (security), on Kafka 3.9 and 4.1: clusters A and B listen on SASL_SSL only (SCRAM; a CA and
+// Security, on Kafka 3.9 and 4.1: clusters A and B listen on SASL_SSL only (SCRAM; a CA and
 // broker certificate generated for the run), and the unmodified MM2 connects to both from an
 // mm2.properties whose passwords are not in the file: A's come from a properties file through
 // `${file:...}` and B's from MM2's environment through `${env:...}`. Cluster A is reached with

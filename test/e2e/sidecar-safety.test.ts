@@ -1,4 +1,4 @@
-// The sidecar's safety and robustness acceptance points (issue 4; DESIGN §2 and §5) end to end, on
+// The sidecar's safety and robustness acceptance points (docs/design.md §2 and §5) end to end, on
 // Kafka 3.9 and 4.1: a real lab (clusters A and B, an unmodified MM2 with flows A->B and B->A and
 // sync.group.offsets on) and the CLI `mm2-failback run` as separate processes. One lab per version;
 // the checks run in order on it and share it (a lab start costs ~20 s):
