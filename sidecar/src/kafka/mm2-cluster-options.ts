@@ -7,7 +7,7 @@ import type { ConnectionOptions as TlsOptions } from 'node:tls'
 import { reveal, type Mm2Cluster, type SettingValue } from '../config/mm2-properties.ts'
 import { Mm2FailbackError } from '../errors.ts'
 import type { ClusterClientOptions } from './client-options.ts'
-import { detectTruststoreFormat, truststoreCertificates } from './truststore.ts'
+import { detectTruststoreFormat, truststoreCertificates } from './truststore/index.ts'
 
 const SASL_MECHANISMS = new Set(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { clusterClientOptions } from '../../../sidecar/src/kafka/mm2-cluster-options.ts'
 import { parseMm2Properties } from '../../../sidecar/src/config/mm2-properties.ts'
-import { detectTruststoreFormat, pkcs12Kdf, truststoreCertificates } from '../../../sidecar/src/kafka/truststore.ts'
+import { detectTruststoreFormat, pkcs12Kdf, truststoreCertificates } from '../../../sidecar/src/kafka/truststore/index.ts'
 import { isMm2FailbackError } from '../../../sidecar/src/errors.ts'
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/truststores/${name}`, import.meta.url))
