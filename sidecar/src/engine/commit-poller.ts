@@ -1,6 +1,7 @@
 // The fallback for clusters where the sidecar may not read __consumer_offsets (no READ ACL on it):
 // poll every group's committed offsets through the admin API and report what changed. Slower and
 // costlier than following the log, so it is used only when the log is refused.
+import { compositeKey } from '../core/keys.ts'
 import type { GroupAdmin } from '../kafka/group-admin.ts'
 import { explainClientError } from '../kafka/client-errors.ts'
 import type { CommittedOffset } from './committed-offsets.ts'
@@ -59,8 +60,8 @@ export class CommitPoller {
         for (const topic of group.topics) {
           for (const partition of topic.partitions) {
             if (partition.committedOffset < 0n) continue
-            const key = `${group.groupId}\u0000${topic.name}\u0000${partition.partitionIndex}`
-            const value = `${partition.committedOffset}\u0000${partition.metadata ?? ''}`
+            const key = compositeKey(group.groupId, topic.name, partition.partitionIndex)
+            const value = compositeKey(partition.committedOffset, partition.metadata ?? '')
             if (this.known.get(key) === value) continue
             this.known.set(key, value)
             changed.push({ cluster, group: group.groupId, topic: topic.name, partition: partition.partitionIndex, offset: partition.committedOffset, metadata: partition.metadata ?? '', commitTimestamp: now })

@@ -2,8 +2,8 @@
 // commit them on the other, through the pure rules of core/sync (routing, decision). Work is serial
 // per (source cluster, group) so one group's commits are applied in order, and batched: every
 // partition a group committed in one request becomes one OffsetCommit on the other side.
-import type { Mm2Config } from '../config/mm2-properties.ts'
-import { enabledFlows } from '../config/mm2-properties.ts'
+import type { Mm2Config } from '../core/mm2/model.ts'
+import { enabledFlows } from '../core/mm2/flows.ts'
 import { decideCommitSync, type CommitSkipReason } from '../core/sync/group-sync.ts'
 import { routeCommit, type CommitRoute } from '../core/sync/route.ts'
 import type { SyncIndex, Translation } from '../core/translation/sync-index.ts'

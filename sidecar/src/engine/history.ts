@@ -2,6 +2,7 @@
 // to the history topic on every cluster every flush interval; at startup the newest snapshot of each
 // partition, from whichever cluster answers, seeds the index before MM2's own syncs are replayed.
 import type { SyncHistorySnapshot } from '../core/codec/sync-history.ts'
+import { compositeKey } from '../core/keys.ts'
 import type { SyncIndex } from '../core/translation/sync-index.ts'
 import { isMm2FailbackError } from '../errors.ts'
 import type { HistoryWriter } from '../kafka/history-writer.ts'
@@ -9,7 +10,7 @@ import type { SidecarMetrics } from '../metrics/registry.ts'
 import type { Logger } from './logger.ts'
 
 const snapshotKey = (snapshot: { sourceClusterAlias: string, targetClusterAlias: string, topic: string, partition: number }): string =>
-  `${snapshot.sourceClusterAlias}\u0000${snapshot.targetClusterAlias}\u0000${snapshot.topic}\u0000${snapshot.partition}`
+  compositeKey(snapshot.sourceClusterAlias, snapshot.targetClusterAlias, snapshot.topic, snapshot.partition)
 
 /** Keeps, per partition, the snapshot whose newest sync is the furthest along (copies on two clusters may differ). */
 export class SnapshotCollector {

@@ -4,7 +4,8 @@
 // their liveness on the target, prove positions record by record in exact mode, plan purely
 // (core/reconcile/plan.ts), and with `execute` commit each group's partitions in one OffsetCommit and
 // read them back.
-import { enabledFlows, type Mm2Config, type Mm2Flow } from '../config/mm2-properties.ts'
+import { enabledFlows } from '../core/mm2/flows.ts'
+import type { Mm2Config, Mm2Flow } from '../core/mm2/model.ts'
 import { decodeOffsetSync, type OffsetSync } from '../core/codec/offset-sync.ts'
 import { decodeSyncHistory } from '../core/codec/sync-history.ts'
 import { ExactWalk, type ExactOutcome } from '../core/reconcile/exact.ts'

@@ -5,6 +5,7 @@
 //   2. read the topic up to its end, so the high-water mark covers every reverse sync in it;
 //   3. backfill from the index whatever is above the mark, then follow new syncs as they arrive.
 import type { OffsetSync } from '../core/codec/offset-sync.ts'
+import { partitionKey } from '../core/keys.ts'
 import type { ReplicationPolicy } from '../core/naming/replication-policy.ts'
 import { invertSync, type ReverseSyncHighWater } from '../core/sync/reverse-syncs.ts'
 import type { FlowSyncIndex } from '../core/translation/sync-index.ts'
@@ -91,7 +92,7 @@ export class ReverseSyncEmitter {
       const pendingMarks = new Map<string, bigint>()
       for (const sync of taken) {
         const reverse = invertSync(sync, sourceAlias, policy)
-        const key = `${reverse.topic}\u0000${reverse.partition}`
+        const key = partitionKey(reverse.topic, reverse.partition)
         const pending = pendingMarks.get(key)
         if (!highWater.admits(reverse) || (pending !== undefined && reverse.upstreamOffset <= pending)) {
           metrics.reverseSyncsSkipped.inc({ flow: flowName, reason: 'not-newer' satisfies ReverseSyncSkipReason })

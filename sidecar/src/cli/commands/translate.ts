@@ -2,6 +2,7 @@
 // explanation as reconcile. Thin: flags -> engine/reconcile.ts translateOne -> print.
 import type { Argv, CommandModule } from 'yargs'
 import { loadMm2Config } from '../../config/load-mm2.ts'
+import { flowName } from '../../core/mm2/flow-name.ts'
 import { translateOne } from '../../engine/reconcile.ts'
 import { Mm2FailbackError } from '../../errors.ts'
 import { EXIT_OK, type CliContext } from '../context.ts'
@@ -49,7 +50,7 @@ export function translateCommand (context: CliContext): CommandModule<object, Tr
       const { route, translation, exact } = await translateOne({ mm2, from: args.from, to: args.to, topic: args.topic, partition: args.partition, offset, exact: args.exact, timeoutMs: args['timeout-ms'], historyTopic: args['history-topic'] })
       const where = `${args.topic} partition ${args.partition} offset ${offset} on cluster ${args.from}`
       const target = `${route.targetTopic} partition ${args.partition} on cluster ${args.to}`
-      const flow = `${route.flow.source}->${route.flow.target}`
+      const flow = flowName(route.flow)
       let result: Record<string, unknown>
       if (translation.kind !== 'translated' && exact?.kind === 'exact') {
         // Below MM2's first offset sync, proven from the first record of both logs.

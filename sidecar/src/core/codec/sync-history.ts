@@ -17,6 +17,7 @@
 // MM2_DECODE_TOMBSTONE; syncs that are not strictly increasing on both sides raise MM2_DECODE_INVALID.
 
 import { Mm2FailbackError } from '../../errors.ts'
+import { flowName } from '../mm2/flow-name.ts'
 import { Reader } from './reader.ts'
 import { Writer } from './writer.ts'
 
@@ -75,7 +76,11 @@ export function decodeSyncHistoryKey (key: Uint8Array | null): SyncHistoryKey {
 export function decodeSyncHistory (key: Uint8Array | null, value: Uint8Array | null): SyncHistorySnapshot {
   const decodedKey = decodeSyncHistoryKey(key)
   const context = { topic: decodedKey.topic, partition: decodedKey.partition }
-  if (value === null) throw new Mm2FailbackError('MM2_DECODE_TOMBSTONE', `${VALUE} is null (a tombstone) for ${decodedKey.sourceClusterAlias}->${decodedKey.targetClusterAlias} ${decodedKey.topic}-${decodedKey.partition}.`, { record: VALUE, ...context })
+  if (value === null) {
+    const flow = flowName({ source: decodedKey.sourceClusterAlias, target: decodedKey.targetClusterAlias })
+    const message = `${VALUE} is null (a tombstone) for ${flow} ${decodedKey.topic}-${decodedKey.partition}.`
+    throw new Mm2FailbackError('MM2_DECODE_TOMBSTONE', message, { record: VALUE, ...context })
+  }
   const reader = new Reader(value, VALUE, context)
   const version = reader.readInt16('version')
   if (version !== SYNC_HISTORY_VERSION) throw reader.error('MM2_DECODE_UNSUPPORTED_VERSION', `${VALUE} has version ${version} at position 0; this build reads version ${SYNC_HISTORY_VERSION}.`, 'version', 0)
