@@ -8,7 +8,9 @@
 import { describe, expect, it } from 'vitest'
 import { decodeCheckpoint, decodeConsumerOffsetsRecord, decodeHeartbeat, decodeOffsetSync, type Checkpoint, type ConsumerOffsetsRecord, type Heartbeat, type OffsetSync } from '../../sidecar/src/core/codec/index.ts'
 import { loadMm2Config } from '../../sidecar/src/config/load-mm2.ts'
-import { enabledFlows } from '../../sidecar/src/config/mm2-properties.ts'
+import { compositeKey } from '../../sidecar/src/core/keys.ts'
+import { flowName } from '../../sidecar/src/core/mm2/flow-name.ts'
+import { enabledFlows } from '../../sidecar/src/core/mm2/flows.ts'
 import { GroupAdmin, type CommittedOffset } from '../../sidecar/src/kafka/group-admin.ts'
 import { consumeAsGroup } from '../../lab/java-tools.ts'
 import { waitFor, type Lab } from '../../lab/lab.ts'
@@ -43,7 +45,7 @@ function decode (kind: TopicKind, record: TopicRecord): Decoded {
 
 const json = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => typeof v === 'bigint' ? String(v) : v)
 const hex = (bytes: Uint8Array | null): string | null => bytes === null ? null : Buffer.from(bytes).toString('hex')
-const keyOf = (group: string, topic: string, partition: number): string => `${group}\u0000${topic}\u0000${partition}`
+const keyOf = (group: string, topic: string, partition: number): string => compositeKey(group, topic, partition)
 
 /** The last offset-commit record per (group, topic, partition) of the given groups, as GroupAdmin reports them. */
 function lastCommits (records: ConsumerOffsetsRecord[], groups: readonly string[]): Map<string, bigint> {
@@ -191,7 +193,8 @@ describe.each(['3.9', '4.1'] as const)('codecs against MM2 on Kafka %s', kafka =
       for (const [where, source, target] of [['B:heartbeats', 'A', 'B'], ['B:A.heartbeats', 'B', 'A'], ['A:heartbeats', 'B', 'A'], ['A:B.heartbeats', 'A', 'B']] as const) {
         const beats = of(where, 'heartbeat')
         expect(beats.length, `heartbeats in ${where}`).toBeGreaterThan(0)
-        expect(new Set(beats.map(h => `${h.sourceClusterAlias}->${h.targetClusterAlias}`)), where).toEqual(new Set([`${source}->${target}`]))
+        const flows = new Set(beats.map(h => flowName({ source: h.sourceClusterAlias, target: h.targetClusterAlias })))
+        expect(flows, where).toEqual(new Set([flowName({ source, target })]))
         for (const h of beats) expect(h.timestamp > now - 3_600_000n && h.timestamp <= now + 60_000n, `heartbeat timestamp ${h.timestamp} in ${where}`).toBe(true)
       }
 

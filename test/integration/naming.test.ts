@@ -8,7 +8,8 @@
 // lines: the default on both, every other variation on one.
 import { describe, expect, it } from 'vitest'
 import { loadMm2Config } from '../../sidecar/src/config/load-mm2.ts'
-import { remoteTopicName, shouldReplicateTopic, type Mm2Config } from '../../sidecar/src/config/mm2-properties.ts'
+import { remoteTopicName, shouldReplicateTopic } from '../../sidecar/src/core/mm2/flows.ts'
+import type { Mm2Config } from '../../sidecar/src/core/mm2/model.ts'
 import { waitFor, type KafkaLine, type Lab } from '../../lab/lab.ts'
 import { suffix, useLab } from './helpers/lab-fixture.ts'
 

@@ -14,7 +14,7 @@
 import { describe, expect, it } from 'vitest'
 import { decodeCheckpoint, decodeOffsetSync, type Checkpoint } from '../../sidecar/src/core/codec/index.ts'
 import { loadMm2Config } from '../../sidecar/src/config/load-mm2.ts'
-import { enabledFlows, remoteTopicName } from '../../sidecar/src/config/mm2-properties.ts'
+import { enabledFlows, remoteTopicName } from '../../sidecar/src/core/mm2/flows.ts'
 import { SyncIndex, type OffsetSyncPair } from '../../sidecar/src/core/translation/sync-index.ts'
 import { GroupAdmin } from '../../sidecar/src/kafka/group-admin.ts'
 import { waitFor } from '../../lab/lab.ts'

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { Mm2FailbackError } from '../errors.ts'
-import { parseMm2Properties, type Mm2Config, type Mm2ParseOptions } from './mm2-properties.ts'
+import type { Mm2Config } from '../core/mm2/model.ts'
+import { parseMm2Properties, type Mm2ParseOptions } from './mm2-properties.ts'
 
 /**
  * Loads the file at `path` as MirrorMaker 2 does (Properties.load(InputStream) decodes ISO-8859-1, so non-ASCII

@@ -2,6 +2,7 @@
 // keys with their type, default, bounds and help. From it come the defaults, the validator, the env
 // spelling (MM2_FAILBACK_<PATH>), the --set flag and docs/reference-config.yaml, so they cannot drift.
 // Pure: loading files and reading the environment happens in load.ts.
+import { compilePatternList } from '../core/mm2/filters.ts'
 import { Mm2FailbackError } from '../errors.ts'
 
 export interface SidecarConfig {
@@ -157,13 +158,10 @@ export function resolveConfig (layers: readonly ConfigOverride[]): SidecarConfig
     }
     setPath(config, leaf.path, parsed)
   }
+  // Java regexes like MM2's own group filters, compiled the same way (core/mm2/filters.ts).
   for (const key of ['include', 'exclude'] as const) {
-    for (const pattern of config.groupSync[key]) {
-      try {
-        RegExp(pattern)
-      } catch {
-        problems.push(`groupSync.${key}: ${JSON.stringify(pattern)} is not a valid regular expression.`)
-      }
+    for (const { pattern, reason } of compilePatternList(config.groupSync[key]).invalid) {
+      problems.push(`groupSync.${key}: ${JSON.stringify(pattern)} is not a valid regular expression for mm2-failback: ${reason}.`)
     }
   }
   if (problems.length > 0) {

@@ -1,6 +1,6 @@
 // The real adapters of the engine's ports (ports.ts): @platformatic/kafka clients built from the
 // cluster sections of mm2.properties.
-import type { Mm2Config } from '../config/mm2-properties.ts'
+import type { Mm2Config } from '../core/mm2/model.ts'
 import { Mm2FailbackError } from '../errors.ts'
 import type { ClusterClientOptions } from '../kafka/client-options.ts'
 import { GroupAdmin } from '../kafka/group-admin.ts'

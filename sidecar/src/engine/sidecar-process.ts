@@ -4,7 +4,7 @@
 import { loadMm2Config } from '../config/load-mm2.ts'
 import { loadSidecarConfig } from '../config/load.ts'
 import type { SidecarConfig } from '../config/schema.ts'
-import type { Mm2Config } from '../config/mm2-properties.ts'
+import type { Mm2Config } from '../core/mm2/model.ts'
 import { startHttpEndpoints, type HttpEndpoints } from '../metrics/http.ts'
 import { createMetrics } from '../metrics/registry.ts'
 import type { ClusterClientOptions } from '../kafka/client-options.ts'

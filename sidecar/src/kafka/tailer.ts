@@ -4,6 +4,7 @@
 // tailer first saw it: the readiness gate of DESIGN §2.1. Topics that do not exist yet count as read
 // and are picked up when they appear.
 import type { fetchV17 } from '@platformatic/kafka'
+import { partitionKey } from '../core/keys.ts'
 
 type FetchResponse = fetchV17.FetchResponse
 import { recordsFromBatches, type FetchedRecord } from './record-batches.ts'
@@ -52,7 +53,6 @@ interface PartitionState {
 
 const ERROR_OFFSET_OUT_OF_RANGE = 1
 const ERROR_TOPIC_AUTHORIZATION_FAILED = 29
-const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`
 
 /** Follows topics on one cluster; see the module comment. */
 export class TopicTailer {

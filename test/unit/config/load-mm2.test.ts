@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadMm2Config } from '../../../sidecar/src/config/load-mm2.ts'
-import { enabledFlows, remoteTopicName, reveal, type Secret } from '../../../sidecar/src/config/mm2-properties.ts'
+import { enabledFlows, remoteTopicName } from '../../../sidecar/src/core/mm2/flows.ts'
+import { reveal, type Secret } from '../../../sidecar/src/core/mm2/secret.ts'
 import { isMm2FailbackError } from '../../../sidecar/src/errors.ts'
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/mm2-properties/${name}`, import.meta.url))

@@ -3,11 +3,10 @@
 /* eslint no-template-curly-in-string: "off" */
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import {
-  compileNameFilter, compilePatternList, displayValue, enabledFlows, GROUPS_EXCLUDE_DEFAULT, isClientConfigKey,
-  isSecretKey, parseJavaList, parseMm2Properties, remoteTopicName, reveal, Secret, shouldReplicateGroup,
-  shouldReplicateTopic, TOPICS_EXCLUDE_DEFAULT, type Mm2Config, type Mm2Flow, type Mm2ParseOptions
-} from '../../../sidecar/src/config/mm2-properties.ts'
+import { parseMm2Properties, type Mm2ParseOptions } from '../../../sidecar/src/config/mm2-properties.ts'
+import { enabledFlows, remoteTopicName, shouldReplicateGroup } from '../../../sidecar/src/core/mm2/flows.ts'
+import type { Mm2Config, Mm2Flow } from '../../../sidecar/src/core/mm2/model.ts'
+import { displayValue, reveal, Secret } from '../../../sidecar/src/core/mm2/secret.ts'
 import { isMm2FailbackError, type Mm2FailbackError } from '../../../sidecar/src/errors.ts'
 
 const lines = (...text: string[]): string => text.join('\n') + '\n'
@@ -181,13 +180,6 @@ describe('cluster settings (MirrorMakerConfig.clusterProps)', () => {
   it('accepts config-provider references in bootstrap servers', () => {
     const config = parseMm2Properties('clusters = A, B\nA.bootstrap.servers = ${file:/etc/mm2/a.properties:bootstrap}\nB.bootstrap.servers = b:9092\nA->B.enabled = true\n')
     expect(config.clusters[0]?.bootstrapServers).toEqual(['${file:/etc/mm2/a.properties:bootstrap}'])
-  })
-
-  it.each([
-    ['bootstrap.servers', true], ['security.protocol', true], ['ssl.truststore.location', true], ['sasl.jaas.config', true],
-    ['client.id', false], ['consumer.bootstrap.servers', false], ['max.poll.records', false]
-  ])('isClientConfigKey(%j) = %j', (key, expected) => {
-    expect(isClientConfigKey(key)).toBe(expected)
   })
 })
 
@@ -378,45 +370,21 @@ describe('topic and group filters (DefaultTopicFilter, DefaultGroupFilter)', () 
     expect(shouldReplicateGroup(defaults, group)).toBe(expected)
   })
 
-  it.each([
-    // [include, exclude, name, expected]
-    [['orders'], [], 'orders', true],
-    [['orders'], [], 'orders-v2', false], // Matcher.matches: the whole name
-    [['orders'], [], 'x.orders', false],
-    [['orders.*', 'payments'], ['orders\\.test'], 'orders.eu', true],
-    [['orders.*', 'payments'], ['orders\\.test'], 'orders.test', false], // exclusion wins
-    [['orders.*', 'payments'], ['orders\\.test'], 'payments', true],
-    [[], [], 'anything', false], // an empty include list matches nothing
-    [['.*'], [], '__consumer_offsets', true], // an empty exclude list excludes nothing
-    [['a|b'], [], 'b', true],
-    [['(?:x)y'], [], 'xy', true]
-  ])('compileNameFilter(%j, %j)(%j) = %j', (include, exclude, name, expected) => {
-    expect(compileNameFilter(include, exclude)(name)).toBe(expected)
-  })
-
-  it.each([
-    ['', []],
-    ['   ', []],
-    ['a', ['a']],
-    [' a , b,c ', ['a', 'b', 'c']],
-    ['a,,b', ['a', '', 'b']],
-    ['a, ', ['a', '']]
-  ])('parseJavaList(%j) = %j (ConfigDef Type.LIST)', (value, expected) => {
-    expect(parseJavaList(value)).toEqual(expected)
-  })
-
-  it('exports the defaults with MM2 spelling', () => {
-    expect(TOPICS_EXCLUDE_DEFAULT).toBe('.*[\\-\\.]internal, .*\\.replica, __.*')
-    expect(GROUPS_EXCLUDE_DEFAULT).toBe('console-consumer-.*, connect-.*, __.*')
-  })
-
-  it('compilePatternList reports patterns JavaScript cannot compile', () => {
-    expect(compilePatternList(['ok.*', '[unclosed', '(?i)orders']).invalid).toEqual(['[unclosed', '(?i)orders'])
-  })
-
   it('rejects an invalid pattern with its key and line', () => {
     expect(failure(AB + 'A->B.enabled = true\nA->B.topics = orders, [bad\n').message)
-      .toBe('mm2.properties line 5: A->B.topics has "[bad", which is not a regular expression mm2-failback can evaluate.')
+      .toBe('mm2.properties line 5: A->B.topics has "[bad", which is not a regular expression mm2-failback can evaluate: ' +
+        'Java rejects it (Unclosed character class near index 3).')
+  })
+
+  it('rejects a Java pattern it cannot evaluate exactly, saying why', () => {
+    expect(failure(AB + 'A->B.enabled = true\ngroups.exclude = (app)-\\\\1\n').message)
+      .toBe('mm2.properties line 5: groups.exclude has "(app)-\\\\1", which is not a regular expression mm2-failback can evaluate: ' +
+        '\\1 is a backreference; Java fails it when the group did not take part in the match, where JavaScript matches the empty string (at index 6).')
+  })
+
+  it('evaluates the filters with Java semantics', () => {
+    const ab = flow(parseMm2Properties(AB + 'A->B.enabled = true\ntopics = (?i)orders\\\\..*, \\\\Qpayments.v1\\\\E\n'), 'A->B')
+    expect(['ORDERS.eu', 'payments.v1', 'paymentsXv1'].map((topic) => ab.topics.matches(topic))).toEqual([true, true, false])
   })
 
   it('an empty topics setting replicates nothing', () => {
@@ -448,34 +416,6 @@ describe('topic and group filters (DefaultTopicFilter, DefaultGroupFilter)', () 
   it('warns about custom filter classes', () => {
     const config = parseMm2Properties(AB + 'A->B.enabled = true\ntopic.filter.class = com.acme.MyTopicFilter\n')
     expect(config.warnings).toEqual(['mm2.properties line 5: topic.filter.class is a custom filter; the topics/groups filters shown here describe only MM2\'s default filter.'])
-  })
-})
-
-describe('shouldReplicateTopic (MirrorSourceConnector)', () => {
-  const config = parseMm2Properties(AB + 'A->B.enabled = true\nB->A.enabled = true\ntopics = orders.*\n')
-  const ab = flow(config, 'A->B')
-
-  it.each([
-    ['orders', true],
-    ['payments', false], // not in topics
-    ['heartbeats', true], // heartbeats are replicated whatever the filter says
-    ['C.heartbeats', true],
-    ['B.heartbeats', false], // came from the target: a cycle
-    ['B.orders', false], // filter says no, and it would be a cycle anyway
-    ['orders.internal', false]
-  ])('A->B replicates %j: %j', (topic, expected) => {
-    expect(shouldReplicateTopic(ab, topic)).toBe(expected)
-  })
-
-  it('B->A never sends A.orders back to A, which is why failback needs the sidecar', () => {
-    const everything = parseMm2Properties(AB + 'A->B.enabled = true\nB->A.enabled = true\n')
-    expect(shouldReplicateTopic(flow(everything, 'B->A'), 'A.orders')).toBe(false)
-    expect(shouldReplicateTopic(flow(everything, 'B->A'), 'orders')).toBe(true)
-  })
-
-  it('respects heartbeats.replication.enabled=false (KIP-1089)', () => {
-    const off = flow(parseMm2Properties(AB + 'A->B.enabled = true\ntopics = orders\nheartbeats.replication.enabled = false\n'), 'A->B')
-    expect(shouldReplicateTopic(off, 'heartbeats')).toBe(false)
   })
 })
 
@@ -601,13 +541,5 @@ describe('secrets never leak', () => {
     const rendered = error.message + JSON.stringify(error.toJSON())
     for (const password of PASSWORDS) expect(rendered).not.toContain(password)
     expect(error.message).toContain('line 13: B.ssl.truststore.password has a malformed \\uxxxx escape in its value')
-  })
-
-  it.each([
-    ['ssl.truststore.password', true], ['A.sasl.jaas.config', true], ['B.producer.ssl.key.password', true],
-    ['sasl.oauthbearer.client.credentials.client.secret', true], ['A.ssl.keystore.key', true],
-    ['basic.auth.user.info', true], ['sasl.mechanism', false], ['ssl.keystore.location', false], ['bootstrap.servers', false]
-  ])('isSecretKey(%j) = %j', (key, expected) => {
-    expect(isSecretKey(key)).toBe(expected)
   })
 })

@@ -57,6 +57,14 @@ describe('sidecar config schema', () => {
     expect(message).toContain('"(" is not a valid regular expression')
   })
 
+  it('checks groupSync.include and exclude as Java regexes, as MM2\'s group filters are', () => {
+    const config = resolveConfig([{ path: 'groupSync.include', value: ['(?i)app-.*', '\\Qbilling.v1\\E'], origin: 'sidecar.yaml' }])
+    expect(config.groupSync.include).toEqual(['(?i)app-.*', '\\Qbilling.v1\\E'])
+    expect(problemsOf(() => resolveConfig([{ path: 'groupSync.exclude', value: ['app\\b.*'], origin: 'sidecar.yaml' }])))
+      .toBe('groupSync.exclude: "app\\\\b.*" is not a valid regular expression for mm2-failback: ' +
+        '\\b (a word boundary) changed meaning for non-ASCII letters in Java 19, so it depends on the JVM running MM2 (at index 3).')
+  })
+
   it('loads YAML, env and --set with the documented precedence; ignores unknown env', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mm2fb-config-'))
     const file = join(dir, 'sidecar.yaml')

@@ -10,7 +10,10 @@ import { parse } from 'yaml'
 import { DEFAULT_MONITORING_CONFIG } from '../../../sidecar/src/metrics/monitoring/config.ts'
 import { JMX_EXPORTER_COPY, PROMETHEUS_RULE_FILE, deployGeneratedFiles } from '../../../deploy/generated-files.ts'
 import { loadSidecarConfig } from '../../../sidecar/src/config/load.ts'
-import { parseMm2Properties, reveal, type Mm2Config } from '../../../sidecar/src/config/mm2-properties.ts'
+import { parseMm2Properties } from '../../../sidecar/src/config/mm2-properties.ts'
+import { flowName } from '../../../sidecar/src/core/mm2/flow-name.ts'
+import type { Mm2Config } from '../../../sidecar/src/core/mm2/model.ts'
+import { reveal } from '../../../sidecar/src/core/mm2/secret.ts'
 import { CONFIG_KEYS, defaultConfig, envName } from '../../../sidecar/src/config/schema.ts'
 import { KUSTOMIZATIONS, find, kustomizeBuild, read, readYaml, root, type K8sResource } from './helpers.ts'
 
@@ -312,7 +315,7 @@ describe('variant (b): the sidecar beside Strimzi\'s KafkaMirrorMaker2', () => {
       checkCluster(spec.target)
       for (const mirror of spec.mirrors) {
         checkCluster(mirror.source)
-        const name = `${mirror.source.alias}->${spec.target.alias}`
+        const name = flowName({ source: mirror.source.alias, target: spec.target.alias })
         flows.push(name)
         const flow = mm2.flows.find((candidate) => candidate.name === name)
         expect(flow?.enabled, name).toBe(true)

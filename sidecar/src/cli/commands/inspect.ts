@@ -2,9 +2,10 @@
 // Thin: load the file, build a report with a pure function, print it as a table or JSON.
 import type { Argv, CommandModule } from 'yargs'
 import { loadMm2Config } from '../../config/load-mm2.ts'
-import {
-  displayValue, shouldReplicateTopic, type Mm2Config, type Mm2Flow, type NameFilter
-} from '../../config/mm2-properties.ts'
+import { flowName } from '../../core/mm2/flow-name.ts'
+import { reverseFlowOf, shouldReplicateTopic } from '../../core/mm2/flows.ts'
+import type { Mm2Config, Mm2Flow, NameFilter } from '../../core/mm2/model.ts'
+import { displayValue } from '../../core/mm2/secret.ts'
 import { EXIT_OK, type CliContext } from '../context.ts'
 
 export interface InspectArgs {
@@ -156,7 +157,7 @@ function filterView (filter: NameFilter): FilterView {
 
 function internalTopicRows (config: Mm2Config, flow: Mm2Flow): TopicRow[] {
   const { offsetSyncs, checkpoints, heartbeats } = flow.internalTopics
-  const reverse = config.flows.find((other) => other.source === flow.target && other.target === flow.source)
+  const reverse = reverseFlowOf(config, flow)
   const upstreamWritten = reverse !== undefined && reverse.herder && reverse.emitHeartbeatsEnabled
   const heartbeatsReplicated = upstreamWritten && (flow.heartbeatsReplicationEnabled || flow.topics.matches(heartbeats.upstream.topic))
   return [
@@ -173,7 +174,7 @@ function internalTopicRows (config: Mm2Config, flow: Mm2Flow): TopicRow[] {
     { ...pick(heartbeats.emitted), role: `heartbeats emitted by ${flow.name}`, active: flow.emitHeartbeatsEnabled },
     {
       ...pick(heartbeats.upstream),
-      role: `heartbeats emitted by ${flow.target}->${flow.source}, replicated by ${flow.name}`,
+      role: `heartbeats emitted by ${flowName({ source: flow.target, target: flow.source })}, replicated by ${flow.name}`,
       active: upstreamWritten
     },
     { ...pick(heartbeats.replicated), role: `${flow.source}'s heartbeats, replicated`, active: heartbeatsReplicated }

@@ -2,6 +2,7 @@
 // explanation as reconcile. Thin: flags -> engine/reconcile/reconcile-session.ts translateOne -> print.
 import type { Argv, CommandModule } from 'yargs'
 import { loadMm2Config } from '../../config/load-mm2.ts'
+import { flowName } from '../../core/mm2/flow-name.ts'
 import { translateOne } from '../../engine/reconcile/reconcile-session.ts'
 import { Mm2FailbackError } from '../../errors.ts'
 import { EXIT_OK, type CliContext } from '../context.ts'
@@ -50,7 +51,7 @@ export function translateCommand (context: CliContext): CommandModule<object, Tr
       for (const line of skippedRecordWarnings(skipped)) context.io.stderr(line)
       const where = `${args.topic} partition ${args.partition} offset ${offset} on cluster ${args.from}`
       const target = `${route.targetTopic} partition ${args.partition} on cluster ${args.to}`
-      const flow = `${route.flow.source}->${route.flow.target}`
+      const flow = flowName(route.flow)
       let result: Record<string, unknown>
       if (translation.kind !== 'translated' && exact?.kind === 'exact') {
         // Below MM2's first offset sync, proven from the first record of both logs.

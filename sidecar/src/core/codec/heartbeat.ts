@@ -14,6 +14,7 @@
 // it is a wall clock reading, and judging its age is the caller's business.
 
 import { Mm2FailbackError } from '../../errors.ts'
+import { flowName } from '../mm2/flow-name.ts'
 import { MAX_STRING_BYTES, Reader, requireAtMost } from './reader.ts'
 import { Writer } from './writer.ts'
 
@@ -51,7 +52,8 @@ export function decodeHeartbeat (key: Uint8Array | null, value: Uint8Array | nul
 
   const context = { sourceClusterAlias, targetClusterAlias }
   if (value === null) {
-    throw new Mm2FailbackError('MM2_DECODE_TOMBSTONE', `${VALUE} is null (a tombstone) for ${sourceClusterAlias}->${targetClusterAlias}; MM2 never writes one.`, { record: VALUE, ...context })
+    const flow = flowName({ source: sourceClusterAlias, target: targetClusterAlias })
+    throw new Mm2FailbackError('MM2_DECODE_TOMBSTONE', `${VALUE} is null (a tombstone) for ${flow}; MM2 never writes one.`, { record: VALUE, ...context })
   }
   requireAtMost(value, VALUE_MAX_BYTES, VALUE, context)
   const reader = new Reader(value, VALUE, context)

@@ -17,6 +17,7 @@
 // MM2_DECODE_TOMBSTONE; syncs that are not strictly increasing on both sides raise MM2_DECODE_INVALID.
 
 import { Mm2FailbackError } from '../../errors.ts'
+import { flowName } from '../mm2/flow-name.ts'
 import { MAX_STRING_BYTES, Reader, requireAtMost } from './reader.ts'
 import { Writer } from './writer.ts'
 
@@ -81,7 +82,11 @@ export function decodeSyncHistoryKey (key: Uint8Array | null): SyncHistoryKey {
 export function decodeSyncHistory (key: Uint8Array | null, value: Uint8Array | null): SyncHistorySnapshot {
   const decodedKey = decodeSyncHistoryKey(key)
   const context = { topic: decodedKey.topic, partition: decodedKey.partition }
-  if (value === null) throw new Mm2FailbackError('MM2_DECODE_TOMBSTONE', `${VALUE} is null (a tombstone) for ${decodedKey.sourceClusterAlias}->${decodedKey.targetClusterAlias} ${decodedKey.topic}-${decodedKey.partition}.`, { record: VALUE, ...context })
+  if (value === null) {
+    const flow = flowName({ source: decodedKey.sourceClusterAlias, target: decodedKey.targetClusterAlias })
+    const message = `${VALUE} is null (a tombstone) for ${flow} ${decodedKey.topic}-${decodedKey.partition}.`
+    throw new Mm2FailbackError('MM2_DECODE_TOMBSTONE', message, { record: VALUE, ...context })
+  }
   requireAtMost(value, VALUE_MAX_BYTES, VALUE, context)
   const reader = new Reader(value, VALUE, context)
   const version = reader.readInt16('version')

@@ -11,6 +11,7 @@
 // Method: `exact` when a sync sits at the offset or the record-by-record walk proved the position;
 // `conservative` (MM2's rule: the sync's other offset + 1, re-reading up to `rereadWindow`) when no
 // proof was asked for or it failed (the reason is kept in `note`); `untranslatable` otherwise.
+import { flowName } from '../mm2/flow-name.ts'
 import type { Translation } from '../translation/sync-index.ts'
 import { provenanceMetadata } from '../sync/provenance.ts'
 import { checkTargetSafety, type SafetySkipReason } from '../sync/safety-rules.ts'
@@ -182,5 +183,7 @@ export function summaryLine (group: GroupPlan): string {
   if (s.wouldRewind > 0) parts.push(`${s.wouldRewind} would rewind`)
   if (s.groupActive > 0) parts.push(`${s.groupActive} skipped: ${group.targetMembers} live member(s) on cluster ${group.targetCluster}`)
   if (s.untranslatable > 0) parts.push(`${s.untranslatable} untranslatable`)
-  return `group ${group.group} ${group.sourceCluster}->${group.targetCluster}: ${s.partitions} partition(s), ${parts.join(', ')}; ${s.exact} exact, ${s.conservative} conservative, re-read window ${s.rereadWindow}`
+  const flow = flowName({ source: group.sourceCluster, target: group.targetCluster })
+  return `group ${group.group} ${flow}: ${s.partitions} partition(s), ${parts.join(', ')}; ` +
+    `${s.exact} exact, ${s.conservative} conservative, re-read window ${s.rereadWindow}`
 }

@@ -1,5 +1,6 @@
 // The groups' committed offsets on every cluster, as read from __consumer_offsets (the broker's own
 // log of commits, so the sidecar learns of a commit within one fetch, without polling).
+import { partitionKey } from '../keys.ts'
 
 export interface CommittedOffset {
   cluster: string
@@ -11,8 +12,6 @@ export interface CommittedOffset {
   /** Broker time of the commit, epoch ms. */
   commitTimestamp: bigint
 }
-
-const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`
 
 export class CommittedOffsets {
   private readonly byCluster = new Map<string, Map<string, Map<string, CommittedOffset>>>()

@@ -9,6 +9,7 @@
 // reverse sync is written only when its upstreamOffset is above every one already in the topic for
 // that partition: the high-water mark, read back from the topic before the first write.
 import type { OffsetSync } from '../codec/offset-sync.ts'
+import { partitionKey } from '../keys.ts'
 import type { ReplicationPolicy } from '../naming/replication-policy.ts'
 
 /** The reverse of `sync` (a sync of flow source->target): a sync of flow target->source keyed by the remote topic. */
@@ -30,28 +31,26 @@ export function isReverseSync (sync: OffsetSync, reverseFlowTargetAlias: string,
   return policy.kind === 'default' && policy.topicSource(sync.topic) === reverseFlowTargetAlias
 }
 
-const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`
-
 /** Per partition, the newest upstreamOffset written to a reverse offset-syncs topic; see the module comment. */
 export class ReverseSyncHighWater {
   private readonly marks = new Map<string, bigint>()
 
   /** Records a reverse sync seen in the topic (ours, an earlier run's, or another writer's). */
   observe (sync: OffsetSync): void {
-    const k = key(sync.topic, sync.partition)
+    const k = partitionKey(sync.topic, sync.partition)
     const current = this.marks.get(k)
     if (current === undefined || sync.upstreamOffset > current) this.marks.set(k, sync.upstreamOffset)
   }
 
   /** True when writing `sync` keeps the partition's upstreamOffsets strictly increasing. */
   admits (sync: OffsetSync): boolean {
-    const current = this.marks.get(key(sync.topic, sync.partition))
+    const current = this.marks.get(partitionKey(sync.topic, sync.partition))
     return current === undefined || sync.upstreamOffset > current
   }
 
   /** The high-water mark of a partition, undefined when nothing was written. */
   get (topic: string, partition: number): bigint | undefined {
-    return this.marks.get(key(topic, partition))
+    return this.marks.get(partitionKey(topic, partition))
   }
 
   get size (): number {

@@ -2,9 +2,10 @@
 // cluster, so one partition may have a snapshot on each, and the copies may differ when one cluster
 // was unreachable for a while. The one whose newest sync is the furthest along wins.
 import type { SyncHistorySnapshot } from '../codec/sync-history.ts'
+import { compositeKey } from '../keys.ts'
 
 const snapshotKey = (snapshot: SyncHistorySnapshot): string =>
-  JSON.stringify([snapshot.sourceClusterAlias, snapshot.targetClusterAlias, snapshot.topic, snapshot.partition])
+  compositeKey(snapshot.sourceClusterAlias, snapshot.targetClusterAlias, snapshot.topic, snapshot.partition)
 
 /** Keeps, per partition, the snapshot whose newest sync is the furthest along. */
 export class SnapshotCollector {

@@ -4,7 +4,7 @@
 // __consumer_offsets read_committed (a transactional commit that was aborted never happened).
 // It keeps the cluster's health: `up`, whether it ever answered, and since when it has been failing,
 // which readiness uses to go ahead without a cluster that never answers.
-import { CONSUMER_OFFSETS_TOPIC } from '../topology.ts'
+import { CONSUMER_OFFSETS_TOPIC } from '../../core/mm2/follow-plan.ts'
 import { describeCluster } from '../../kafka/client-options.ts'
 import { explainClientError, isAuthenticationFailure, tlsFailure } from '../../kafka/client-errors.ts'
 import type { SidecarMetrics } from '../../metrics/registry.ts'

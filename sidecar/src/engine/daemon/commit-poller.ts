@@ -1,6 +1,7 @@
 // The fallback for clusters where the sidecar may not read __consumer_offsets (no READ ACL on it):
 // poll every group's committed offsets through the admin API and report what changed. Slower and
 // costlier than following the log, so it is used only when the log is refused.
+import { compositeKey } from '../../core/keys.ts'
 import type { CommittedOffset } from '../../core/sync/committed-offsets.ts'
 import { explainClientError } from '../../kafka/client-errors.ts'
 import type { Logger } from '../logger.ts'
@@ -54,7 +55,7 @@ export class CommitPoller {
     const now = BigInt(Date.now())
     for (let start = 0; start < groups.length; start += 50) {
       for (const entry of await admin.committedOffsetsOf(groups.slice(start, start + 50))) {
-        const key = JSON.stringify([entry.group, entry.topic, entry.partition])
+        const key = compositeKey(entry.group, entry.topic, entry.partition)
         const value = `${entry.offset}\u0000${entry.metadata ?? ''}`
         if (this.known.get(key) === value) continue
         this.known.set(key, value)

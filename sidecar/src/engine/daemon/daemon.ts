@@ -5,8 +5,9 @@
 // its end once (readiness.ts), starts the outputs: history snapshots, reverse offset syncs and
 // two-way group sync, and the lag collector. Every part gets its adapters from `adapters`, so the
 // whole daemon runs in unit tests against fakes.
-import type { Mm2Config, Mm2Flow } from '../../config/mm2-properties.ts'
-import { compileNameFilter, enabledFlows } from '../../config/mm2-properties.ts'
+import type { Mm2Config, Mm2Flow } from '../../core/mm2/model.ts'
+import { compileNameFilter } from '../../core/mm2/filters.ts'
+import { enabledFlows } from '../../core/mm2/flows.ts'
 import type { SidecarConfig } from '../../config/schema.ts'
 import { decodeCheckpoint } from '../../core/codec/checkpoint.ts'
 import { decodeConsumerOffsetsRecord } from '../../core/codec/consumer-offsets.ts'
@@ -19,7 +20,7 @@ import { metricsIngestSink } from '../ingest/metrics-sink.ts'
 import { RecordIngest } from '../ingest/record-ingest.ts'
 import { SyncIngest } from '../ingest/sync-ingest.ts'
 import type { Logger } from '../logger.ts'
-import { CONSUMER_OFFSETS_TOPIC, RECORD_TYPE, followPlan, type FollowPlan, type TopicRole } from '../topology.ts'
+import { CONSUMER_OFFSETS_TOPIC, RECORD_TYPE, followPlan, type FollowPlan, type TopicRole } from '../../core/mm2/follow-plan.ts'
 import { ClusterFollower } from './cluster-follower.ts'
 import { CommitPoller } from './commit-poller.ts'
 import { FlowFreshness } from './flow-freshness.ts'

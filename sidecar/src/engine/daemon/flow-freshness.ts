@@ -1,9 +1,10 @@
 // How fresh each flow's replication looks from its records (docs/design.md §2.6): the newest
 // heartbeat and checkpoint MM2 emitted, when an offset sync was last read, and how much of the flow
 // the translation index holds. Exported as gauges once a second.
-import type { Mm2Flow } from '../../config/mm2-properties.ts'
+import type { Mm2Flow } from '../../core/mm2/model.ts'
 import type { SyncIndex } from '../../core/translation/sync-index.ts'
 import type { SidecarMetrics } from '../../metrics/registry.ts'
+import { flowName } from '../../core/mm2/flow-name.ts'
 
 type FreshnessMetrics = Pick<SidecarMetrics, 'heartbeatAge' | 'offsetSyncAge' | 'checkpointAge' | 'indexEntries' | 'indexPartitions'>
 
@@ -14,8 +15,6 @@ interface FlowState {
   lastSyncReadMs: number | null
   lastCheckpointMs: number | null
 }
-
-const flowName = (flow: Mm2Flow): string => `${flow.source}->${flow.target}`
 
 export class FlowFreshness {
   private readonly states = new Map<Mm2Flow, FlowState>()

@@ -4,7 +4,7 @@
 // so one group's commits are applied in order, and batched: every partition a group committed in one
 // request becomes one OffsetCommit on the other side. Liveness costs a request, so it is asked only
 // for groups with something to write, right before the write.
-import type { Mm2Flow } from '../../config/mm2-properties.ts'
+import type { Mm2Flow } from '../../core/mm2/model.ts'
 import { decideCommitSync, type CommitSkipReason } from '../../core/sync/commit-decision.ts'
 import type { CommittedOffset, CommittedOffsets } from '../../core/sync/committed-offsets.ts'
 import { routeCommit, type CommitRoute } from '../../core/sync/route.ts'
@@ -17,6 +17,8 @@ import type { SyncFailureOperation } from '../../metrics/initial-series.ts'
 import type { SidecarMetrics } from '../../metrics/registry.ts'
 import type { Logger } from '../logger.ts'
 import type { GroupAdminPort, GroupLiveness } from '../ports.ts'
+import { compositeKey } from '../../core/keys.ts'
+import { flowName } from '../../core/mm2/flow-name.ts'
 
 type GroupSyncMetrics = Pick<SidecarMetrics,
 'groupCommitsSkipped' | 'groupCommitsApplied' | 'commitLatency' | 'syncFailures' | 'translationRereadWindow' | 'untranslatablePartitions' | 'translationAge'>
@@ -48,8 +50,7 @@ interface PendingCommit {
   countSkips: boolean
 }
 
-const flowName = (route: CommitRoute): string => `${route.flow.source}->${route.flow.target}`
-const key = (...parts: Array<string | number>): string => JSON.stringify(parts)
+const routeFlow = (route: CommitRoute): string => flowName(route.flow)
 
 export class GroupMirror {
   private readonly options: GroupMirrorOptions
@@ -73,10 +74,10 @@ export class GroupMirror {
     if (this.stopped) return
     for (const commit of commits) {
       // One queue per (cluster, group): a group's writes to the other side happen one after the other.
-      const groupKey = key(commit.cluster, commit.group)
+      const groupKey = compositeKey(commit.cluster, commit.group)
       const partitions = this.pending.get(groupKey) ?? new Map<string, PendingCommit>()
       this.pending.set(groupKey, partitions)
-      const partitionKey = key(commit.topic, commit.partition)
+      const partitionKey = compositeKey(commit.topic, commit.partition)
       // Newer commits of the same partition replace older ones not processed yet.
       partitions.set(partitionKey, { commit, countSkips: countSkips || (partitions.get(partitionKey)?.countSkips ?? false) })
       if (!this.queues.has(groupKey)) this.queues.set(groupKey, this.processLoop(groupKey))
@@ -155,19 +156,19 @@ export class GroupMirror {
   private skip (route: CommitRoute, commit: CommittedOffset, reason: CommitSkipReason, counted: boolean): void {
     const where = `${commit.cluster} ${commit.topic}-${commit.partition} at ${commit.offset}`
     this.options.logger.debug(`group ${commit.group}: ${where} not mirrored: ${reason}`, { cluster: commit.cluster, group: commit.group, topic: commit.topic, partition: commit.partition, reason })
-    if (counted) this.options.metrics.groupCommitsSkipped.inc({ flow: flowName(route), direction: route.direction, group: commit.group, reason })
+    if (counted) this.options.metrics.groupCommitsSkipped.inc({ flow: routeFlow(route), direction: route.direction, group: commit.group, reason })
   }
 
   private recordPrecision (route: CommitRoute, commit: CommittedOffset, translation: Translation): void {
     const { metrics } = this.options
-    const flow = flowName(route)
+    const flow = routeFlow(route)
     const labels = { flow, direction: route.direction, group: commit.group, topic: commit.topic, partition: String(commit.partition) }
     if (translation.kind === 'translated') metrics.translationRereadWindow.set(labels, Number(translation.rereadWindow))
     else metrics.translationRereadWindow.remove(labels)
-    const groupKey = key(flow, route.direction, commit.group)
+    const groupKey = compositeKey(flow, route.direction, commit.group)
     const partitions = this.untranslatable.get(groupKey) ?? new Set<string>()
     this.untranslatable.set(groupKey, partitions)
-    const partitionKey = key(commit.cluster, commit.topic, commit.partition)
+    const partitionKey = compositeKey(commit.cluster, commit.topic, commit.partition)
     if (translation.kind === 'translated') partitions.delete(partitionKey)
     else partitions.add(partitionKey)
     metrics.untranslatablePartitions.set({ flow, direction: route.direction, group: commit.group }, partitions.size)
@@ -202,7 +203,7 @@ export class GroupMirror {
       this.fail(targetCluster, group, 'commit', error)
       return
     }
-    this.liveness.delete(key(targetCluster, group))
+    this.liveness.delete(compositeKey(targetCluster, group))
     for (const plan of plans) {
       const result = results.find((entry) => entry.topic === plan.route.targetTopic && entry.partition === plan.source.partition)
       if (result === undefined || result.errorCode === 0) this.applied(targetCluster, plan)
@@ -217,7 +218,7 @@ export class GroupMirror {
     const { metrics, logger, committed } = this.options
     const { group } = plan.source
     const now = this.now()
-    const flow = flowName(plan.route)
+    const flow = routeFlow(plan.route)
     metrics.groupCommitsApplied.inc({ flow, direction: plan.route.direction, group })
     metrics.commitLatency.observe({ flow, direction: plan.route.direction }, Math.max(0, now - Number(plan.source.commitTimestamp)) / 1000)
     this.markAligned(plan.route, group)
@@ -241,12 +242,12 @@ export class GroupMirror {
   }
 
   private countActive (plan: PlannedCommit, group: string): void {
-    this.options.metrics.groupCommitsSkipped.inc({ flow: flowName(plan.route), direction: plan.route.direction, group, reason: 'group-active' })
+    this.options.metrics.groupCommitsSkipped.inc({ flow: routeFlow(plan.route), direction: plan.route.direction, group, reason: 'group-active' })
   }
 
   private markAligned (route: CommitRoute, group: string): void {
-    const labels = { flow: flowName(route), direction: route.direction, group }
-    this.alignedAt.set(key(labels.flow, labels.direction, group), { labels, atMs: this.now() })
+    const labels = { flow: routeFlow(route), direction: route.direction, group }
+    this.alignedAt.set(compositeKey(labels.flow, labels.direction, group), { labels, atMs: this.now() })
   }
 
   private fail (cluster: string, group: string, operation: SyncFailureOperation, error: unknown): void {
@@ -257,7 +258,7 @@ export class GroupMirror {
   }
 
   private async groupLiveness (admin: GroupAdminPort, group: string): Promise<GroupLiveness> {
-    const cacheKey = key(admin.cluster.alias, group)
+    const cacheKey = compositeKey(admin.cluster.alias, group)
     const cached = this.liveness.get(cacheKey)
     const now = this.now()
     // Only "no members" is cached: a live group is asked again next time, so it is written as soon as it empties.

@@ -3,13 +3,14 @@
 // of each partition, from whichever cluster answers, seeds the index before MM2's own syncs are
 // replayed (engine/ingest/sync-ingest.ts).
 import type { SyncHistorySnapshot } from '../../core/codec/sync-history.ts'
+import { compositeKey } from '../../core/keys.ts'
 import type { SyncIndex } from '../../core/translation/sync-index.ts'
 import { isMm2FailbackError } from '../../errors.ts'
 import type { SidecarMetrics } from '../../metrics/registry.ts'
 import type { Logger } from '../logger.ts'
 import type { HistoryWriterPort } from '../ports.ts'
 
-const snapshotKey = (source: string, target: string, topic: string, partition: number): string => JSON.stringify([source, target, topic, partition])
+const snapshotKey = (source: string, target: string, topic: string, partition: number): string => compositeKey(source, target, topic, partition)
 
 export interface HistoryKeeperOptions {
   index: SyncIndex

@@ -2,12 +2,13 @@
 // (metrics/initial-series.ts says why): the flows whose reverse syncs are written, the topics
 // followed on each cluster with their record type, and the operations performed on each cluster
 // with the enabled features.
-import type { Mm2Config } from '../../config/mm2-properties.ts'
+import type { Mm2Config } from '../../core/mm2/model.ts'
 import type { SidecarConfig } from '../../config/schema.ts'
-import { enabledFlows } from '../../config/mm2-properties.ts'
+import { enabledFlows } from '../../core/mm2/flows.ts'
 import type { KnownLabelValues, SyncFailureOperation } from '../../metrics/initial-series.ts'
-import { RECORD_TYPE, type FollowPlan } from '../topology.ts'
+import { RECORD_TYPE, type FollowPlan } from '../../core/mm2/follow-plan.ts'
 import { reverseSyncDestination } from './reverse-sync-writers.ts'
+import { flowName } from '../../core/mm2/flow-name.ts'
 
 export interface KnownSeriesInput {
   mm2: Mm2Config
@@ -24,7 +25,7 @@ export function knownLabelValues ({ mm2, features, plan, clusters }: KnownSeries
     for (const flow of enabledFlows(mm2)) {
       const destination = reverseSyncDestination(mm2, flow)
       if (destination === null || !clusters.includes(destination.cluster)) continue
-      reverseSyncFlows.push(`${flow.source}->${flow.target}`)
+      reverseSyncFlows.push(flowName(flow))
       operations.push({ cluster: destination.cluster, operation: 'reverse-sync-claim' }, { cluster: destination.cluster, operation: 'reverse-sync' })
     }
   }

@@ -1,13 +1,15 @@
 // Consumer lag on both clusters and MM2's offset-sync lag (docs/design.md §2.6), measured every
 // lag.intervalMs: end offsets are listed once per cluster for every partition a known group
 // committed on, and the lag in seconds is estimated from the history of end offsets seen.
-import type { Mm2Flow } from '../../config/mm2-properties.ts'
+import type { Mm2Flow } from '../../core/mm2/model.ts'
 import { WatermarkHistory } from '../../core/lag/lag-estimator.ts'
 import type { SyncIndex } from '../../core/translation/sync-index.ts'
 import { isMm2FailbackError } from '../../errors.ts'
 import type { SidecarMetrics } from '../../metrics/registry.ts'
 import type { CommittedOffsets } from '../../core/sync/committed-offsets.ts'
 import type { GroupAdminPort } from '../ports.ts'
+import { compositeKey } from '../../core/keys.ts'
+import { flowName } from '../../core/mm2/flow-name.ts'
 
 type LagMetrics = Pick<SidecarMetrics, 'consumerLagRecords' | 'consumerCommittedOffset' | 'consumerLagSeconds' | 'offsetSyncLag' | 'syncFailures'>
 
@@ -19,8 +21,6 @@ export interface LagCollectorOptions {
   metrics: LagMetrics
   now?: () => number
 }
-
-const partitionKey = (cluster: string, topic: string, partition: number): string => JSON.stringify([cluster, topic, partition])
 
 export class LagCollector {
   private readonly options: LagCollectorOptions
@@ -42,7 +42,7 @@ export class LagCollector {
     if (admin === undefined) return
     const partitions = new Map<string, { topic: string, partition: number }>()
     for (const group of committed.groups(cluster)) {
-      for (const commit of committed.ofGroup(cluster, group)) partitions.set(partitionKey(cluster, commit.topic, commit.partition), commit)
+      for (const commit of committed.ofGroup(cluster, group)) partitions.set(compositeKey(cluster, commit.topic, commit.partition), commit)
     }
     if (partitions.size === 0) return
     let listed
@@ -55,7 +55,7 @@ export class LagCollector {
     const now = (this.options.now ?? Date.now)()
     const ends = new Map<string, bigint>()
     for (const { topic, partition, offset } of listed) {
-      const key = partitionKey(cluster, topic, partition)
+      const key = compositeKey(cluster, topic, partition)
       ends.set(key, offset)
       const history = this.watermarks.get(key) ?? new WatermarkHistory()
       this.watermarks.set(key, history)
@@ -63,7 +63,7 @@ export class LagCollector {
     }
     for (const group of committed.groups(cluster)) {
       for (const commit of committed.ofGroup(cluster, group)) {
-        const key = partitionKey(cluster, commit.topic, commit.partition)
+        const key = compositeKey(cluster, commit.topic, commit.partition)
         const end = ends.get(key)
         if (end === undefined) continue
         const labels = { cluster, group, topic: commit.topic, partition: String(commit.partition) }
@@ -87,7 +87,7 @@ export class LagCollector {
         const latest = history.latest()
         if (latest === undefined) continue
         const remote = flow.policy.formatRemoteTopic(flow.source, history.topic)
-        newest.set(partitionKey(flow.target, remote, history.partition), { topic: remote, partition: history.partition, downstream: latest.downstreamOffset })
+        newest.set(compositeKey(flow.target, remote, history.partition), { topic: remote, partition: history.partition, downstream: latest.downstreamOffset })
       }
       if (newest.size === 0) continue
       let listed
@@ -98,10 +98,10 @@ export class LagCollector {
         continue
       }
       for (const { topic, partition, offset } of listed) {
-        const entry = newest.get(partitionKey(flow.target, topic, partition))
+        const entry = newest.get(compositeKey(flow.target, topic, partition))
         if (entry === undefined) continue
         const lag = offset - entry.downstream - 1n
-        metrics.offsetSyncLag.set({ flow: `${flow.source}->${flow.target}`, topic, partition: String(partition) }, Number(lag > 0n ? lag : 0n))
+        metrics.offsetSyncLag.set({ flow: flowName(flow), topic, partition: String(partition) }, Number(lag > 0n ? lag : 0n))
       }
     }
   }

@@ -13,6 +13,7 @@ import type { ReverseSyncSkipReason } from '../../metrics/initial-series.ts'
 import type { SidecarMetrics } from '../../metrics/registry.ts'
 import type { Logger } from '../logger.ts'
 import type { ReverseSyncWriterPort } from '../ports.ts'
+import { partitionKey } from '../../core/keys.ts'
 
 export interface ReverseSyncEmitterOptions {
   /** "S->T", the flow whose syncs are inverted. */
@@ -91,7 +92,7 @@ export class ReverseSyncEmitter {
       const pendingMarks = new Map<string, bigint>()
       for (const sync of taken) {
         const reverse = invertSync(sync, sourceAlias, policy)
-        const key = JSON.stringify([reverse.topic, reverse.partition])
+        const key = partitionKey(reverse.topic, reverse.partition)
         const pending = pendingMarks.get(key)
         if (!highWater.admits(reverse) || (pending !== undefined && reverse.upstreamOffset <= pending)) {
           metrics.reverseSyncsSkipped.inc({ flow: flowName, reason: 'not-newer' satisfies ReverseSyncSkipReason })

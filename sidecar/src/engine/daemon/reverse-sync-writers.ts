@@ -3,19 +3,18 @@
 // T->S is enabled with checkpoints. Claiming the topic is retried until it works; a fenced emitter
 // stays down, since claiming again would fence the instance that fenced it, which would then claim
 // back, and so on, with neither writing (exactly one writer).
-import type { Mm2Config, Mm2Flow } from '../../config/mm2-properties.ts'
+import type { Mm2Config, Mm2Flow } from '../../core/mm2/model.ts'
 import type { OffsetSync } from '../../core/codec/offset-sync.ts'
 import { ReverseSyncHighWater } from '../../core/sync/reverse-syncs.ts'
 import type { SyncIndex } from '../../core/translation/sync-index.ts'
 import { isMm2FailbackError } from '../../errors.ts'
 import { messageOf } from '../../kafka/client-errors.ts'
 import type { SidecarMetrics } from '../../metrics/registry.ts'
-import { reverseFlowOf } from '../topology.ts'
+import { reverseFlowOf } from '../../core/mm2/flows.ts'
 import type { Logger } from '../logger.ts'
 import type { ClusterAdapters, TopicFollower } from '../ports.ts'
 import { ReverseSyncEmitter } from './reverse-sync-emitter.ts'
-
-const flowName = (flow: Mm2Flow): string => `${flow.source}->${flow.target}`
+import { flowName } from '../../core/mm2/flow-name.ts'
 
 /** Where the reverse syncs of `flow` go, or null when MM2 would not read them. */
 export function reverseSyncDestination (mm2: Mm2Config, flow: Mm2Flow): { cluster: string, topic: string } | null {

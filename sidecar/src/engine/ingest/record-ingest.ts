@@ -5,6 +5,7 @@
 // (null key, tombstone, truncated, oversized, unknown version, impossible field) and also when using
 // it does (e.g. an offset the index cannot hold): whatever batch it sits in, the others go on.
 import { recordSkipReason } from '../../metrics/initial-series.ts'
+import { compositeKey } from '../../core/keys.ts'
 
 /** Where a batch of records came from, and what they are. */
 export interface RecordSource {
@@ -43,9 +44,6 @@ export interface SkipCount {
   reason: string
   count: number
 }
-
-const skipKey = (cluster: string, topic: string, partition: number | '', reason: string): string =>
-  JSON.stringify([cluster, topic, partition, reason])
 
 export class RecordIngest {
   private readonly sink: IngestSink
@@ -92,11 +90,11 @@ export class RecordIngest {
   /** Counts and reports one unusable record. */
   skip (source: RecordSource, offset: bigint, error: unknown): void {
     const reason = recordSkipReason(error)
-    const countKey = skipKey(source.cluster, source.topic, '', reason)
+    const countKey = compositeKey(source.cluster, source.topic, '', reason)
     const count = this.counts.get(countKey) ?? { cluster: source.cluster, topic: source.topic, recordType: source.recordType, reason, count: 0 }
     count.count++
     this.counts.set(countKey, count)
-    const logKey = skipKey(source.cluster, source.topic, source.partition, reason)
+    const logKey = compositeKey(source.cluster, source.topic, source.partition, reason)
     const first = !this.logged.has(logKey)
     if (first) this.logged.add(logKey)
     const message = error instanceof Error ? error.message : String(error)

@@ -6,13 +6,14 @@
 // the other flow): they never enter this flow's index, and are handed to `onReverseSync`.
 import { decodeOffsetSync, type OffsetSync } from '../../core/codec/offset-sync.ts'
 import { decodeSyncHistory } from '../../core/codec/sync-history.ts'
-import type { Mm2Flow } from '../../config/mm2-properties.ts'
+import type { Mm2Flow } from '../../core/mm2/model.ts'
 import { isReverseSync } from '../../core/sync/reverse-syncs.ts'
 import { replaySync } from '../../core/translation/replay.ts'
 import { SnapshotCollector } from '../../core/translation/snapshot-collector.ts'
 import type { SyncIndex } from '../../core/translation/sync-index.ts'
-import { RECORD_TYPE } from '../topology.ts'
+import { RECORD_TYPE } from '../../core/mm2/follow-plan.ts'
 import type { IngestRecord, RecordIngest, RecordSource } from './record-ingest.ts'
+import { flowName } from '../../core/mm2/flow-name.ts'
 
 export interface TopicPartition {
   cluster: string
@@ -52,8 +53,6 @@ interface PendingSync {
   offset: bigint
 }
 
-const flowKey = (source: string, target: string): string => `${source}->${target}`
-
 export class SyncIngest {
   private readonly options: SyncIngestOptions
   private readonly flowKeys: Set<string>
@@ -63,7 +62,7 @@ export class SyncIngest {
 
   constructor (options: SyncIngestOptions) {
     this.options = options
-    this.flowKeys = new Set(options.flows.map((flow) => flowKey(flow.source, flow.target)))
+    this.flowKeys = new Set(options.flows.map(flowName))
   }
 
   get isSeeded (): boolean {
@@ -79,7 +78,7 @@ export class SyncIngest {
     const live = records.filter((record) => record.value !== null)
     this.options.ingest.each(source, live, (record) => decodeSyncHistory(record.key, record.value), (snapshot) => {
       if (this.seededAlready) return
-      if (this.flowKeys.has(flowKey(snapshot.sourceClusterAlias, snapshot.targetClusterAlias))) this.snapshots.offer(snapshot)
+      if (this.flowKeys.has(flowName({ source: snapshot.sourceClusterAlias, target: snapshot.targetClusterAlias }))) this.snapshots.offer(snapshot)
     })
   }
 

@@ -8,6 +8,7 @@ import { isLiveGroup } from '../../core/sync/safety-rules.ts'
 import { authorizationResource, isLiveMemberError, kafkaErrorName, missingPermissionHint, type RequiredPermission } from '../../kafka/client-errors.ts'
 import type { CommitResult, GroupLiveness } from '../ports.ts'
 import { mapLimit, type AdminCalls, type Side } from './sides.ts'
+import { partitionKey } from '../../core/keys.ts'
 
 export interface GroupExecution {
   group: string
@@ -33,8 +34,6 @@ export async function executePlan (plan: Plan, options: ExecuteOptions): Promise
     return execution
   })
 }
-
-const partitionKey = (topic: string, partition: number): string => JSON.stringify([topic, partition])
 
 async function executeGroup (group: GroupPlan, { target, calls, liveness }: ExecuteOptions): Promise<GroupExecution> {
   const where = `group ${group.group} on cluster ${target.alias}`

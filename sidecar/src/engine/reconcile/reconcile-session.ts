@@ -3,7 +3,8 @@
 // on both clusters and their liveness on the target, prove positions record by record in exact mode
 // (exact-prover.ts), plan purely (core/reconcile/plan.ts, with the safety rules the daemon applies
 // too), and with `execute` apply the plan (plan-executor.ts).
-import { enabledFlows, type Mm2Config, type Mm2Flow } from '../../config/mm2-properties.ts'
+import { enabledFlows } from '../../core/mm2/flows.ts'
+import type { Mm2Config, Mm2Flow } from '../../core/mm2/model.ts'
 import type { ExactOutcome } from '../../core/reconcile/exact.ts'
 import { planReconcile, type GroupInput, type PartitionInput, type Plan } from '../../core/reconcile/plan.ts'
 import { routeCommit, type CommitRoute, type RoutableFlow } from '../../core/sync/route.ts'
@@ -19,6 +20,7 @@ import { ExactProver } from './exact-prover.ts'
 import { executePlan, type GroupExecution } from './plan-executor.ts'
 import { AdminCalls, closeSides, mapLimit, probe, type Side } from './sides.ts'
 import { loadSyncs } from './sync-loader.ts'
+import { partitionKey } from '../../core/keys.ts'
 
 export type { GroupExecution }
 
@@ -252,7 +254,7 @@ class ReconcileSession {
       const has = [...new Set(committed.map((entry) => entry.topic))].join(', ') || 'none'
       throw new Mm2FailbackError('MM2_USAGE', `group ${group} has no committed offsets on cluster ${from} for topics matching --topics ${asTyped(topicsRegex)} (it has ${has}).`, { cluster: from, group })
     }
-    const targetOffsets = new Map(targetCommitted.map((entry) => [JSON.stringify([entry.topic, entry.partition]), entry.offset]))
+    const targetOffsets = new Map(targetCommitted.map((entry) => [partitionKey(entry.topic, entry.partition), entry.offset]))
     const partitions: PartitionInput[] = []
     const proofs: Array<{ input: PartitionInput, route: CommitRoute }> = []
     for (const entry of selected) {
@@ -263,7 +265,7 @@ class ReconcileSession {
         continue
       }
       const { route, translation } = chosen
-      const targetOffset = targetOffsets.get(JSON.stringify([route.targetTopic, entry.partition])) ?? null
+      const targetOffset = targetOffsets.get(partitionKey(route.targetTopic, entry.partition)) ?? null
       const input: PartitionInput = { sourceTopic: entry.topic, targetTopic: route.targetTopic, partition: entry.partition, sourceOffset: entry.offset, translation, targetOffset }
       partitions.push(input)
       if (this.options.mode === 'exact') proofs.push({ input, route })

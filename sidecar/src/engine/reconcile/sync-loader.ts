@@ -2,7 +2,7 @@
 // sidecar's history topic on both clusters and MM2's offset-syncs topics of both flows, each read
 // to its current end, then seeded. Records that cannot be used are counted per cluster, topic and
 // reason, and reported; they never enter the index.
-import type { Mm2Flow } from '../../config/mm2-properties.ts'
+import type { Mm2Flow } from '../../core/mm2/model.ts'
 import { SyncIndex } from '../../core/translation/sync-index.ts'
 import { Mm2FailbackError } from '../../errors.ts'
 import { RecordIngest, type SkipCount } from '../ingest/record-ingest.ts'

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { flowName } from '../../../../sidecar/src/core/mm2/flow-name.ts'
 import { routeCommit, type RoutableFlow } from '../../../../sidecar/src/core/sync/route.ts'
 import { createReplicationPolicy } from '../../../../sidecar/src/core/naming/replication-policy.ts'
 
@@ -7,7 +8,8 @@ function flow (source: string, target: string, options: Partial<RoutableFlow> = 
   return { source, target, enabled: true, policy: createReplicationPolicy(), topics: all, groups: all, ...options }
 }
 
-const summary = (routes: ReturnType<typeof routeCommit>): string[] => routes.map((route) => `${route.direction} ${route.flow.source}->${route.flow.target} ${route.syncTopic} => ${route.targetCluster}:${route.targetTopic}`)
+const summary = (routes: ReturnType<typeof routeCommit>): string[] =>
+  routes.map((route) => `${route.direction} ${flowName(route.flow)} ${route.syncTopic} => ${route.targetCluster}:${route.targetTopic}`)
 
 describe('routeCommit', () => {
   const flows = [flow('A', 'B'), flow('B', 'A')]

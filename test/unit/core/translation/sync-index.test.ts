@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { FlowSyncIndex, PartitionSyncHistory, SyncIndex, requireTranslated } from '../../../../sidecar/src/core/translation/sync-index.ts'
 import type { AppendOutcome, OffsetSyncPair, SyncIndexOptions, Translation, TranslationDirection } from '../../../../sidecar/src/core/translation/sync-index.ts'
+import { flowName } from '../../../../sidecar/src/core/mm2/flow-name.ts'
 import { isMm2FailbackError } from '../../../../sidecar/src/errors.ts'
 import { Mm2OffsetSyncStore, SYNCS_PER_PARTITION } from './mm2-offset-sync-store.ts'
 
@@ -565,7 +566,7 @@ describe('SyncIndex', () => {
     expect(ab.find('orders', 1)?.partition).toBe(1)
     expect(ab.find('orders', 7)).toBeUndefined()
     expect([...ab.histories()].map((h) => `${h.topic}-${h.partition}`)).toEqual(['orders-0', 'orders-1'])
-    expect([...index.flows()].map((f) => `${f.sourceClusterAlias}->${f.targetClusterAlias}`)).toEqual(['A->B', 'B->A'])
+    expect([...index.flows()].map((f) => flowName({ source: f.sourceClusterAlias, target: f.targetClusterAlias }))).toEqual(['A->B', 'B->A'])
     expect(ab.retainedSyncs).toBe(2)
     expect(index.retainedSyncs).toBe(3)
     expect(ab.pruneBelow('orders', 0, 'upstream', 11n)).toBe(0)

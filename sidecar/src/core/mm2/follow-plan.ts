@@ -1,8 +1,10 @@
 // What the sidecar follows on each cluster, derived from mm2.properties: for every enabled flow its
 // offset-syncs topic (wherever offset-syncs.topic.location puts it), its checkpoints topic and its
 // replicated heartbeats topic, plus __consumer_offsets on every cluster a flow touches.
-import { enabledFlows, type Mm2Config, type Mm2Flow } from '../config/mm2-properties.ts'
+import { enabledFlows } from './flows.ts'
+import type { Mm2Config, Mm2Flow } from './model.ts'
 
+/** The topic where Kafka keeps committed group offsets, followed on every cluster a flow touches. */
 export const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets'
 
 export type TopicRole =
@@ -48,9 +50,4 @@ export function followPlan (mm2: Mm2Config, historyTopic: string | null = null):
     if (historyTopic !== null) topics.set(historyTopic, [{ kind: 'history' }])
   }
   return plan
-}
-
-/** The flow running the other way (target->source), when mm2.properties defines it. */
-export function reverseFlowOf (mm2: Mm2Config, flow: Mm2Flow): Mm2Flow | undefined {
-  return mm2.flows.find((candidate) => candidate.source === flow.target && candidate.target === flow.source)
 }
