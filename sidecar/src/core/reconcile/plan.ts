@@ -10,7 +10,7 @@
 // Method: `exact` when a sync sits at the offset or the record-by-record walk proved the position;
 // `conservative` (MM2's rule: the sync's other offset + 1, re-reading up to `rereadWindow`) when no
 // proof was asked for or it failed (the reason is kept in `note`); `untranslatable` otherwise.
-import type { Translation } from '../translation/sync-index.ts'
+import type { Translation } from '../translation/translation.ts'
 import { provenanceMetadata } from '../sync/provenance.ts'
 import type { ExactOutcome } from './exact.ts'
 
