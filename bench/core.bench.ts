@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { decodeOffsetSync, encodeOffsetSync } from '../sidecar/src/core/codec/offset-sync.ts'
 import { SyncIndex } from '../sidecar/src/core/translation/sync-index.ts'
-import type { FlowSyncIndex } from '../sidecar/src/core/translation/sync-index.ts'
+import type { FlowSyncIndex } from '../sidecar/src/core/translation/flow-sync-index.ts'
 
 const gc = (globalThis as { gc?: () => void }).gc
 if (gc === undefined && process.env.MM2_BENCH_REEXEC === undefined) {

@@ -3,6 +3,10 @@
 // inside NetworkError causes. On top of the raw message, `explainClientError` says what to do about
 // the three failures an operator must fix on their side: a failed SASL authentication, a failed TLS
 // handshake, and a missing ACL, named as operation + resource + cluster + principal.
+// Numeric error codes (per-partition results such as OffsetCommit's) are named and classified through
+// the client library's protocol error table, looked up by name, so that no code is typed by hand here.
+import { protocolErrors, protocolErrorsCodesById } from '@platformatic/kafka'
+import { Mm2FailbackError } from '../errors.ts'
 import type { ClusterClientOptions } from './client-options.ts'
 
 /** The innermost messages of a client error, each prefixed with its Kafka error name when known, followed by its causes. */
@@ -37,19 +41,50 @@ export interface RequiredPermission {
   name: string
 }
 
-const AUTHORIZATION_ERRORS: Record<string, AclResource> = {
+// The *_AUTHORIZATION_FAILED errors whose resource an ACL can grant (kafka-acls.sh resource types).
+const AUTHORIZATION_ERRORS: Readonly<Record<string, AclResource>> = {
   TOPIC_AUTHORIZATION_FAILED: 'Topic',
   GROUP_AUTHORIZATION_FAILED: 'Group',
   TRANSACTIONAL_ID_AUTHORIZATION_FAILED: 'TransactionalId',
   CLUSTER_AUTHORIZATION_FAILED: 'Cluster'
 }
-/** Kafka error codes of the authorization failures (as OffsetCommit reports them per partition). */
-export const AUTHORIZATION_ERROR_CODES: Readonly<Record<number, string>> = {
-  29: 'TOPIC_AUTHORIZATION_FAILED',
-  30: 'GROUP_AUTHORIZATION_FAILED',
-  31: 'CLUSTER_AUTHORIZATION_FAILED',
-  53: 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED'
+
+// What an OffsetCommit into a group with live members answers, for both group protocols. An admin
+// commit (no member id, generation or epoch -1) into a non-empty group gets UNKNOWN_MEMBER_ID from
+// classic and consumer (KIP-848) groups alike; a commit carrying a member's generation or epoch can
+// get ILLEGAL_GENERATION or REBALANCE_IN_PROGRESS (classic) or STALE_MEMBER_EPOCH (consumer). Left
+// out on purpose: FENCED_MEMBER_EPOCH and UNRELEASED_INSTANCE_ID answer heartbeats, not commits, and
+// FENCED_INSTANCE_ID needs a group.instance.id, which a commit from outside the group never sends.
+const LIVE_MEMBER_ERRORS = ['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'STALE_MEMBER_EPOCH'] as const
+
+// The library's code for an error name; a name it does not know is a bug here (or a renamed error
+// after a library upgrade), so it fails when this module loads rather than misclassifying later.
+function protocolErrorCode (name: string): number {
+  const definition = Object.hasOwn(protocolErrors, name) ? protocolErrors[name] : undefined
+  if (definition === undefined) throw new Mm2FailbackError('MM2_INTERNAL', `@platformatic/kafka has no protocol error named ${name}.`, { name })
+  return definition.code
 }
+
+const LIVE_MEMBER_CODES: ReadonlySet<number> = new Set(LIVE_MEMBER_ERRORS.map(protocolErrorCode))
+const AUTHORIZATION_RESOURCES: ReadonlyMap<number, AclResource> = new Map(
+  Object.entries(AUTHORIZATION_ERRORS).map(([name, resource]) => [protocolErrorCode(name), resource])
+)
+
+/** The Kafka name of an error code, e.g. 25 -> UNKNOWN_MEMBER_ID, or `error <code>` when the client library does not know it. */
+export function kafkaErrorName (code: number): string {
+  return protocolErrorsCodesById[code] ?? `error ${code}`
+}
+
+/** True when an OffsetCommit was refused because the group has live members (see LIVE_MEMBER_ERRORS for which codes). */
+export function isLiveMemberError (code: number): boolean {
+  return LIVE_MEMBER_CODES.has(code)
+}
+
+/** The ACL resource type whose authorization failed, for the *_AUTHORIZATION_FAILED codes an ACL can fix; else null. */
+export function authorizationResource (code: number): AclResource | null {
+  return AUTHORIZATION_RESOURCES.get(code) ?? null
+}
+
 const ACL_FLAGS: Record<AclResource, string> = { Topic: '--topic', Group: '--group', TransactionalId: '--transactional-id', Cluster: '--cluster' }
 
 // Node's certificate verification codes (tls.TLSSocket#authorizationError) and OpenSSL handshake failures.

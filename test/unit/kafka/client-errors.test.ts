@@ -4,8 +4,8 @@
 import { AuthenticationError, MultipleErrors, NetworkError, ProtocolError, ResponseError } from '@platformatic/kafka'
 import { describe, expect, it } from 'vitest'
 import {
-  authorizationFailure, describeMissingPermission, explainClientError, isAuthenticationFailure, kafkaErrorNames, messageOf,
-  missingPermissionHint, principalOf, tlsFailure
+  authorizationFailure, authorizationResource, describeMissingPermission, explainClientError, isAuthenticationFailure,
+  isLiveMemberError, kafkaErrorName, kafkaErrorNames, messageOf, missingPermissionHint, principalOf, tlsFailure
 } from '../../../sidecar/src/kafka/client-errors.ts'
 import type { ClusterClientOptions } from '../../../sidecar/src/kafka/client-options.ts'
 
@@ -98,5 +98,34 @@ describe('explainClientError', () => {
 
   it('other errors pass through as messageOf', () => {
     expect(explainClientError(new Error('connect ECONNREFUSED 127.0.0.1:1'), plain)).toBe('connect ECONNREFUSED 127.0.0.1:1')
+  })
+})
+
+// The codes are the Kafka protocol's (org.apache.kafka.common.protocol.Errors), written out here as
+// the expectation that the client library's table, which the module reads by name, agrees with them.
+describe('error codes', () => {
+  it.each([
+    [0, 'NONE'], [3, 'UNKNOWN_TOPIC_OR_PARTITION'], [16, 'NOT_COORDINATOR'], [22, 'ILLEGAL_GENERATION'], [25, 'UNKNOWN_MEMBER_ID'],
+    [27, 'REBALANCE_IN_PROGRESS'], [30, 'GROUP_AUTHORIZATION_FAILED'], [113, 'STALE_MEMBER_EPOCH'], [-1, 'UNKNOWN_SERVER_ERROR']
+  ])('kafkaErrorName(%i) is %s', (code, name) => {
+    expect(kafkaErrorName(code)).toBe(name)
+  })
+
+  it('names a code the library does not know by its number', () => {
+    expect(kafkaErrorName(9999)).toBe('error 9999')
+    expect(kafkaErrorName(-2)).toBe('error -2')
+  })
+
+  it('member errors: what OffsetCommit answers when the group has live members, in either group protocol', () => {
+    expect([22, 25, 27, 113].filter(isLiveMemberError)).toEqual([22, 25, 27, 113])
+    // FENCED_MEMBER_EPOCH, UNRELEASED_INSTANCE_ID, FENCED_INSTANCE_ID, NON_EMPTY_GROUP, GROUP_AUTHORIZATION_FAILED, NONE, unknown
+    expect([110, 111, 82, 68, 30, 0, 9999].filter(isLiveMemberError)).toEqual([])
+  })
+
+  it('authorization resources of the *_AUTHORIZATION_FAILED codes an ACL grants', () => {
+    expect([29, 30, 31, 53].map(authorizationResource)).toEqual(['Topic', 'Group', 'Cluster', 'TransactionalId'])
+    // DELEGATION_TOKEN_AUTHORIZATION_FAILED has no kafka-acls.sh resource here; 25 and 9999 are no authorization failures
+    expect([65, 25, 9999].map(authorizationResource)).toEqual([null, null, null])
+    expect([29, 30, 31, 53].map(kafkaErrorName)).toEqual(['TOPIC_AUTHORIZATION_FAILED', 'GROUP_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED'])
   })
 })

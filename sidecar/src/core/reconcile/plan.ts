@@ -12,7 +12,7 @@
 // `conservative` (MM2's rule: the sync's other offset + 1, re-reading up to `rereadWindow`) when no
 // proof was asked for or it failed (the reason is kept in `note`); `untranslatable` otherwise.
 import { flowName } from '../mm2/flow-name.ts'
-import type { Translation } from '../translation/sync-index.ts'
+import type { Translation } from '../translation/translation.ts'
 import { provenanceMetadata } from '../sync/provenance.ts'
 import { checkTargetSafety, type SafetySkipReason } from '../sync/safety-rules.ts'
 import type { ExactOutcome } from './exact.ts'

@@ -2,7 +2,7 @@
 // commit on one cluster, its translation, and what the other cluster holds, commit or skip and why.
 // The order of the checks is the order an operator reads a skip reason in: our own echo first, then
 // what cannot be known, then the safety rules of safety-rules.ts (shared with reconcile's planner).
-import type { Translation } from '../translation/sync-index.ts'
+import type { Translation } from '../translation/translation.ts'
 import { parseProvenance, provenanceMetadata } from './provenance.ts'
 import { checkTargetSafety, type SafetySkipReason } from './safety-rules.ts'
 

@@ -1,7 +1,8 @@
 // The translation of one group commit along its routes (route.ts), shared by the daemon's group sync
 // and reconcile: a commit may have several routes (with the identity policy, a reverse and a forward
 // one can match the same name), and the first whose flow holds syncs for the partition decides.
-import type { SyncIndex, Translation } from '../translation/sync-index.ts'
+import type { SyncIndex } from '../translation/sync-index.ts'
+import type { Translation } from '../translation/translation.ts'
 import type { CommitRoute } from './route.ts'
 
 export interface RoutedTranslation {

@@ -4,7 +4,7 @@
 // like an upstream rewind and wipe the history. A sync at or below the newest retained one on BOTH
 // sides is old news and is skipped; anything else (newer, or a genuine rewind or truncation that
 // moves one side back while the other moves on) is appended as usual.
-import type { AppendOutcome, PartitionSyncHistory } from './sync-index.ts'
+import type { AppendOutcome, PartitionSyncHistory } from './partition-sync-history.ts'
 
 export type ReplayOutcome = AppendOutcome | 'superseded'
 

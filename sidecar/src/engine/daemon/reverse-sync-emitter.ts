@@ -7,7 +7,7 @@
 import type { OffsetSync } from '../../core/codec/offset-sync.ts'
 import type { ReplicationPolicy } from '../../core/naming/replication-policy.ts'
 import { invertSync, type ReverseSyncHighWater } from '../../core/sync/reverse-syncs.ts'
-import type { FlowSyncIndex } from '../../core/translation/sync-index.ts'
+import type { FlowSyncIndex } from '../../core/translation/flow-sync-index.ts'
 import { isMm2FailbackError } from '../../errors.ts'
 import type { ReverseSyncSkipReason } from '../../metrics/initial-series.ts'
 import type { SidecarMetrics } from '../../metrics/registry.ts'

@@ -3,7 +3,7 @@
 // logs through the sides' partition readers.
 import type { CommitRoute } from '../../core/sync/route.ts'
 import { ExactWalk, type ExactOutcome } from '../../core/reconcile/exact.ts'
-import type { Translation } from '../../core/translation/sync-index.ts'
+import type { Translation } from '../../core/translation/translation.ts'
 import type { Side } from './sides.ts'
 
 export class ExactProver {

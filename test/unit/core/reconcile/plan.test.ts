@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { planPartition, planReconcile, summaryLine, type GroupInput, type PartitionInput } from '../../../../sidecar/src/core/reconcile/plan.ts'
-import type { Translation } from '../../../../sidecar/src/core/translation/sync-index.ts'
+import type { Translation } from '../../../../sidecar/src/core/translation/translation.ts'
 import type { ExactOutcome } from '../../../../sidecar/src/core/reconcile/exact.ts'
 
 const sync = { upstreamOffset: 100n, downstreamOffset: 10n }

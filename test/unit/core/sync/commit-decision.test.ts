@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { decideCommitSync, type CommitSyncInput } from '../../../../sidecar/src/core/sync/commit-decision.ts'
 import { parseProvenance, provenanceMetadata } from '../../../../sidecar/src/core/sync/provenance.ts'
-import type { Translation } from '../../../../sidecar/src/core/translation/sync-index.ts'
+import type { Translation } from '../../../../sidecar/src/core/translation/translation.ts'
 
 const exact = (offset: bigint): Translation => ({ kind: 'translated', offset, method: 'exact', sync: { upstreamOffset: offset, downstreamOffset: offset }, rereadWindow: 0n })
 const conservative = (offset: bigint, window: bigint): Translation => ({ kind: 'translated', offset, method: 'conservative', sync: { upstreamOffset: 0n, downstreamOffset: offset - 1n }, rereadWindow: window })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { replaySync } from '../../../../sidecar/src/core/translation/replay.ts'
-import { FlowSyncIndex } from '../../../../sidecar/src/core/translation/sync-index.ts'
+import { FlowSyncIndex } from '../../../../sidecar/src/core/translation/flow-sync-index.ts'
 
 function seeded (): ReturnType<FlowSyncIndex['history']> {
   const history = new FlowSyncIndex('A', 'B').history('orders', 0)
