@@ -72,7 +72,12 @@ export class OffsetSyncWriter {
     if (this.fenced) throw this.fencedError()
     const messages = syncs.map((sync) => {
       const { key, value } = encodeOffsetSync(sync)
-      return { topic: this.topic, partition: 0, key: Buffer.from(key.buffer, key.byteOffset, key.byteLength), value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) }
+      return {
+        topic: this.topic,
+        partition: 0,
+        key: Buffer.from(key.buffer, key.byteOffset, key.byteLength),
+        value: Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+      }
     })
     let transaction: Awaited<ReturnType<TransactionalProducer['beginTransaction']>> | undefined
     try {

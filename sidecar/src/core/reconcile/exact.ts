@@ -137,8 +137,12 @@ export class ExactWalk {
     if (options.groupOffset <= windowStart) {
       // The sync sits at the group's offset (or the group is below it): the sync itself is the answer.
       const other = options.direction === 'forward' ? options.sync.downstreamOffset : options.sync.upstreamOffset
-      if (options.groupOffset === windowStart) this.outcome = { kind: 'exact', offset: other, matched: 0, duplicates: 0, skipped: 0, walked: 0 }
-      else this.outcome = { kind: 'unproven', reason: 'empty-window', detail: `group offset ${options.groupOffset} is below the sync at ${windowStart}`, walked: 0 }
+      if (options.groupOffset === windowStart) {
+        this.outcome = { kind: 'exact', offset: other, matched: 0, duplicates: 0, skipped: 0, walked: 0 }
+      } else {
+        const detail = `group offset ${options.groupOffset} is below the sync at ${windowStart}`
+        this.outcome = { kind: 'unproven', reason: 'empty-window', detail, walked: 0 }
+      }
     } else if (options.groupOffset - windowStart > BigInt(this.options.maxRecords)) {
       this.outcome = { kind: 'unproven', reason: 'cap-exceeded', detail: `${options.groupOffset - windowStart} offsets between the sync and the group offset (cap ${this.options.maxRecords})`, walked: 0 }
     }
