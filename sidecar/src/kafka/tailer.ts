@@ -1,7 +1,7 @@
 // Follows every partition of a set of topics on one cluster from a start position, without joining a
 // consumer group (plain Fetch requests, so MM2's group filters and the cluster's group list never see
 // the sidecar), and reports when each partition has been read to the high watermark it had when the
-// tailer first saw it: the readiness gate of DESIGN §2.1. Topics that do not exist yet count as read
+// tailer first saw it: the readiness gate of docs/design.md §2.1. Topics that do not exist yet count as read
 // and are picked up when they appear.
 import type { fetchV17 } from '@platformatic/kafka'
 import { partitionKey } from '../core/keys.ts'

@@ -1,5 +1,5 @@
 // The sidecar's own record: a snapshot of the translation index for one (flow, topic, partition),
-// kept in the compacted history topic on every cluster (DESIGN §2.2). MM2's offset-syncs topic is
+// kept in the compacted history topic on every cluster (docs/design.md §2.2). MM2's offset-syncs topic is
 // compacted to the last sync per partition and lives on one cluster; these snapshots keep the whole
 // retained (thinned) history on both, so a restart, or the loss of the cluster holding MM2's syncs,
 // loses nothing. Compaction keeps the newest snapshot per key.
