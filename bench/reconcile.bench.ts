@@ -8,7 +8,14 @@ import { GroupAdmin } from '../sidecar/src/kafka/group-admin.ts'
 import { startLab, waitFor } from '../lab/lab.ts'
 import { produceSequence } from '../lab/drill/workload.ts'
 
-const { values } = parseArgs({ options: { kafka: { type: 'string', default: '4.1' }, groups: { type: 'string', default: '200' }, partitions: { type: 'string', default: '24' }, exact: { type: 'boolean', default: false } } })
+const { values } = parseArgs({
+  options: {
+    kafka: { type: 'string', default: '4.1' },
+    groups: { type: 'string', default: '200' },
+    partitions: { type: 'string', default: '24' },
+    exact: { type: 'boolean', default: false }
+  }
+})
 const groups = Number(values.groups)
 const partitions = Number(values.partitions)
 const topic = `bench-${Date.now()}`
@@ -22,7 +29,8 @@ try {
   await produceSequence(A, topic, 'A', 0, partitions * 200, partitions)
   const adminB = new GroupAdmin({ alias: 'B', bootstrapServers: B.split(',') })
   await waitFor(async () => {
-    const offsets = await adminB.listOffsets({ topics: [{ name: `A.${topic}`, partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) }] }).catch(() => [])
+    const latest = Array.from({ length: partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n }))
+    const offsets = await adminB.listOffsets({ topics: [{ name: `A.${topic}`, partitions: latest }] }).catch(() => [])
     const total = (offsets[0]?.partitions ?? []).reduce((sum, entry) => sum + entry.offset, 0n)
     return total >= BigInt(partitions * 200) ? true : null
   }, { timeoutMs: 180_000, intervalMs: 1000, description: 'MM2 to copy the bench topic' })
@@ -30,10 +38,24 @@ try {
   // The groups "consumed" A.<topic> on B to various positions (admin commits, no members).
   const names = Array.from({ length: groups }, (_, i) => `bench-group-${i}`)
   for (const name of names) {
-    await adminB.commit(name, Array.from({ length: partitions }, (_, partition) => ({ topic: `A.${topic}`, partition, offset: BigInt(10 + ((partition * 7 + name.length) % 180)), metadata: '' })))
+    const offsets = Array.from({ length: partitions }, (_, partition) => ({
+      topic: `A.${topic}`,
+      partition,
+      offset: BigInt(10 + ((partition * 7 + name.length) % 180)),
+      metadata: ''
+    }))
+    await adminB.commit(name, offsets)
   }
   const mm2 = await loadMm2Config(lab.mm2PropertiesPath!)
-  const common = { mm2, from: 'B', to: 'A', groups: names, mode: values.exact === true ? 'exact' as const : 'conservative' as const, allowRewind: false, timeoutMs: 15_000 }
+  const common = {
+    mm2,
+    from: 'B',
+    to: 'A',
+    groups: names,
+    mode: values.exact === true ? 'exact' as const : 'conservative' as const,
+    allowRewind: false,
+    timeoutMs: 15_000
+  }
   for (const execute of [false, true]) {
     const started = performance.now()
     const result = await reconcile({ ...common, execute })

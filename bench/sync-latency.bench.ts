@@ -18,7 +18,11 @@ const rounds = Number(values.commits)
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!
 
 const lab = await startLab({ kafka: values.kafka })
-const running = await startSidecar({ mm2ConfigPath: lab.mm2PropertiesPath!, sets: ['metrics.port=0', 'groupSync.exclude=bench-mm2', 'log.level=warn'], write: () => {} })
+const running = await startSidecar({
+  mm2ConfigPath: lab.mm2PropertiesPath!,
+  sets: ['metrics.port=0', 'groupSync.exclude=bench-mm2', 'log.level=warn'],
+  write: () => {}
+})
 const adminA = new GroupAdmin({ alias: 'A', bootstrapServers: [lab.bootstrap('A')] })
 const adminB = new GroupAdmin({ alias: 'B', bootstrapServers: [lab.bootstrap('B')] })
 try {
@@ -30,9 +34,12 @@ try {
     const offset = BigInt(round * 20)
     await produceSequence(lab.bootstrap('A'), 'bench', 'A', (round - 1) * 20, 20, 1)
     // MM2 writes a sync for the last record at its next offset flush (5 s in the lab).
-    await waitFor(() => (running.daemon.index.findFlow('A', 'B')?.find('bench', 0)?.latest()?.upstreamOffset ?? -1n) >= offset - 1n, { timeoutMs: 30_000, description: `MM2's offset sync for bench-0 at ${offset - 1n}` })
+    const syncedUpTo = (): bigint => running.daemon.index.findFlow('A', 'B')?.find('bench', 0)?.latest()?.upstreamOffset ?? -1n
+    await waitFor(() => syncedUpTo() >= offset - 1n, { timeoutMs: 30_000, description: `MM2's offset sync for bench-0 at ${offset - 1n}` })
     const before = new Map<string, bigint | undefined>()
-    for (const group of ['bench-sidecar', 'bench-mm2']) before.set(group, (await adminB.committedOffsets(group)).find((entry) => entry.topic === 'A.bench')?.offset)
+    for (const group of ['bench-sidecar', 'bench-mm2']) {
+      before.set(group, (await adminB.committedOffsets(group)).find((entry) => entry.topic === 'A.bench')?.offset)
+    }
     const start = performance.now()
     await Promise.all(['bench-sidecar', 'bench-mm2'].map(async (group) => await adminA.commit(group, [{ topic: 'bench', partition: 0, offset, metadata: '' }])))
     const done = new Set<string>()

@@ -22,10 +22,25 @@ export function consumerGroupsDashboard (config: MonitoringConfig): Record<strin
     description: 'Per consumer group and cluster: lag in records and seconds, progress, translation freshness and re-read window, and the offsets the sidecar committed or skipped.',
     variables: [
       datasourceVariable(),
-      labelVariable({ name: 'cluster', label: 'Cluster', description: 'Cluster (MM2 alias) the group commits on.', query: `label_values(${m('consumerLagRecords')}${s()}, cluster)` }),
-      labelVariable({ name: 'flow', label: 'Flow', description: 'Replication flow (source->target) a translation follows.', query: `label_values(${m('heartbeatAge')}${s()}, flow)` }),
+      labelVariable({
+        name: 'cluster',
+        label: 'Cluster',
+        description: 'Cluster (MM2 alias) the group commits on.',
+        query: `label_values(${m('consumerLagRecords')}${s()}, cluster)`
+      }),
+      labelVariable({
+        name: 'flow',
+        label: 'Flow',
+        description: 'Replication flow (source->target) a translation follows.',
+        query: `label_values(${m('heartbeatAge')}${s()}, flow)`
+      }),
       labelVariable({ name: 'group', label: 'Group', description: 'Consumer groups.', query: `label_values(${m('consumerLagRecords')}${s(cluster)}, group)` }),
-      labelVariable({ name: 'topic', label: 'Topic', description: 'Topics the selected groups consume.', query: `label_values(${m('consumerLagRecords')}${s(cluster, group)}, topic)` })
+      labelVariable({
+        name: 'topic',
+        label: 'Topic',
+        description: 'Topics the selected groups consume.',
+        query: `label_values(${m('consumerLagRecords')}${s(cluster, group)}, topic)`
+      })
     ],
     items: [
       { row: row(ids, 'Lag') },

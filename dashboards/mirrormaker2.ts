@@ -26,10 +26,30 @@ export function mirrorMaker2Dashboard (config: MonitoringConfig): Record<string,
     description: 'MirrorMaker 2\'s own JMX metrics (mm2-config/jmx-exporter.yaml): Connect tasks, records and bytes replicated, record age, replication latency and checkpoint latency, for Kafka 3.9 and 4.x alike.',
     variables: [
       datasourceVariable(),
-      labelVariable({ name: 'source', label: 'Source', description: 'Source cluster alias of the flow (empty on Kafka 3.9 with IdentityReplicationPolicy).', query: `label_values(${SRC}_records_total${s()}, source)` }),
-      labelVariable({ name: 'target', label: 'Target', description: 'Target cluster alias of the flow.', query: `label_values(${SRC}_records_total${s()}, target)` }),
-      labelVariable({ name: 'topic', label: 'Topic', description: 'Remote (target-side) topic names, e.g. A.orders.', query: `label_values(${SRC}_records_total${s('source=~"$source"', 'target=~"$target"')}, topic)` }),
-      labelVariable({ name: 'group', label: 'Group', description: 'Consumer groups MM2 checkpoints.', query: `label_values(${CKPT}_checkpoint_latency_ms${flowOnly}, group)` })
+      labelVariable({
+        name: 'source',
+        label: 'Source',
+        description: 'Source cluster alias of the flow (empty on Kafka 3.9 with IdentityReplicationPolicy).',
+        query: `label_values(${SRC}_records_total${s()}, source)`
+      }),
+      labelVariable({
+        name: 'target',
+        label: 'Target',
+        description: 'Target cluster alias of the flow.',
+        query: `label_values(${SRC}_records_total${s()}, target)`
+      }),
+      labelVariable({
+        name: 'topic',
+        label: 'Topic',
+        description: 'Remote (target-side) topic names, e.g. A.orders.',
+        query: `label_values(${SRC}_records_total${s('source=~"$source"', 'target=~"$target"')}, topic)`
+      }),
+      labelVariable({
+        name: 'group',
+        label: 'Group',
+        description: 'Consumer groups MM2 checkpoints.',
+        query: `label_values(${CKPT}_checkpoint_latency_ms${flowOnly}, group)`
+      })
     ],
     items: [
       { row: row(ids, 'Connect') },
@@ -84,7 +104,10 @@ export function mirrorMaker2Dashboard (config: MonitoringConfig): Record<string,
           description: 'Records replicated per second to the target, per flow and remote topic (from the record-count attribute).',
           unit: 'suffix: records/s',
           min: 0,
-          queries: [{ expr: `sum by (source, target, topic) (rate(${SRC}_records_total${flowTopic}[$__rate_interval]))`, legend: '{{source}}->{{target}} {{topic}}' }]
+          queries: [{
+            expr: `sum by (source, target, topic) (rate(${SRC}_records_total${flowTopic}[$__rate_interval]))`,
+            legend: '{{source}}->{{target}} {{topic}}'
+          }]
         })
       },
       {
@@ -93,7 +116,10 @@ export function mirrorMaker2Dashboard (config: MonitoringConfig): Record<string,
           description: 'Bytes of record values replicated per second, per flow and remote topic (from the byte-count attribute).',
           unit: 'Bps',
           min: 0,
-          queries: [{ expr: `sum by (source, target, topic) (rate(${SRC}_bytes_total${flowTopic}[$__rate_interval]))`, legend: '{{source}}->{{target}} {{topic}}' }]
+          queries: [{
+            expr: `sum by (source, target, topic) (rate(${SRC}_bytes_total${flowTopic}[$__rate_interval]))`,
+            legend: '{{source}}->{{target}} {{topic}}'
+          }]
         })
       },
       {

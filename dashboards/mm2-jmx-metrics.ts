@@ -48,19 +48,41 @@ export const MM2_JMX_METRICS: readonly Mm2JmxMetric[] = [
   source('replication_latency_ms_max', 'gauge', 'replication-latency-ms-max', 'Maximum replication latency over MM2\'s metrics window, in milliseconds.'),
   source('replication_latency_ms_min', 'gauge', 'replication-latency-ms-min', 'Minimum replication latency over MM2\'s metrics window, in milliseconds.'),
   source('replication_latency_ms_avg', 'gauge', 'replication-latency-ms-avg', 'Average replication latency over MM2\'s metrics window, in milliseconds.'),
-  checkpoint('checkpoint_latency_ms', 'checkpoint-latency-ms', 'Time from the checkpoint\'s creation to its acknowledgement, last checkpoint, in milliseconds.'),
+  checkpoint(
+    'checkpoint_latency_ms',
+    'checkpoint-latency-ms',
+    'Time from the checkpoint\'s creation to its acknowledgement, last checkpoint, in milliseconds.'
+  ),
   checkpoint('checkpoint_latency_ms_max', 'checkpoint-latency-ms-max', 'Maximum checkpoint latency over MM2\'s metrics window, in milliseconds.'),
   checkpoint('checkpoint_latency_ms_min', 'checkpoint-latency-ms-min', 'Minimum checkpoint latency over MM2\'s metrics window, in milliseconds.'),
   checkpoint('checkpoint_latency_ms_avg', 'checkpoint-latency-ms-avg', 'Average checkpoint latency over MM2\'s metrics window, in milliseconds.'),
-  worker('kafka_connect_worker_connector_count', 'gauge', 'connector-count', [], 'Connectors run by the Connect worker (MM2 runs one worker per flow in dedicated mode).'),
+  worker(
+    'kafka_connect_worker_connector_count',
+    'gauge',
+    'connector-count',
+    [],
+    'Connectors run by the Connect worker (MM2 runs one worker per flow in dedicated mode).'
+  ),
   worker('kafka_connect_worker_task_count', 'gauge', 'task-count', [], 'Tasks run by the Connect worker.'),
   worker('kafka_connect_worker_connector_startup_failure_total', 'counter', 'connector-startup-failure-total', [], 'Connector starts that failed.'),
   worker('kafka_connect_worker_task_startup_failure_total', 'counter', 'task-startup-failure-total', [], 'Task starts that failed.'),
   worker('kafka_connect_worker_connector_running_task_count', 'gauge', 'connector-running-task-count', ['connector'], 'Running tasks of a connector.'),
   worker('kafka_connect_worker_connector_failed_task_count', 'gauge', 'connector-failed-task-count', ['connector'], 'Failed tasks of a connector.'),
   worker('kafka_connect_connector_task_status', 'gauge', 'status', ['connector', 'task', 'status'], 'Always 1; the status label says whether the task is running, paused, failed, unassigned, restarting or destroyed.'),
-  worker('kafka_connect_source_task_source_record_poll_total', 'counter', 'source-record-poll-total', ['connector', 'task'], 'Records polled by a source task (MirrorSourceTask, MirrorCheckpointTask, MirrorHeartbeatTask).'),
-  worker('kafka_connect_source_task_source_record_write_total', 'counter', 'source-record-write-total', ['connector', 'task'], 'Records written to the target by a source task.')
+  worker(
+    'kafka_connect_source_task_source_record_poll_total',
+    'counter',
+    'source-record-poll-total',
+    ['connector', 'task'],
+    'Records polled by a source task (MirrorSourceTask, MirrorCheckpointTask, MirrorHeartbeatTask).'
+  ),
+  worker(
+    'kafka_connect_source_task_source_record_write_total',
+    'counter',
+    'source-record-write-total',
+    ['connector', 'task'],
+    'Records written to the target by a source task.'
+  )
 ]
 
 /** The names alone, for the lint. */

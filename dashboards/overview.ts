@@ -23,10 +23,30 @@ export function overviewDashboard (config: MonitoringConfig): Record<string, unk
     description: 'Health of the mm2-failback sidecar beside MirrorMaker 2: readiness, replication delay, offset syncs, reverse syncs written, failures, and the groups that could not fail over or back cleanly now.',
     variables: [
       datasourceVariable(),
-      labelVariable({ name: 'cluster', label: 'Cluster', description: 'MM2 cluster aliases the sidecar connects to.', query: `label_values(${m('up')}${s()}, cluster)` }),
-      labelVariable({ name: 'flow', label: 'Flow', description: 'Replication flows (source->target) the sidecar follows.', query: `label_values(${m('heartbeatAge')}${s()}, flow)` }),
-      labelVariable({ name: 'group', label: 'Group', description: 'Consumer groups the sidecar translates.', query: `label_values(${m('consumerLagRecords')}${s(cluster)}, group)` }),
-      labelVariable({ name: 'topic', label: 'Topic', description: 'Target-side topics with offset syncs in the selected flows.', query: `label_values(${m('offsetSyncLag')}${s(flow)}, topic)` })
+      labelVariable({
+        name: 'cluster',
+        label: 'Cluster',
+        description: 'MM2 cluster aliases the sidecar connects to.',
+        query: `label_values(${m('up')}${s()}, cluster)`
+      }),
+      labelVariable({
+        name: 'flow',
+        label: 'Flow',
+        description: 'Replication flows (source->target) the sidecar follows.',
+        query: `label_values(${m('heartbeatAge')}${s()}, flow)`
+      }),
+      labelVariable({
+        name: 'group',
+        label: 'Group',
+        description: 'Consumer groups the sidecar translates.',
+        query: `label_values(${m('consumerLagRecords')}${s(cluster)}, group)`
+      }),
+      labelVariable({
+        name: 'topic',
+        label: 'Topic',
+        description: 'Target-side topics with offset syncs in the selected flows.',
+        query: `label_values(${m('offsetSyncLag')}${s(flow)}, topic)`
+      })
     ],
     items: [
       { row: row(ids, 'Health') },
@@ -132,7 +152,10 @@ export function overviewDashboard (config: MonitoringConfig): Record<string, unk
           description: 'Failed writes per second (reverse syncs, group commits, history) and failed lag reads, by cluster, operation and error code; 0 (without a code) for every operation the sidecar performs. Any sustained value means failback translation is falling behind.',
           unit: 'ops',
           min: 0,
-          queries: [{ expr: `sum by (cluster, operation, code) (rate(${m('syncFailures')}${s(cluster)}[$__rate_interval]))`, legend: '{{cluster}} {{operation}} {{code}}' }]
+          queries: [{
+            expr: `sum by (cluster, operation, code) (rate(${m('syncFailures')}${s(cluster)}[$__rate_interval]))`,
+            legend: '{{cluster}} {{operation}} {{code}}'
+          }]
         })
       },
       {
@@ -141,7 +164,10 @@ export function overviewDashboard (config: MonitoringConfig): Record<string, unk
           description: 'Records of followed topics skipped per second because they could not be decoded or are not for us, by cluster, record type and reason. Each bad record is also logged once with its topic, partition and offset.',
           unit: 'ops',
           min: 0,
-          queries: [{ expr: `sum by (cluster, record_type, reason) (rate(${m('recordsSkipped')}${s(cluster)}[$__rate_interval]))`, legend: '{{cluster}} {{record_type}} {{reason}}' }]
+          queries: [{
+            expr: `sum by (cluster, record_type, reason) (rate(${m('recordsSkipped')}${s(cluster)}[$__rate_interval]))`,
+            legend: '{{cluster}} {{record_type}} {{reason}}'
+          }]
         })
       },
       {
@@ -150,7 +176,10 @@ export function overviewDashboard (config: MonitoringConfig): Record<string, unk
           description: 'Records read per second from MM2\'s internal topics and __consumer_offsets, by cluster and record type.',
           unit: 'ops',
           min: 0,
-          queries: [{ expr: `sum by (cluster, record_type) (rate(${m('recordsDecoded')}${s(cluster)}[$__rate_interval]))`, legend: '{{cluster}} {{record_type}}' }]
+          queries: [{
+            expr: `sum by (cluster, record_type) (rate(${m('recordsDecoded')}${s(cluster)}[$__rate_interval]))`,
+            legend: '{{cluster}} {{record_type}}'
+          }]
         })
       },
       {

@@ -91,14 +91,27 @@ async function mirrorFixtures (lab: Lab, dump: Dump, kind: keyof typeof MIRROR_F
     } else if (kind === 'checkpoint') {
       const f = parseToString(printed, 'Checkpoint')
       const tp = topicPartition(f.topicPartition!)
-      expected = { consumerGroupId: f.consumerGroupId, topic: tp.topic, partition: tp.partition, upstreamOffset: f.upstreamOffset, downstreamOffset: f.downstreamOffset, metadata: f.metadata }
+      expected = {
+        consumerGroupId: f.consumerGroupId,
+        topic: tp.topic,
+        partition: tp.partition,
+        upstreamOffset: f.upstreamOffset,
+        downstreamOffset: f.downstreamOffset,
+        metadata: f.metadata
+      }
       description = `Checkpoint captured from ${dump.topic} on ${dump.cluster} at offset ${r.offset}: group ${f.consumerGroupId} on ${f.topicPartition}, upstream ${f.upstreamOffset} -> downstream ${f.downstreamOffset}.`
     } else {
       const f = parseToString(printed, 'Heartbeat')
       expected = { sourceClusterAlias: f.sourceClusterAlias, targetClusterAlias: f.targetClusterAlias, timestamp: f.timestamp }
       description = `Heartbeat captured from ${dump.topic} on ${dump.cluster} at offset ${r.offset}: ${f.sourceClusterAlias}->${f.targetClusterAlias}.`
     }
-    return { description: `Kafka ${lab.version}: ${description}`, key: hex(r.key)!, value: hex(r.value), expected, source: source(lab, dump, r, formatter, printed) }
+    return {
+      description: `Kafka ${lab.version}: ${description}`,
+      key: hex(r.key)!,
+      value: hex(r.value),
+      expected,
+      source: source(lab, dump, r, formatter, printed)
+    }
   })
 }
 
@@ -217,7 +230,9 @@ async function captureLine (line: KafkaLine, outRoot: string): Promise<string> {
     }
 
     // Let MM2 write offset syncs, checkpoints for every group, and synced group offsets on the targets.
-    await waitFor(async () => (await lab.recordCount('A', 'mm2-offset-syncs.B.internal')) >= 2n && (await lab.recordCount('B', 'mm2-offset-syncs.A.internal')) >= 1n,
+    await waitFor(
+      async () => (await lab.recordCount('A', 'mm2-offset-syncs.B.internal')) >= 2n &&
+        (await lab.recordCount('B', 'mm2-offset-syncs.A.internal')) >= 1n,
       { timeoutMs: 120_000, intervalMs: 1000, description: 'offset syncs for orders-0/1 and payments-0' })
     await waitFor(async () => {
       const cps = await lab.readTopic('B', 'A.checkpoints.internal')

@@ -75,9 +75,19 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`
 await yargs(hideBin(process.argv))
   .scriptName('npm run lab --')
   .command('up', 'start the lab (clusters A, B and MirrorMaker 2) and leave it running', y => y
-    .option('kafka', { type: 'string', default: '3.9', coerce: (v: string | number) => parseKafkaLine(String(v)), describe: `Kafka line (${KAFKA_LINES.join(' or ')})` })
+    .option('kafka', {
+      type: 'string',
+      default: '3.9',
+      coerce: (v: string | number) => parseKafkaLine(String(v)),
+      describe: `Kafka line (${KAFKA_LINES.join(' or ')})`
+    })
     .option('mm2-prop', { type: 'string', array: true, default: [] as string[], describe: 'extra mm2.properties entry k=v (repeatable)' })
-    .option('broker-prop', { type: 'string', array: true, default: [] as string[], describe: 'extra server.properties entry k=v for every broker (repeatable)' })
+    .option('broker-prop', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'extra server.properties entry k=v for every broker (repeatable)'
+    })
     .option('clusters', { type: 'string', default: 'A,B', describe: 'comma-separated cluster aliases' })
     .option('mm2', { type: 'boolean', default: true, describe: 'start MirrorMaker 2 (--no-mm2: only the clusters)' })
     .option('foreground', { type: 'boolean', default: false, describe: 'stay attached; Ctrl-C stops the lab' }),

@@ -99,7 +99,14 @@ export async function totalEndOffset (bootstrapServers: string, topic: string): 
 /** Produces records with acks=all (the single broker) and waits for the acknowledgements. */
 export async function produce (bootstrapServers: string, topic: string, records: readonly ProduceRecord[]): Promise<void> {
   // Idempotent: a retried batch must not be written twice (the drill counts every record).
-  const producer = new Producer({ clientId: 'mm2-failback-lab-producer', bootstrapBrokers: bootstrapServers.split(','), autocreateTopics: true, retries: 5, idempotent: true, ...clientSecurity(bootstrapServers) })
+  const producer = new Producer({
+    clientId: 'mm2-failback-lab-producer',
+    bootstrapBrokers: bootstrapServers.split(','),
+    autocreateTopics: true,
+    retries: 5,
+    idempotent: true,
+    ...clientSecurity(bootstrapServers)
+  })
   try {
     await producer.send({
       messages: records.map(r => ({
@@ -173,5 +180,9 @@ function nullable (b: Buffer | undefined | null): Buffer | null {
 
 /** Waits until `topic` exists on the cluster. */
 export async function waitForTopic (bootstrapServers: string, topic: string, timeoutMs = 60_000): Promise<void> {
-  await waitFor(async () => (await listTopics(bootstrapServers)).includes(topic), { timeoutMs, intervalMs: 500, description: `topic ${topic} on ${bootstrapServers}` })
+  await waitFor(async () => (await listTopics(bootstrapServers)).includes(topic), {
+    timeoutMs,
+    intervalMs: 500,
+    description: `topic ${topic} on ${bootstrapServers}`
+  })
 }

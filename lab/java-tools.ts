@@ -64,7 +64,13 @@ export async function runConsoleConsumer (line: KafkaLine, options: ConsoleConsu
  * from the beginning and commits its position on close (auto-commit). `groupProtocol: 'consumer'`
  * makes it a KIP-848 group (Kafka 4.x).
  */
-export async function consumeAsGroup (line: KafkaLine, options: { bootstrapServers: string, topic: string, group: string, maxMessages: number, groupProtocol?: 'classic' | 'consumer' }): Promise<void> {
+export async function consumeAsGroup (line: KafkaLine, options: {
+  bootstrapServers: string
+  topic: string
+  group: string
+  maxMessages: number
+  groupProtocol?: 'classic' | 'consumer'
+}): Promise<void> {
   const args = [
     '--bootstrap-server', options.bootstrapServers,
     '--topic', options.topic,
@@ -119,7 +125,12 @@ export function parseJsonExact (text: string): unknown {
  * every other byte as `\xHH`). Used for `__consumer_offsets`, which @platformatic/kafka hides
  * (it drops internal topics from metadata). Reads until no record arrives for `idleMs`.
  */
-export async function dumpPartition (line: KafkaLine, options: { bootstrapServers: string, topic: string, partition: number, idleMs?: number }): Promise<Array<{ offset: bigint, key: Buffer | null, value: Buffer | null }>> {
+export async function dumpPartition (line: KafkaLine, options: {
+  bootstrapServers: string
+  topic: string
+  partition: number
+  idleMs?: number
+}): Promise<Array<{ offset: bigint, key: Buffer | null, value: Buffer | null }>> {
   const args = [
     '--bootstrap-server', options.bootstrapServers,
     '--topic', options.topic,

@@ -89,7 +89,16 @@ export class Lab {
   readonly #sampler: NodeJS.Timeout
   #stopped = false
 
-  constructor (args: { kafka: KafkaLine, runDir: string, logDir: string, clusters: Record<string, KafkaCluster>, mm2: MirrorMaker | undefined, persistent: boolean, mm2MetricsUrl?: string | null, security?: LabSecurity | null }) {
+  constructor (args: {
+    kafka: KafkaLine
+    runDir: string
+    logDir: string
+    clusters: Record<string, KafkaCluster>
+    mm2: MirrorMaker | undefined
+    persistent: boolean
+    mm2MetricsUrl?: string | null
+    security?: LabSecurity | null
+  }) {
     this.kafka = args.kafka
     this.version = lineInfo(args.kafka).version
     this.runDir = args.runDir
@@ -330,7 +339,8 @@ export async function startLab (options: LabOptions = {}): Promise<Lab> {
   if (options.mm2 ?? true) {
     const agent = options.mm2JavaAgent
     if (agent) mm2MetricsUrl = `http://${LOOPBACK}:${agent.port}/metrics`
-    const props = mm2Properties(aliases.map(alias => ({ alias, bootstrapServers: clusters[alias]!.bootstrapServers })), { ...security?.mm2Properties(), ...options.mm2Props }, options.flows)
+    const endpoints = aliases.map(alias => ({ alias, bootstrapServers: clusters[alias]!.bootstrapServers }))
+    const props = mm2Properties(endpoints, { ...security?.mm2Properties(), ...options.mm2Props }, options.flows)
     mm2 = new MirrorMaker({
       line,
       dir: join(runDir, 'mm2'),

@@ -122,7 +122,9 @@ export class MirrorMaker {
       const key = `${flow.target}/${flow.remoteHeartbeats}`
       const start = before.get(key) ?? 0n
       await waitFor(async () => (await totalEndOffset(this.#servers(flow.target), flow.remoteHeartbeats!)) > start, {
-        timeoutMs: Math.max(1000, deadline - Date.now()), intervalMs: 1000, description: `MM2 to replicate ${flow.source}'s heartbeats into ${flow.remoteHeartbeats} on ${flow.target}`
+        timeoutMs: Math.max(1000, deadline - Date.now()),
+        intervalMs: 1000,
+        description: `MM2 to replicate ${flow.source}'s heartbeats into ${flow.remoteHeartbeats} on ${flow.target}`
       })
     }
   }

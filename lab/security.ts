@@ -38,7 +38,10 @@ export const ADMIN_USER = 'admin'
 export interface LabSecurityOptions {
   /** Extra SCRAM users (name -> password; a random password when empty) created on every cluster; not super users. */
   users?: Record<string, string>
-  /** StandardAuthorizer with allow.everyone.if.no.acl.found=false; super users: broker, mm2, admin (and ANONYMOUS, the PLAINTEXT controller listener's principal). */
+  /**
+   * StandardAuthorizer with allow.everyone.if.no.acl.found=false; super users: broker, mm2, admin
+   * (and ANONYMOUS, the PLAINTEXT controller listener's principal).
+   */
   acls?: boolean
   /** SCRAM mechanism MM2 (and the lab's clients) use per cluster alias (default: the first alias SCRAM-SHA-512, others SCRAM-SHA-256). */
   mechanisms?: Record<string, ScramMechanism>
@@ -167,7 +170,8 @@ export class LabSecurity {
       props['config.providers'] = 'file,env'
       props['config.providers.file.class'] = 'org.apache.kafka.common.config.provider.FileConfigProvider'
       props['config.providers.env.class'] = 'org.apache.kafka.common.config.provider.EnvVarConfigProvider'
-      writeFileSync(secretsFile, formatProperties({ [`${this.aliases[0]}.password`]: this.users[user]!, 'truststore.password': this.material.truststorePassword }, 'read by the file config provider references of mm2.properties'), { mode: 0o600 })
+      const secrets = { [`${this.aliases[0]}.password`]: this.users[user]!, 'truststore.password': this.material.truststorePassword }
+      writeFileSync(secretsFile, formatProperties(secrets, 'read by the file config provider references of mm2.properties'), { mode: 0o600 })
     }
     this.aliases.forEach((alias, index) => {
       const password = !providers ? this.users[user]! : index === 0 ? `\${file:${secretsFile}:${alias}.password}` : `\${env:${envVarName(alias, user)}}`

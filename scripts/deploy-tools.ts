@@ -205,7 +205,10 @@ export function crdSchemaToJsonSchema (node: Json, root = true, structural = tru
 function writeCrdSchemas (target: string, yamlText: string, source: string): number {
   let written = 0
   for (const document of parseAllDocuments(yamlText)) {
-    const crd = document.toJS() as { kind?: string, spec?: { group: string, names: { kind: string }, versions: Array<{ name: string, schema?: { openAPIV3Schema?: Json } }> } } | null
+    const crd = document.toJS() as {
+      kind?: string
+      spec?: { group: string, names: { kind: string }, versions: Array<{ name: string, schema?: { openAPIV3Schema?: Json } }> }
+    } | null
     if (crd?.kind !== 'CustomResourceDefinition' || crd.spec === undefined) continue
     for (const version of crd.spec.versions) {
       const schema = version.schema?.openAPIV3Schema
@@ -236,7 +239,8 @@ function strimziSchemas (target: string, work: string): number {
 function prometheusOperatorSchemas (target: string): number {
   const module = `${PROMETHEUS_OPERATOR_CRDS.module}@${PROMETHEUS_OPERATOR_CRDS.version}`
   log(`go mod download ${module} (Go module proxy) ...`)
-  const info = JSON.parse(run('go', ['mod', 'download', '-json', module], { env: { ...process.env, GOFLAGS: '-modcacherw', GOTOOLCHAIN: 'local' }, cwd: tmpdir() })) as { Dir?: string, Error?: string }
+  const downloaded = run('go', ['mod', 'download', '-json', module], { env: { ...process.env, GOFLAGS: '-modcacherw', GOTOOLCHAIN: 'local' }, cwd: tmpdir() })
+  const info = JSON.parse(downloaded) as { Dir?: string, Error?: string }
   if (info.Dir === undefined) throw new Error(`go mod download ${module}: ${info.Error ?? 'no directory'}`)
   const dir = join(info.Dir, PROMETHEUS_OPERATOR_CRDS.directory)
   let written = 0

@@ -40,7 +40,9 @@ export function lintMetricDefinitions (): string[] {
     const total = definition.name.endsWith('_total')
     if (definition.type === 'counter' && !total) problems.push(`names.ts ${key}: counter ${definition.name} must end with _total`)
     if (definition.type !== 'counter' && total) problems.push(`names.ts ${key}: ${definition.type} ${definition.name} must not end with _total`)
-    if (definition.type === 'histogram' && /_(bucket|sum|count)$/.test(definition.name)) problems.push(`names.ts ${key}: histogram ${definition.name} must not end with _bucket, _sum or _count`)
+    if (definition.type === 'histogram' && /_(bucket|sum|count)$/.test(definition.name)) {
+      problems.push(`names.ts ${key}: histogram ${definition.name} must not end with _bucket, _sum or _count`)
+    }
   }
   return problems
 }
@@ -112,7 +114,9 @@ export function lintDashboard (dashboard: Record<string, unknown>, expectedUid: 
   const title = String(dashboard.title)
   const problems: string[] = []
   if (dashboard.uid !== expectedUid) problems.push(`dashboard ${title}: uid is ${String(dashboard.uid)}, expected the fixed ${expectedUid}`)
-  if (typeof dashboard.uid === 'string' && dashboard.uid.length > 40) problems.push(`dashboard ${title}: uid ${dashboard.uid} is longer than Grafana's 40 characters`)
+  if (typeof dashboard.uid === 'string' && dashboard.uid.length > 40) {
+    problems.push(`dashboard ${title}: uid ${dashboard.uid} is longer than Grafana's 40 characters`)
+  }
   const variables = ((dashboard.templating as { list?: VariableLike[] } | undefined)?.list ?? [])
   const datasourceVariable = variables.find((variable) => variable.name === 'datasource')
   if (datasourceVariable?.type !== 'datasource' || datasourceVariable.query !== 'prometheus') {
@@ -170,7 +174,8 @@ export function lintRules (groups: readonly RuleGroup[], known: ReadonlyMap<stri
       if (!rule.annotations.description.includes('{{ $labels.') && !rule.annotations.description.includes('{{ with $labels.')) {
         problems.push(`${where}: annotations.description must name what it is about from labels ({{ $labels.group }}, ...)`)
       }
-      if (rule.annotations.runbook_url !== `${config.runbookBaseUrl}#${rule.alert.toLowerCase()}`) problems.push(`${where}: runbook_url must be ${config.runbookBaseUrl}#${rule.alert.toLowerCase()}`)
+      const runbookUrl = `${config.runbookBaseUrl}#${rule.alert.toLowerCase()}`
+      if (rule.annotations.runbook_url !== runbookUrl) problems.push(`${where}: runbook_url must be ${runbookUrl}`)
       problems.push(...lintPromql(rule.expr, known, where))
     }
   }

@@ -5,7 +5,7 @@
 // nothing ran. Extra arguments go to vitest (e.g. `npm test -- --project unit`); with extra arguments
 // promtool is skipped, and so are the static checks when the arguments select vitest projects and
 // none of them is `unit` (`npm test -- --project integration` runs the lab tests only).
-// ESLint runs with --quiet: errors fail the check, warnings (max-len, for now) are left to `npm run lint`.
+// ESLint runs with --quiet: errors (line length included) fail the check, warnings are left to `npm run lint`.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -30,7 +30,13 @@ function runVitest (totals: Totals): void {
     totals.failed += 1
     return
   }
-  const json = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number, numFailedTests: number, numPendingTests: number, numTodoTests: number, testResults: Array<{ status: string }> }
+  const json = JSON.parse(readFileSync(report, 'utf8')) as {
+    numPassedTests: number
+    numFailedTests: number
+    numPendingTests: number
+    numTodoTests: number
+    testResults: Array<{ status: string }>
+  }
   rmSync(outDir, { recursive: true, force: true })
   totals.passed += json.numPassedTests
   totals.failed += json.numFailedTests

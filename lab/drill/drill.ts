@@ -61,17 +61,36 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
   const committedOnA = Date.now()
   const pending = await produceSequence(lab.bootstrap('A'), topic, 'A', counts.consumedOnA, counts.pendingOnA, partitions)
   const fromA = [...first, ...pending]
-  await waitFor(async () => (await lab.recordCount('B', remoteOnB)) >= BigInt(fromA.length), { timeoutMs: 120_000, description: `MM2 to replicate ${fromA.length} records to ${remoteOnB} on B` })
+  await waitFor(async () => (await lab.recordCount('B', remoteOnB)) >= BigInt(fromA.length), {
+    timeoutMs: 120_000,
+    description: `MM2 to replicate ${fromA.length} records to ${remoteOnB} on B`
+  })
 
   // Failover: A dies; producers and the group move to B. (A's offsets are read now, while A is up.)
   const beforeFailback = await committedOffsetsOrEmpty(lab.bootstrap('A'), 'A', group)
   const failoverTranslated = await secondsUntilOffsetsMoved(lab.bootstrap('B'), 'B', group, [remoteOnB], partitions, new Map(), committedOnA, waitMs)
-  const failoverWindow = options.scrapeSidecar === undefined ? null : rereadWindow(await options.scrapeSidecar(), group, [{ flow: 'A->B', direction: 'forward', topic }])
+  const failoverRoutes = [{ flow: 'A->B', direction: 'forward', topic }]
+  const failoverWindow = options.scrapeSidecar === undefined ? null : rereadWindow(await options.scrapeSidecar(), group, failoverRoutes)
   log(`[${options.mode}] killing A (SIGKILL)`)
   await lab.killCluster('A')
   const fromB = await produceSequence(lab.bootstrap('B'), topic, 'B', 0, counts.producedOnB, partitions)
-  const onB = await consumeUntil({ bootstrap: lab.bootstrap('B'), group, topics: [remoteOnB, topic], ledger, done: await caughtUpOn(lab, 'B', group, [remoteOnB, topic], () => ledger.missing(fromA).length === 0 && ledger.missing(fromB).length === 0), timeoutMs: 90_000 })
-  phases.push({ phase: 'failover A->B', lost: ledger.missing(fromA).length + ledger.missing(fromB).length, reread: onB.reread, secondsToTranslated: failoverTranslated, reportedWindow: failoverWindow })
+  const allDelivered = (): boolean => ledger.missing(fromA).length === 0 && ledger.missing(fromB).length === 0
+  const lost = (): number => ledger.missing(fromA).length + ledger.missing(fromB).length
+  const onB = await consumeUntil({
+    bootstrap: lab.bootstrap('B'),
+    group,
+    topics: [remoteOnB, topic],
+    ledger,
+    done: await caughtUpOn(lab, 'B', group, [remoteOnB, topic], allDelivered),
+    timeoutMs: 90_000
+  })
+  phases.push({
+    phase: 'failover A->B',
+    lost: lost(),
+    reread: onB.reread,
+    secondsToTranslated: failoverTranslated,
+    reportedWindow: failoverWindow
+  })
   log(`[${options.mode}] failover: group ${group} read ${onB.delivered} records on B, ${onB.reread} re-read`)
   const committedOnB = Date.now()
 
@@ -79,11 +98,29 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
   log(`[${options.mode}] restarting A`)
   await lab.restartCluster('A')
   const aBack = Date.now()
-  await waitFor(async () => (await lab.recordCount('A', remoteOnA)) >= BigInt(fromB.length), { timeoutMs: 120_000, description: `MM2 to replicate ${fromB.length} records to ${remoteOnA} on A` })
-  const failbackTranslated = await secondsUntilOffsetsMoved(lab.bootstrap('A'), 'A', group, [topic, remoteOnA], partitions, beforeFailback, Math.max(committedOnB, aBack), waitMs)
-  const failbackWindow = options.scrapeSidecar === undefined ? null : rereadWindow(await options.scrapeSidecar(), group, [{ flow: 'A->B', direction: 'reverse', topic: remoteOnB }, { flow: 'B->A', direction: 'forward', topic }])
-  const onA = await consumeUntil({ bootstrap: lab.bootstrap('A'), group, topics: [topic, remoteOnA], ledger, done: await caughtUpOn(lab, 'A', group, [topic, remoteOnA], () => ledger.missing(fromA).length === 0 && ledger.missing(fromB).length === 0), timeoutMs: 90_000 })
-  phases.push({ phase: 'failback B->A', lost: ledger.missing(fromA).length + ledger.missing(fromB).length, reread: onA.reread, secondsToTranslated: failbackTranslated, reportedWindow: failbackWindow })
+  await waitFor(async () => (await lab.recordCount('A', remoteOnA)) >= BigInt(fromB.length), {
+    timeoutMs: 120_000,
+    description: `MM2 to replicate ${fromB.length} records to ${remoteOnA} on A`
+  })
+  const failbackTranslated = await secondsUntilOffsetsMoved(
+    lab.bootstrap('A'), 'A', group, [topic, remoteOnA], partitions, beforeFailback, Math.max(committedOnB, aBack), waitMs)
+  const failbackRoutes = [{ flow: 'A->B', direction: 'reverse', topic: remoteOnB }, { flow: 'B->A', direction: 'forward', topic }]
+  const failbackWindow = options.scrapeSidecar === undefined ? null : rereadWindow(await options.scrapeSidecar(), group, failbackRoutes)
+  const onA = await consumeUntil({
+    bootstrap: lab.bootstrap('A'),
+    group,
+    topics: [topic, remoteOnA],
+    ledger,
+    done: await caughtUpOn(lab, 'A', group, [topic, remoteOnA], allDelivered),
+    timeoutMs: 90_000
+  })
+  phases.push({
+    phase: 'failback B->A',
+    lost: lost(),
+    reread: onA.reread,
+    secondsToTranslated: failbackTranslated,
+    reportedWindow: failbackWindow
+  })
   log(`[${options.mode}] failback: group ${group} read ${onA.delivered} records on A, ${onA.reread} re-read`)
   return { mode: options.mode, topic, group, phases }
 }
@@ -93,7 +130,13 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
  * group reached the end of every partition it reads there, counting from its committed offset (a
  * group resuming at a stale offset must read, and so re-read, everything up to the end).
  */
-async function caughtUpOn (lab: Lab, alias: string, group: string, topics: string[], allDelivered: () => boolean): Promise<(positions: ReadonlyMap<string, bigint>) => boolean> {
+async function caughtUpOn (
+  lab: Lab,
+  alias: string,
+  group: string,
+  topics: string[],
+  allDelivered: () => boolean
+): Promise<(positions: ReadonlyMap<string, bigint>) => boolean> {
   const committed = await committedOffsetsOrEmpty(lab.bootstrap(alias), alias, group)
   const ends = new Map<string, bigint>()
   for (const topic of topics) (await lab.endOffsets(alias, topic)).forEach((end, partition) => ends.set(`${topic}\u0000${partition}`, end))
@@ -126,7 +169,16 @@ async function committedOffsetsOrEmpty (bootstrap: string, alias: string, group:
  * every topic in `topics` that differs from `before` (appeared or moved): the moment translations
  * of its last commits on the other cluster landed. Null when that does not happen within `waitMs`.
  */
-async function secondsUntilOffsetsMoved (bootstrap: string, alias: string, group: string, topics: string[], partitions: number, before: Map<string, bigint>, sinceMs: number, waitMs: number): Promise<number | null> {
+async function secondsUntilOffsetsMoved (
+  bootstrap: string,
+  alias: string,
+  group: string,
+  topics: string[],
+  partitions: number,
+  before: Map<string, bigint>,
+  sinceMs: number,
+  waitMs: number
+): Promise<number | null> {
   const deadline = Date.now() + waitMs
   while (Date.now() < deadline) {
     const now = await committedOffsetsOrEmpty(bootstrap, alias, group)
@@ -151,7 +203,8 @@ export function rereadWindow (metricsText: string, group: string, routes: Readon
   for (const line of metricsText.split('\n')) {
     if (!line.startsWith('mm2_failback_translation_reread_window_records{')) continue
     const labels = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1], match[2]]))
-    if (labels.group !== group || !routes.some((route) => labels.flow === route.flow && labels.direction === route.direction && labels.topic === route.topic)) continue
+    const onRoute = routes.some((route) => labels.flow === route.flow && labels.direction === route.direction && labels.topic === route.topic)
+    if (labels.group !== group || !onRoute) continue
     total += Number(line.slice(line.lastIndexOf(' ') + 1))
     found = true
   }

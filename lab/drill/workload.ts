@@ -53,7 +53,16 @@ export interface ConsumeResult {
  * not as loss). Values `ignore` matches are counted apart and not recorded in the ledger. Without
  * `stopAtDone`, records already in flight when `done()` turns true are still counted and committed.
  */
-export async function consumeUntil (options: { bootstrap: string, group: string, topics: string[], ledger: DeliveryLedger, done: (positions: ReadonlyMap<string, bigint>) => boolean, timeoutMs: number, ignore?: (value: string) => boolean, stopAtDone?: boolean }): Promise<ConsumeResult> {
+export async function consumeUntil (options: {
+  bootstrap: string
+  group: string
+  topics: string[]
+  ledger: DeliveryLedger
+  done: (positions: ReadonlyMap<string, bigint>) => boolean
+  timeoutMs: number
+  ignore?: (value: string) => boolean
+  stopAtDone?: boolean
+}): Promise<ConsumeResult> {
   const consumer = new Consumer({
     clientId: `drill-${options.group}`,
     groupId: options.group,
@@ -68,7 +77,14 @@ export async function consumeUntil (options: { bootstrap: string, group: string,
   try {
     // read_committed, as applications reading transactional data do (@platformatic/kafka still lets some
     // aborted records through: see `ignore`).
-    const stream = await consumer.consume({ topics: options.topics, mode: 'committed', fallbackMode: 'earliest', autocommit: false, maxWaitTime: 200, isolationLevel: 1 })
+    const stream = await consumer.consume({
+      topics: options.topics,
+      mode: 'committed',
+      fallbackMode: 'earliest',
+      autocommit: false,
+      maxWaitTime: 200,
+      isolationLevel: 1
+    })
     await new Promise<void>((resolve, reject) => {
       const deadline = setTimeout(() => {
         result.timedOut = true
@@ -94,7 +110,12 @@ export async function consumeUntil (options: { bootstrap: string, group: string,
         } else if (options.ledger.deliver(value)) {
           result.reread++
         }
-        positions.set(`${message.topic}\u0000${message.partition}`, { topic: message.topic, partition: message.partition, offset: message.offset + 1n, leaderEpoch: message.leaderEpoch })
+        positions.set(`${message.topic}\u0000${message.partition}`, {
+          topic: message.topic,
+          partition: message.partition,
+          offset: message.offset + 1n,
+          leaderEpoch: message.leaderEpoch
+        })
         if (options.done(nextOffsets())) finish()
       })
       stream.on('error', (error: unknown) => { clearTimeout(deadline); clearInterval(check); reject(error) })

@@ -18,10 +18,19 @@ export interface SidecarProcess {
 }
 
 /** `env` is added to this process's environment (e.g. what `${env:...}` references in mm2.properties read). */
-export async function startSidecarProcess (options: { mm2Config: string, logDir: string, name?: string, sets?: string[], env?: Record<string, string> }): Promise<SidecarProcess> {
+export async function startSidecarProcess (options: {
+  mm2Config: string
+  logDir: string
+  name?: string
+  sets?: string[]
+  env?: Record<string, string>
+}): Promise<SidecarProcess> {
   const logFile = join(options.logDir, `${options.name ?? 'sidecar'}.log`)
   const log = createWriteStream(logFile, { flags: 'a' })
-  const args = [join(ROOT, 'bin/mm2-failback.js'), 'run', '--mm2-config', options.mm2Config, '--set', 'metrics.port=0', '--set', 'log.level=debug', ...(options.sets ?? []).flatMap((set) => ['--set', set])]
+  const args = [
+    join(ROOT, 'bin/mm2-failback.js'), 'run', '--mm2-config', options.mm2Config,
+    '--set', 'metrics.port=0', '--set', 'log.level=debug', ...(options.sets ?? []).flatMap((set) => ['--set', set])
+  ]
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } })
   let url: string | null = null
   let exited = false

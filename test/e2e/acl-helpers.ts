@@ -38,7 +38,8 @@ export const bindingKey = (binding: Binding): string => `${binding.resourceType}
 export function shellWords (line: string, vars: Readonly<Record<string, string>>): string[] {
   const words: string[] = []
   let current: string | null = null
-  const expand = (text: string): string => text.replace(/\$([A-Za-z_][A-Za-z0-9_]*)|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, a: string | undefined, b: string | undefined) => {
+  const variable = /\$([A-Za-z_][A-Za-z0-9_]*)|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g
+  const expand = (text: string): string => text.replace(variable, (_match, a: string | undefined, b: string | undefined) => {
     const name = (a ?? b)!
     const value = vars[name]
     if (value === undefined) throw new Error(`docs/acls.md uses $${name}, which the test does not set`)
@@ -127,13 +128,27 @@ export async function runAclCommand (line: KafkaLine, args: readonly string[]): 
   return stdout
 }
 
-const RESOURCE_NAMES: Record<number, Binding['resourceType']> = { [ResourceTypes.TOPIC]: 'Topic', [ResourceTypes.GROUP]: 'Group', [ResourceTypes.TRANSACTIONAL_ID]: 'TransactionalId', [ResourceTypes.CLUSTER]: 'Cluster' }
-const OPERATION_NAMES: Record<number, string> = Object.fromEntries(Object.entries(AclOperations).map(([name, value]) => [value, name.split('_').map((part) => part[0] + part.slice(1).toLowerCase()).join('')]))
+const RESOURCE_NAMES: Record<number, Binding['resourceType']> = {
+  [ResourceTypes.TOPIC]: 'Topic',
+  [ResourceTypes.GROUP]: 'Group',
+  [ResourceTypes.TRANSACTIONAL_ID]: 'TransactionalId',
+  [ResourceTypes.CLUSTER]: 'Cluster'
+}
+const pascalCase = (name: string): string => name.split('_').map((part) => part[0] + part.slice(1).toLowerCase()).join('')
+const OPERATION_NAMES: Record<number, string> = Object.fromEntries(Object.entries(AclOperations).map(([name, value]) => [value, pascalCase(name)]))
 
 /** The ALLOW bindings `principal` holds on the cluster `admin` talks to. */
 export async function bindingsOn (admin: Admin, principal: string): Promise<Binding[]> {
   const resources = await admin.describeAcls({
-    filter: { resourceType: ResourceTypes.ANY, resourceName: null, resourcePatternType: ResourcePatternTypes.ANY, principal, host: null, operation: AclOperations.ANY, permissionType: AclPermissionTypes.ANY }
+    filter: {
+      resourceType: ResourceTypes.ANY,
+      resourceName: null,
+      resourcePatternType: ResourcePatternTypes.ANY,
+      principal,
+      host: null,
+      operation: AclOperations.ANY,
+      permissionType: AclPermissionTypes.ANY
+    }
   })
   const out: Binding[] = []
   for (const resource of resources) {
@@ -152,10 +167,23 @@ export async function bindingsOn (admin: Admin, principal: string): Promise<Bind
 
 /** Deletes one binding of `principal`. */
 export async function deleteBinding (admin: Admin, principal: string, binding: Binding): Promise<void> {
-  const resourceType = { Topic: ResourceTypes.TOPIC, Group: ResourceTypes.GROUP, TransactionalId: ResourceTypes.TRANSACTIONAL_ID, Cluster: ResourceTypes.CLUSTER }[binding.resourceType]
+  const resourceType = {
+    Topic: ResourceTypes.TOPIC,
+    Group: ResourceTypes.GROUP,
+    TransactionalId: ResourceTypes.TRANSACTIONAL_ID,
+    Cluster: ResourceTypes.CLUSTER
+  }[binding.resourceType]
   const operation = AclOperations[binding.operation.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() as keyof typeof AclOperations]
   await admin.deleteAcls({
-    filters: [{ resourceType, resourceName: binding.name, resourcePatternType: binding.patternType === 'prefixed' ? ResourcePatternTypes.PREFIXED : ResourcePatternTypes.LITERAL, principal, host: '*', operation, permissionType: AclPermissionTypes.ALLOW }]
+    filters: [{
+      resourceType,
+      resourceName: binding.name,
+      resourcePatternType: binding.patternType === 'prefixed' ? ResourcePatternTypes.PREFIXED : ResourcePatternTypes.LITERAL,
+      principal,
+      host: '*',
+      operation,
+      permissionType: AclPermissionTypes.ALLOW
+    }]
   })
 }
 

@@ -44,7 +44,8 @@ describe.each(VERSIONS)('ACLs on Kafka %s', (kafka) => {
     return admin
   }
   const log = (process: SidecarProcess): string => readFileSync(process.logFile, 'utf8')
-  const reconcile = async (group: string, mode: '--dry-run' | '--execute') => await runCli(['reconcile', '--mm2-config', sidecarConfig, '--group', group, '--from', 'B', '--to', 'A', mode])
+  const reconcile = async (group: string, mode: '--dry-run' | '--execute') =>
+    await runCli(['reconcile', '--mm2-config', sidecarConfig, '--group', group, '--from', 'B', '--to', 'A', mode])
 
   beforeAll(async () => {
     lab = await startLab({ kafka, security: { acls: true, users: { [USER]: '' } } })
@@ -52,7 +53,8 @@ describe.each(VERSIONS)('ACLs on Kafka %s', (kafka) => {
     console.log(`[acls ${lab.version}] lab up in ${(lab.startupMs / 1000).toFixed(1)} s; run dir ${lab.runDir}`)
     // The sidecar's mm2.properties: MM2's, with its own credentials.
     sidecarConfig = join(lab.runDir, 'sidecar-mm2.properties')
-    writeFileSync(sidecarConfig, formatProperties({ ...lab.mm2!.properties, ...lab.security!.mm2Properties(USER) }, `MM2's mm2.properties with the credentials of ${PRINCIPAL}`))
+    const properties = { ...lab.mm2!.properties, ...lab.security!.mm2Properties(USER) }
+    writeFileSync(sidecarConfig, formatProperties(properties, `MM2's mm2.properties with the credentials of ${PRINCIPAL}`))
   })
 
   beforeEach((context) => {
@@ -91,9 +93,18 @@ describe.each(VERSIONS)('ACLs on Kafka %s', (kafka) => {
     await lab.createTopic('A', TOPIC, PARTITIONS)
     await lab.createTopic('B', TOPIC, PARTITIONS)
     await produceSequence(lab.bootstrap('A'), TOPIC, 'A', 0, 300, PARTITIONS)
-    await waitFor(async () => (await lab.recordCount('B', REMOTE)) >= 300n, { timeoutMs: 120_000, intervalMs: 1000, description: `MM2 to copy 300 records to ${REMOTE}` })
+    await waitFor(async () => (await lab.recordCount('B', REMOTE)) >= 300n, {
+      timeoutMs: 120_000,
+      intervalMs: 1000,
+      description: `MM2 to copy 300 records to ${REMOTE}`
+    })
 
-    const sidecar = await startSidecarProcess({ mm2Config: sidecarConfig, logDir: lab.logDir, name: 'sidecar-acls', sets: ['groupSync.exclude=billing-reconcile.*'] })
+    const sidecar = await startSidecarProcess({
+      mm2Config: sidecarConfig,
+      logDir: lab.logDir,
+      name: 'sidecar-acls',
+      sets: ['groupSync.exclude=billing-reconcile.*']
+    })
     sidecars.push(sidecar)
     await waitFor(async () => await sidecar.ready(), { timeoutMs: 90_000, description: 'the sidecar to be ready with the documented ACLs' })
     // No Read on __consumer_offsets: the commit poller takes over on both clusters.
@@ -133,12 +144,16 @@ describe.each(VERSIONS)('ACLs on Kafka %s', (kafka) => {
     await deleteBinding(aclAdmin('B'), PRINCIPAL, { resourceType: 'Topic', name: 'mm2-offset-syncs.A.internal', patternType: 'literal', operation: 'Write' })
     // New records on A: MM2 emits new A->B syncs, the sidecar inverts them and tries to write them on B.
     await produceSequence(lab.bootstrap('A'), TOPIC, 'A', 300, 300, PARTITIONS)
-    const line = await waitFor(() => log(sidecar).split('\n').find((entry) => entry.includes('cluster B denies Write on Topic mm2-offset-syncs.A.internal')) ?? null, {
+    const reported = (): string | null =>
+      log(sidecar).split('\n').find((entry) => entry.includes('cluster B denies Write on Topic mm2-offset-syncs.A.internal')) ?? null
+    const line = await waitFor(reported, {
       timeoutMs: 90_000, intervalMs: 500, description: 'the sidecar to report the missing Write ACL'
     })
     const message = (JSON.parse(line) as { msg: string }).msg
     console.log(`[acls ${kafka}] ${message}`)
-    expect(message).toMatch(/writing \d+ reverse offset syncs to mm2-offset-syncs\.A\.internal on cluster B \(127\.0\.0\.1:\d+, SASL_SSL\/SCRAM-SHA-256\) failed: TOPIC_AUTHORIZATION_FAILED/)
+    const writeFailed = /writing \d+ reverse offset syncs to mm2-offset-syncs\.A\.internal on cluster B /.source +
+      /\(127\.0\.0\.1:\d+, SASL_SSL\/SCRAM-SHA-256\) failed: TOPIC_AUTHORIZATION_FAILED/.source
+    expect(message).toMatch(new RegExp(writeFailed))
     expect(message).toContain(`cluster B denies Write on Topic mm2-offset-syncs.A.internal to ${PRINCIPAL} (grant it: kafka-acls.sh --add --allow-principal ${PRINCIPAL} --operation Write --topic mm2-offset-syncs.A.internal; see docs/acls.md)`)
   })
 

@@ -34,7 +34,8 @@ describe.each(VERSIONS)('durable translation history on Kafka %s', (kafka) => {
     await produceSequence(lab.bootstrap('A'), 'orders', 'A', 0, 600, 3)
     // The index holds A->B syncs for every partition and they reached the history topic on B.
     const snapshotsOnB = await waitFor(async () => {
-      const snapshots = (await readWholeTopic(lab, 'B', HISTORY_TOPIC, (record) => decodeSyncHistory(record.key, record.value))).filter((snapshot) => snapshot.sourceClusterAlias === 'A' && snapshot.topic === 'orders')
+      const all = await readWholeTopic(lab, 'B', HISTORY_TOPIC, (record) => decodeSyncHistory(record.key, record.value))
+      const snapshots = all.filter((snapshot) => snapshot.sourceClusterAlias === 'A' && snapshot.topic === 'orders')
       return new Set(snapshots.map((snapshot) => snapshot.partition)).size === 3 ? snapshots : null
     }, { timeoutMs: 90_000, description: 'index snapshots of orders on B' })
     expect(snapshotsOnB.every((snapshot) => snapshot.syncs.length > 0)).toBe(true)
@@ -58,7 +59,8 @@ describe.each(VERSIONS)('durable translation history on Kafka %s', (kafka) => {
     // The group consumed A.orders on B up to each partition's newest synced record: exact positions.
     const adminB = new GroupAdmin({ alias: 'B', bootstrapServers: [lab.bootstrap('B')] })
     admins.push(adminB)
-    await adminB.commit('failback-group', [...newest].map(([partition, sync]) => ({ topic: 'A.orders', partition, offset: sync.downstreamOffset, metadata: '' })))
+    const commits = [...newest].map(([partition, sync]) => ({ topic: 'A.orders', partition, offset: sync.downstreamOffset, metadata: '' }))
+    await adminB.commit('failback-group', commits)
 
     // A returns: the sidecar mirrors the B commits to `orders` on A, translated from history alone.
     await lab.restartCluster('A')

@@ -32,14 +32,32 @@ async function createTopic (bootstrap: string, topic: string, partitions: number
  * Transactions on `topic`, rounds `firstRound`..: committed ones (values `<origin>-tx-<round>-<i>`, expected)
  * and aborted ones (`<origin>-aborted-<round>-<i>`: gaps + markers). Every value is unique across calls.
  */
-async function produceTransactions (bootstrap: string, topic: string, origin: string, partitions: number, firstRound: number, rounds: number): Promise<string[]> {
-  const producer = new Producer({ clientId: `reconcile-tx-${origin}`, bootstrapBrokers: bootstrap.split(','), serializers: stringSerializers, idempotent: true, transactionalId: `reconcile-tx-${randomUUID()}` })
+async function produceTransactions (
+  bootstrap: string,
+  topic: string,
+  origin: string,
+  partitions: number,
+  firstRound: number,
+  rounds: number
+): Promise<string[]> {
+  const producer = new Producer({
+    clientId: `reconcile-tx-${origin}`,
+    bootstrapBrokers: bootstrap.split(','),
+    serializers: stringSerializers,
+    idempotent: true,
+    transactionalId: `reconcile-tx-${randomUUID()}`
+  })
   const committed: string[] = []
   try {
     for (let round = firstRound; round < firstRound + rounds; round++) {
       for (const outcome of ['commit', 'abort'] as const) {
         const tx = await producer.beginTransaction()
-        const messages = Array.from({ length: partitions * 2 }, (_, i) => ({ topic, key: `k${i}`, value: `${origin}-${outcome === 'commit' ? 'tx' : 'aborted'}-${round}-${i}`, partition: i % partitions }))
+        const messages = Array.from({ length: partitions * 2 }, (_, i) => ({
+          topic,
+          key: `k${i}`,
+          value: `${origin}-${outcome === 'commit' ? 'tx' : 'aborted'}-${round}-${i}`,
+          partition: i % partitions
+        }))
         await tx.send({ messages })
         if (outcome === 'commit') {
           await tx.commit()
@@ -60,7 +78,15 @@ async function produceTransactions (bootstrap: string, topic: string, origin: st
  * segment.ms, so that each batch rolls a new segment and the log cleaner can compact all but the last.
  * Returns every value (unique); compaction drops older values of a key before anybody reads them.
  */
-async function produceCompacted (bootstrap: string, topic: string, origin: string, partitions: number, batches: number, perPartition: number, keys: number): Promise<string[]> {
+async function produceCompacted (
+  bootstrap: string,
+  topic: string,
+  origin: string,
+  partitions: number,
+  batches: number,
+  perPartition: number,
+  keys: number
+): Promise<string[]> {
   const producer = new Producer({ clientId: 'reconcile-compact', bootstrapBrokers: bootstrap.split(','), serializers: stringSerializers, idempotent: true })
   const values: string[] = []
   try {
@@ -128,7 +154,10 @@ describe.each(versions)('reconcile on Kafka %s', (kafka) => {
     await lab?.stop()
   })
 
-  const committedOn = async (alias: string, g: string): Promise<string> => JSON.stringify([...(await admins.of(alias).committedOffsets(g))].sort((a, b) => `${a.topic}${a.partition}` < `${b.topic}${b.partition}` ? -1 : 1), (_k, v: unknown) => typeof v === 'bigint' ? v.toString() : v)
+  const committedOn = async (alias: string, g: string): Promise<string> => {
+    const offsets = [...(await admins.of(alias).committedOffsets(g))].sort((a, b) => `${a.topic}${a.partition}` < `${b.topic}${b.partition}` ? -1 : 1)
+    return JSON.stringify(offsets, (_k, v: unknown) => typeof v === 'bigint' ? v.toString() : v)
+  }
 
   it('fails over A->B and back B->A with --exact: zero lost, zero re-read, through transactions and compaction', async () => {
     const A = lab.bootstrap('A')
@@ -164,46 +193,77 @@ describe.each(versions)('reconcile on Kafka %s', (kafka) => {
     const topics = [orders, compact]
     // MM2 copies everything to B (the compacted topic's latest values are what must arrive).
     const aEnd = async (topic: string, bootstrap: string): Promise<bigint> => {
-      const offsets = await admins.of(bootstrap === A ? 'A' : 'B').listOffsets({ topics: [{ name: topic, partitions: Array.from({ length: partitions }, (_, partition) => ({ partitionIndex: partition, timestamp: -1n })) }] })
+      const latest = Array.from({ length: partitions }, (_, partition) => ({ partitionIndex: partition, timestamp: -1n }))
+      const offsets = await admins.of(bootstrap === A ? 'A' : 'B').listOffsets({ topics: [{ name: topic, partitions: latest }] })
       let total = 0n
       for (const partition of offsets[0]?.partitions ?? []) total += partition.offset
       return total
     }
     const ordersEnd = await aEnd(orders, A)
-    await waitFor(async () => (await aEnd(`A.${orders}`, B).catch(() => 0n)) >= ordersEnd - 200n ? true : null, { timeoutMs: 120_000, intervalMs: 1000, description: `MM2 to copy ${orders} to B` })
+    await waitFor(async () => (await aEnd(`A.${orders}`, B).catch(() => 0n)) >= ordersEnd - 200n ? true : null, {
+      timeoutMs: 120_000,
+      intervalMs: 1000,
+      description: `MM2 to copy ${orders} to B`
+    })
     // Every partition of A.orders on B holds at least the committed records of A (MM2 copies no markers),
     // and B's A.compact holds the latest value of every key (they are the last records of A's log).
     const committedPerPartition = BigInt(expected.filter((value) => !value.includes('-c-')).length / partitions)
     await waitFor(async () => {
-      const offsets = await admins.of('B').listOffsets({ topics: [{ name: `A.${orders}`, partitions: Array.from({ length: partitions }, (_, partition) => ({ partitionIndex: partition, timestamp: -1n })) }] }).catch(() => [])
+      const latest = Array.from({ length: partitions }, (_, partition) => ({ partitionIndex: partition, timestamp: -1n }))
+      const offsets = await admins.of('B').listOffsets({ topics: [{ name: `A.${orders}`, partitions: latest }] }).catch(() => [])
       const ends = offsets[0]?.partitions ?? []
       return ends.length === partitions && ends.every((partition) => partition.offset >= committedPerPartition) ? true : null
     }, { timeoutMs: 120_000, intervalMs: 1000, description: `MM2 to copy every committed record of ${orders} to B` })
     // B's copy of the compacted topic is dense: as many records as A has left, so its offsets differ from A's.
     const presentValues = present.map((r) => r.value)
-    await waitFor(async () => (await aEnd(`A.${compact}`, B).catch(() => 0n)) >= BigInt(present.length) ? true : null, { timeoutMs: 120_000, intervalMs: 1000, description: `MM2 to copy ${compact} to B` })
+    await waitFor(async () => (await aEnd(`A.${compact}`, B).catch(() => 0n)) >= BigInt(present.length) ? true : null, {
+      timeoutMs: 120_000,
+      intervalMs: 1000,
+      description: `MM2 to copy ${compact} to B`
+    })
     const onB = await readWholeTopic(lab, 'B', `A.${compact}`, (r) => Buffer.from(r.value ?? []).toString())
     expect(new Set(onB)).toEqual(new Set(presentValues))
 
     // Phase 1: the group consumes about half of the compacted topic, then part of orders, on A.
-    const phase1c = await consumeUntil({ bootstrap: A, group, topics: [compact], ledger, stopAtDone: true, done: () => presentValues.filter((v) => ledger.delivered(v)).length >= Math.floor(presentValues.length / 2), timeoutMs: 60_000 })
-    const phase1 = await consumeUntil({ bootstrap: A, group, topics: [orders], ledger, ignore: isAborted, stopAtDone: true, done: () => ledger.missing(expected).length <= expected.length - 500, timeoutMs: 60_000 })
+    const phase1c = await consumeUntil({
+      bootstrap: A,
+      group,
+      topics: [compact],
+      ledger,
+      stopAtDone: true,
+      done: () => presentValues.filter((v) => ledger.delivered(v)).length >= Math.floor(presentValues.length / 2),
+      timeoutMs: 60_000
+    })
+    const phase1 = await consumeUntil({
+      bootstrap: A,
+      group,
+      topics: [orders],
+      ledger,
+      ignore: isAborted,
+      stopAtDone: true,
+      done: () => ledger.missing(expected).length <= expected.length - 500,
+      timeoutMs: 60_000
+    })
     console.log(`[${kafka}] phase 1 on A: delivered ${phase1c.delivered + phase1.delivered}, re-read ${phase1c.reread + phase1.reread}, aborted values delivered ${phase1.ignored}, still missing ${ledger.missing(expected).length} of ${expected.length}`)
     expect(phase1c.reread + phase1.reread).toBe(0)
     // The failover starts from committed offsets on A that have compacted-away offsets below them.
     const compactCommitsOnA = [...phase1c.committed].map(([key, offset]) => ({ partition: Number(key.split('\u0000')[1]), offset }))
     const withGaps = compactCommitsOnA.filter((c) => gapsBelow(present, c.partition, c.offset) > 0)
-    console.log(`[${kafka}] ${group} committed on A ${compact}: ${compactCommitsOnA.map((c) => `p${c.partition}@${c.offset} (${gapsBelow(present, c.partition, c.offset)} gaps below)`).join(', ')}`)
+    const commitsOnA = compactCommitsOnA.map((c) => `p${c.partition}@${c.offset} (${gapsBelow(present, c.partition, c.offset)} gaps below)`)
+    console.log(`[${kafka}] ${group} committed on A ${compact}: ${commitsOnA.join(', ')}`)
     expect(withGaps.length).toBeGreaterThan(0)
 
     // Failover A->B: MM2's rule (conservative) vs exact, both planned; then execute exact.
-    const conservative = await cli('reconcile', '--mm2-config', mm2Config, '--group', group, '--from', 'A', '--to', 'B', '--dry-run', '--conservative', '-o', 'json')
+    const conservative = await cli('reconcile', '--mm2-config', mm2Config, '--group', group, '--from', 'A', '--to', 'B',
+      '--dry-run', '--conservative', '-o', 'json')
     const exact = await cli('reconcile', '--mm2-config', mm2Config, '--group', group, '--from', 'A', '--to', 'B', '--dry-run', '--exact', '-o', 'json')
     expect([0, 3]).toContain(exact.code)
-    const rowsOf = (out: string): Array<{ sourceTopic: string, partition: number, translatedOffset: string | null, method: string, note: string, rereadWindow: string | null }> => JSON.parse(out).groups[0].rows
+    interface JsonRow { sourceTopic: string, partition: number, translatedOffset: string | null, method: string, note: string, rereadWindow: string | null }
+    const rowsOf = (out: string): JsonRow[] => JSON.parse(out).groups[0].rows
     const conservativeRows = rowsOf(conservative.stdout)
     const exactRows = rowsOf(exact.stdout)
-    console.log(`[${kafka}] failover plan (exact):\n` + exactRows.map((row) => `  ${row.sourceTopic}-${row.partition} -> ${row.translatedOffset} ${row.method} (${row.note})`).join('\n'))
+    const planLines = exactRows.map((row) => `  ${row.sourceTopic}-${row.partition} -> ${row.translatedOffset} ${row.method} (${row.note})`)
+    console.log(`[${kafka}] failover plan (exact):\n` + planLines.join('\n'))
     // Every compacted partition is proven record by record across A's gaps (no silent fallback).
     expect(exactRows.filter((row) => row.sourceTopic === compact).map((row) => row.method)).toEqual(Array.from({ length: partitions }, () => 'exact'))
     const mm2Reread = conservativeRows.reduce((sum, row) => sum + Number(row.rereadWindow ?? 0), 0)
@@ -215,23 +275,51 @@ describe.each(versions)('reconcile on Kafka %s', (kafka) => {
 
     // Phase 2: the group on B reads a bit more (A is "down"), then fails back.
     // It reads more of the compacted topic first (so that the failback crosses A's gaps again), then orders.
-    const phase2c = await consumeUntil({ bootstrap: B, group, topics: [`A.${compact}`], ledger, stopAtDone: true, done: () => presentValues.filter((v) => ledger.delivered(v)).length >= Math.floor(presentValues.length * 3 / 4), timeoutMs: 60_000 })
-    const phase2 = await consumeUntil({ bootstrap: B, group, topics: [`A.${orders}`], ledger, ignore: isAborted, stopAtDone: true, done: () => ledger.missing(expected).length <= 200, timeoutMs: 60_000 })
+    const phase2c = await consumeUntil({
+      bootstrap: B,
+      group,
+      topics: [`A.${compact}`],
+      ledger,
+      stopAtDone: true,
+      done: () => presentValues.filter((v) => ledger.delivered(v)).length >= Math.floor(presentValues.length * 3 / 4),
+      timeoutMs: 60_000
+    })
+    const phase2 = await consumeUntil({
+      bootstrap: B,
+      group,
+      topics: [`A.${orders}`],
+      ledger,
+      ignore: isAborted,
+      stopAtDone: true,
+      done: () => ledger.missing(expected).length <= 200,
+      timeoutMs: 60_000
+    })
     const failoverReread = phase2c.reread + phase2.reread
-    console.log(`[${kafka}] ${group} committed on B A.${compact}: ${[...phase2c.committed].map(([key, offset]) => `p${key.split('\u0000')[1]}@${offset}`).join(', ')}`)
+    const commitsOnB = [...phase2c.committed].map(([key, offset]) => `p${key.split('\u0000')[1]}@${offset}`)
+    console.log(`[${kafka}] ${group} committed on B A.${compact}: ${commitsOnB.join(', ')}`)
     console.log(`[${kafka}] phase 2 on B: delivered ${phase2c.delivered + phase2.delivered}, aborted values delivered ${phase2.ignored}, still missing ${ledger.missing(expected).length} of ${expected.length}`)
     console.log(`[${kafka}] failover A->B: re-read with --exact ${failoverReread}; MM2's conservative rule would re-read up to ${mm2Reread} (sum of re-read windows)`)
     expect(failoverReread).toBe(0)
 
     const failbackPlan = await cli('reconcile', '--mm2-config', mm2Config, '--group', group, '--from', 'B', '--to', 'A', '--dry-run')
     console.log(`[${kafka}] failback plan:\n${failbackPlan.stdout}`)
-    const failbackRows = rowsOf((await cli('reconcile', '--mm2-config', mm2Config, '--group', group, '--from', 'B', '--to', 'A', '--dry-run', '--exact', '-o', 'json')).stdout)
+    const failbackExact = await cli('reconcile', '--mm2-config', mm2Config, '--group', group, '--from', 'B', '--to', 'A', '--dry-run', '--exact', '-o', 'json')
+    const failbackRows = rowsOf(failbackExact.stdout)
     expect(failbackRows.filter((row) => row.sourceTopic === `A.${compact}`).map((row) => row.method)).toEqual(Array.from({ length: partitions }, () => 'exact'))
     const failback = await cli('reconcile', '--mm2-config', mm2Config, '--group', group, '--from', 'B', '--to', 'A', '--execute', '--exact')
     expect(failback.code, failback.stderr).toBe(0)
 
     // Phase 3: back on A, to the end.
-    const phase3 = await consumeUntil({ bootstrap: A, group, topics, ledger, ignore: isAborted, stopAtDone: true, done: () => ledger.missing(expected).length === 0, timeoutMs: 60_000 })
+    const phase3 = await consumeUntil({
+      bootstrap: A,
+      group,
+      topics,
+      ledger,
+      ignore: isAborted,
+      stopAtDone: true,
+      done: () => ledger.missing(expected).length === 0,
+      timeoutMs: 60_000
+    })
     const lost = ledger.missing(expected)
     console.log(`[${kafka}] failback B->A: lost ${lost.length}, re-read ${phase3.reread}, aborted values delivered ${phase3.ignored}`)
     expect(lost).toEqual([])
@@ -241,7 +329,11 @@ describe.each(versions)('reconcile on Kafka %s', (kafka) => {
   it('--execute refuses a group with live members on the target, naming group, cluster and member count', async () => {
     const member = await LiveMember.start({ bootstrap: lab.bootstrap('A'), group, topic: orders, groupProtocol: 'classic' })
     try {
-      await waitFor(async () => (await admins.members('A', group)) > 0 ? true : null, { timeoutMs: 30_000, intervalMs: 200, description: 'the live member to join' })
+      await waitFor(async () => (await admins.members('A', group)) > 0 ? true : null, {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+        description: 'the live member to join'
+      })
       const before = await committedOn('A', group)
       const result = await cli('reconcile', '--mm2-config', mm2Config, '--group', group, '--from', 'B', '--to', 'A', '--execute')
       expect(result.code).toBe(1)
@@ -259,8 +351,16 @@ describe.each(versions)('reconcile on Kafka %s', (kafka) => {
     const unreachable = join(lab.runDir, 'unreachable-mm2.properties')
     await writeFile(unreachable, `clusters = A, B\nA.bootstrap.servers = ${lab.bootstrap('A')}\nB.bootstrap.servers = 127.0.0.1:1\nA->B.enabled = true\nB->A.enabled = true\n`)
     const cases: Array<{ args: string[], code: number, message: RegExp }> = [
-      { args: ['--group', `nobody-${id}`, '--from', 'B', '--to', 'A', '--dry-run'], code: 2, message: new RegExp(`group nobody-${id} is unknown on cluster B`) },
-      { args: ['--group', group, '--from', 'B', '--to', 'A', '--dry-run', '--topics', 'no-such-topic'], code: 2, message: /no committed offsets on cluster B for topics matching --topics no-such-topic/ },
+      {
+        args: ['--group', `nobody-${id}`, '--from', 'B', '--to', 'A', '--dry-run'],
+        code: 2,
+        message: new RegExp(`group nobody-${id} is unknown on cluster B`)
+      },
+      {
+        args: ['--group', group, '--from', 'B', '--to', 'A', '--dry-run', '--topics', 'no-such-topic'],
+        code: 2,
+        message: /no committed offsets on cluster B for topics matching --topics no-such-topic/
+      },
       { args: ['--group', group, '--from', 'C', '--to', 'A', '--dry-run'], code: 2, message: /has no cluster alias C/ }
     ]
     for (const c of cases) {
@@ -285,7 +385,8 @@ describe.each(versions)('reconcile on Kafka %s', (kafka) => {
     const ends = await admins.of('B').listOffsets({ topics: [{ name: `A.${orders}`, partitions: [{ partitionIndex: 0, timestamp: -1n }] }] })
     const offset = (ends[0]?.partitions[0]?.offset ?? 0n) - 1n
     expect(offset).toBeGreaterThan(0n)
-    const result = await cli('translate', '--mm2-config', mm2Config, '--from', 'B', '--to', 'A', '--topic', `A.${orders}`, '--partition', '0', '--offset', String(offset), '--exact')
+    const result = await cli('translate', '--mm2-config', mm2Config, '--from', 'B', '--to', 'A', '--topic', `A.${orders}`,
+      '--partition', '0', '--offset', String(offset), '--exact')
     console.log(`[${kafka}] ${result.stdout}`)
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout).toMatch(new RegExp(`A\\.${orders} partition 0 offset ${offset} on cluster B -> ${orders} partition 0 on cluster A: offset \\d+`))

@@ -76,7 +76,14 @@ export class Admins {
  * Waits until the group's offsets for `topic` on cluster `to` carry the sidecar's tag naming `from`
  * on every one of `partitions` partitions: the sidecar mirrored a commit made on `from`.
  */
-export async function waitMirrored (admins: Admins, options: { from: string, to: string, group: string, topic: string, partitions: number, timeoutMs?: number }): Promise<Map<number, CommittedOffset>> {
+export async function waitMirrored (admins: Admins, options: {
+  from: string
+  to: string
+  group: string
+  topic: string
+  partitions: number
+  timeoutMs?: number
+}): Promise<Map<number, CommittedOffset>> {
   return await waitFor(async () => {
     const offsets = await admins.committed(options.to, options.group, options.topic)
     for (let partition = 0; partition < options.partitions; partition++) {
@@ -96,7 +103,13 @@ export class LiveMember {
   }
 
   static async start (options: { bootstrap: string, group: string, topic: string, groupProtocol: 'classic' | 'consumer' }): Promise<LiveMember> {
-    const base = { clientId: `safety-live-${options.group}`, groupId: options.group, bootstrapBrokers: options.bootstrap.split(','), retries: 3, autocommit: false }
+    const base = {
+      clientId: `safety-live-${options.group}`,
+      groupId: options.group,
+      bootstrapBrokers: options.bootstrap.split(','),
+      retries: 3,
+      autocommit: false
+    }
     const consumer = options.groupProtocol === 'consumer'
       ? new Consumer<Buffer, Buffer, Buffer, Buffer>({ ...base, groupProtocol: 'consumer' })
       : new Consumer<Buffer, Buffer, Buffer, Buffer>({ ...base, sessionTimeout: 10_000, heartbeatInterval: 500 })
@@ -123,13 +136,22 @@ export class BackgroundProducer {
   private readonly producer: Producer<Buffer, Buffer, Buffer, Buffer>
 
   constructor (bootstrap: string, topic: string, partitions: number, options: { batch?: number, intervalMs?: number } = {}) {
-    const producer = new Producer<Buffer, Buffer, Buffer, Buffer>({ clientId: 'safety-background-producer', bootstrapBrokers: bootstrap.split(','), retries: 10, retryDelay: 500 })
+    const producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
+      clientId: 'safety-background-producer',
+      bootstrapBrokers: bootstrap.split(','),
+      retries: 10,
+      retryDelay: 500
+    })
     this.producer = producer
     const batch = options.batch ?? 30
     const intervalMs = options.intervalMs ?? 250
     this.loop = (async () => {
       while (!this.stopped) {
-        const messages = Array.from({ length: batch }, (_, index) => ({ topic, partition: (this.produced + index) % partitions, value: Buffer.from(`bg-${this.produced + index}`) }))
+        const messages = Array.from({ length: batch }, (_, index) => ({
+          topic,
+          partition: (this.produced + index) % partitions,
+          value: Buffer.from(`bg-${this.produced + index}`)
+        }))
         try {
           await producer.send({ messages, acks: -1 })
           this.produced += batch

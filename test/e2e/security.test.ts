@@ -70,11 +70,21 @@ describe.each(VERSIONS)('SASL_SSL + SCRAM on Kafka %s', (kafka) => {
     await lab.createTopic('A', TOPIC, PARTITIONS)
     await lab.createTopic('B', TOPIC, PARTITIONS)
     await produceSequence(lab.bootstrap('A'), TOPIC, 'A', 0, 300, PARTITIONS)
-    await waitFor(async () => (await lab.recordCount('B', REMOTE)) >= 300n, { timeoutMs: 120_000, intervalMs: 1000, description: `MM2 to copy 300 records to ${REMOTE} on B` })
+    await waitFor(async () => (await lab.recordCount('B', REMOTE)) >= 300n, {
+      timeoutMs: 120_000,
+      intervalMs: 1000,
+      description: `MM2 to copy 300 records to ${REMOTE} on B`
+    })
   })
 
   it('the sidecar runs from the same mm2.properties: it follows both clusters, writes reverse offset syncs and syncs a group B->A', async () => {
-    sidecar = await startSidecarProcess({ mm2Config: mm2Config(), logDir: lab.logDir, name: 'sidecar-security', env: security().mm2Env, sets: ['groupSync.exclude=reconcile-.*'] })
+    sidecar = await startSidecarProcess({
+      mm2Config: mm2Config(),
+      logDir: lab.logDir,
+      name: 'sidecar-security',
+      env: security().mm2Env,
+      sets: ['groupSync.exclude=reconcile-.*']
+    })
     sidecars.push(sidecar)
     const running = sidecar
     await waitFor(async () => await running.ready(), { timeoutMs: 90_000, description: 'the sidecar to be ready over SASL_SSL' })
@@ -119,21 +129,29 @@ describe.each(VERSIONS)('SASL_SSL + SCRAM on Kafka %s', (kafka) => {
 
   it('a wrong password for cluster B: one clear line naming cluster B, from reconcile and from the running sidecar', async () => {
     const wrong = { ...security().mm2Env, [envVarName('B', MM2_USER)]: 'Wrong-Password-42' }
-    const result = await cli('reconcile, wrong password', ['reconcile', '--mm2-config', mm2Config(), '--group', 'reconcile-security', '--from', 'B', '--to', 'A', '--dry-run'], wrong)
+    const reconcileArgs = ['reconcile', '--mm2-config', mm2Config(), '--group', 'reconcile-security', '--from', 'B', '--to', 'A', '--dry-run']
+    const result = await cli('reconcile, wrong password', reconcileArgs, wrong)
     expect(result.code).toBe(1)
     const lines = result.stderr.trim().split('\n')
     expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatch(/^mm2-failback: cannot connect to cluster B \(127\.0\.0\.1:\d+, SASL_SSL\/SCRAM-SHA-256\): .*SASL_AUTHENTICATION_FAILED.*; authentication to cluster B failed \(SASL SCRAM-SHA-256 as mm2\): check the username and password in B\.sasl\.jaas\.config/)
+    const authenticationFailed = new RegExp(
+      /^mm2-failback: cannot connect to cluster B \(127\.0\.0\.1:\d+, SASL_SSL\/SCRAM-SHA-256\): .*SASL_AUTHENTICATION_FAILED.*; /.source +
+      /authentication to cluster B failed \(SASL SCRAM-SHA-256 as mm2\): check the username and password in B\.sasl\.jaas\.config/.source)
+    expect(lines[0]).toMatch(authenticationFailed)
     console.log(`[security ${kafka}] ${lines[0]}`)
 
     // Read-only: it must not claim the reverse-sync topics from the healthy sidecar once B's grace period passes.
     const readOnly = ['features.reverseSyncs=false', 'features.groupSync=false', 'features.history=false']
     const failing = await startSidecarProcess({ mm2Config: mm2Config(), logDir: lab.logDir, name: 'sidecar-wrong-password', env: wrong, sets: readOnly })
     sidecars.push(failing)
-    const line = await waitFor(() => log(failing).split('\n').find((entry) => entry.includes('"level":"error"') && entry.includes('cluster B (')) ?? null, { timeoutMs: 30_000, description: 'the sidecar to log the authentication failure on B' })
+    const errorOnB = (): string | null => log(failing).split('\n').find((entry) => entry.includes('"level":"error"') && entry.includes('cluster B (')) ?? null
+    const line = await waitFor(errorOnB, { timeoutMs: 30_000, description: 'the sidecar to log the authentication failure on B' })
     expect(line).toMatch(/cannot read from cluster B \(127\.0\.0\.1:\d+, SASL_SSL\/SCRAM-SHA-256\): .*authentication to cluster B failed/)
     // Cluster A is not affected.
-    await waitFor(async () => metricSum(await failing.scrape(), 'mm2_failback_up', { cluster: 'A' }) === 1, { timeoutMs: 30_000, description: 'up{cluster="A"} = 1 beside the failing B' })
+    await waitFor(async () => metricSum(await failing.scrape(), 'mm2_failback_up', { cluster: 'A' }) === 1, {
+      timeoutMs: 30_000,
+      description: 'up{cluster="A"} = 1 beside the failing B'
+    })
     outputs.push({ what: 'sidecar with a wrong password, /metrics', text: await failing.scrape() })
     await failing.stop()
   })
@@ -145,7 +163,8 @@ describe.each(VERSIONS)('SASL_SSL + SCRAM on Kafka %s', (kafka) => {
     writeFileSync(wrongSecrets, readFileSync(secrets, 'utf8').replace(/^truststore\.password=.*$/m, 'truststore.password=Not-The-Truststore-Password'))
     const wrongConfig = join(lab.runDir, 'wrong-truststore-mm2.properties')
     writeFileSync(wrongConfig, readFileSync(mm2Config(), 'utf8').replaceAll(secrets, wrongSecrets))
-    const result = await cli('reconcile, wrong truststore password', ['reconcile', '--mm2-config', wrongConfig, '--group', 'reconcile-security', '--from', 'B', '--to', 'A', '--dry-run'], security().mm2Env)
+    const reconcileArgs = ['reconcile', '--mm2-config', wrongConfig, '--group', 'reconcile-security', '--from', 'B', '--to', 'A', '--dry-run']
+    const result = await cli('reconcile, wrong truststore password', reconcileArgs, security().mm2Env)
     expect(result.code).toBe(2)
     expect(result.stderr.split('\n')[0]).toBe(`mm2-failback: cluster A: cannot read the truststore ${security().material.truststoreP12} (ssl.truststore.type PKCS12): its integrity check failed: wrong password (or a corrupt file); check ssl.truststore.password.`)
   })

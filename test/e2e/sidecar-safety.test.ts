@@ -12,7 +12,9 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startLab, type Lab } from '../../lab/lab.ts'
 import { waitFor } from '../../lab/wait.ts'
-import { Admins, BackgroundProducer, LiveMember, httpStatus, isSidecarTagged, metricSum, nonIncreasing, readOffsetSyncs, sleep, waitMirrored, type TopicSync } from './safety-helpers.ts'
+import {
+  Admins, BackgroundProducer, LiveMember, httpStatus, isSidecarTagged, metricSum, nonIncreasing, readOffsetSyncs, sleep, waitMirrored, type TopicSync
+} from './safety-helpers.ts'
 import { startSidecarProcess, type SidecarProcess } from '../../lab/process/sidecar-process.ts'
 import { produceSequence } from '../../lab/drill/workload.ts'
 
@@ -61,7 +63,8 @@ describe.each(VERSIONS)('sidecar safety and robustness on Kafka %s', (kafka) => 
   const plus = (base: readonly bigint[], delta: number): bigint[] => base.map((offset) => offset + BigInt(delta))
   /** The log-end offsets of a topic: a commit there means "consumed everything" and is always translatable. */
   const ends = async (alias: string, topic: string): Promise<bigint[]> => await lab.endOffsets(alias, topic)
-  const metric = async (instance: SidecarProcess, name: string, labels: Record<string, string> = {}): Promise<number> => metricSum(await instance.scrape(), name, labels)
+  const metric = async (instance: SidecarProcess, name: string, labels: Record<string, string> = {}): Promise<number> =>
+    metricSum(await instance.scrape(), name, labels)
 
   beforeAll(async () => {
     began = Date.now()
@@ -69,12 +72,16 @@ describe.each(VERSIONS)('sidecar safety and robustness on Kafka %s', (kafka) => 
     admins = new Admins(lab)
     await lab.createTopic('A', TOPIC, PARTITIONS)
     await produceSequence(lab.bootstrap('A'), TOPIC, 'A', 0, INITIAL_RECORDS, PARTITIONS)
-    await waitFor(async () => (await lab.recordCount('B', REMOTE)) >= BigInt(INITIAL_RECORDS), { timeoutMs: 120_000, description: `MM2 to replicate ${INITIAL_RECORDS} records to ${REMOTE}` })
+    await waitFor(async () => (await lab.recordCount('B', REMOTE)) >= BigInt(INITIAL_RECORDS), {
+      timeoutMs: 120_000,
+      description: `MM2 to replicate ${INITIAL_RECORDS} records to ${REMOTE}`
+    })
     // MM2 syncs sparsely (one pending sync per partition, promoted in bursts): learn where its first
     // sync of each partition is, below which nothing translates (the sidecar never guesses).
     firstSync = await waitFor(async () => {
       const { syncs } = await readOffsetSyncs(lab, 'A', FORWARD_SYNCS_TOPIC, true)
-      const first = Array.from({ length: PARTITIONS }, (_, partition) => syncs.find((sync) => sync.topic === TOPIC && sync.partition === partition)?.upstreamOffset)
+      const firstSync = (partition: number): bigint | undefined => syncs.find((sync) => sync.topic === TOPIC && sync.partition === partition)?.upstreamOffset
+      const first = Array.from({ length: PARTITIONS }, (_, partition) => firstSync(partition))
       return first.every((offset) => offset !== undefined) ? first as bigint[] : null
     }, { timeoutMs: 60_000, intervalMs: 1000, description: `MM2's offset syncs for every partition of ${TOPIC}` })
     sidecar = await startSidecar('sidecar-1')
@@ -117,7 +124,9 @@ describe.each(VERSIONS)('sidecar safety and robustness on Kafka %s', (kafka) => 
           const offsets = await admins.committed('B', group, REMOTE).catch(() => null)
           if (offsets !== null) {
             snapshots.push(JSON.stringify([...offsets].map(([partition, entry]) => [partition, String(entry.offset), entry.metadata])))
-            for (const [partition, entry] of offsets) if (isSidecarTagged(entry.metadata)) tagged.push(`${REMOTE}-${partition} at ${entry.offset}: ${entry.metadata}`)
+            for (const [partition, entry] of offsets) {
+              if (isSidecarTagged(entry.metadata)) tagged.push(`${REMOTE}-${partition} at ${entry.offset}: ${entry.metadata}`)
+            }
           }
           await sleep(200)
         }
@@ -232,11 +241,18 @@ describe.each(VERSIONS)('sidecar safety and robustness on Kafka %s', (kafka) => 
       for (let kill = 1; kill <= kills; kill++) {
         const before = await metric(sidecar, M.written, { flow: 'A->B' })
         // Kill it right after it wrote, while syncs keep flowing.
-        await waitFor(async () => (await metric(sidecar, M.written, { flow: 'A->B' })) > before, { timeoutMs: 60_000, intervalMs: 100, description: 'the sidecar to write reverse syncs' })
+        await waitFor(async () => (await metric(sidecar, M.written, { flow: 'A->B' })) > before, {
+          timeoutMs: 60_000,
+          intervalMs: 100,
+          description: 'the sidecar to write reverse syncs'
+        })
         await sidecar.stop('SIGKILL')
         sidecar = await startSidecar(`sidecar-after-sigkill-${kill}`)
       }
-      await waitFor(async () => (await metric(sidecar, M.written, { flow: 'A->B' })) > 0, { timeoutMs: 60_000, description: 'the restarted sidecar to write reverse syncs' })
+      await waitFor(async () => (await metric(sidecar, M.written, { flow: 'A->B' })) > 0, {
+        timeoutMs: 60_000,
+        description: 'the restarted sidecar to write reverse syncs'
+      })
     } finally {
       await producer.stop()
     }
@@ -315,12 +331,16 @@ describe.each(VERSIONS)('sidecar safety and robustness on Kafka %s', (kafka) => 
     for (const target of targets) await lab.produce(target.cluster, target.topic, garbage)
     const counted = await waitFor(async () => {
       const text = await sidecar.scrape()
-      const deltas = targets.map((target) => metricSum(text, M.recordsSkipped, { cluster: target.cluster, record_type: target.recordType }) - metricSum(before, M.recordsSkipped, { cluster: target.cluster, record_type: target.recordType }))
+      const deltas = targets.map((target) => {
+        const labels = { cluster: target.cluster, record_type: target.recordType }
+        return metricSum(text, M.recordsSkipped, labels) - metricSum(before, M.recordsSkipped, labels)
+      })
       return deltas.every((delta) => delta >= garbage.length) ? { text, deltas } : null
     }, { timeoutMs: 30_000, description: 'the garbage records to be counted as skipped' })
     for (const delta of counted.deltas) expect(delta).toBe(garbage.length)
     // The series counted so far (every known label set is exported at 0 from startup: those are left out).
-    const reasons = [...counted.text.matchAll(/^mm2_failback_records_skipped_total\{([^}]*)\} (\S+)$/gm)].filter((match) => Number(match[2]) > 0).map((match) => `${match[1]} ${match[2]}`)
+    const skippedSeries = /^mm2_failback_records_skipped_total\{([^}]*)\} (\S+)$/gm
+    const reasons = [...counted.text.matchAll(skippedSeries)].filter((match) => Number(match[2]) > 0).map((match) => `${match[1]} ${match[2]}`)
     expect(sidecar.child.exitCode).toBeNull()
     expect(await httpStatus(`${sidecar.url}/healthz`)).toBe(200)
     expect(await httpStatus(`${sidecar.url}/ready`)).toBe(200)
@@ -343,12 +363,19 @@ describe.each(VERSIONS)('sidecar safety and robustness on Kafka %s', (kafka) => 
   it('7. cluster A away for a minute: up{A}=0 and up{B}=1 meanwhile, the process stays up, and recovers by itself', async () => {
     await lab.stopCluster('A')
     const stoppedAt = Date.now()
-    await waitFor(async () => (await metric(sidecar, M.up, { cluster: 'A' })) === 0 && (await metric(sidecar, M.up, { cluster: 'B' })) === 1, { timeoutMs: 30_000, description: 'up{cluster="A"} to drop to 0' })
+    const downOnlyOnA = async (): Promise<boolean> =>
+      (await metric(sidecar, M.up, { cluster: 'A' })) === 0 && (await metric(sidecar, M.up, { cluster: 'B' })) === 1
+    await waitFor(downOnlyOnA, { timeoutMs: 30_000, description: 'up{cluster="A"} to drop to 0' })
     const secondsToDown = (Date.now() - stoppedAt) / 1000
     const samples: Array<{ upA: number, upB: number, healthz: number, alive: boolean }> = []
     while (Date.now() - stoppedAt < OUTAGE_MS) {
       const text = await sidecar.scrape()
-      samples.push({ upA: metricSum(text, M.up, { cluster: 'A' }), upB: metricSum(text, M.up, { cluster: 'B' }), healthz: await httpStatus(`${sidecar.url}/healthz`), alive: sidecar.child.exitCode === null })
+      samples.push({
+        upA: metricSum(text, M.up, { cluster: 'A' }),
+        upB: metricSum(text, M.up, { cluster: 'B' }),
+        healthz: await httpStatus(`${sidecar.url}/healthz`),
+        alive: sidecar.child.exitCode === null
+      })
       await sleep(3000)
     }
     expect(samples.length).toBeGreaterThan(3)

@@ -6,7 +6,9 @@
 // the groups' commits must read back as offset-commit records holding what the brokers report as
 // committed (GroupAdmin.committedOffsets); KIP-848 records must be recognised and skipped.
 import { describe, expect, it } from 'vitest'
-import { decodeCheckpoint, decodeConsumerOffsetsRecord, decodeHeartbeat, decodeOffsetSync, type Checkpoint, type ConsumerOffsetsRecord, type Heartbeat, type OffsetSync } from '../../sidecar/src/core/codec/index.ts'
+import {
+  decodeCheckpoint, decodeConsumerOffsetsRecord, decodeHeartbeat, decodeOffsetSync, type Checkpoint, type ConsumerOffsetsRecord, type Heartbeat, type OffsetSync
+} from '../../sidecar/src/core/codec/index.ts'
 import { loadMm2Config } from '../../sidecar/src/config/load-mm2.ts'
 import { compositeKey } from '../../sidecar/src/core/keys.ts'
 import { flowName } from '../../sidecar/src/core/mm2/flow-name.ts'
@@ -117,8 +119,11 @@ describe.each(['3.9', '4.1'] as const)('codecs against MM2 on Kafka %s', kafka =
       })
       const matchesCommit = (cp: Checkpoint): boolean => cp.consumerGroupId === classic &&
         classicOffsets.some(c => cp.topic === `A.${c.topic}` && cp.partition === c.partition && cp.upstreamOffset === c.offset)
-      await waitFor(async () => checkpointsOnB().some(matchesCommit) && (await admins.get('B')!.committedOffsets(classic)).length > 0,
-        { timeoutMs: 90_000, intervalMs: 500, description: `MM2 to checkpoint ${classic} in ${checkpointsTopic} on B and sync it to B` }).catch((error: Error) => {
+      await waitFor(async () => checkpointsOnB().some(matchesCommit) && (await admins.get('B')!.committedOffsets(classic)).length > 0, {
+        timeoutMs: 90_000,
+        intervalMs: 500,
+        description: `MM2 to checkpoint ${classic} in ${checkpointsTopic} on B and sync it to B`
+      }).catch((error: Error) => {
         throw new Error(`${error.message}; committed on A ${json(classicOffsets)}, checkpoints ${json(checkpointsOnB())}`)
       })
 
@@ -137,7 +142,11 @@ describe.each(['3.9', '4.1'] as const)('codecs against MM2 on Kafka %s', kafka =
           const seen = lastCommits(decodedCommits(alias), groupIds)
           last = `committed ${JSON.stringify([...expected].map(([k, v]) => [k.replaceAll('\u0000', '/'), String(v)]))}, read back ${JSON.stringify([...seen].map(([k, v]) => [k.replaceAll('\u0000', '/'), String(v)]))}`
           return expected.size > 0 && seen.size === expected.size && [...expected].every(([k, v]) => seen.get(k) === v)
-        }, { timeoutMs: 30_000, intervalMs: 1000, description: `the commits of ${groupIds.join(', ')} on ${alias} to read back as committed` }).catch((error: Error) => {
+        }, {
+          timeoutMs: 30_000,
+          intervalMs: 1000,
+          description: `the commits of ${groupIds.join(', ')} on ${alias} to read back as committed`
+        }).catch((error: Error) => {
           throw new Error(`${error.message}: ${last}`)
         })
       }
@@ -156,7 +165,14 @@ describe.each(['3.9', '4.1'] as const)('codecs against MM2 on Kafka %s', kafka =
             try {
               list.push(decode(kind, record))
             } catch (error) {
-              failures.push({ topic: `${alias}:${name}`, partition: record.partition, offset: String(record.offset), error: (error as Error).message, key: hex(record.key), value: hex(record.value) })
+              failures.push({
+                topic: `${alias}:${name}`,
+                partition: record.partition,
+                offset: String(record.offset),
+                error: (error as Error).message,
+                key: hex(record.key),
+                value: hex(record.value)
+              })
             }
           }
           decoded.set(`${alias}:${name}`, list)
@@ -190,12 +206,15 @@ describe.each(['3.9', '4.1'] as const)('codecs against MM2 on Kafka %s', kafka =
       // Heartbeats: `heartbeats` on the target carries the flow's own (source, target); the replicated copy
       // carries the reverse flow's beats as written on the source.
       const now = BigInt(Date.now())
-      for (const [where, source, target] of [['B:heartbeats', 'A', 'B'], ['B:A.heartbeats', 'B', 'A'], ['A:heartbeats', 'B', 'A'], ['A:B.heartbeats', 'A', 'B']] as const) {
+      const heartbeatTopics = [['B:heartbeats', 'A', 'B'], ['B:A.heartbeats', 'B', 'A'], ['A:heartbeats', 'B', 'A'], ['A:B.heartbeats', 'A', 'B']] as const
+      for (const [where, source, target] of heartbeatTopics) {
         const beats = of(where, 'heartbeat')
         expect(beats.length, `heartbeats in ${where}`).toBeGreaterThan(0)
         const flows = new Set(beats.map(h => flowName({ source: h.sourceClusterAlias, target: h.targetClusterAlias })))
         expect(flows, where).toEqual(new Set([flowName({ source, target })]))
-        for (const h of beats) expect(h.timestamp > now - 3_600_000n && h.timestamp <= now + 60_000n, `heartbeat timestamp ${h.timestamp} in ${where}`).toBe(true)
+        for (const h of beats) {
+          expect(h.timestamp > now - 3_600_000n && h.timestamp <= now + 60_000n, `heartbeat timestamp ${h.timestamp} in ${where}`).toBe(true)
+        }
       }
 
       // __consumer_offsets: commits and classic GroupMetadata on both clusters; KIP-848 records on 4.1.

@@ -67,7 +67,11 @@ describe.each(['3.9', '4.1'] as const)('lab with Kafka %s', kafka => {
     const l = theLab()
     const values = Array.from({ length: 20 }, (_, i) => `order-${i}-${suffix()}`)
     await l.produce('A', 'orders', values.map((value, i) => ({ key: `k${i}`, value })))
-    await waitFor(async () => (await l.recordCount('B', 'A.orders')) >= 20n, { timeoutMs: 90_000, intervalMs: 1000, description: '20 records in A.orders on B' })
+    await waitFor(async () => (await l.recordCount('B', 'A.orders')) >= 20n, {
+      timeoutMs: 90_000,
+      intervalMs: 1000,
+      description: '20 records in A.orders on B'
+    })
     const records = await l.readTopic('B', 'A.orders', { minRecords: 20 })
     expect(records.map(r => r.value?.toString())).toEqual(values)
     expect(records.map(r => r.key?.toString())).toEqual(values.map((_, i) => `k${i}`))

@@ -53,7 +53,10 @@ function dashboardQueries (): { panels: PromQuery[], variables: PromQuery[] } {
   const panels: PromQuery[] = []
   const variables: PromQuery[] = []
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-    const dashboard = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { panels?: Panel[], templating?: { list?: Array<{ name: string, type: string, query?: unknown }> } }
+    const dashboard = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+      panels?: Panel[]
+      templating?: { list?: Array<{ name: string, type: string, query?: unknown }> }
+    }
     const walk = (list: Panel[] | undefined): void => {
       for (const panel of list ?? []) {
         walk(panel.panels)
@@ -254,7 +257,8 @@ describe.each(VERSIONS)('monitoring bundle on Kafka %s: JMX exporter + sidecar +
     const rules = groups.flatMap((g) => g.rules)
     expect(rules.length).toBeGreaterThan(10)
     await waitFor(async () => {
-      const current = (await p.api<{ groups: Array<{ rules: Array<{ name: string, health: string, lastError?: string }> }> }>('rules')).groups.flatMap((g) => g.rules)
+      const response = await p.api<{ groups: Array<{ rules: Array<{ name: string, health: string, lastError?: string }> }> }>('rules')
+      const current = response.groups.flatMap((g) => g.rules)
       return current.every((r) => r.health === 'ok')
     }, { timeoutMs: 15_000, intervalMs: 500, description: 'every rule to evaluate without error' })
   })
@@ -291,9 +295,11 @@ describe.each(VERSIONS)('monitoring bundle on Kafka %s: JMX exporter + sidecar +
     let seen: Record<keyof typeof expected, number> | undefined
     let pending: Array<{ labels: Record<string, string>, state: string }> = []
     await waitFor(async () => {
-      seen = Object.fromEntries(await Promise.all(Object.entries(expected).map(async ([key, expr]) => [key, await value(expr)]))) as Record<keyof typeof expected, number>
+      const values = await Promise.all(Object.entries(expected).map(async ([key, expr]) => [key, await value(expr)]))
+      seen = Object.fromEntries(values) as Record<keyof typeof expected, number>
       pending = (await p.alerts()).filter((a) => a.labels.alertname === 'MM2FailbackUntranslatablePartitions' && a.labels.group === IDLE_GROUP)
-      return seen.untranslatable === IDLE_PARTITIONS && seen.table === 1 && seen.heartbeatsSkipped >= 2 && seen.reverseSkipped > 0 && seen.zeroFailureSeries === 12 && pending.length > 0
+      return seen.untranslatable === IDLE_PARTITIONS && seen.table === 1 && seen.heartbeatsSkipped >= 2 && seen.reverseSkipped > 0 &&
+        seen.zeroFailureSeries === 12 && pending.length > 0
     }, { timeoutMs: 60_000, intervalMs: 1000, description: 'the induced events to be scraped' }).catch(() => {})
     expect(seen).toMatchObject({ untranslatable: IDLE_PARTITIONS, table: 1 })
     expect(seen!.heartbeatsSkipped).toBeGreaterThanOrEqual(2)

@@ -31,27 +31,39 @@ const CASES: NamingCase[] = [
     kafka: '3.9',
     name: 'default policy, offset syncs on the source',
     mm2Props: {},
-    spotChecks: { A: ['mm2-offset-syncs.B.internal', 'B.checkpoints.internal', 'B.heartbeats'], B: ['mm2-offset-syncs.A.internal', 'A.checkpoints.internal', 'A.heartbeats'] }
+    spotChecks: {
+      A: ['mm2-offset-syncs.B.internal', 'B.checkpoints.internal', 'B.heartbeats'],
+      B: ['mm2-offset-syncs.A.internal', 'A.checkpoints.internal', 'A.heartbeats']
+    }
   },
   {
     kafka: '4.1',
     name: 'default policy, offset syncs on the source',
     mm2Props: {},
-    spotChecks: { A: ['mm2-offset-syncs.B.internal', 'B.checkpoints.internal', 'B.heartbeats'], B: ['mm2-offset-syncs.A.internal', 'A.checkpoints.internal', 'A.heartbeats'] }
+    spotChecks: {
+      A: ['mm2-offset-syncs.B.internal', 'B.checkpoints.internal', 'B.heartbeats'],
+      B: ['mm2-offset-syncs.A.internal', 'A.checkpoints.internal', 'A.heartbeats']
+    }
   },
   {
     // KIP-690 (3.1+): the separator applies to internal topic names as well.
     kafka: '3.9',
     name: 'separator "_" (internal topics too)',
     mm2Props: { 'replication.policy.separator': '_' },
-    spotChecks: { A: ['mm2-offset-syncs_B_internal', 'B_checkpoints_internal', 'B_heartbeats'], B: ['mm2-offset-syncs_A_internal', 'A_checkpoints_internal', 'A_heartbeats'] }
+    spotChecks: {
+      A: ['mm2-offset-syncs_B_internal', 'B_checkpoints_internal', 'B_heartbeats'],
+      B: ['mm2-offset-syncs_A_internal', 'A_checkpoints_internal', 'A_heartbeats']
+    }
   },
   {
     // KIP-949 (3.5.2+): remote topics use "_", internal topics keep ".".
     kafka: '4.1',
     name: 'separator "_" with replication.policy.internal.topic.separator.enabled=false',
     mm2Props: { 'replication.policy.separator': '_', 'replication.policy.internal.topic.separator.enabled': 'false' },
-    spotChecks: { A: ['mm2-offset-syncs.B.internal', 'B.checkpoints.internal', 'B_heartbeats'], B: ['mm2-offset-syncs.A.internal', 'A.checkpoints.internal', 'A_heartbeats'] }
+    spotChecks: {
+      A: ['mm2-offset-syncs.B.internal', 'B.checkpoints.internal', 'B_heartbeats'],
+      B: ['mm2-offset-syncs.A.internal', 'A.checkpoints.internal', 'A_heartbeats']
+    }
   },
   {
     // KIP-716: the A->B syncs live on B and are named after A.

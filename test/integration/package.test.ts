@@ -10,7 +10,8 @@ import { REPO_ROOT } from '../../lab/versions.ts'
 const dir = mkdtempSync(join(tmpdir(), 'mm2-failback-package-'))
 // npm and the pinned Node 24 first on PATH, as the npm scripts have it.
 const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` }
-const run = (command: string, args: string[], cwd: string): string => execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 })
+const run = (command: string, args: string[], cwd: string): string =>
+  execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 })
 
 describe('installed package', () => {
   afterAll(() => { rmSync(dir, { recursive: true, force: true }) })

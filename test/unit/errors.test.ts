@@ -12,7 +12,12 @@ describe('errors', () => {
   })
 
   it('serialises to JSON with bigint context as strings and the cause summarised', () => {
-    const error = new Mm2FailbackError('MM2_CLUSTER_UNREACHABLE', 'cluster A (localhost:9092) is unreachable.', { cluster: 'A', offset: 42n }, { cause: new Error('ECONNREFUSED') })
+    const error = new Mm2FailbackError(
+      'MM2_CLUSTER_UNREACHABLE',
+      'cluster A (localhost:9092) is unreachable.',
+      { cluster: 'A', offset: 42n },
+      { cause: new Error('ECONNREFUSED') }
+    )
     expect(error.retriable).toBe(true)
     expect(JSON.parse(JSON.stringify(error))).toEqual({
       code: 'MM2_CLUSTER_UNREACHABLE',

@@ -77,7 +77,12 @@ export function resolveConfigProviders (entries: readonly PropertiesEntry[], io:
   for (const name of declared.value.split(',').map((item) => item.trim()).filter((item) => item !== '')) {
     const classEntry = effective.get(`${PROVIDERS_KEY}.${name}.class`)
     if (classEntry === undefined) {
-      issues.push({ key: PROVIDERS_KEY, line: declared.line, message: `config provider ${JSON.stringify(name)} has no ${PROVIDERS_KEY}.${name}.class.`, fatal: false })
+      issues.push({
+        key: PROVIDERS_KEY,
+        line: declared.line,
+        message: `config provider ${JSON.stringify(name)} has no ${PROVIDERS_KEY}.${name}.class.`,
+        fatal: false
+      })
       continue
     }
     const className = classEntry.value.trim()
@@ -115,7 +120,13 @@ export function resolveConfigProviders (entries: readonly PropertiesEntry[], io:
 
   const resolved = entries.map((entry): PropertiesEntry => {
     if (entry.key === PROVIDERS_KEY || entry.key.startsWith(`${PROVIDERS_KEY}.`) || !entry.value.includes('${')) return entry
-    const value = entry.value.replace(REFERENCE, (reference: string, name: string, _pathWithColon: string | undefined, path: string | undefined, key: string) => {
+    const value = entry.value.replace(REFERENCE, (
+      reference: string,
+      name: string,
+      _pathWithColon: string | undefined,
+      path: string | undefined,
+      key: string
+    ) => {
       const provider = providers.get(name)
       if (provider === undefined) return reference
       const report = (reason: string): string => {
@@ -125,14 +136,17 @@ export function resolveConfigProviders (entries: readonly PropertiesEntry[], io:
       if (provider.kind === null) return report(`config provider ${JSON.stringify(name)} is ${provider.className}, which mm2-failback cannot run (it runs FileConfigProvider, DirectoryConfigProvider and EnvVarConfigProvider).`)
       if (provider.kind === 'env') {
         if (path !== undefined && path !== '') return report('EnvVarConfigProvider takes no path (write ${' + name + ':VARIABLE}).')
-        if (provider.allowlist !== null && !provider.allowlist.test(key)) return report(`variable ${key} does not match ${PROVIDERS_KEY}.${name}.param.allowlist.pattern.`)
+        if (provider.allowlist !== null && !provider.allowlist.test(key)) {
+          return report(`variable ${key} does not match ${PROVIDERS_KEY}.${name}.param.allowlist.pattern.`)
+        }
         const variable = io.env[key]
         return variable === undefined ? report(`environment variable ${key} is not set.`) : variable
       }
       if (path === undefined || path === '') return report(`${provider.kind === 'file' ? 'FileConfigProvider' : 'DirectoryConfigProvider'} needs a path (write \${${name}:/path:key}).`)
       if (provider.allowedPaths !== null) {
         const target = normalize(provider.kind === 'directory' ? join(path, key) : path)
-        if (!isAbsolute(target) || !provider.allowedPaths.some((allowed) => target === allowed || target.startsWith(allowed.endsWith('/') ? allowed : `${allowed}/`))) {
+        const underAllowedPath = (allowed: string): boolean => target === allowed || target.startsWith(allowed.endsWith('/') ? allowed : `${allowed}/`)
+        if (!isAbsolute(target) || !provider.allowedPaths.some(underAllowedPath)) {
           return report(`${path} is not under ${PROVIDERS_KEY}.${name}.param.allowed.paths.`)
         }
       }

@@ -18,7 +18,11 @@ export async function loadMm2Config (path: string, options: Omit<Mm2ParseOptions
     bytes = await readFile(path)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO'
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message
+    const reason = code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EACCES'
+        ? 'permission denied'
+        : code === 'EISDIR' ? 'it is a directory' : (error as Error).message
     throw new Mm2FailbackError('MM2_CONFIG_INVALID', `cannot read MirrorMaker 2 config ${path}: ${reason} (${code}).`, { file: path }, { cause: error })
   }
   const configProviders = options.configProviders ?? { readFile: (file: string) => readFileSync(file, 'utf8'), env: process.env }

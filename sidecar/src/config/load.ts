@@ -34,7 +34,8 @@ async function fileLayer (file: string): Promise<ConfigOverride[]> {
   try {
     parsed = parseYaml(text)
   } catch (error) {
-    throw new Mm2FailbackError('MM2_CONFIG_INVALID', `sidecar config ${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { file }, { cause: error })
+    const firstLine = (error as Error).message.split('\n')[0]
+    throw new Mm2FailbackError('MM2_CONFIG_INVALID', `sidecar config ${file} is not valid YAML: ${firstLine}`, { file }, { cause: error })
   }
   if (parsed === null || parsed === undefined) return []
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {

@@ -63,7 +63,9 @@ function checkFlow (reader: Mm2Reader, name: string, source: string, target: str
   const { emitOffsetSyncs, emitCheckpoints, syncGroupOffsets } = settings
   // MirrorCheckpointConfig.validate (3.9, KIP-1031): the checkpoint connector cannot run without offset syncs.
   if (!emitOffsetSyncs.value && (emitCheckpoints.value || syncGroupOffsets.value)) {
-    const needs = syncGroupOffsets.value ? `${syncGroupOffsets.key}=true` : `${emitCheckpoints.key}=true${emitCheckpoints.line === undefined ? ' (the default)' : ''}`
+    const needs = syncGroupOffsets.value
+      ? `${syncGroupOffsets.key}=true`
+      : `${emitCheckpoints.key}=true${emitCheckpoints.line === undefined ? ' (the default)' : ''}`
     reader.problem(emitOffsetSyncs.key, `${name}: ${emitOffsetSyncs.key}=false leaves the checkpoint connector without offset syncs, contradicting ${needs}; ` +
       'disable checkpoints and group sync as well, or keep offset syncs on.', emitOffsetSyncs.line)
   }
@@ -80,7 +82,9 @@ function checkFlow (reader: Mm2Reader, name: string, source: string, target: str
       }
     }
   }
-  if (policy.className !== topPolicy.className || policy.separator !== topPolicy.separator || policy.internalTopicSeparatorEnabled !== topPolicy.internalTopicSeparatorEnabled) {
+  const overridesPolicy = policy.className !== topPolicy.className || policy.separator !== topPolicy.separator ||
+    policy.internalTopicSeparatorEnabled !== topPolicy.internalTopicSeparatorEnabled
+  if (overridesPolicy) {
     const line = (reader.raw.get(`${name}.replication.policy.class`) ?? reader.raw.get(`${name}.replication.policy.separator`) ??
       reader.raw.get(`${name}.replication.policy.internal.topic.separator.enabled`))?.line
     reader.warn(`${name} overrides the replication policy; the Connect workers and RemoteClusterUtils still use the top-level replication.policy.* settings.`,

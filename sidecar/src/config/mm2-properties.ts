@@ -41,7 +41,9 @@ export interface Mm2ParseOptions {
 /** Parses mm2.properties text into the model; throws one MM2_CONFIG_INVALID error listing every problem. */
 export function parseMm2Properties (text: string, options: Mm2ParseOptions = {}): Mm2Config {
   const parsed = parseJavaProperties(text)
-  const resolved = options.configProviders === undefined ? { entries: parsed.entries, issues: [] } : resolveConfigProviders(parsed.entries, options.configProviders)
+  const resolved = options.configProviders === undefined
+    ? { entries: parsed.entries, issues: [] }
+    : resolveConfigProviders(parsed.entries, options.configProviders)
   const reader = new Mm2Reader(resolved.entries, options.source ?? 'mm2.properties')
   for (const problem of parsed.problems) reader.problem(problem.key, problem.message, problem.line)
   for (const issue of resolved.issues) {

@@ -165,7 +165,8 @@ export function resolveConfig (layers: readonly ConfigOverride[]): SidecarConfig
     }
   }
   if (problems.length > 0) {
-    throw new Mm2FailbackError('MM2_CONFIG_INVALID', problems.length === 1 ? problems[0]! : `${problems.length} configuration problems: ${problems.join(' ')}`, { problems })
+    const message = problems.length === 1 ? problems[0]! : `${problems.length} configuration problems: ${problems.join(' ')}`
+    throw new Mm2FailbackError('MM2_CONFIG_INVALID', message, { problems })
   }
   return config
 }
@@ -180,7 +181,9 @@ function parseLeaf (leaf: Leaf, raw: unknown): unknown {
     case 'int': {
       const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN
       if (!Number.isInteger(value)) return { problem: `must be a whole number (got ${shown}).` }
-      if ((leaf.min !== undefined && value < leaf.min) || (leaf.max !== undefined && value > leaf.max)) return { problem: `must be between ${leaf.min} and ${leaf.max} (got ${value}).` }
+      if ((leaf.min !== undefined && value < leaf.min) || (leaf.max !== undefined && value > leaf.max)) {
+        return { problem: `must be between ${leaf.min} and ${leaf.max} (got ${value}).` }
+      }
       return value
     }
     case 'bool':
@@ -233,7 +236,12 @@ function editDistance (a: string, b: string): number {
 /** docs/reference-config.yaml: every key with its default and its environment variable. */
 export function referenceConfigYaml (): string {
   const defaults = defaultConfig() as unknown as Record<string, Record<string, unknown>>
-  const lines = ['# mm2-failback sidecar configuration: every key, its default and its environment variable.', '# generated from sidecar/src/config/schema.ts by `mm2-failback config reference`; do not edit.', '# Precedence: defaults < this file (--config) < environment < --set flags.', '# Clusters, security, flows, policy and filters come from mm2.properties (--mm2-config).']
+  const lines = [
+    '# mm2-failback sidecar configuration: every key, its default and its environment variable.',
+    '# generated from sidecar/src/config/schema.ts by `mm2-failback config reference`; do not edit.',
+    '# Precedence: defaults < this file (--config) < environment < --set flags.',
+    '# Clusters, security, flows, policy and filters come from mm2.properties (--mm2-config).'
+  ]
   let section = ''
   for (const leaf of CONFIG_KEYS) {
     const [group, key] = leaf.path.split('.') as [string, string]

@@ -15,7 +15,13 @@ import type { AdapterFactory, ClusterAdapters } from './ports.ts'
 export function kafkaClusterAdapters (client: ClusterClientOptions): ClusterAdapters {
   return {
     client,
-    follower: (spec, handlers) => new TopicTailer({ client, topics: spec.topics, readCommitted: spec.readCommitted, maxWaitMs: spec.maxWaitMs, retryDelayMs: spec.retryDelayMs }, handlers),
+    follower: (spec, handlers) => new TopicTailer({
+      client,
+      topics: spec.topics,
+      readCommitted: spec.readCommitted,
+      maxWaitMs: spec.maxWaitMs,
+      retryDelayMs: spec.retryDelayMs
+    }, handlers),
     admin: () => new GroupAdmin(client),
     reader: () => new PartitionReader(client),
     reverseSyncWriter: (topic) => new OffsetSyncWriter(client, topic),

@@ -44,7 +44,13 @@ export async function startSidecar (options: RunOptions): Promise<RunningSidecar
   const metrics = createMetrics({ namespace: config.metrics.namespace, processMetrics: config.metrics.processMetrics })
   metrics.buildInfo.set({ version: VERSION, node_version: process.version }, 1)
   const daemon = new Daemon({ mm2, config, metrics, logger, adapters: kafkaAdapters(mm2, options.clusterOptions) })
-  const http = await startHttpEndpoints({ host: config.metrics.host, port: config.metrics.port, registry: metrics.registry, isReady: () => daemon.isReady, readinessDetail: () => daemon.readinessDetail() })
+  const http = await startHttpEndpoints({
+    host: config.metrics.host,
+    port: config.metrics.port,
+    registry: metrics.registry,
+    isReady: () => daemon.isReady,
+    readinessDetail: () => daemon.readinessDetail()
+  })
   logger.info(`mm2-failback ${VERSION} serving /metrics, /ready and /healthz on ${http.url}`, { url: http.url, mm2Config: options.mm2ConfigPath })
   await daemon.start()
   let stopping: Promise<void> | null = null

@@ -104,7 +104,13 @@ export class GroupAdmin extends Admin {
       for (const topic of group.topics) {
         for (const partition of topic.partitions) {
           if (partition.committedOffset < 0n) continue
-          offsets.push({ group: group.groupId, topic: topic.name, partition: partition.partitionIndex, offset: partition.committedOffset, metadata: partition.metadata ?? null })
+          offsets.push({
+            group: group.groupId,
+            topic: topic.name,
+            partition: partition.partitionIndex,
+            offset: partition.committedOffset,
+            metadata: partition.metadata ?? null
+          })
         }
       }
     }
@@ -119,7 +125,11 @@ export class GroupAdmin extends Admin {
     const listed = await this.listOffsets({
       topics: [...byTopic].map(([name, indexes]) => ({ name, partitions: indexes.map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) }))
     })
-    return listed.flatMap((topic) => topic.partitions.map((partition) => ({ topic: topic.name, partition: partition.partitionIndex, offset: partition.offset })))
+    return listed.flatMap((topic) => topic.partitions.map((partition) => ({
+      topic: topic.name,
+      partition: partition.partitionIndex,
+      offset: partition.offset
+    })))
   }
 
   /**
@@ -139,8 +149,12 @@ export class GroupAdmin extends Admin {
     try {
       // Inside the try: FindCoordinator is where a principal without Describe on the group is refused.
       const coordinator = await this.coordinatorOf(groupId)
-      const response = await this.callApi<{ topics: Array<{ name: string, partitions: Array<{ partitionIndex: number, errorCode: number }> }> }>(coordinator, 'OffsetCommit', groupId, -1, '', null, request)
-      return response.topics.flatMap((topic) => topic.partitions.map((partition) => ({ topic: topic.name, partition: partition.partitionIndex, errorCode: partition.errorCode })))
+      const response = await this.callApi<OffsetCommitResponse>(coordinator, 'OffsetCommit', groupId, -1, '', null, request)
+      return response.topics.flatMap((topic) => topic.partitions.map((partition) => ({
+        topic: topic.name,
+        partition: partition.partitionIndex,
+        errorCode: partition.errorCode
+      })))
     } catch (error) {
       if (isMm2FailbackError(error)) throw error
       const perPartition = errorCodesFromResponseError(error)
@@ -151,7 +165,7 @@ export class GroupAdmin extends Admin {
 
   private async describeConsumerGroup (groupId: string): Promise<{ state: string, members: number }> {
     const coordinator = await this.coordinatorOf(groupId)
-    const response = await this.callApi<{ groups: Array<{ groupId: string, errorCode: number, groupState: string, members: unknown[] }> }>(coordinator, 'ConsumerGroupDescribe', [groupId], false)
+    const response = await this.callApi<ConsumerGroupDescribeResponse>(coordinator, 'ConsumerGroupDescribe', [groupId], false)
     const group = response.groups.find((entry) => entry.groupId === groupId)
     if (group === undefined || group.errorCode !== 0) return { state: 'Dead', members: 0 }
     return { state: group.groupState, members: group.members.length }
@@ -161,7 +175,8 @@ export class GroupAdmin extends Admin {
     const coordinators = await this.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: [groupId] })
     const coordinator = coordinators.find((entry) => entry.key === groupId)
     if (coordinator === undefined) {
-      throw new Mm2FailbackError('MM2_CLUSTER_UNREACHABLE', `no coordinator found for group ${groupId} on ${describeCluster(this.cluster)}.`, { cluster: this.cluster.alias, group: groupId })
+      const message = `no coordinator found for group ${groupId} on ${describeCluster(this.cluster)}.`
+      throw new Mm2FailbackError('MM2_CLUSTER_UNREACHABLE', message, { cluster: this.cluster.alias, group: groupId })
     }
     return { host: coordinator.host, port: coordinator.port }
   }
@@ -171,7 +186,9 @@ export class GroupAdmin extends Admin {
       this[kGetConnection](broker, (error, value) => { if (error !== null && error !== undefined) reject(error); else resolve(value as Connection) })
     })
     const api = await new Promise<ApiFunction>((resolve, reject) => {
-      this[kGetApi](apiName, ((error: Error | null, value: unknown) => { if (error !== null && error !== undefined) reject(error); else resolve(value as ApiFunction) }) as Callback<unknown>)
+      this[kGetApi](apiName, ((error: Error | null, value: unknown) => {
+        if (error !== null && error !== undefined) reject(error); else resolve(value as ApiFunction)
+      }) as Callback<unknown>)
     })
     return await new Promise<T>((resolve, reject) => {
       api(connection, ...args, (error: Error | null, value: T) => { if (error !== null && error !== undefined) reject(error); else resolve(value) })
@@ -179,9 +196,19 @@ export class GroupAdmin extends Admin {
   }
 }
 
+/** What the OffsetCommit response gives back: an error code per partition. */
+interface OffsetCommitResponse { topics: Array<{ name: string, partitions: Array<{ partitionIndex: number, errorCode: number }> }> }
+
+/** What the ConsumerGroupDescribe response gives back of each group. */
+interface ConsumerGroupDescribeResponse { groups: Array<{ groupId: string, errorCode: number, groupState: string, members: unknown[] }> }
+
 /** platformatic raises a ResponseError carrying the parsed response when any partition has an error code. */
 function errorCodesFromResponseError (error: unknown): CommitResult[] | null {
   const response = (error as { response?: { topics?: Array<{ name: string, partitions: Array<{ partitionIndex: number, errorCode: number }> }> } }).response
   if (response?.topics === undefined) return null
-  return response.topics.flatMap((topic) => topic.partitions.map((partition) => ({ topic: topic.name, partition: partition.partitionIndex, errorCode: partition.errorCode })))
+  return response.topics.flatMap((topic) => topic.partitions.map((partition) => ({
+    topic: topic.name,
+    partition: partition.partitionIndex,
+    errorCode: partition.errorCode
+  })))
 }

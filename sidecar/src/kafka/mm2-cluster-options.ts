@@ -69,7 +69,10 @@ function saslOptions (alias: string, get: (key: string) => string | undefined): 
     throw new Mm2FailbackError('MM2_CONFIG_INVALID', `cluster ${alias}: sasl.mechanism ${mechanism} is not supported by mm2-failback (use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512).`, { cluster: alias })
   }
   const jaas = get('sasl.jaas.config')
-  if (jaas === undefined) throw new Mm2FailbackError('MM2_CONFIG_INVALID', `cluster ${alias}: sasl.jaas.config is required for SASL mechanism ${mechanism}.`, { cluster: alias })
+  if (jaas === undefined) {
+    const message = `cluster ${alias}: sasl.jaas.config is required for SASL mechanism ${mechanism}.`
+    throw new Mm2FailbackError('MM2_CONFIG_INVALID', message, { cluster: alias })
+  }
   const username = jaasOption(jaas, 'username')
   const password = jaasOption(jaas, 'password')
   if (username === undefined || password === undefined) {
@@ -93,10 +96,12 @@ function jaasOption (jaas: string, name: string): string | undefined {
 function readTruststore (alias: string, type: string, path: string, password: string | undefined): string[] {
   const bytes = readConfigFileBytes(alias, 'ssl.truststore.location', path)
   const fail = (reason: string): never => {
-    throw new Mm2FailbackError('MM2_CONFIG_INVALID', `cluster ${alias}: cannot read the truststore ${path} (ssl.truststore.type ${type}): ${reason}.`, { cluster: alias })
+    const message = `cluster ${alias}: cannot read the truststore ${path} (ssl.truststore.type ${type}): ${reason}.`
+    throw new Mm2FailbackError('MM2_CONFIG_INVALID', message, { cluster: alias })
   }
   if (detectTruststoreFormat(bytes) === null) {
-    fail(bytes.subarray(0, 64).toString('latin1').includes('-----BEGIN') ? 'it is a PEM file; set ssl.truststore.type=PEM' : 'it is neither a JKS nor a PKCS12 file')
+    const isPem = bytes.subarray(0, 64).toString('latin1').includes('-----BEGIN')
+    fail(isPem ? 'it is a PEM file; set ssl.truststore.type=PEM' : 'it is neither a JKS nor a PKCS12 file')
   }
   try {
     return truststoreCertificates(bytes, password)
@@ -114,6 +119,7 @@ function readConfigFileBytes (alias: string, key: string, path: string): Buffer 
   try {
     return readFileSync(path)
   } catch (error) {
-    throw new Mm2FailbackError('MM2_CONFIG_INVALID', `cluster ${alias}: cannot read ${key} ${path} (${(error as NodeJS.ErrnoException).code ?? 'EIO'}).`, { cluster: alias }, { cause: error })
+    const code = (error as NodeJS.ErrnoException).code ?? 'EIO'
+    throw new Mm2FailbackError('MM2_CONFIG_INVALID', `cluster ${alias}: cannot read ${key} ${path} (${code}).`, { cluster: alias }, { cause: error })
   }
 }

@@ -1,7 +1,7 @@
 // Writes reverse offset syncs into an MM2 offset-syncs topic (always partition 0, as MM2's
 // MirrorSourceTask does) through a transactional producer. The transactional id is fixed per topic,
 // so a second sidecar that starts writing fences the first: its next write fails with
-// PRODUCER_FENCED and it stops (exactly one writer at a time, DESIGN §2.3). Records are bytes encoded
+// PRODUCER_FENCED and it stops (exactly one writer at a time, docs/design.md §2.3). Records are bytes encoded
 // by core/codec/offset-sync.ts, so MM2 reads them as its own.
 import { findErrorBy } from '@platformatic/kafka'
 import { encodeOffsetSync, type OffsetSync } from '../core/codec/offset-sync.ts'
@@ -72,7 +72,12 @@ export class OffsetSyncWriter {
     if (this.fenced) throw this.fencedError()
     const messages = syncs.map((sync) => {
       const { key, value } = encodeOffsetSync(sync)
-      return { topic: this.topic, partition: 0, key: Buffer.from(key.buffer, key.byteOffset, key.byteLength), value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) }
+      return {
+        topic: this.topic,
+        partition: 0,
+        key: Buffer.from(key.buffer, key.byteOffset, key.byteLength),
+        value: Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+      }
     })
     let transaction: Awaited<ReturnType<TransactionalProducer['beginTransaction']>> | undefined
     try {

@@ -75,14 +75,18 @@ export class PartitionReader {
     const info = metadata.topics.get(topic)
     const leader = info?.leaders[partition]
     if (info === undefined || leader === undefined || leader < 0) {
-      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `topic ${topic} partition ${partition} has no leader on ${describeCluster(this.cluster)}.`, { cluster: this.cluster.alias, topic, partition })
+      const message = `topic ${topic} partition ${partition} has no leader on ${describeCluster(this.cluster)}.`
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', message, { cluster: this.cluster.alias, topic, partition })
     }
     let response: FetchResponse
     try {
       this.requests++
       response = await this.serially(async () => await this.consumer.fetch({
         node: leader,
-        topics: [{ topicId: info.id, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: from, lastFetchedEpoch: -1, partitionMaxBytes: maxBytes }] }],
+        topics: [{
+          topicId: info.id,
+          partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: from, lastFetchedEpoch: -1, partitionMaxBytes: maxBytes }]
+        }],
         minBytes: 1,
         maxBytes,
         maxWaitTime: 0,
@@ -92,11 +96,19 @@ export class PartitionReader {
       throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `reading ${topic} partition ${partition} from offset ${from} on ${describeCluster(this.cluster)} failed: ${explainClientError(error, this.cluster, [{ operation: 'Read', resource: 'Topic', name: topic }])}`, { cluster: this.cluster.alias, topic, partition, offset: from }, { cause: error })
     }
     const result = response.responses[0]?.partitions.find((entry) => entry.partitionIndex === partition)
-    if (result === undefined) throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `no answer for ${topic} partition ${partition} from ${describeCluster(this.cluster)}.`, { cluster: this.cluster.alias, topic, partition })
+    if (result === undefined) {
+      const message = `no answer for ${topic} partition ${partition} from ${describeCluster(this.cluster)}.`
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', message, { cluster: this.cluster.alias, topic, partition })
+    }
     if (result.errorCode === ERROR_OFFSET_OUT_OF_RANGE) {
       // Below the log start (retention) or beyond the end: nothing to read from here.
       const start = result.logStartOffset >= 0n ? result.logStartOffset : from
-      return { records: [], nextOffset: from < start ? start : from, endOffset: result.lastStableOffset >= 0n ? result.lastStableOffset : result.highWatermark, logStartOffset: start }
+      return {
+        records: [],
+        nextOffset: from < start ? start : from,
+        endOffset: result.lastStableOffset >= 0n ? result.lastStableOffset : result.highWatermark,
+        logStartOffset: start
+      }
     }
     if (result.errorCode !== 0) {
       throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `reading ${topic} partition ${partition} on ${describeCluster(this.cluster)} failed with Kafka error code ${result.errorCode}.`, { cluster: this.cluster.alias, topic, partition, offset: from })
@@ -116,18 +128,30 @@ export class PartitionReader {
     const committed = recordsFromBatches(batches, from, aborted)
     const kept = new Set(committed.records.map((record) => record.offset))
     const endOffset = result.lastStableOffset >= 0n ? result.lastStableOffset : result.highWatermark
-    const records: RangeRecord[] = all.records.filter((record) => record.offset < endOffset && record.offset < rangeEnd).map((record) => kept.has(record.offset) ? record : { ...record, aborted: true })
+    const inRange = all.records.filter((record) => record.offset < endOffset && record.offset < rangeEnd)
+    const records: RangeRecord[] = inRange.map((record) => kept.has(record.offset) ? record : { ...record, aborted: true })
     return { records, nextOffset: rangeEnd, endOffset, logStartOffset: result.logStartOffset }
   }
 
   /** One partition of one Fetch request sent to `leader` (isolation 1: read_committed). */
-  private async fetch (topic: string, partition: number, leader: number, topicId: string, from: bigint, maxBytes: number, isolationLevel: 0 | 1): Promise<FetchResponse['responses'][number]['partitions'][number]> {
+  private async fetch (
+    topic: string,
+    partition: number,
+    leader: number,
+    topicId: string,
+    from: bigint,
+    maxBytes: number,
+    isolationLevel: 0 | 1
+  ): Promise<FetchResponse['responses'][number]['partitions'][number]> {
     let response: FetchResponse
     try {
       this.requests++
       response = await this.serially(async () => await this.consumer.fetch({
         node: leader,
-        topics: [{ topicId, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: from, lastFetchedEpoch: -1, partitionMaxBytes: maxBytes }] }],
+        topics: [{
+          topicId,
+          partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: from, lastFetchedEpoch: -1, partitionMaxBytes: maxBytes }]
+        }],
         minBytes: 1,
         maxBytes,
         maxWaitTime: 0,
@@ -137,7 +161,10 @@ export class PartitionReader {
       throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `reading ${topic} partition ${partition} from offset ${from} on ${describeCluster(this.cluster)} failed: ${explainClientError(error, this.cluster, [{ operation: 'Read', resource: 'Topic', name: topic }])}`, { cluster: this.cluster.alias, topic, partition, offset: from }, { cause: error })
     }
     const result = response.responses[0]?.partitions.find((entry) => entry.partitionIndex === partition)
-    if (result === undefined) throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `no answer for ${topic} partition ${partition} from ${describeCluster(this.cluster)}.`, { cluster: this.cluster.alias, topic, partition })
+    if (result === undefined) {
+      const message = `no answer for ${topic} partition ${partition} from ${describeCluster(this.cluster)}.`
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', message, { cluster: this.cluster.alias, topic, partition })
+    }
     if (result.errorCode !== 0) throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `reading ${topic} partition ${partition} on ${describeCluster(this.cluster)} failed with Kafka error code ${result.errorCode}.`, { cluster: this.cluster.alias, topic, partition, offset: from })
     return result
   }

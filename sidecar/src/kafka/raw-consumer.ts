@@ -22,6 +22,21 @@ const TOPIC_AUTHORIZATION_FAILED = 29
 
 type ApiFunction = (connection: Connection, ...args: unknown[]) => void
 
+/** The fields of a Metadata response read here. */
+interface MetadataResponse {
+  brokers: Array<{ nodeId: number, host: string, port: number }>
+  topics: Array<{
+    errorCode: number
+    name: string | null
+    topicId: string
+    isInternal: boolean
+    partitions: Array<{ partitionIndex: number, leaderId: number, errorCode: number }>
+  }>
+}
+
+/** The fields of a ListOffsets response read here. */
+interface ListOffsetsResponse { topics: Array<{ name: string, partitions: Array<{ partitionIndex: number, errorCode: number, offset: bigint }> }> }
+
 export class RawConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
   /** Metadata of the named topics (all topics when null), internal ones included; unknown topics are left out. */
   async rawMetadata (topics: string[] | null): Promise<RawClusterMetadata> {
@@ -29,8 +44,10 @@ export class RawConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
       this[kGetBootstrapConnection]((error, value) => { if (error !== null && error !== undefined) reject(error); else resolve(value as Connection) })
     })
     const api = await this.api('Metadata')
-    const response = await new Promise<{ brokers: Array<{ nodeId: number, host: string, port: number }>, topics: Array<{ errorCode: number, name: string | null, topicId: string, isInternal: boolean, partitions: Array<{ partitionIndex: number, leaderId: number, errorCode: number }> }> }>((resolve, reject) => {
-      api(connection, topics, false, false, (error: Error | null, value: never) => { if (error !== null && error !== undefined) reject(error); else resolve(value) })
+    const response = await new Promise<MetadataResponse>((resolve, reject) => {
+      api(connection, topics, false, false, (error: Error | null, value: never) => {
+        if (error !== null && error !== undefined) reject(error); else resolve(value)
+      })
     }).catch((error: unknown) => {
       // An unknown topic fails the whole response in the client; treat it as "not there yet".
       const response = (error as { response?: unknown }).response
@@ -58,8 +75,11 @@ export class RawConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
       this[kGetConnection](broker, (error, value) => { if (error !== null && error !== undefined) reject(error); else resolve(value as Connection) })
     })
     const api = await this.api('ListOffsets')
-    const response = await new Promise<{ topics: Array<{ name: string, partitions: Array<{ partitionIndex: number, errorCode: number, offset: bigint }> }> }>((resolve, reject) => {
-      api(connection, -1, readCommitted ? 1 : 0, [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp })) }], (error: Error | null, value: never) => { if (error !== null && error !== undefined) reject(error); else resolve(value) })
+    const response = await new Promise<ListOffsetsResponse>((resolve, reject) => {
+      const request = [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp })) }]
+      api(connection, -1, readCommitted ? 1 : 0, request, (error: Error | null, value: never) => {
+        if (error !== null && error !== undefined) reject(error); else resolve(value)
+      })
     }).catch((error: unknown) => {
       // Per-partition errors (e.g. a leader moved) fail the whole response in the client; keep the good ones.
       const response = (error as { response?: unknown }).response
@@ -75,7 +95,9 @@ export class RawConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
 
   private async api (name: string): Promise<ApiFunction> {
     return await new Promise<ApiFunction>((resolve, reject) => {
-      this[kGetApi](name, ((error: Error | null, value: unknown) => { if (error !== null && error !== undefined) reject(error); else resolve(value as ApiFunction) }) as Callback<unknown>)
+      this[kGetApi](name, ((error: Error | null, value: unknown) => {
+        if (error !== null && error !== undefined) reject(error); else resolve(value as ApiFunction)
+      }) as Callback<unknown>)
     })
   }
 }

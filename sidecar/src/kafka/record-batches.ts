@@ -9,7 +9,13 @@ export interface BatchLike {
   firstTimestamp: bigint
   attributes: number
   producerId: bigint
-  records: Array<{ offsetDelta: number, timestampDelta: bigint, key: Uint8Array | null, value: Uint8Array | null, headers: Array<[Uint8Array | null, Uint8Array | null]> }>
+  records: Array<{
+    offsetDelta: number
+    timestampDelta: bigint
+    key: Uint8Array | null
+    value: Uint8Array | null
+    headers: Array<[Uint8Array | null, Uint8Array | null]>
+  }>
 }
 
 export interface AbortedTransaction { producerId: bigint, firstOffset: bigint }
@@ -29,12 +35,17 @@ const CONTROL = 0x20
  * Records of `batches` at or after `fromOffset`, in offset order, plus the offset to fetch next
  * (one past the last batch seen, so empty or compacted-away batches still advance the position).
  */
-export function recordsFromBatches (batches: readonly BatchLike[], fromOffset: bigint, aborted: readonly AbortedTransaction[] | null = null): { records: FetchedRecord[], nextOffset: bigint } {
+export function recordsFromBatches (
+  batches: readonly BatchLike[],
+  fromOffset: bigint,
+  aborted: readonly AbortedTransaction[] | null = null
+): { records: FetchedRecord[], nextOffset: bigint } {
   const records: FetchedRecord[] = []
   let nextOffset = fromOffset
   // Aborted transactions in the response start at firstOffset; a producer's records are aborted from
   // there until its abort marker (a control batch), as the Java consumer's AbortedTransactions logic.
-  const pendingAborts = aborted === null || aborted.length === 0 ? null : [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0))
+  const byFirstOffset = (a: AbortedTransaction, b: AbortedTransaction): number => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0)
+  const pendingAborts = aborted === null || aborted.length === 0 ? null : [...aborted].sort(byFirstOffset)
   const abortingProducers = new Set<bigint>()
   for (const batch of batches) {
     const lastOffset = batch.firstOffset + BigInt(batch.lastOffsetDelta)

@@ -1,7 +1,7 @@
 // Follows every partition of a set of topics on one cluster from a start position, without joining a
 // consumer group (plain Fetch requests, so MM2's group filters and the cluster's group list never see
 // the sidecar), and reports when each partition has been read to the high watermark it had when the
-// tailer first saw it: the readiness gate of DESIGN §2.1. Topics that do not exist yet count as read
+// tailer first saw it: the readiness gate of docs/design.md §2.1. Topics that do not exist yet count as read
 // and are picked up when they appear.
 import type { fetchV17 } from '@platformatic/kafka'
 import { partitionKey } from '../core/keys.ts'
@@ -171,8 +171,10 @@ export class TopicTailer {
       if (broker === undefined) continue
       for (const [topic, partitions] of groupBy(entries, (entry) => entry.topic)) {
         const numbers = partitions.map((entry) => entry.partition)
-        for (const [partition, offset] of await this.consumer.rawListOffsets(broker, topic, numbers, -2n, this.options.readCommitted)) earliest.set(partitionKey(topic, partition), offset)
-        for (const [partition, offset] of await this.consumer.rawListOffsets(broker, topic, numbers, -1n, this.options.readCommitted)) latest.set(partitionKey(topic, partition), offset)
+        const earliestOffsets = await this.consumer.rawListOffsets(broker, topic, numbers, -2n, this.options.readCommitted)
+        for (const [partition, offset] of earliestOffsets) earliest.set(partitionKey(topic, partition), offset)
+        const latestOffsets = await this.consumer.rawListOffsets(broker, topic, numbers, -1n, this.options.readCommitted)
+        for (const [partition, offset] of latestOffsets) latest.set(partitionKey(topic, partition), offset)
       }
     }
     for (const { topic, partition } of added) {
@@ -217,7 +219,13 @@ export class TopicTailer {
   private async fetchFrom (node: number, states: PartitionState[]): Promise<void> {
     const topics = [...groupBy(states, (state) => state.topic)].map(([topic, list]) => ({
       topicId: this.topicIds.get(topic)!,
-      partitions: list.map((state) => ({ partition: state.partition, currentLeaderEpoch: -1, fetchOffset: state.nextOffset, lastFetchedEpoch: -1, partitionMaxBytes: 4 * 1024 * 1024 }))
+      partitions: list.map((state) => ({
+        partition: state.partition,
+        currentLeaderEpoch: -1,
+        fetchOffset: state.nextOffset,
+        lastFetchedEpoch: -1,
+        partitionMaxBytes: 4 * 1024 * 1024
+      }))
     }))
     const response: FetchResponse = await this.consumer.fetch({
       node,

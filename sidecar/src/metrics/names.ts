@@ -20,7 +20,13 @@ export interface MetricDefinition {
   readonly buckets?: readonly number[]
 }
 
-function metric<const T extends MetricType, const L extends readonly string[]> (name: string, type: T, help: string, labels: L, buckets?: readonly number[]): MetricDefinition & { type: T, labels: L } {
+function metric<const T extends MetricType, const L extends readonly string[]> (
+  name: string,
+  type: T,
+  help: string,
+  labels: L,
+  buckets?: readonly number[]
+): MetricDefinition & { type: T, labels: L } {
   return buckets === undefined ? { name, type, help, labels } : { name, type, help, labels, buckets }
 }
 

@@ -21,8 +21,9 @@ export function createMetrics (options: MetricsOptions = {}): SidecarMetrics {
   const metrics: Record<string, unknown> = { registry, namespace }
   for (const [key, definition] of Object.entries(METRICS)) {
     const config = { name: `${namespace}_${definition.name}`, help: definition.help, labelNames: [...definition.labels], registers: [registry] }
+    const buckets = 'buckets' in definition ? definition.buckets : undefined
     if (definition.type === 'counter') metrics[key] = new Counter(config)
-    else if (definition.type === 'histogram') metrics[key] = new Histogram({ ...config, buckets: [...(('buckets' in definition ? definition.buckets : undefined) ?? [])] })
+    else if (definition.type === 'histogram') metrics[key] = new Histogram({ ...config, buckets: [...(buckets ?? [])] })
     else metrics[key] = new Gauge(config)
   }
   if (options.processMetrics === true) collectDefaultMetrics({ register: registry, prefix: `${namespace}_process_` })

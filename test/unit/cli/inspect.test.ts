@@ -110,9 +110,15 @@ describe('mm2-failback inspect', () => {
   })
 
   it('shows each --topic on the other side of every flow, and whether the filter lets it through', async () => {
-    const result = await run('inspect', '--mm2-config', fixture('bidirectional-custom-separator.properties'), '-o', 'json', '--topic', 'orders', '--topic', 'payments_eu')
+    const result = await run('inspect', '--mm2-config', fixture('bidirectional-custom-separator.properties'), '-o', 'json',
+      '--topic', 'orders', '--topic', 'payments_eu')
     const report = JSON.parse(result.stdout) as InspectReport
-    expect(report.replicationPolicy).toEqual({ className: 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy', kind: 'default', separator: '_', internalTopicSeparator: '.' })
+    expect(report.replicationPolicy).toEqual({
+      className: 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy',
+      kind: 'default',
+      separator: '_',
+      internalTopicSeparator: '.'
+    })
     expect(report.flows.map((flow) => [flow.name, flow.topics.map((topic) => `${topic.remoteTopic}:${topic.replicated}`)])).toEqual([
       ['east->west', ['east_orders:true', 'east_payments_eu:true']],
       ['west->east', ['west_orders:true', 'west_payments_eu:false']]

@@ -35,10 +35,22 @@ describe('mm2-failback reconcile: usage errors exit 2 with one line, before conn
     { name: '--exact with --conservative', argv: () => [...base(), '--dry-run', '--exact', '--conservative'], message: /contradict/ },
     { name: 'no group', argv: () => ['reconcile', '--mm2-config', good, '--from', 'B', '--to', 'A', '--dry-run'], message: /Name the groups/ },
     { name: 'bad --topics regex', argv: () => [...base(), '--dry-run', '--topics', '('], message: /--topics \( is not a valid regular expression/ },
-    { name: 'wrong alias', argv: () => ['reconcile', '--mm2-config', good, '--group', 'G', '--from', 'C', '--to', 'A', '--dry-run'], message: /--from C: .* has no cluster alias C \(it has A, B\)/ },
+    {
+      name: 'wrong alias',
+      argv: () => ['reconcile', '--mm2-config', good, '--group', 'G', '--from', 'C', '--to', 'A', '--dry-run'],
+      message: /--from C: .* has no cluster alias C \(it has A, B\)/
+    },
     { name: 'same cluster twice', argv: () => ['reconcile', '--mm2-config', good, '--group', 'G', '--from', 'A', '--to', 'A', '--dry-run'], message: /both A/ },
-    { name: 'malformed mm2.properties', argv: () => ['reconcile', '--mm2-config', bad, '--group', 'G', '--from', 'B', '--to', 'A', '--dry-run'], message: /bad\.properties/ },
-    { name: 'missing mm2.properties', argv: () => ['reconcile', '--mm2-config', join(dir, 'nope'), '--group', 'G', '--from', 'B', '--to', 'A', '--dry-run'], message: /no such file/ },
+    {
+      name: 'malformed mm2.properties',
+      argv: () => ['reconcile', '--mm2-config', bad, '--group', 'G', '--from', 'B', '--to', 'A', '--dry-run'],
+      message: /bad\.properties/
+    },
+    {
+      name: 'missing mm2.properties',
+      argv: () => ['reconcile', '--mm2-config', join(dir, 'nope'), '--group', 'G', '--from', 'B', '--to', 'A', '--dry-run'],
+      message: /no such file/
+    },
     { name: 'unknown flag', argv: () => [...base(), '--dry-run', '--no-such-flag'], message: /no-such-flag/ },
     { name: 'bad --output', argv: () => [...base(), '--dry-run', '-o', 'xml'], message: /Invalid values/ }
   ])('$name', async ({ argv, message }) => {
@@ -67,7 +79,11 @@ describe('mm2-failback translate: usage errors', () => {
   it.each([
     { name: 'negative offset', argv: () => [...t(), '--offset', '-1'], message: /--offset must be a non-negative integer/ },
     { name: 'missing offset', argv: () => t(), message: /offset/ },
-    { name: 'wrong alias', argv: () => ['translate', '--mm2-config', good, '--from', 'X', '--to', 'A', '--topic', 't', '--partition', '0', '--offset', '1'], message: /has no cluster alias X/ }
+    {
+      name: 'wrong alias',
+      argv: () => ['translate', '--mm2-config', good, '--from', 'X', '--to', 'A', '--topic', 't', '--partition', '0', '--offset', '1'],
+      message: /has no cluster alias X/
+    }
   ])('$name', async ({ argv, message }) => {
     const result = await run(...argv())
     expect(result.code).toBe(2)

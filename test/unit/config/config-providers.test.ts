@@ -76,7 +76,8 @@ describe('resolveConfigProviders', () => {
   it.each([
     ['a missing file', 'A.sasl.jaas.config = p="${file:/nope.properties:pw}"', 'A.sasl.jaas.config: cannot resolve ${file:/nope.properties:pw}: cannot read /nope.properties (no such file, ENOENT).'],
     ['a missing key', 'A.ssl.truststore.password = ${file:/etc/s.properties:other}', 'A.ssl.truststore.password: cannot resolve ${file:/etc/s.properties:other}: /etc/s.properties has no key other.'],
-    ['an unset variable', 'B.sasl.jaas.config = p="${env:UNSET_VAR}"', 'B.sasl.jaas.config: cannot resolve ${env:UNSET_VAR}: environment variable UNSET_VAR is not set.'],
+    ['an unset variable', 'B.sasl.jaas.config = p="${env:UNSET_VAR}"',
+      'B.sasl.jaas.config: cannot resolve ${env:UNSET_VAR}: environment variable UNSET_VAR is not set.'],
     ['a path given to env', 'A.security.protocol = ${env:/x:VAR}', 'A.security.protocol: cannot resolve ${env:/x:VAR}: EnvVarConfigProvider takes no path (write ${env:VARIABLE}).'],
     ['a file reference without path', 'A.bootstrap.servers = ${file:key}', 'A.bootstrap.servers: cannot resolve ${file:key}: FileConfigProvider needs a path (write ${file:/path:key}).'],
     ['a missing directory entry', 'A.ssl.key.password = ${dir:/run/secrets:absent}', 'A.ssl.key.password: cannot resolve ${dir:/run/secrets:absent}: cannot read /run/secrets/absent (no such file, ENOENT).']
@@ -87,7 +88,12 @@ describe('resolveConfigProviders', () => {
 
   it('reports an unresolvable reference on a key the sidecar does not connect with as a warning', () => {
     const { issues, values } = resolve(PROVIDERS + 'tasks.max = ${env:TASKS}\n', io({}))
-    expect(issues).toEqual([{ key: 'tasks.max', line: 5, message: 'tasks.max: cannot resolve ${env:TASKS}: environment variable TASKS is not set.', fatal: false }])
+    expect(issues).toEqual([{
+      key: 'tasks.max',
+      line: 5,
+      message: 'tasks.max: cannot resolve ${env:TASKS}: environment variable TASKS is not set.',
+      fatal: false
+    }])
     expect(values['tasks.max']).toBe('${env:TASKS}')
   })
 
@@ -105,7 +111,8 @@ describe('resolveConfigProviders', () => {
       'B.ssl.key.password = ${file:/etc/other/s.properties:pw}\n' +
       'A.ssl.keystore.password = ${env:MM2_KEYSTORE}\n' +
       'B.ssl.keystore.password = ${env:HOME}\n'
-    const { values, issues } = resolve(text, io({ '/etc/mm2/s.properties': 'pw = a', '/etc/other/s.properties': 'pw = b' }, { MM2_KEYSTORE: 'k', HOME: '/root' }))
+    const files = { '/etc/mm2/s.properties': 'pw = a', '/etc/other/s.properties': 'pw = b' }
+    const { values, issues } = resolve(text, io(files, { MM2_KEYSTORE: 'k', HOME: '/root' }))
     expect(values['A.ssl.key.password']).toBe('a')
     expect(values['A.ssl.keystore.password']).toBe('k')
     expect(issues.map((issue) => issue.message)).toEqual([
@@ -123,7 +130,10 @@ describe('resolveConfigProviders', () => {
 })
 
 describe('parseMm2Properties with config providers', () => {
-  const stub = io({ '/etc/mm2/s.properties': 'password = Pa55w0rd\nservers = a1:9092,a2:9092\n' }, { B_JAAS: 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="EnvPa55";' })
+  const stub = io(
+    { '/etc/mm2/s.properties': 'password = Pa55w0rd\nservers = a1:9092,a2:9092\n' },
+    { B_JAAS: 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="EnvPa55";' }
+  )
 
   it('builds the model from resolved values; secrets stay masked', () => {
     const config = parseMm2Properties(PROVIDERS + AB.replace('a:9092', '${file:/etc/mm2/s.properties:servers}') +

@@ -72,7 +72,8 @@ describe('cluster settings (MirrorMakerConfig.clusterProps)', () => {
   })
 
   it('MM2: testInvalidSecurityProtocol, reported with its key and line', () => {
-    expect(failure(lines('clusters = a, b', 'a.bootstrap.servers = a:9092', 'b.bootstrap.servers = b:9092', 'security.protocol = abc', 'a->b.enabled = true')).message)
+    const text = lines('clusters = a, b', 'a.bootstrap.servers = a:9092', 'b.bootstrap.servers = b:9092', 'security.protocol = abc', 'a->b.enabled = true')
+    expect(failure(text).message)
       .toBe('mm2.properties line 4: security.protocol must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL (got "abc").')
     expect(failure(AB + 'A.consumer.security.protocol = TLS\nA->B.enabled = true\n').message)
       .toBe('mm2.properties line 4: A.consumer.security.protocol must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL (got "TLS").')

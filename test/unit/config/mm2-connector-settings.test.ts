@@ -36,12 +36,14 @@ describe('replication policy', () => {
     ['--', 'A--orders', 'A--checkpoints--internal', 'mm2-offset-syncs--B--internal']
   ])('separator %j names remote and internal topics (KIP-690)', (separator, remote, checkpoints, offsetSyncs) => {
     const ab = flow(parseMm2Properties(AB + `A->B.enabled = true\nreplication.policy.separator = ${separator}\n`), 'A->B')
-    expect([remoteTopicName(ab, 'orders'), ab.internalTopics.checkpoints.topic, ab.internalTopics.offsetSyncs.topic]).toEqual([remote, checkpoints, offsetSyncs])
+    expect([remoteTopicName(ab, 'orders'), ab.internalTopics.checkpoints.topic, ab.internalTopics.offsetSyncs.topic])
+      .toEqual([remote, checkpoints, offsetSyncs])
   })
 
   it('keeps "." in internal topic names with the KIP-949 opt-out', () => {
     const ab = flow(parseMm2Properties(AB + 'A->B.enabled = true\nreplication.policy.separator = _\nreplication.policy.internal.topic.separator.enabled = false\n'), 'A->B')
-    expect([remoteTopicName(ab, 'orders'), ab.internalTopics.checkpoints.topic, ab.internalTopics.offsetSyncs.topic, ab.internalTopics.heartbeats.replicated.topic])
+    const { checkpoints, offsetSyncs, heartbeats } = ab.internalTopics
+    expect([remoteTopicName(ab, 'orders'), checkpoints.topic, offsetSyncs.topic, heartbeats.replicated.topic])
       .toEqual(['A_orders', 'A.checkpoints.internal', 'mm2-offset-syncs.B.internal', 'A_heartbeats'])
   })
 
@@ -60,7 +62,12 @@ describe('replication policy', () => {
   })
 
   it('rejects aliases that contain the separator, which would defeat cycle detection', () => {
-    const text = lines('clusters = us.west, us.east', 'us.west.bootstrap.servers = w:9092', 'us.east.bootstrap.servers = e:9092', 'us.west->us.east.enabled = true')
+    const text = lines(
+      'clusters = us.west, us.east',
+      'us.west.bootstrap.servers = w:9092',
+      'us.east.bootstrap.servers = e:9092',
+      'us.west->us.east.enabled = true'
+    )
     expect(problemsOf(text)).toEqual([
       '1: cluster alias "us.west" contains the separator ".", so MM2 would misread remote topic names such as "us.west.orders" and could not detect cycles.',
       '1: cluster alias "us.east" contains the separator ".", so MM2 would misread remote topic names such as "us.east.orders" and could not detect cycles.'

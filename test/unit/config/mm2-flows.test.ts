@@ -16,7 +16,8 @@ describe('flows (MirrorMakerConfig.clusterPairs and connectorBaseConfig)', () =>
     ['two pairs without heartbeats', lines('clusters = a, b, c', 'a->b.emit.heartbeats.enabled = false', 'a->c.emit.heartbeats.enabled = false'), 4],
     // MM2: testClusterPairsWithGloballyDisabledHeartbeats
     ['heartbeats off, three flows on', lines('clusters = a, b, c, d, e, f', 'emit.heartbeats.enabled = false', 'a->b.enabled = true', 'a->c.enabled = true',
-      'a->d.enabled = true', 'a->e.enabled = false', 'a->f.enabled = false', ...['a', 'b', 'c', 'd'].map((alias) => `${alias}.bootstrap.servers = ${alias}:9092`)), 3],
+      'a->d.enabled = true', 'a->e.enabled = false', 'a->f.enabled = false',
+      ...['a', 'b', 'c', 'd'].map((alias) => `${alias}.bootstrap.servers = ${alias}:9092`)), 3],
     // MM2: testClusterPairsWithGloballyDisabledHeartbeatsCentralLocal
     ['central/local', lines('clusters = central, local_one, local_two, beats_emitter', 'emit.heartbeats.enabled = false', 'central->local_one.enabled = true',
       'central->local_two.enabled = true', 'beats_emitter->central.emit.heartbeats.enabled = true',
@@ -26,7 +27,8 @@ describe('flows (MirrorMakerConfig.clusterPairs and connectorBaseConfig)', () =>
   })
 
   it('MM2: the pair b->a has no herder when nothing enables it and heartbeats are off', () => {
-    const text = lines('clusters = a, b', 'emit.heartbeats.enabled = false', 'a->b.enabled = true', 'a.bootstrap.servers = a:9092', 'b.bootstrap.servers = b:9092')
+    const text = lines('clusters = a, b', 'emit.heartbeats.enabled = false', 'a->b.enabled = true',
+      'a.bootstrap.servers = a:9092', 'b.bootstrap.servers = b:9092')
     expect(herders(text)).toEqual(['a->b'])
   })
 
@@ -49,7 +51,8 @@ describe('flows (MirrorMakerConfig.clusterPairs and connectorBaseConfig)', () =>
 
   it('MM2: testReplicationConfigProperties and testIncludesTopicFilterProperties: A->B.* overrides reach the flow only', () => {
     const config = parseMm2Properties(AB + lines(
-      'A->B.enabled = true', 'B->A.enabled = true', 'topics = shared.*', 'A->B.topics = topic1, topic2', 'A->B.topics.exclude = topic3', 'A->B.tasks.max = 123'))
+      'A->B.enabled = true', 'B->A.enabled = true', 'topics = shared.*',
+      'A->B.topics = topic1, topic2', 'A->B.topics.exclude = topic3', 'A->B.tasks.max = 123'))
     const ab = flow(config, 'A->B')
     expect(ab.topics).toMatchObject({ include: ['topic1', 'topic2'], exclude: ['topic3'], includeKey: 'A->B.topics', excludeKey: 'A->B.topics.exclude' })
     expect(ab.overrides).toEqual({ enabled: 'true', topics: 'topic1, topic2', 'topics.exclude': 'topic3', 'tasks.max': '123' })

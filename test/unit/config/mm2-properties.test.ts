@@ -44,7 +44,12 @@ describe('the reference file (apache/kafka config/connect-mirror-maker.propertie
       emitHeartbeatsEnabled: true,
       heartbeatsReplicationEnabled: true
     })
-    expect(ab.topics).toMatchObject({ include: ['.*'], exclude: ['.*[\\-\\.]internal', '.*\\.replica', '__.*'], includeKey: '(default)', excludeKey: '(default)' })
+    expect(ab.topics).toMatchObject({
+      include: ['.*'],
+      exclude: ['.*[\\-\\.]internal', '.*\\.replica', '__.*'],
+      includeKey: '(default)',
+      excludeKey: '(default)'
+    })
     expect(ab.groups).toMatchObject({ include: ['.*'], exclude: ['console-consumer-.*', 'connect-.*', '__.*'] })
   })
 

@@ -76,7 +76,8 @@ describe('sidecar config schema', () => {
   })
 
   it('names the file when it is missing or not YAML, and rejects a bad --set', async () => {
-    await expect(loadSidecarConfig({ file: '/nonexistent/sidecar.yaml' })).rejects.toThrow('cannot read sidecar config /nonexistent/sidecar.yaml: no such file (ENOENT).')
+    await expect(loadSidecarConfig({ file: '/nonexistent/sidecar.yaml' }))
+      .rejects.toThrow('cannot read sidecar config /nonexistent/sidecar.yaml: no such file (ENOENT).')
     const dir = mkdtempSync(join(tmpdir(), 'mm2fb-config-'))
     writeFileSync(join(dir, 'bad.yaml'), 'metrics: [1,\n')
     await expect(loadSidecarConfig({ file: join(dir, 'bad.yaml') })).rejects.toThrow(/bad.yaml is not valid YAML/)

@@ -42,7 +42,8 @@ describe('mm2-failback dashboards / alerts', () => {
   })
 
   it('dashboards lint passes on the bundle', async () => {
-    expect(await run('dashboards', 'lint', '--namespace', 'other', '--job', 'x')).toEqual({ code: 0, stdout: 'dashboards and rules: no problems.\n', stderr: '' })
+    expect(await run('dashboards', 'lint', '--namespace', 'other', '--job', 'x'))
+      .toEqual({ code: 0, stdout: 'dashboards and rules: no problems.\n', stderr: '' })
   })
 
   it('alerts generate prints the committed rules with default flags, and follows the flags', async () => {
@@ -65,6 +66,8 @@ describe('mm2-failback dashboards / alerts', () => {
   it('rejects bad flags with exit code 2 and every problem', async () => {
     const result = await run('alerts', 'generate', '--namespace', '9x', '--mm2-down-seconds', '-1')
     expect(result.code).toBe(2)
-    expect(result.stderr).toMatch(/^mm2-failback: invalid monitoring flags: namespace must be a Prometheus metric name prefix \(got "9x"\); thresholds.mm2DownSeconds must be a number >= 0 \(got -1\)\.\n/)
+    const invalidFlags = /^mm2-failback: invalid monitoring flags: namespace must be a Prometheus metric name prefix \(got "9x"\); /.source +
+      /thresholds.mm2DownSeconds must be a number >= 0 \(got -1\)\.\n/.source
+    expect(result.stderr).toMatch(new RegExp(invalidFlags))
   })
 })

@@ -28,11 +28,19 @@ function scrape (domain: string, properties: Array<[string, string]>, attribute:
   return undefined
 }
 
-const SOURCE_ATTRIBUTES = MM2_JMX_METRICS.filter((metric) => metric.name.startsWith('kafka_connect_mirror_source_connector_')).map((metric) => metric.attribute)
-const CHECKPOINT_ATTRIBUTES = MM2_JMX_METRICS.filter((metric) => metric.name.startsWith('kafka_connect_mirror_checkpoint_connector_')).map((metric) => metric.attribute)
+const SOURCE_ATTRIBUTES = MM2_JMX_METRICS
+  .filter((metric) => metric.name.startsWith('kafka_connect_mirror_source_connector_'))
+  .map((metric) => metric.attribute)
+const CHECKPOINT_ATTRIBUTES = MM2_JMX_METRICS
+  .filter((metric) => metric.name.startsWith('kafka_connect_mirror_checkpoint_connector_'))
+  .map((metric) => metric.attribute)
 
-const kafka39 = (topic: string): Array<[string, string]> => [['type', 'MirrorSourceConnector'], ['target', 'B'], ['topic', topic], ['partition', '3']]
-const kafka4 = (topic: string): Array<[string, string]> => [['type', 'MirrorSourceConnector'], ['source', 'A'], ['target', 'B'], ['topic', topic], ['partition', '3']]
+const kafka39 = (topic: string): Array<[string, string]> =>
+  [['type', 'MirrorSourceConnector'], ['target', 'B'], ['topic', topic], ['partition', '3']]
+const kafka4 = (topic: string): Array<[string, string]> =>
+  [['type', 'MirrorSourceConnector'], ['source', 'A'], ['target', 'B'], ['topic', topic], ['partition', '3']]
+const checkpointConnector = (group: string, topic: string): Array<[string, string]> =>
+  [['type', 'MirrorCheckpointConnector'], ['source', 'A'], ['target', 'B'], ['group', group], ['topic', topic], ['partition', '0']]
 
 describe('jmx-exporter.yaml', () => {
   it('maps every MirrorSourceConnector attribute of Kafka 3.9 and 4.x to the same name and labels', () => {
@@ -67,29 +75,34 @@ describe('jmx-exporter.yaml', () => {
 
   it('maps MirrorCheckpointConnector attributes with source, target, group, topic and partition', () => {
     for (const attribute of CHECKPOINT_ATTRIBUTES) {
-      const sample = scrape('kafka.connect.mirror', [['type', 'MirrorCheckpointConnector'], ['source', 'A'], ['target', 'B'], ['group', 'orders-app'], ['topic', 'A.orders'], ['partition', '0']], attribute, 12)
+      const sample = scrape('kafka.connect.mirror', checkpointConnector('orders-app', 'A.orders'), attribute, 12)
       expect(MM2_JMX_METRIC_NAMES.has(sample?.name ?? ''), attribute).toBe(true)
       expect(sample?.labels).toEqual({ source: 'A', target: 'B', group: 'orders-app', topic: 'A.orders', partition: '0' })
     }
   })
 
   it('maps the Connect worker basics, including the task status string', () => {
-    const worker = (properties: Array<[string, string]>, attribute: string, value: string | number = 2): Sample | undefined => scrape('kafka.connect', properties, attribute, value)
+    const worker = (properties: Array<[string, string]>, attribute: string, value: string | number = 2): Sample | undefined =>
+      scrape('kafka.connect', properties, attribute, value)
     expect(worker([['type', 'connect-worker-metrics']], 'connector-count')?.name).toBe('kafka_connect_worker_connector_count')
-    expect(worker([['type', 'connect-worker-metrics']], 'task-startup-failure-total')).toMatchObject({ name: 'kafka_connect_worker_task_startup_failure_total', type: 'COUNTER' })
-    expect(worker([['type', 'connect-worker-metrics'], ['connector', 'MirrorSourceConnector']], 'connector-failed-task-count')).toMatchObject({ name: 'kafka_connect_worker_connector_failed_task_count', labels: { connector: 'MirrorSourceConnector' } })
+    expect(worker([['type', 'connect-worker-metrics']], 'task-startup-failure-total'))
+      .toMatchObject({ name: 'kafka_connect_worker_task_startup_failure_total', type: 'COUNTER' })
+    expect(worker([['type', 'connect-worker-metrics'], ['connector', 'MirrorSourceConnector']], 'connector-failed-task-count'))
+      .toMatchObject({ name: 'kafka_connect_worker_connector_failed_task_count', labels: { connector: 'MirrorSourceConnector' } })
     expect(worker([['type', 'connector-task-metrics'], ['connector', 'MirrorSourceConnector'], ['task', '0']], 'status', 'running')).toEqual({
       name: 'kafka_connect_connector_task_status', type: 'GAUGE', labels: { connector: 'MirrorSourceConnector', task: '0', status: 'running' }, value: 1
     })
-    expect(worker([['type', 'source-task-metrics'], ['connector', 'MirrorCheckpointConnector'], ['task', '1']], 'source-record-write-total')?.name).toBe('kafka_connect_source_task_source_record_write_total')
+    expect(worker([['type', 'source-task-metrics'], ['connector', 'MirrorCheckpointConnector'], ['task', '1']], 'source-record-write-total')?.name)
+      .toBe('kafka_connect_source_task_source_record_write_total')
   })
 
   it('produces every name of the list and no other', () => {
     const produced = new Set<string>()
     const add = (sample: Sample | undefined): void => { if (sample !== undefined) produced.add(sample.name) }
     for (const attribute of SOURCE_ATTRIBUTES) add(scrape('kafka.connect.mirror', kafka4('A.x'), attribute, 1))
-    for (const attribute of CHECKPOINT_ATTRIBUTES) add(scrape('kafka.connect.mirror', [['type', 'MirrorCheckpointConnector'], ['source', 'A'], ['target', 'B'], ['group', 'g'], ['topic', 'A.x'], ['partition', '0']], attribute, 1))
-    for (const metric of MM2_JMX_METRICS.filter((entry) => entry.name.startsWith('kafka_connect_worker_') || entry.name.startsWith('kafka_connect_source_task_') || entry.name.startsWith('kafka_connect_connector_'))) {
+    for (const attribute of CHECKPOINT_ATTRIBUTES) add(scrape('kafka.connect.mirror', checkpointConnector('g', 'A.x'), attribute, 1))
+    const workerPrefixes = ['kafka_connect_worker_', 'kafka_connect_source_task_', 'kafka_connect_connector_']
+    for (const metric of MM2_JMX_METRICS.filter((entry) => workerPrefixes.some((prefix) => entry.name.startsWith(prefix)))) {
       const properties: Array<[string, string]> = metric.labels.includes('task')
         ? [['type', metric.name.startsWith('kafka_connect_source_task_') ? 'source-task-metrics' : 'connector-task-metrics'], ['connector', 'c'], ['task', '0']]
         : metric.labels.includes('connector') ? [['type', 'connect-worker-metrics'], ['connector', 'c']] : [['type', 'connect-worker-metrics']]

@@ -117,7 +117,8 @@ describe('docker-compose.yml and the repository', () => {
     expect(String(download.environment?.SHA256)).toMatch(/^[0-9a-f]{64}$/)
     expect(mm2.depends_on?.['jmx-exporter-agent']?.condition).toBe('service_completed_successfully')
     // The volume the download fills is the one MM2 reads the jar from.
-    const volumeOf = (definition: ComposeService): string | undefined => definition.volumes?.find((volume) => volume.split(':')[1] === '/opt/jmx-exporter')?.split(':')[0]
+    const volumeOf = (definition: ComposeService): string | undefined =>
+      definition.volumes?.find((volume) => volume.split(':')[1] === '/opt/jmx-exporter')?.split(':')[0]
     expect(volumeOf(mm2)).toBe('jmx-exporter')
     expect(volumeOf(download)).toBe('jmx-exporter')
   })
@@ -140,7 +141,11 @@ describe('docker-compose.yml and the repository', () => {
     }
     expect(mm2.flows.filter((flow) => flow.enabled).map((flow) => flow.name)).toEqual(['A->B', 'B->A'])
     // Single-broker clusters: every MM2 internal topic needs replication factor 1.
-    for (const key of ['replication.factor', 'checkpoints.topic.replication.factor', 'heartbeats.topic.replication.factor', 'offset-syncs.topic.replication.factor', 'offset.storage.replication.factor', 'status.storage.replication.factor', 'config.storage.replication.factor']) {
+    const replicationFactors = [
+      'replication.factor', 'checkpoints.topic.replication.factor', 'heartbeats.topic.replication.factor', 'offset-syncs.topic.replication.factor',
+      'offset.storage.replication.factor', 'status.storage.replication.factor', 'config.storage.replication.factor'
+    ]
+    for (const key of replicationFactors) {
       expect(mm2.properties.get(key)?.value, key).toBe('1')
     }
   })
@@ -176,7 +181,8 @@ describe('docker-compose.yml and the repository', () => {
   })
 
   it('passes promtool check config (the rules path pointed at the repository\'s file)', () => {
-    const text = read('deploy/compose/prometheus.yml').replace('/etc/prometheus/rules/mm2-failback.rules.yaml', join(root, 'alerts/generated/mm2-failback.rules.yaml'))
+    const text = read('deploy/compose/prometheus.yml')
+      .replace('/etc/prometheus/rules/mm2-failback.rules.yaml', join(root, 'alerts/generated/mm2-failback.rules.yaml'))
     const file = join(scratch, 'prometheus.yml')
     writeFileSync(file, text)
     let result
@@ -192,16 +198,18 @@ describe('docker-compose.yml and the repository', () => {
     const grafana = service('grafana')
     const provisioning = composeHostPath(grafana.volumes!, '/etc/grafana/provisioning')
     expect(provisioning).toBe('deploy/compose/grafana/provisioning')
-    const datasources = readYaml<{ datasources: Array<{ type: string, url: string, isDefault: boolean }> }>(`${provisioning}/datasources/prometheus.yaml`).datasources
+    const { datasources } = readYaml<{ datasources: Array<{ type: string, url: string, isDefault: boolean }> }>(`${provisioning}/datasources/prometheus.yaml`)
     expect(datasources).toEqual([expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090', isDefault: true })])
     expect(service('prometheus').ports).toContain('127.0.0.1:9090:9090')
     const providers = readYaml<{ providers: Array<{ type: string, options: { path: string } }> }>(`${provisioning}/dashboards/mm2-failback.yaml`).providers
     expect(providers).toHaveLength(1)
     const dashboards = composeHostPath(grafana.volumes!, providers[0]!.options.path)
     expect(dashboards).toBe('dashboards/generated')
-    expect(readdirSync(join(root, dashboards!)).filter((file) => file.endsWith('.json')).sort()).toEqual(['consumer-groups.json', 'mirrormaker2.json', 'overview.json'])
+    expect(readdirSync(join(root, dashboards!)).filter((file) => file.endsWith('.json')).sort())
+      .toEqual(['consumer-groups.json', 'mirrormaker2.json', 'overview.json'])
     const home = String(grafana.environment?.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH)
     expect(existsSync(join(root, composeHostPath(grafana.volumes!, home)!))).toBe(true)
-    expect(JSON.parse(readFileSync(join(root, 'dashboards/generated/overview.json'), 'utf8')).templating.list[0]).toMatchObject({ name: 'datasource', type: 'datasource', query: 'prometheus' })
+    expect(JSON.parse(readFileSync(join(root, 'dashboards/generated/overview.json'), 'utf8')).templating.list[0])
+      .toMatchObject({ name: 'datasource', type: 'datasource', query: 'prometheus' })
   })
 })

@@ -46,7 +46,10 @@ const toYaml = (resources: readonly K8sResource[]): string => resources.map((res
 const EXPECTED_KINDS: Record<(typeof KUSTOMIZATIONS)[number], string[]> = {
   'deploy/kubernetes/base': ['ConfigMap', 'Deployment', 'Service', 'ServiceAccount', 'ServiceMonitor'],
   'deploy/kubernetes/overlays/sidecar-container': ['ConfigMap', 'Deployment', 'PrometheusRule', 'Service', 'ServiceAccount', 'ServiceMonitor'],
-  'deploy/kubernetes/overlays/strimzi': ['ConfigMap', 'Deployment', 'KafkaConnect', 'KafkaConnector', 'KafkaMirrorMaker2', 'PodMonitor', 'PrometheusRule', 'Service', 'ServiceAccount', 'ServiceMonitor']
+  'deploy/kubernetes/overlays/strimzi': [
+    'ConfigMap', 'Deployment', 'KafkaConnect', 'KafkaConnector', 'KafkaMirrorMaker2',
+    'PodMonitor', 'PrometheusRule', 'Service', 'ServiceAccount', 'ServiceMonitor'
+  ]
 }
 
 describe('kubeconform -strict on deploy/kubernetes', () => {
@@ -56,7 +59,8 @@ describe('kubeconform -strict on deploy/kubernetes', () => {
         const { text, resources } = kustomizeBuild(dir)
         expect([...new Set(resources.map((resource) => resource.kind))].sort()).toEqual(EXPECTED_KINDS[dir])
         const { status, output, raw } = kubeconform(text, version)
-        const problems = output.resources.filter((resource) => resource.status !== 'statusValid').map((resource) => `${resource.kind}/${resource.name}: ${resource.msg}`)
+        const problems = output.resources.filter((resource) => resource.status !== 'statusValid')
+          .map((resource) => `${resource.kind}/${resource.name}: ${resource.msg}`)
         expect(problems, raw).toEqual([])
         expect(output.summary, raw).toEqual({ valid: resources.length, invalid: 0, errors: 0, skipped: 0 })
         expect(status, raw).toBe(0)
@@ -69,8 +73,10 @@ describe('kubeconform rejects what the manifests must not contain', () => {
   const version = KUBERNETES_VERSIONS.at(-1)!
   // One unknown field in a nested object of each kind we ship: the schemas must be strict there.
   const cases: Array<[string, (typeof KUSTOMIZATIONS)[number], string, string, (resource: K8sResource) => void]> = [
-    ['Deployment (container securityContext)', 'deploy/kubernetes/overlays/strimzi', 'Deployment', 'mm2-failback', (r) => { r.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystm = true }],
-    ['Deployment (probe)', 'deploy/kubernetes/overlays/sidecar-container', 'Deployment', 'mirrormaker2', (r) => { r.spec.template.spec.containers[0].livenessProbe.httpGet.paht = '/healthz' }],
+    ['Deployment (container securityContext)', 'deploy/kubernetes/overlays/strimzi', 'Deployment', 'mm2-failback',
+      (r) => { r.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystm = true }],
+    ['Deployment (probe)', 'deploy/kubernetes/overlays/sidecar-container', 'Deployment', 'mirrormaker2',
+      (r) => { r.spec.template.spec.containers[0].livenessProbe.httpGet.paht = '/healthz' }],
     ['Service', 'deploy/kubernetes/overlays/strimzi', 'Service', 'mm2-failback', (r) => { r.spec.ports[0].targetPortt = 'metrics' }],
     ['ServiceMonitor', 'deploy/kubernetes/overlays/strimzi', 'ServiceMonitor', 'mm2-failback', (r) => { r.spec.endpoints[0].portt = 'metrics' }],
     ['PodMonitor', 'deploy/kubernetes/overlays/strimzi', 'PodMonitor', 'mirrormaker2', (r) => { r.spec.podMetricEndpoints = r.spec.podMetricsEndpoints }],
@@ -78,7 +84,8 @@ describe('kubeconform rejects what the manifests must not contain', () => {
     ['KafkaMirrorMaker2 (mirror)', 'deploy/kubernetes/overlays/strimzi', 'KafkaMirrorMaker2', 'mm2-to-b', (r) => { r.spec.mirrors[0].groupPattern = '.*' }],
     ['KafkaMirrorMaker2 (v1beta2 field in v1)', 'deploy/kubernetes/overlays/strimzi', 'KafkaMirrorMaker2', 'mm2-to-a', (r) => { r.spec.connectCluster = 'A' }],
     ['KafkaMirrorMaker2 (wrong type)', 'deploy/kubernetes/overlays/strimzi', 'KafkaMirrorMaker2', 'mm2-to-a', (r) => { r.spec.replicas = 'one' }],
-    ['KafkaConnect (pod template)', 'deploy/kubernetes/overlays/strimzi', 'KafkaConnect', 'mm2-heartbeats-a', (r) => { r.spec.template.pod.volumes[0].secrets = r.spec.template.pod.volumes[0].secret }],
+    ['KafkaConnect (pod template)', 'deploy/kubernetes/overlays/strimzi', 'KafkaConnect', 'mm2-heartbeats-a',
+      (r) => { r.spec.template.pod.volumes[0].secrets = r.spec.template.pod.volumes[0].secret }],
     ['KafkaConnector', 'deploy/kubernetes/overlays/strimzi', 'KafkaConnector', 'mm2-heartbeats-a-to-b', (r) => { r.spec.connectorClass = r.spec.class }]
   ]
   for (const [title, dir, kind, name, mutate] of cases) {
@@ -107,7 +114,11 @@ describe('CRD schema conversion (scripts/deploy-tools.ts)', () => {
         spec: {
           type: 'object',
           properties: {
-            tls: { type: 'object', properties: { secretName: { type: 'string' }, pattern: { type: 'string' } }, oneOf: [{ properties: { pattern: {} }, required: ['pattern'] }, { properties: { secretName: {} }, required: ['secretName'] }] },
+            tls: {
+              type: 'object',
+              properties: { secretName: { type: 'string' }, pattern: { type: 'string' } },
+              oneOf: [{ properties: { pattern: {} }, required: ['pattern'] }, { properties: { secretName: {} }, required: ['secretName'] }]
+            },
             config: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { known: { type: 'string' } } },
             port: { 'x-kubernetes-int-or-string': true },
             note: { type: 'string', nullable: true }
@@ -124,7 +135,12 @@ describe('CRD schema conversion (scripts/deploy-tools.ts)', () => {
           type: 'object',
           additionalProperties: false,
           properties: {
-            tls: { type: 'object', additionalProperties: false, properties: { secretName: { type: 'string' }, pattern: { type: 'string' } }, oneOf: [{ properties: { pattern: {} }, required: ['pattern'] }, { properties: { secretName: {} }, required: ['secretName'] }] },
+            tls: {
+              type: 'object',
+              additionalProperties: false,
+              properties: { secretName: { type: 'string' }, pattern: { type: 'string' } },
+              oneOf: [{ properties: { pattern: {} }, required: ['pattern'] }, { properties: { secretName: {} }, required: ['secretName'] }]
+            },
             config: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { known: { type: 'string' } } },
             port: { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] },
             note: { type: ['string', 'null'] }

@@ -31,7 +31,8 @@ describe('Dockerfile', () => {
     for (const pattern of dockerignore) {
       const negate = pattern.startsWith('!')
       const body = (negate ? pattern.slice(1) : pattern).replace(/\/$/, '')
-      const regex = new RegExp('^' + body.split('/').map((part) => part === '**' ? '.*' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('/') + '(/.*)?$')
+      const partPattern = (part: string): string => part === '**' ? '.*' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')
+      const regex = new RegExp('^' + body.split('/').map(partPattern).join('/') + '(/.*)?$')
       if (regex.test(path)) result = !negate
     }
     return result
@@ -57,7 +58,10 @@ describe('Dockerfile', () => {
       }
     }
     // What the CLI loads at run time is in the image.
-    for (const path of ['bin/mm2-failback.js', 'sidecar/src/cli/main.ts', 'dashboards/index.ts', 'alerts/rules.ts', 'scripts/lint-monitoring.ts', 'package.json']) {
+    const loadedAtRunTime = [
+      'bin/mm2-failback.js', 'sidecar/src/cli/main.ts', 'dashboards/index.ts', 'alerts/rules.ts', 'scripts/lint-monitoring.ts', 'package.json'
+    ]
+    for (const path of loadedAtRunTime) {
       expect(copies.some((line) => path.startsWith(line.split(/\s+/)[1]!)), path).toBe(true)
       expect(ignored(path), path).toBe(false)
     }
@@ -160,7 +164,8 @@ function configMapFile (dir: string, resources: K8sResource[], pod: any, contain
   const configMap = find(resources, 'ConfigMap', volume.configMap.name)
   const key = path.slice(mount.mountPath.length + 1)
   expect(Object.keys(configMap.data ?? {}), path).toContain(key)
-  const source = [dir, join(dir, '../../base')].map((candidate) => join(candidate, key)).find((candidate) => existsSync(join(root, candidate)) && read(candidate) === configMap.data![key])
+  const source = [dir, join(dir, '../../base')].map((candidate) => join(candidate, key))
+    .find((candidate) => existsSync(join(root, candidate)) && read(candidate) === configMap.data![key])
   expect(source, `${path}: no repository file has the ConfigMap's content`).toBeDefined()
   return source!
 }
@@ -211,15 +216,19 @@ async function checkSidecarSettings (container: any): Promise<void> {
 
 function checkScrapeJobs (resources: K8sResource[]): void {
   const monitors = resources.filter((resource) => resource.kind === 'ServiceMonitor' || resource.kind === 'PodMonitor')
-  const jobs = monitors.map((monitor) => (monitor.spec.endpoints ?? monitor.spec.podMetricsEndpoints)[0].relabelings.find((relabel: { targetLabel: string }) => relabel.targetLabel === 'job').replacement).sort()
+  const jobs = monitors.map((monitor) => (monitor.spec.endpoints ?? monitor.spec.podMetricsEndpoints)[0].relabelings
+    .find((relabel: { targetLabel: string }) => relabel.targetLabel === 'job').replacement).sort()
   expect(jobs).toEqual([selectorJob(DEFAULT_MONITORING_CONFIG.selectors.mm2), selectorJob(DEFAULT_MONITORING_CONFIG.selectors.sidecar)].sort())
   // The sidecar's ServiceMonitor finds its Service, whose selector finds the pod running the sidecar.
   const serviceMonitor = find(resources, 'ServiceMonitor', 'mm2-failback')
-  const service = resources.find((resource) => resource.kind === 'Service' && Object.entries(serviceMonitor.spec.selector.matchLabels).every(([key, value]) => resource.metadata.labels?.[key] === value))!
+  const service = resources.find((resource) => resource.kind === 'Service' &&
+    Object.entries(serviceMonitor.spec.selector.matchLabels).every(([key, value]) => resource.metadata.labels?.[key] === value))!
   expect(service.metadata.name).toBe('mm2-failback')
   expect(service.spec.ports.map((port: { name: string }) => port.name)).toContain(serviceMonitor.spec.endpoints[0].port)
-  const pods = resources.filter((resource) => resource.kind === 'Deployment' && Object.entries(service.spec.selector).every(([key, value]) => resource.spec.template.metadata.labels[key] === value))
-  expect(pods.map((deployment) => deployment.spec.template.spec.containers.map((container: { name: string }) => container.name))).toEqual([expect.arrayContaining(['mm2-failback'])])
+  const pods = resources.filter((resource) => resource.kind === 'Deployment' &&
+    Object.entries(service.spec.selector).every(([key, value]) => resource.spec.template.metadata.labels[key] === value))
+  expect(pods.map((deployment) => deployment.spec.template.spec.containers.map((container: { name: string }) => container.name)))
+    .toEqual([expect.arrayContaining(['mm2-failback'])])
 }
 
 describe('variant (a): the sidecar in MirrorMaker 2\'s pod', () => {
@@ -236,7 +245,8 @@ describe('variant (a): the sidecar in MirrorMaker 2\'s pod', () => {
     expect(sidecarPath).toBe(mm2Path)
     const mountOf = (c: any): unknown => c.volumeMounts.find((mount: { mountPath: string }) => mm2Path.startsWith(mount.mountPath + '/'))
     expect(mountOf(container)).toEqual(mountOf(mm2Container))
-    const secretMounts = (c: any): unknown[] => c.volumeMounts.filter((mount: { name: string }) => pod.volumes.find((volume: { name: string, secret?: unknown }) => volume.name === mount.name).secret !== undefined)
+    const secretMounts = (c: any): unknown[] => c.volumeMounts.filter((mount: { name: string }) =>
+      pod.volumes.find((volume: { name: string, secret?: unknown }) => volume.name === mount.name).secret !== undefined)
     expect(secretMounts(container)).toEqual(secretMounts(mm2Container))
     expect(pod.initContainers.map((init: { name: string }) => init.name)).toEqual(['jmx-exporter-agent'])
 
@@ -261,14 +271,20 @@ describe('variant (a): the sidecar in MirrorMaker 2\'s pod', () => {
     expect(configMapFile('deploy/kubernetes/components/jmx-exporter', resources, pod, mm2, config!)).toBe(JMX_EXPORTER_COPY)
     const download = pod.initContainers[0]
     expect(download.env.find((entry: { name: string }) => entry.name === 'JAR').value).toBe(jar)
-    const compose = readYaml<{ services: Record<string, { environment: Record<string, string> }> }>('docker-compose.yml').services['jmx-exporter-agent']!.environment
+    const { services } = readYaml<{ services: Record<string, { environment: Record<string, string> }> }>('docker-compose.yml')
+    const compose = services['jmx-exporter-agent']!.environment
     for (const name of ['URL', 'SHA256']) expect(download.env.find((entry: { name: string }) => entry.name === name).value, name).toBe(compose[name])
     expect(mm2.ports).toEqual([{ name: 'jmx-metrics', containerPort: Number(port) }])
     checkScrapeJobs(resources)
   })
 })
 
-interface Kmm2Cluster { alias: string, bootstrapServers: string, tls?: { trustedCertificates: Array<{ secretName: string }> }, authentication?: { passwordSecret: { secretName: string } } }
+interface Kmm2Cluster {
+  alias: string
+  bootstrapServers: string
+  tls?: { trustedCertificates: Array<{ secretName: string }> }
+  authentication?: { passwordSecret: { secretName: string } }
+}
 interface Kmm2Spec {
   target: Kmm2Cluster
   mirrors: Array<{
@@ -296,8 +312,10 @@ describe('variant (b): the sidecar beside Strimzi\'s KafkaMirrorMaker2', () => {
     expect(mirrorMakers.length).toBe(2)
 
     const clusterOf = (alias: string): Mm2Config['clusters'][number] => mm2.clusters.find((cluster) => cluster.alias === alias)!
-    const secretVolume = (name: string): string | undefined => pod.volumes.find((volume: { secret?: { secretName: string } }) => volume.secret?.secretName === name)?.name
-    const mountPathOf = (volumeName: string | undefined): string | undefined => container.volumeMounts.find((mount: { name: string }) => mount.name === volumeName)?.mountPath
+    const secretVolume = (name: string): string | undefined =>
+      pod.volumes.find((volume: { secret?: { secretName: string } }) => volume.secret?.secretName === name)?.name
+    const mountPathOf = (volumeName: string | undefined): string | undefined =>
+      container.volumeMounts.find((mount: { name: string }) => mount.name === volumeName)?.mountPath
     const checkCluster = (cluster: Kmm2Cluster): void => {
       const mine = clusterOf(cluster.alias)
       expect(mine, cluster.alias).toBeDefined()

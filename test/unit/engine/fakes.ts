@@ -119,7 +119,13 @@ export class FakeAdmin implements GroupAdminPort {
     return [...new Set([...this.fake.offsets.keys()].map((key) => (JSON.parse(key) as [string])[0]))]
   }
 
-  async committedOffsetsOf (groupIds: readonly string[]): Promise<Array<{ group: string, topic: string, partition: number, offset: bigint, metadata: string | null }>> {
+  async committedOffsetsOf (groupIds: readonly string[]): Promise<Array<{
+    group: string
+    topic: string
+    partition: number
+    offset: bigint
+    metadata: string | null
+  }>> {
     return [...this.fake.offsets].flatMap(([key, value]) => {
       const [group, topic, partition] = JSON.parse(key) as [string, string, number]
       return groupIds.includes(group) ? [{ group, topic, partition, offset: value.offset, metadata: value.metadata }] : []

@@ -37,7 +37,8 @@ describe('recordsFromBatches', () => {
   })
 
   it('skips control batches (transaction markers) but advances past them', () => {
-    const { records, nextOffset } = recordsFromBatches([batch(0n, ['a'], { attributes: 0x10, producerId: 7n }), batch(1n, ['marker'], { attributes: 0x30, producerId: 7n })], 0n)
+    const batches = [batch(0n, ['a'], { attributes: 0x10, producerId: 7n }), batch(1n, ['marker'], { attributes: 0x30, producerId: 7n })]
+    const { records, nextOffset } = recordsFromBatches(batches, 0n)
     expect(values(records)).toEqual(['a'])
     expect(nextOffset).toBe(2n)
   })

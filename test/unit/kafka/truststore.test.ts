@@ -33,7 +33,8 @@ describe('truststoreCertificates', () => {
     expect(truststoreCertificates(bytes('openssl-keystore.p12'), 'changeit')).toEqual([ca1])
   })
 
-  it.each(['java-default.p12', 'java-legacy-rc2.p12', 'java-3des.p12', 'openssl-default.p12', 'truststore.jks'])('%s with a wrong password: the integrity check fails, and the message holds no password', (name) => {
+  const truststoreFiles = ['java-default.p12', 'java-legacy-rc2.p12', 'java-3des.p12', 'openssl-default.p12', 'truststore.jks']
+  it.each(truststoreFiles)('%s with a wrong password: the integrity check fails, and the message holds no password', (name) => {
     expect(() => truststoreCertificates(bytes(name), 'not-the-password')).toThrow(/^its integrity check failed: wrong password \(or a corrupt file\)$/)
   })
 
@@ -56,7 +57,14 @@ describe('truststoreCertificates', () => {
 
   it('pkcs12Kdf matches the RFC 7292 derivation OpenSSL uses (SHA-1, id 1: a published test vector)', () => {
     // The PKCS#12 KDF vector of BouncyCastle's and OpenSSL's tests (password "smeg", salt 0a58cf64530d823f, 1 iteration).
-    const key = pkcs12Kdf({ name: 'sha1', blockSize: 64, size: 20 }, Buffer.from('0073006d006500670000', 'hex'), Buffer.from('0a58cf64530d823f', 'hex'), 1, 1, 24)
+    const key = pkcs12Kdf(
+      { name: 'sha1', blockSize: 64, size: 20 },
+      Buffer.from('0073006d006500670000', 'hex'),
+      Buffer.from('0a58cf64530d823f', 'hex'),
+      1,
+      1,
+      24
+    )
     expect(key.toString('hex')).toBe('8aaae6297b6cb04642ab5b077851284eb7128f1a2a7fbca3')
   })
 })
@@ -72,7 +80,11 @@ describe('clusterClientOptions with a Java truststore', () => {
     ['JKS', 'java-default.p12'],
     ['PKCS12', 'truststore.jks']
   ])('ssl.truststore.type %s with %s: the CA certificates as PEM', (type, name) => {
-    const options = clusterClientOptions(cluster({ 'ssl.truststore.type': type, 'ssl.truststore.location': fixture(name), 'ssl.truststore.password': 'changeit' }))
+    const options = clusterClientOptions(cluster({
+      'ssl.truststore.type': type,
+      'ssl.truststore.location': fixture(name),
+      'ssl.truststore.password': 'changeit'
+    }))
     expect(new Set(options.tls?.ca as string[])).toEqual(new Set([ca1, ca2]))
   })
 

@@ -131,8 +131,8 @@ describe('eslint line length', () => {
   it('is configured: @stylistic/max-len at 160, exempting only URLs and long literals', async () => {
     const config = await eslint.calculateConfigForFile('sidecar/src/engine/run.ts') as Linter.Config
     const [severity, options] = config.rules?.['@stylistic/max-len'] as [Linter.Severity, Record<string, unknown>]
-    // 'warn' (1) until the long lines are split; switch this expectation with the rule to 'error' (2).
-    expect(severity).toBe(1)
+    // 'error' (2): every line of the repository fits.
+    expect(severity).toBe(2)
     expect(options).toMatchObject({ code: 160, ignoreUrls: true })
     for (const option of ['ignoreStrings', 'ignoreTemplateLiterals', 'ignoreRegExpLiterals', 'ignoreComments']) {
       expect(options[option], option).toBeFalsy()

@@ -27,7 +27,13 @@ describe('metrics registry and HTTP endpoints', () => {
   it('serves /metrics, /ready (503 then 200), /healthz and 404 on 127.0.0.1:0', async () => {
     const metrics = createMetrics()
     let ready = false
-    endpoints = await startHttpEndpoints({ host: '127.0.0.1', port: 0, registry: metrics.registry, isReady: () => ready, readinessDetail: () => ({ pending: ready ? [] : ['A:mm2-offset-syncs.B.internal'] }) })
+    endpoints = await startHttpEndpoints({
+      host: '127.0.0.1',
+      port: 0,
+      registry: metrics.registry,
+      isReady: () => ready,
+      readinessDetail: () => ({ pending: ready ? [] : ['A:mm2-offset-syncs.B.internal'] })
+    })
     expect(endpoints.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     const metricsResponse = await fetch(`${endpoints.url}/metrics`)
     expect(metricsResponse.status).toBe(200)

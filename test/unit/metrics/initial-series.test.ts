@@ -4,7 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ERROR_CODES, Mm2FailbackError } from '../../../sidecar/src/errors.ts'
-import { initialiseSeries, recordSkipReason, RECORD_SKIP_REASONS, REVERSE_SYNC_SKIP_REASONS, SYNC_FAILURE_OPERATIONS } from '../../../sidecar/src/metrics/initial-series.ts'
+import {
+  initialiseSeries, recordSkipReason, RECORD_SKIP_REASONS, REVERSE_SYNC_SKIP_REASONS, SYNC_FAILURE_OPERATIONS
+} from '../../../sidecar/src/metrics/initial-series.ts'
 import { createMetrics } from '../../../sidecar/src/metrics/registry.ts'
 
 const SRC = new URL('../../../sidecar/src/', import.meta.url).pathname
@@ -37,10 +39,15 @@ describe('initialiseSeries', () => {
 
   it('is idempotent, and events count on the same series (failures add their code)', async () => {
     const metrics = createMetrics()
-    const known = { reverseSyncFlows: ['A->B'], recordTypes: [{ cluster: 'A', topic: 'heartbeats', recordType: 'heartbeat' }], operations: [{ cluster: 'B', operation: 'commit' as const }] }
+    const known = {
+      reverseSyncFlows: ['A->B'],
+      recordTypes: [{ cluster: 'A', topic: 'heartbeats', recordType: 'heartbeat' }],
+      operations: [{ cluster: 'B', operation: 'commit' as const }]
+    }
     initialiseSeries(metrics, known)
     metrics.reverseSyncsSkipped.inc({ flow: 'A->B', reason: 'not-newer' }, 3)
-    metrics.recordsSkipped.inc({ cluster: 'A', topic: 'heartbeats', record_type: 'heartbeat', reason: recordSkipReason(new Mm2FailbackError('MM2_DECODE_TRUNCATED', 'short')) })
+    const reason = recordSkipReason(new Mm2FailbackError('MM2_DECODE_TRUNCATED', 'short'))
+    metrics.recordsSkipped.inc({ cluster: 'A', topic: 'heartbeats', record_type: 'heartbeat', reason })
     metrics.syncFailures.inc({ cluster: 'B', operation: 'commit', code: 'MM2_CLUSTER_UNREACHABLE' })
     initialiseSeries(metrics, known)
     const text = await metrics.registry.metrics()

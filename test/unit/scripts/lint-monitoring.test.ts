@@ -43,7 +43,8 @@ describe('bundle lint', () => {
 
 describe('PromQL checks', () => {
   it('collects metric names and accepts Grafana macros', () => {
-    expect(inspectPromql('sum by (x) (rate(a_total{j="1"}[$__rate_interval])) / on () b + increase(c[$__range])')).toEqual({ metrics: ['a_total', 'b', 'c'], problems: [] })
+    expect(inspectPromql('sum by (x) (rate(a_total{j="1"}[$__rate_interval])) / on () b + increase(c[$__range])'))
+      .toEqual({ metrics: ['a_total', 'b', 'c'], problems: [] })
   })
 
   it('reports a parse error', () => {

@@ -34,19 +34,53 @@ const DEFAULTS = DEFAULT_MONITORING_CONFIG
 export function monitoringOptions<T> (yargs: Argv<T>): Argv<T & MonitoringArgs> {
   const t = DEFAULTS.thresholds
   return yargs
-    .option('namespace', { type: 'string', default: DEFAULTS.namespace, requiresArg: true, describe: 'Metric namespace the sidecar exports under (its metrics.namespace)' })
+    .option('namespace', {
+      type: 'string',
+      default: DEFAULTS.namespace,
+      requiresArg: true,
+      describe: 'Metric namespace the sidecar exports under (its metrics.namespace)'
+    })
     .option('job', { type: 'string', default: 'mm2-failback', requiresArg: true, describe: 'Prometheus job name of the sidecar scrape' })
     .option('mm2-job', { type: 'string', default: 'mirrormaker2', requiresArg: true, describe: 'Prometheus job name of the MM2 JMX exporter scrape' })
     .option('consumer-groups-selector', { type: 'string', default: '', describe: 'Extra label matchers for the consumer lag alerts, e.g. \'cluster="A"\'' })
     .option('uid-prefix', { type: 'string', default: DEFAULTS.dashboardUidPrefix, requiresArg: true, describe: 'Prefix of the fixed dashboard UIDs' })
-    .option('runbook-url', { type: 'string', default: DEFAULTS.runbookBaseUrl, requiresArg: true, describe: 'URL of alerts/runbook.md; alerts link to <url>#<alertname>' })
-    .option('replication-delay-seconds', { type: 'number', default: t.replicationDelaySeconds, requiresArg: true, describe: 'MM2ReplicationDelayHigh threshold (heartbeat age)' })
+    .option('runbook-url', {
+      type: 'string',
+      default: DEFAULTS.runbookBaseUrl,
+      requiresArg: true,
+      describe: 'URL of alerts/runbook.md; alerts link to <url>#<alertname>'
+    })
+    .option('replication-delay-seconds', {
+      type: 'number',
+      default: t.replicationDelaySeconds,
+      requiresArg: true,
+      describe: 'MM2ReplicationDelayHigh threshold (heartbeat age)'
+    })
     .option('mm2-down-seconds', { type: 'number', default: t.mm2DownSeconds, requiresArg: true, describe: 'MM2Down threshold (heartbeat age)' })
-    .option('offset-sync-age-seconds', { type: 'number', default: t.offsetSyncAgeSeconds, requiresArg: true, describe: 'MM2OffsetSyncsStale: age of the newest offset sync' })
-    .option('offset-sync-lag-records', { type: 'number', default: t.offsetSyncLagRecords, requiresArg: true, describe: 'MM2OffsetSyncsStale: records after the newest sync' })
+    .option('offset-sync-age-seconds', {
+      type: 'number',
+      default: t.offsetSyncAgeSeconds,
+      requiresArg: true,
+      describe: 'MM2OffsetSyncsStale: age of the newest offset sync'
+    })
+    .option('offset-sync-lag-records', {
+      type: 'number',
+      default: t.offsetSyncLagRecords,
+      requiresArg: true,
+      describe: 'MM2OffsetSyncsStale: records after the newest sync'
+    })
     .option('consumer-lag-seconds', { type: 'number', default: t.consumerLagSeconds, requiresArg: true, describe: 'MM2ConsumerLagHigh threshold' })
-    .option('reread-window-records', { type: 'number', default: t.rereadWindowRecords, requiresArg: true, describe: 'Dashboards: re-read window shown in red above this' })
-    .option('out', { type: 'string', requiresArg: true, describe: 'Directory to write the files to (default: print to stdout)' }) as unknown as Argv<T & MonitoringArgs>
+    .option('reread-window-records', {
+      type: 'number',
+      default: t.rereadWindowRecords,
+      requiresArg: true,
+      describe: 'Dashboards: re-read window shown in red above this'
+    })
+    .option('out', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Directory to write the files to (default: print to stdout)'
+    }) as unknown as Argv<T & MonitoringArgs>
 }
 
 /** Turns the flags into a config; bad values are a usage error (exit 2) that lists every problem. */
@@ -104,7 +138,10 @@ export function dashboardsCommand (context: CliContext): CommandModule<object, D
       .positional('action', { choices: ['generate', 'lint'] as const, describe: 'What to do' })
       .option('dashboard', { type: 'string', choices: ['overview', 'consumer-groups', 'mirrormaker2'], describe: 'Only this dashboard (generate)' })
       .example('$0 dashboards generate --job mm2-failback --out ./grafana', 'Write the three dashboards to ./grafana')
-      .example('$0 dashboards generate --dashboard overview | curl -H "Content-Type: application/json" ...', 'Pipe one dashboard')) as unknown as Argv<DashboardsArgs>,
+      .example(
+        '$0 dashboards generate --dashboard overview | curl -H "Content-Type: application/json" ...',
+        'Pipe one dashboard'
+      )) as unknown as Argv<DashboardsArgs>,
     handler: async (args) => {
       const config = configFromArgs(args)
       if (args.action === 'lint') {

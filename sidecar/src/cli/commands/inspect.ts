@@ -168,7 +168,9 @@ function internalTopicRows (config: Mm2Config, flow: Mm2Flow): TopicRow[] {
     },
     {
       ...pick(checkpoints),
-      role: flow.emitCheckpointsEnabled ? `checkpoints of ${flow.name}, every ${flow.emitCheckpointsIntervalSeconds} s` : `checkpoints of ${flow.name} (disabled)`,
+      role: flow.emitCheckpointsEnabled
+        ? `checkpoints of ${flow.name}, every ${flow.emitCheckpointsIntervalSeconds} s`
+        : `checkpoints of ${flow.name} (disabled)`,
       active: flow.emitCheckpointsEnabled
     },
     { ...pick(heartbeats.emitted), role: `heartbeats emitted by ${flow.name}`, active: flow.emitHeartbeatsEnabled },
@@ -205,7 +207,9 @@ export function renderInspectTable (report: InspectReport): string {
   for (const flow of report.flows) {
     lines.push('')
     const flowPolicy = flow.replicationPolicy
-    const policyNote = flowPolicy.className !== policy.className || flowPolicy.separator !== policy.separator || flowPolicy.internalTopicSeparator !== policy.internalTopicSeparator
+    const ownPolicy = flowPolicy.className !== policy.className || flowPolicy.separator !== policy.separator ||
+      flowPolicy.internalTopicSeparator !== policy.internalTopicSeparator
+    const policyNote = ownPolicy
       ? ` (own policy: ${shortClass(flowPolicy.className)}, separator ${JSON.stringify(flowPolicy.separator)})`
       : ''
     lines.push(`Flow ${flow.name}${policyNote}`)

@@ -59,7 +59,12 @@ export function reconcileCommand (context: CliContext): CommandModule<object, Re
       .option('mm2-config', { type: 'string', demandOption: true, requiresArg: true, describe: 'The mm2.properties MirrorMaker 2 runs with' })
       .option('group', { alias: 'g', type: 'string', array: true, default: [], requiresArg: true, describe: 'Consumer group to reconcile (repeatable)' })
       .option('groups-regex', { type: 'string', requiresArg: true, describe: 'Also every group on --from whose id matches this regex (whole id)' })
-      .option('from', { type: 'string', demandOption: true, requiresArg: true, describe: 'Alias of the cluster the groups committed on (e.g. B after a failover)' })
+      .option('from', {
+        type: 'string',
+        demandOption: true,
+        requiresArg: true,
+        describe: 'Alias of the cluster the groups committed on (e.g. B after a failover)'
+      })
       .option('to', { type: 'string', demandOption: true, requiresArg: true, describe: 'Alias of the cluster to move them to (e.g. A when failing back)' })
       .option('topics', { type: 'string', requiresArg: true, describe: 'Only topics (names on --from) matching this regex (whole name)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan, write nothing' })
@@ -67,12 +72,30 @@ export function reconcileCommand (context: CliContext): CommandModule<object, Re
       .option('exact', { type: 'boolean', default: false, describe: 'Prove positions record by record (the default)' })
       .option('conservative', { type: 'boolean', default: false, describe: 'MM2\'s rule only: no log reads, re-reads up to the window' })
       .option('allow-rewind', { type: 'boolean', default: false, describe: 'Commit even when it moves a group backwards on --to' })
-      .option('output', { alias: 'o', choices: ['table', 'json', 'csv'] as const, default: 'table' as const, describe: 'table for people, json or csv for scripts' })
+      .option('output', {
+        alias: 'o',
+        choices: ['table', 'json', 'csv'] as const,
+        default: 'table' as const,
+        describe: 'table for people, json or csv for scripts'
+      })
       .option('timeout-ms', { type: 'number', default: 15000, requiresArg: true, describe: 'Give up on a cluster that does not answer within this time' })
-      .option('history-topic', { type: 'string', default: 'mm2-failback.history.internal', requiresArg: true, describe: 'The sidecar\'s history topic (read when present)' })
-      .option('max-exact-records', { type: 'number', default: 10000, requiresArg: true, describe: 'Exact mode walks at most this many records per partition, then falls back to conservative' })
+      .option('history-topic', {
+        type: 'string',
+        default: 'mm2-failback.history.internal',
+        requiresArg: true,
+        describe: 'The sidecar\'s history topic (read when present)'
+      })
+      .option('max-exact-records', {
+        type: 'number',
+        default: 10000,
+        requiresArg: true,
+        describe: 'Exact mode walks at most this many records per partition, then falls back to conservative'
+      })
       .example('$0 reconcile --mm2-config mm2.properties --group orders-app --from B --to A --dry-run', 'Failback plan for one group (nothing written)')
-      .example('$0 reconcile --mm2-config mm2.properties --groups-regex \'orders-.*\' --from B --to A --execute', 'Failback every orders-* group, exact, after stopping their consumers on A')
+      .example(
+        '$0 reconcile --mm2-config mm2.properties --groups-regex \'orders-.*\' --from B --to A --execute',
+        'Failback every orders-* group, exact, after stopping their consumers on A'
+      )
       .example('$0 reconcile --mm2-config mm2.properties -g billing --from A --to B --topics \'orders|payments\' --dry-run -o json', 'Failover plan for two topics, as JSON')
       .epilogue('Exit codes: 0 done, or nothing to do; 1 runtime failure (cluster unreachable, a group refused or a commit failed);\n' +
         '2 bad usage or config (unknown flag, alias, group or topic; malformed mm2.properties);\n' +
@@ -80,8 +103,12 @@ export function reconcileCommand (context: CliContext): CommandModule<object, Re
     handler: async (args) => {
       if (args['dry-run'] === args.execute) throw new Mm2FailbackError('MM2_USAGE', 'Give exactly one of --dry-run (print the plan) and --execute (apply it).')
       if (args.exact && args.conservative) throw new Mm2FailbackError('MM2_USAGE', '--exact and --conservative contradict each other; give one.')
-      if (args.group.length === 0 && args['groups-regex'] === undefined) throw new Mm2FailbackError('MM2_USAGE', 'Name the groups: --group G (repeatable) or --groups-regex R.')
-      if (!(args['timeout-ms'] > 0)) throw new Mm2FailbackError('MM2_USAGE', `--timeout-ms must be a positive number of milliseconds (got ${args['timeout-ms']}).`)
+      if (args.group.length === 0 && args['groups-regex'] === undefined) {
+        throw new Mm2FailbackError('MM2_USAGE', 'Name the groups: --group G (repeatable) or --groups-regex R.')
+      }
+      if (!(args['timeout-ms'] > 0)) {
+        throw new Mm2FailbackError('MM2_USAGE', `--timeout-ms must be a positive number of milliseconds (got ${args['timeout-ms']}).`)
+      }
       const groupsRegex = args['groups-regex'] === undefined ? undefined : compileRegex('--groups-regex', args['groups-regex'])
       const topicsRegex = args.topics === undefined ? undefined : compileRegex('--topics', args.topics)
       const mm2 = await loadMm2Config(args['mm2-config'])
@@ -108,7 +135,8 @@ export function reconcileCommand (context: CliContext): CommandModule<object, Re
       for (const execution of result.executions) {
         if (execution.status === 'refused' || execution.status === 'failed') context.io.stderr(`mm2-failback: ${execution.message ?? ''}\n`)
       }
-      if (args.execute) context.exitCode = result.executions.some((execution) => execution.status === 'refused' || execution.status === 'failed') ? EXIT_FAILURE : EXIT_OK
+      const refusedOrFailed = result.executions.some((execution) => execution.status === 'refused' || execution.status === 'failed')
+      if (args.execute) context.exitCode = refusedOrFailed ? EXIT_FAILURE : EXIT_OK
       else context.exitCode = result.plan.untranslatable > 0 ? EXIT_UNTRANSLATABLE : EXIT_OK
     }
   }
@@ -128,12 +156,30 @@ function progressBar (io: CliIo): (done: number, total: number) => void {
   }
 }
 
-const COLUMNS = ['group', 'source', 'target', 'source topic', 'target topic', 'partition', 'source offset', 'target offset', 'translated', 'delta', 'method', 're-read window', 'action', 'note'] as const
+const COLUMNS = [
+  'group', 'source', 'target', 'source topic', 'target topic', 'partition', 'source offset', 'target offset',
+  'translated', 'delta', 'method', 're-read window', 'action', 'note'
+] as const
 
 function cells (row: PlanRow): string[] {
   const show = (value: bigint | null): string => value === null ? '-' : value.toString()
   const delta = row.delta === null ? '-' : row.delta > 0n ? `+${row.delta}` : row.delta.toString()
-  return [row.group, row.sourceCluster, row.targetCluster, row.sourceTopic, row.targetTopic, String(row.partition), row.sourceOffset.toString(), show(row.targetOffset), show(row.translatedOffset), delta, row.method, show(row.rereadWindow), row.action === 'commit' ? 'commit' : `skip: ${row.reason ?? ''}`, row.note]
+  return [
+    row.group,
+    row.sourceCluster,
+    row.targetCluster,
+    row.sourceTopic,
+    row.targetTopic,
+    String(row.partition),
+    row.sourceOffset.toString(),
+    show(row.targetOffset),
+    show(row.translatedOffset),
+    delta,
+    row.method,
+    show(row.rereadWindow),
+    row.action === 'commit' ? 'commit' : `skip: ${row.reason ?? ''}`,
+    row.note
+  ]
 }
 
 /** Renders the plan (and what --execute did) as a table, JSON or CSV. */
@@ -144,7 +190,8 @@ export function renderReconcile (result: ReconcileResult, output: 'table' | 'jso
     const quote = (cell: string): string => /[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell
     return [COLUMNS.join(','), ...rows.map((row) => row.map(quote).join(','))].join('\n') + '\n'
   }
-  return renderTable(result.plan, rows) + result.executions.filter((execution) => execution.status === 'committed').map((execution) => `${execution.message ?? ''}\n`).join('')
+  const committed = result.executions.filter((execution) => execution.status === 'committed')
+  return renderTable(result.plan, rows) + committed.map((execution) => `${execution.message ?? ''}\n`).join('')
 }
 
 function renderTable (plan: Plan, rows: string[][]): string {

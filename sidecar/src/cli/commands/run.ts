@@ -24,16 +24,33 @@ export function runCommand (context: CliContext): CommandModule<object, RunArgs>
         '    forward, never when already in sync, and never echoing its own writes.\n' +
         'Serves Prometheus metrics on /metrics, readiness on /ready and liveness on /healthz.\n' +
         'Settings: defaults < --config YAML < MM2_FAILBACK_* environment < --set (see docs/reference-config.yaml).')
-      .option('mm2-config', { type: 'string', demandOption: true, requiresArg: true, describe: 'The mm2.properties MirrorMaker 2 runs with (clusters, security, flows, policy, filters)' })
+      .option('mm2-config', {
+        type: 'string',
+        demandOption: true,
+        requiresArg: true,
+        describe: 'The mm2.properties MirrorMaker 2 runs with (clusters, security, flows, policy, filters)'
+      })
       .option('config', { type: 'string', requiresArg: true, describe: 'Sidecar settings (YAML): metrics, features, groupSync, history, lag, log' })
-      .option('set', { type: 'string', array: true, default: [], requiresArg: true, describe: 'Override one setting, e.g. --set metrics.port=9465 (repeatable)' })
+      .option('set', {
+        type: 'string',
+        array: true,
+        default: [],
+        requiresArg: true,
+        describe: 'Override one setting, e.g. --set metrics.port=9465 (repeatable)'
+      })
       .option('metrics-port', { type: 'number', requiresArg: true, describe: 'Shortcut for --set metrics.port=N' })
       .example('$0 run --mm2-config /etc/mm2/mm2.properties', 'Run beside MM2 with the defaults (metrics on 127.0.0.1:9464)')
       .example('$0 run --mm2-config mm2.properties --set metrics.host=0.0.0.0 --set features.groupSync=false', 'Only reverse syncs, metrics on every interface')
       .epilogue('Stops on SIGINT/SIGTERM. Exit codes: 0 stopped, 1 runtime failure, 2 bad usage or config.') as Argv<RunArgs>,
     handler: async (args) => {
       const sets = [...args.set, ...(args['metrics-port'] === undefined ? [] : [`metrics.port=${args['metrics-port']}`])]
-      await runUntilStopped({ mm2ConfigPath: args['mm2-config'], configPath: args.config, sets, env: process.env, write: (line) => { context.io.stderr(line + '\n') } })
+      await runUntilStopped({
+        mm2ConfigPath: args['mm2-config'],
+        configPath: args.config,
+        sets,
+        env: process.env,
+        write: (line) => { context.io.stderr(line + '\n') }
+      })
       context.exitCode = EXIT_OK
     }
   }

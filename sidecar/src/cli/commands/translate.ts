@@ -39,15 +39,32 @@ export function translateCommand (context: CliContext): CommandModule<object, Tr
       .option('exact', { type: 'boolean', default: false, describe: 'Prove the position record by record' })
       .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text for people, json for scripts' })
       .option('timeout-ms', { type: 'number', default: 15000, requiresArg: true, describe: 'Give up on a cluster that does not answer within this time' })
-      .option('history-topic', { type: 'string', default: 'mm2-failback.history.internal', requiresArg: true, describe: 'The sidecar\'s history topic (read when present)' })
+      .option('history-topic', {
+        type: 'string',
+        default: 'mm2-failback.history.internal',
+        requiresArg: true,
+        describe: 'The sidecar\'s history topic (read when present)'
+      })
       .example('$0 translate --mm2-config mm2.properties --from B --to A --topic A.orders --partition 0 --offset 1234 --exact', 'Where a consumer of A.orders-0 at 1234 on B resumes on orders-0 on A')
       .epilogue('Exit codes: 0 translated; 1 runtime failure (cluster unreachable); 2 bad usage or config (unknown alias or topic);\n3 untranslatable (no sync at or below the offset, and with --exact no proof from the first records of both logs).') as Argv<TranslateArgs>,
     handler: async (args) => {
       if (!/^\d+$/.test(args.offset)) throw new Mm2FailbackError('MM2_USAGE', `--offset must be a non-negative integer (got ${args.offset}).`)
-      if (!Number.isInteger(args.partition) || args.partition < 0) throw new Mm2FailbackError('MM2_USAGE', `--partition must be a non-negative integer (got ${args.partition}).`)
+      if (!Number.isInteger(args.partition) || args.partition < 0) {
+        throw new Mm2FailbackError('MM2_USAGE', `--partition must be a non-negative integer (got ${args.partition}).`)
+      }
       const mm2 = await loadMm2Config(args['mm2-config'])
       const offset = BigInt(args.offset)
-      const { route, translation, exact, skipped } = await translateOne({ mm2, from: args.from, to: args.to, topic: args.topic, partition: args.partition, offset, exact: args.exact, timeoutMs: args['timeout-ms'], historyTopic: args['history-topic'] })
+      const { route, translation, exact, skipped } = await translateOne({
+        mm2,
+        from: args.from,
+        to: args.to,
+        topic: args.topic,
+        partition: args.partition,
+        offset,
+        exact: args.exact,
+        timeoutMs: args['timeout-ms'],
+        historyTopic: args['history-topic']
+      })
       for (const line of skippedRecordWarnings(skipped)) context.io.stderr(line)
       const where = `${args.topic} partition ${args.partition} offset ${offset} on cluster ${args.from}`
       const target = `${route.targetTopic} partition ${args.partition} on cluster ${args.to}`
@@ -56,7 +73,22 @@ export function translateCommand (context: CliContext): CommandModule<object, Tr
       if (translation.kind !== 'translated' && exact?.kind === 'exact') {
         // Below MM2's first offset sync, proven from the first record of both logs.
         const proof = `proven over ${exact.matched} records from the first records of both logs (${exact.duplicates} re-deliveries, ${exact.skipped} aborted not copied)`
-        result = { from: args.from, to: args.to, topic: args.topic, targetTopic: route.targetTopic, partition: args.partition, offset, translatedOffset: exact.offset, method: 'exact', rereadWindow: 0n, sync: null, untranslatableReason: translation.reason, flow, direction: route.direction, proof }
+        result = {
+          from: args.from,
+          to: args.to,
+          topic: args.topic,
+          targetTopic: route.targetTopic,
+          partition: args.partition,
+          offset,
+          translatedOffset: exact.offset,
+          method: 'exact',
+          rereadWindow: 0n,
+          sync: null,
+          untranslatableReason: translation.reason,
+          flow,
+          direction: route.direction,
+          proof
+        }
         context.io.stdout(args.output === 'json'
           ? json(result)
           : `${where} -> ${target}: offset ${exact.offset}\n` +
@@ -66,7 +98,18 @@ export function translateCommand (context: CliContext): CommandModule<object, Tr
       }
       if (translation.kind !== 'translated') {
         const failed = exact === null ? '' : ` Exact proof from the first records failed (${exact.kind === 'exact' ? '' : `${exact.reason}: ${exact.detail}`}).`
-        result = { from: args.from, to: args.to, topic: args.topic, targetTopic: route.targetTopic, partition: args.partition, offset, method: 'untranslatable', reason: translation.reason, flow, direction: route.direction }
+        result = {
+          from: args.from,
+          to: args.to,
+          topic: args.topic,
+          targetTopic: route.targetTopic,
+          partition: args.partition,
+          offset,
+          method: 'untranslatable',
+          reason: translation.reason,
+          flow,
+          direction: route.direction
+        }
         context.io.stdout(args.output === 'json' ? json(result) : `${where} -> ${target}: untranslatable (${translation.reason}): no offset sync of flow ${flow} at or below it.${failed}\n`)
         context.exitCode = EXIT_UNTRANSLATABLE
         return
@@ -76,7 +119,21 @@ export function translateCommand (context: CliContext): CommandModule<object, Tr
       const method = proven ? 'exact' : translation.method
       const window = proven ? 0n : translation.rereadWindow
       const proof = exact === null ? null : exact.kind === 'exact' ? `proven over ${exact.matched} records (${exact.duplicates} re-deliveries, ${exact.skipped} aborted not copied)` : `exact proof failed (${exact.reason}: ${exact.detail})`
-      result = { from: args.from, to: args.to, topic: args.topic, targetTopic: route.targetTopic, partition: args.partition, offset, translatedOffset: answer, method, rereadWindow: window, sync: translation.sync, flow, direction: route.direction, proof }
+      result = {
+        from: args.from,
+        to: args.to,
+        topic: args.topic,
+        targetTopic: route.targetTopic,
+        partition: args.partition,
+        offset,
+        translatedOffset: answer,
+        method,
+        rereadWindow: window,
+        sync: translation.sync,
+        flow,
+        direction: route.direction,
+        proof
+      }
       context.io.stdout(args.output === 'json'
         ? json(result)
         : `${where} -> ${target}: offset ${answer}\n` +

@@ -52,7 +52,10 @@ const VALUE_READERS: ReadonlyArray<(reader: Reader) => ValueFields> = [
 const KEY_MAX_BYTES = 2 * (2 + MAX_STRING_BYTES) + 4 + 1024
 const VALUE_MAX_BYTES = 2 + 8 + 8 + 2 + MAX_STRING_BYTES + 1024
 
-/** Decodes a Checkpoint record; throws Mm2FailbackError (MM2_DECODE_*) on a null key, tombstone, oversized record, unknown version, truncation or negative field. */
+/**
+ * Decodes a Checkpoint record; throws Mm2FailbackError (MM2_DECODE_*) on a null key, tombstone,
+ * oversized record, unknown version, truncation or negative field.
+ */
 export function decodeCheckpoint (key: Uint8Array | null, value: Uint8Array | null): Checkpoint {
   if (key === null) {
     throw new Mm2FailbackError('MM2_DECODE_INVALID', `${KEY} is null; expected group STRING, topic STRING and partition INT32.`, { record: KEY })

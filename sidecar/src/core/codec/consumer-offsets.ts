@@ -134,10 +134,38 @@ const TOPIC_ID_TAG = 0
 
 // Index = value version.
 const VALUE_READERS: ReadonlyArray<(reader: Reader) => OffsetCommitValue> = [
-  (r) => ({ version: 0, offset: r.readInt64('offset'), leaderEpoch: -1, metadata: r.readString('metadata'), commitTimestamp: r.readInt64('commitTimestamp'), expireTimestamp: -1n }),
-  (r) => ({ version: 1, offset: r.readInt64('offset'), leaderEpoch: -1, metadata: r.readString('metadata'), commitTimestamp: r.readInt64('commitTimestamp'), expireTimestamp: r.readInt64('expireTimestamp') }),
-  (r) => ({ version: 2, offset: r.readInt64('offset'), leaderEpoch: -1, metadata: r.readString('metadata'), commitTimestamp: r.readInt64('commitTimestamp'), expireTimestamp: -1n }),
-  (r) => ({ version: 3, offset: r.readInt64('offset'), leaderEpoch: r.readInt32('leaderEpoch'), metadata: r.readString('metadata'), commitTimestamp: r.readInt64('commitTimestamp'), expireTimestamp: -1n }),
+  (r) => ({
+    version: 0,
+    offset: r.readInt64('offset'),
+    leaderEpoch: -1,
+    metadata: r.readString('metadata'),
+    commitTimestamp: r.readInt64('commitTimestamp'),
+    expireTimestamp: -1n
+  }),
+  (r) => ({
+    version: 1,
+    offset: r.readInt64('offset'),
+    leaderEpoch: -1,
+    metadata: r.readString('metadata'),
+    commitTimestamp: r.readInt64('commitTimestamp'),
+    expireTimestamp: r.readInt64('expireTimestamp')
+  }),
+  (r) => ({
+    version: 2,
+    offset: r.readInt64('offset'),
+    leaderEpoch: -1,
+    metadata: r.readString('metadata'),
+    commitTimestamp: r.readInt64('commitTimestamp'),
+    expireTimestamp: -1n
+  }),
+  (r) => ({
+    version: 3,
+    offset: r.readInt64('offset'),
+    leaderEpoch: r.readInt32('leaderEpoch'),
+    metadata: r.readString('metadata'),
+    commitTimestamp: r.readInt64('commitTimestamp'),
+    expireTimestamp: -1n
+  }),
   readValueV4
 ]
 
@@ -165,7 +193,10 @@ function readValueV4 (r: Reader): OffsetCommitValue {
 const KEY_MAX_BYTES = 2 + 3 * (2 + MAX_STRING_BYTES) + 4 + 1024
 const OFFSET_COMMIT_VALUE_MAX_BYTES = 2 + 8 + 4 + 2 + MAX_STRING_BYTES + 8 + 8 + 1024
 
-/** Decodes a `__consumer_offsets` key: an offset-commit key, or a recognised group record key to skip; throws MM2_DECODE_UNSUPPORTED_VERSION for an unknown record type. */
+/**
+ * Decodes a `__consumer_offsets` key: an offset-commit key, or a recognised group record key to skip;
+ * throws MM2_DECODE_UNSUPPORTED_VERSION for an unknown record type.
+ */
 export function decodeConsumerOffsetsKey (key: Uint8Array | null): ConsumerOffsetsKey {
   if (key === null) {
     throw new Mm2FailbackError('MM2_DECODE_INVALID', `${KEY} is null; every group coordinator record has a key.`, { record: KEY })
@@ -225,8 +256,12 @@ export function encodeConsumerOffsetsKey (key: ConsumerOffsetsKey): Uint8Array {
     return writer.writeString(key.group, 'group').writeString(key.topic, 'topic').writeInt32(key.partition, 'partition').finish()
   }
   writer.writeString(key.group, 'GroupId')
-  if (recordType.second === 'memberId') writer.writeString(key.memberId ?? writer.invalid('MemberId', `set for ${recordType.name}`), 'MemberId')
-  if (recordType.second === 'regularExpression') writer.writeString(key.regularExpression ?? writer.invalid('RegularExpression', `set for ${recordType.name}`), 'RegularExpression')
+  if (recordType.second === 'memberId') {
+    writer.writeString(key.memberId ?? writer.invalid('MemberId', `set for ${recordType.name}`), 'MemberId')
+  }
+  if (recordType.second === 'regularExpression') {
+    writer.writeString(key.regularExpression ?? writer.invalid('RegularExpression', `set for ${recordType.name}`), 'RegularExpression')
+  }
   return writer.finish()
 }
 
@@ -241,7 +276,9 @@ export function encodeOffsetCommitValue (value: OffsetCommitValue): Uint8Array {
   const { version } = value
   if (VALUE_READERS[version] === undefined) writer.invalid('version', `0..${VALUE_READERS.length - 1} (got ${version})`)
   if (version < 3 && value.leaderEpoch !== -1) writer.invalid('leaderEpoch', `-1 for version ${version} (only versions 3+ carry it; got ${value.leaderEpoch})`)
-  if (version !== 1 && value.expireTimestamp !== -1n) writer.invalid('expireTimestamp', `-1 for version ${version} (only version 1 carries it; got ${value.expireTimestamp})`)
+  if (version !== 1 && value.expireTimestamp !== -1n) {
+    writer.invalid('expireTimestamp', `-1 for version ${version} (only version 1 carries it; got ${value.expireTimestamp})`)
+  }
   if (version !== 4 && value.topicId !== undefined) writer.invalid('topicId', `absent for version ${version} (only version 4 carries it)`)
 
   writer.writeInt16(version, 'version').writeInt64(value.offset, 'offset')
@@ -253,14 +290,18 @@ export function encodeOffsetCommitValue (value: OffsetCommitValue): Uint8Array {
   if (version === 4) {
     const tagged: Array<{ tag: number, data: Uint8Array }> = []
     if (value.topicId !== undefined) {
-      tagged.push({ tag: TOPIC_ID_TAG, data: uuidFromString(value.topicId) ?? writer.invalid('topicId', `a Kafka Uuid string (got ${JSON.stringify(value.topicId)})`) })
+      const topicId = uuidFromString(value.topicId) ?? writer.invalid('topicId', `a Kafka Uuid string (got ${JSON.stringify(value.topicId)})`)
+      tagged.push({ tag: TOPIC_ID_TAG, data: topicId })
     }
     writer.writeTaggedFields(tagged, 'tagged fields')
   }
   return writer.finish()
 }
 
-/** Encodes a whole record (for tests and fixtures): the key, and the value of a commit, null for a deletion, undefined for a skipped record (its value is never decoded). */
+/**
+ * Encodes a whole record (for tests and fixtures): the key, and the value of a commit, null for a
+ * deletion, undefined for a skipped record (its value is never decoded).
+ */
 export function encodeConsumerOffsetsRecord (record: ConsumerOffsetsRecord): { key: Uint8Array, value: Uint8Array | null | undefined } {
   const key = encodeConsumerOffsetsKey(record.key)
   if (record.kind === 'offset-commit') return { key, value: encodeOffsetCommitValue(record.value) }

@@ -48,7 +48,8 @@ export function decodeOffsetSync (key: Uint8Array | null, value: Uint8Array | nu
   if (partition < 0) keyReader.fail('MM2_DECODE_INVALID', `${KEY} has a negative partition ${partition} at position ${keyReader.position - 4}; MM2 never writes one.`, 'partition', keyReader.position - 4)
 
   if (value === null) {
-    throw new Mm2FailbackError('MM2_DECODE_TOMBSTONE', `${VALUE} is null (a tombstone) for ${topic}-${partition}; MM2 never writes one.`, { record: VALUE, topic, partition })
+    const message = `${VALUE} is null (a tombstone) for ${topic}-${partition}; MM2 never writes one.`
+    throw new Mm2FailbackError('MM2_DECODE_TOMBSTONE', message, { record: VALUE, topic, partition })
   }
   requireAtMost(value, VALUE_MAX_BYTES, VALUE, { topic, partition })
   const valueReader = new Reader(value, VALUE, { topic, partition })

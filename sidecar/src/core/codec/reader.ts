@@ -79,7 +79,8 @@ export function uuidToString (bytes: Uint8Array, start: number): string {
  */
 export function requireAtMost (bytes: Uint8Array, maxBytes: number, what: string, context: Record<string, unknown> = {}): void {
   if (bytes.length <= maxBytes) return
-  throw new Mm2FailbackError('MM2_DECODE_OVERSIZED', `${what} is ${bytes.length} bytes; a record of this type has at most ${maxBytes}.`, { record: what, ...context })
+  const message = `${what} is ${bytes.length} bytes; a record of this type has at most ${maxBytes}.`
+  throw new Mm2FailbackError('MM2_DECODE_OVERSIZED', message, { record: what, ...context })
 }
 
 /** Reads Kafka protocol primitives from one key or value, checking every bound. */

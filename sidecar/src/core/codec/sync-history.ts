@@ -1,5 +1,5 @@
 // The sidecar's own record: a snapshot of the translation index for one (flow, topic, partition),
-// kept in the compacted history topic on every cluster (DESIGN §2.2). MM2's offset-syncs topic is
+// kept in the compacted history topic on every cluster (docs/design.md §2.2). MM2's offset-syncs topic is
 // compacted to the last sync per partition and lives on one cluster; these snapshots keep the whole
 // retained (thinned) history on both, so a restart, or the loss of the cluster holding MM2's syncs,
 // loses nothing. Compaction keeps the newest snapshot per key.
@@ -46,7 +46,9 @@ export function encodeSyncHistory (snapshot: SyncHistorySnapshot): { key: Uint8A
   key.writeString(snapshot.sourceClusterAlias, 'sourceClusterAlias')
   key.writeString(snapshot.targetClusterAlias, 'targetClusterAlias')
   key.writeString(snapshot.topic, 'topic')
-  if (!Number.isInteger(snapshot.partition) || snapshot.partition < 0 || snapshot.partition > 0x7fffffff) key.invalid('partition', `a partition number 0..2147483647 (got ${snapshot.partition})`)
+  if (!Number.isInteger(snapshot.partition) || snapshot.partition < 0 || snapshot.partition > 0x7fffffff) {
+    key.invalid('partition', `a partition number 0..2147483647 (got ${snapshot.partition})`)
+  }
   key.writeInt32(snapshot.partition, 'partition')
   const value = new Writer(VALUE, 6 + snapshot.syncs.length * BYTES_PER_SYNC)
   value.writeInt16(SYNC_HISTORY_VERSION, 'version')
@@ -69,7 +71,10 @@ export function decodeSyncHistoryKey (key: Uint8Array | null): SyncHistoryKey {
   requireAtMost(key, KEY_MAX_BYTES, KEY)
   const reader = new Reader(key, KEY)
   const version = reader.readInt16('version')
-  if (version !== SYNC_HISTORY_VERSION) throw reader.error('MM2_DECODE_UNSUPPORTED_VERSION', `${KEY} has version ${version} at position 0; this build reads version ${SYNC_HISTORY_VERSION}.`, 'version', 0)
+  if (version !== SYNC_HISTORY_VERSION) {
+    const message = `${KEY} has version ${version} at position 0; this build reads version ${SYNC_HISTORY_VERSION}.`
+    throw reader.error('MM2_DECODE_UNSUPPORTED_VERSION', message, 'version', 0)
+  }
   const sourceClusterAlias = reader.readString('sourceClusterAlias')
   const targetClusterAlias = reader.readString('targetClusterAlias')
   const topic = reader.readString('topic')
@@ -90,7 +95,10 @@ export function decodeSyncHistory (key: Uint8Array | null, value: Uint8Array | n
   requireAtMost(value, VALUE_MAX_BYTES, VALUE, context)
   const reader = new Reader(value, VALUE, context)
   const version = reader.readInt16('version')
-  if (version !== SYNC_HISTORY_VERSION) throw reader.error('MM2_DECODE_UNSUPPORTED_VERSION', `${VALUE} has version ${version} at position 0; this build reads version ${SYNC_HISTORY_VERSION}.`, 'version', 0)
+  if (version !== SYNC_HISTORY_VERSION) {
+    const message = `${VALUE} has version ${version} at position 0; this build reads version ${SYNC_HISTORY_VERSION}.`
+    throw reader.error('MM2_DECODE_UNSUPPORTED_VERSION', message, 'version', 0)
+  }
   const count = reader.readInt32('count')
   if (count < 0 || count * BYTES_PER_SYNC > reader.remaining) {
     throw reader.error('MM2_DECODE_TRUNCATED', `${VALUE} announces ${count} syncs (${count * BYTES_PER_SYNC} bytes) at position 2 but ${reader.remaining} bytes remain.`, 'count', 2)
@@ -100,7 +108,8 @@ export function decodeSyncHistory (key: Uint8Array | null, value: Uint8Array | n
     const upstreamOffset = reader.readInt64('upstreamOffset')
     const downstreamOffset = reader.readInt64('downstreamOffset')
     const previous = syncs.at(-1)
-    if (upstreamOffset < 0n || downstreamOffset < 0n || (previous !== undefined && (upstreamOffset < previous.upstreamOffset || downstreamOffset <= previous.downstreamOffset))) {
+    const outOfOrder = previous !== undefined && (upstreamOffset < previous.upstreamOffset || downstreamOffset <= previous.downstreamOffset)
+    if (upstreamOffset < 0n || downstreamOffset < 0n || outOfOrder) {
       throw reader.error('MM2_DECODE_INVALID', `${VALUE} sync ${index} (${upstreamOffset} -> ${downstreamOffset}) does not follow the previous one; a snapshot holds non-negative syncs increasing on both sides.`, 'syncs')
     }
     syncs.push({ upstreamOffset, downstreamOffset })

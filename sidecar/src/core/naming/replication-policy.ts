@@ -171,7 +171,11 @@ export interface FlowInternalTopics extends SourceAndTarget {
  * Names and locations of the internal topics of flow source->target. The offset-syncs topic is named after
  * the *other* cluster: `mm2-offset-syncs.<target>.internal` on the source by default, `...<source>...` on the target.
  */
-export function flowInternalTopics (policy: ReplicationPolicy, flow: SourceAndTarget, offsetSyncsTopicLocation: OffsetSyncsTopicLocation = 'source'): FlowInternalTopics {
+export function flowInternalTopics (
+  policy: ReplicationPolicy,
+  flow: SourceAndTarget,
+  offsetSyncsTopicLocation: OffsetSyncsTopicLocation = 'source'
+): FlowInternalTopics {
   const { source, target } = flow
   const offsetSyncs = offsetSyncsTopicLocation === 'source'
     ? { topic: policy.offsetSyncsTopic(target), cluster: source, location: offsetSyncsTopicLocation }
@@ -202,7 +206,11 @@ export function renameTopic (policy: ReplicationPolicy, flow: SourceAndTarget, t
 }
 
 /** renameTopic for a (topic, partition) pair; the partition never changes. */
-export function renameTopicPartition<T extends { readonly topic: string, readonly partition: number }> (policy: ReplicationPolicy, flow: SourceAndTarget, topicPartition: T): { topic: string, partition: number } {
+export function renameTopicPartition<T extends { readonly topic: string, readonly partition: number }> (
+  policy: ReplicationPolicy,
+  flow: SourceAndTarget,
+  topicPartition: T
+): { topic: string, partition: number } {
   return { topic: renameTopic(policy, flow, topicPartition.topic), partition: topicPartition.partition }
 }
 

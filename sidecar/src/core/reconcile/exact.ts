@@ -1,4 +1,4 @@
-// Exact mode of reconcile (DESIGN §2.5): prove a group's resume point record by record instead of
+// Exact mode of reconcile (docs/design.md §2.5): prove a group's resume point record by record instead of
 // rounding to the nearest offset sync. MM2 copies key, value, headers and timestamp, so from a sync
 // (the record at `upstreamOffset` upstream IS the record at `downstreamOffset` downstream) both logs
 // can be walked forward and aligned record by record. Offsets are never compared beyond the sync:
@@ -137,8 +137,12 @@ export class ExactWalk {
     if (options.groupOffset <= windowStart) {
       // The sync sits at the group's offset (or the group is below it): the sync itself is the answer.
       const other = options.direction === 'forward' ? options.sync.downstreamOffset : options.sync.upstreamOffset
-      if (options.groupOffset === windowStart) this.outcome = { kind: 'exact', offset: other, matched: 0, duplicates: 0, skipped: 0, walked: 0 }
-      else this.outcome = { kind: 'unproven', reason: 'empty-window', detail: `group offset ${options.groupOffset} is below the sync at ${windowStart}`, walked: 0 }
+      if (options.groupOffset === windowStart) {
+        this.outcome = { kind: 'exact', offset: other, matched: 0, duplicates: 0, skipped: 0, walked: 0 }
+      } else {
+        const detail = `group offset ${options.groupOffset} is below the sync at ${windowStart}`
+        this.outcome = { kind: 'unproven', reason: 'empty-window', detail, walked: 0 }
+      }
     } else if (options.groupOffset - windowStart > BigInt(this.options.maxRecords)) {
       this.outcome = { kind: 'unproven', reason: 'cap-exceeded', detail: `${options.groupOffset - windowStart} offsets between the sync and the group offset (cap ${this.options.maxRecords})`, walked: 0 }
     }

@@ -1,4 +1,4 @@
-// Reverse offset syncs (Agoda's two-way OffsetSync sync, DESIGN §2.3). Flow S->T's sync "the record
+// Reverse offset syncs (Agoda's two-way OffsetSync sync, docs/design.md §2.3). Flow S->T's sync "the record
 // at u on `orders` is at d on `S.orders`" read backwards is a sync of flow T->S for the topic
 // `S.orders`: upstreamOffset = d on T, offset = u on S. Written into flow T->S's offset-syncs topic, it
 // lets MM2's own, unmodified T->S checkpoint connector translate a group's position on `S.orders`

@@ -59,7 +59,15 @@ export class CommitPoller {
         const value = `${entry.offset}\u0000${entry.metadata ?? ''}`
         if (this.known.get(key) === value) continue
         this.known.set(key, value)
-        changed.push({ cluster, group: entry.group, topic: entry.topic, partition: entry.partition, offset: entry.offset, metadata: entry.metadata ?? '', commitTimestamp: now })
+        changed.push({
+          cluster,
+          group: entry.group,
+          topic: entry.topic,
+          partition: entry.partition,
+          offset: entry.offset,
+          metadata: entry.metadata ?? '',
+          commitTimestamp: now
+        })
       }
     }
     if (changed.length > 0) this.options.onCommits(changed)

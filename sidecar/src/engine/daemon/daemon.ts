@@ -81,7 +81,12 @@ export class Daemon {
       logger,
       retryDelayMs: config.follow.retryDelayMs
     })
-    this.syncs = new SyncIngest({ index: this.index, ingest: this.ingest, flows: this.flows, onReverseSync: (flow, sync) => { this.reverseSyncs.observe(flow, sync) } })
+    this.syncs = new SyncIngest({
+      index: this.index,
+      ingest: this.ingest,
+      flows: this.flows,
+      onReverseSync: (flow, sync) => { this.reverseSyncs.observe(flow, sync) }
+    })
     this.freshness = new FlowFreshness(this.flows, this.index, metrics)
     this.groupMirror = config.features.groupSync
       ? new GroupMirror({

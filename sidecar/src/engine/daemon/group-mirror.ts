@@ -156,7 +156,13 @@ export class GroupMirror {
 
   private skip (route: CommitRoute, commit: CommittedOffset, reason: CommitSkipReason, counted: boolean): void {
     const where = `${commit.cluster} ${commit.topic}-${commit.partition} at ${commit.offset}`
-    this.options.logger.debug(`group ${commit.group}: ${where} not mirrored: ${reason}`, { cluster: commit.cluster, group: commit.group, topic: commit.topic, partition: commit.partition, reason })
+    this.options.logger.debug(`group ${commit.group}: ${where} not mirrored: ${reason}`, {
+      cluster: commit.cluster,
+      group: commit.group,
+      topic: commit.topic,
+      partition: commit.partition,
+      reason
+    })
     if (counted) this.options.metrics.groupCommitsSkipped.inc({ flow: routeFlow(route), direction: route.direction, group: commit.group, reason })
   }
 
@@ -199,7 +205,8 @@ export class GroupMirror {
     }
     let results
     try {
-      results = await admin.commit(group, plans.map((plan) => ({ topic: plan.route.targetTopic, partition: plan.source.partition, offset: plan.offset, metadata: plan.metadata })))
+      const offsets = plans.map((plan) => ({ topic: plan.route.targetTopic, partition: plan.source.partition, offset: plan.offset, metadata: plan.metadata }))
+      results = await admin.commit(group, offsets)
     } catch (error) {
       this.fail(targetCluster, group, 'commit', error)
       return
@@ -223,7 +230,15 @@ export class GroupMirror {
     metrics.groupCommitsApplied.inc({ flow, direction: plan.route.direction, group })
     metrics.commitLatency.observe({ flow, direction: plan.route.direction }, Math.max(0, now - Number(plan.source.commitTimestamp)) / 1000)
     this.markAligned(plan.route, group)
-    committed.set({ cluster: targetCluster, group, topic: plan.route.targetTopic, partition: plan.source.partition, offset: plan.offset, metadata: plan.metadata, commitTimestamp: BigInt(now) })
+    committed.set({
+      cluster: targetCluster,
+      group,
+      topic: plan.route.targetTopic,
+      partition: plan.source.partition,
+      offset: plan.offset,
+      metadata: plan.metadata,
+      commitTimestamp: BigInt(now)
+    })
     const from = `${plan.source.cluster} ${plan.source.topic}-${plan.source.partition} at ${plan.source.offset}`
     logger.debug(`committed group ${group} on cluster ${targetCluster}: ${plan.route.targetTopic}-${plan.source.partition} at ${plan.offset} (from ${from})`)
   }
@@ -236,7 +251,10 @@ export class GroupMirror {
     const name = kafkaErrorName(errorCode)
     metrics.syncFailures.inc({ cluster, operation: 'commit', code: name })
     const resource = authorizationResource(errorCode)
-    const needs = [{ operation: 'Read' as const, resource: 'Group' as const, name: group }, { operation: 'Read' as const, resource: 'Topic' as const, name: topic }]
+    const needs = [
+      { operation: 'Read' as const, resource: 'Group' as const, name: group },
+      { operation: 'Read' as const, resource: 'Topic' as const, name: topic }
+    ]
     const hint = resource === null ? '' : `; ${missingPermissionHint(admin.cluster, resource, needs)}`
     const text = `cluster ${cluster} refused the offset of group ${group} for ${topic}-${partition}: ${name}${hint}`
     logger.once(`commit-error:${cluster}:${group}:${topic}:${partition}:${name}`, 'warn', text, { cluster, group, topic, partition })
@@ -255,7 +273,8 @@ export class GroupMirror {
     const code = isMm2FailbackError(error) ? error.code : 'MM2_CLUSTER_UNREACHABLE'
     this.options.metrics.syncFailures.inc({ cluster, operation, code })
     const message = error instanceof Error ? error.message : String(error)
-    this.options.logger.once(`group-sync-failure:${cluster}:${group}:${operation}:${message}`, 'warn', `group sync of ${group} to cluster ${cluster} failed (${operation}): ${message}`, { cluster, group })
+    const onceKey = `group-sync-failure:${cluster}:${group}:${operation}:${message}`
+    this.options.logger.once(onceKey, 'warn', `group sync of ${group} to cluster ${cluster} failed (${operation}): ${message}`, { cluster, group })
   }
 
   private async groupLiveness (admin: GroupAdminPort, group: string): Promise<GroupLiveness> {

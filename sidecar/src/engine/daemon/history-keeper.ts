@@ -57,7 +57,9 @@ export class HistoryKeeper {
   }
 
   private flushInBackground (): void {
-    this.flush().catch((error: unknown) => { this.options.logger.error(`history flush failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`) })
+    this.flush().catch((error: unknown) => {
+      this.options.logger.error(`history flush failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`)
+    })
   }
 
   private async writeAll (): Promise<void> {
@@ -71,7 +73,13 @@ export class HistoryKeeper {
       for (const [, entry] of taken) {
         const history = index.findFlow(entry.source, entry.target)?.find(entry.topic, entry.partition)
         if (history === undefined) continue
-        snapshots.push({ sourceClusterAlias: entry.source, targetClusterAlias: entry.target, topic: entry.topic, partition: entry.partition, syncs: [...history.syncs()] })
+        snapshots.push({
+          sourceClusterAlias: entry.source,
+          targetClusterAlias: entry.target,
+          topic: entry.topic,
+          partition: entry.partition,
+          syncs: [...history.syncs()]
+        })
       }
       try {
         await writer.write(snapshots)
@@ -80,7 +88,10 @@ export class HistoryKeeper {
         for (const [key, entry] of taken) if (!partitions.has(key)) partitions.set(key, entry)
         metrics.syncFailures.inc({ cluster: writer.cluster.alias, operation: 'history', code: isMm2FailbackError(error) ? error.code : 'MM2_INTERNAL' })
         const message = error instanceof Error ? error.message : String(error)
-        logger.once(`history:${writer.cluster.alias}:${message}`, 'warn', `${message}; retrying every ${this.options.flushIntervalMs} ms`, { cluster: writer.cluster.alias, topic: writer.topic })
+        logger.once(`history:${writer.cluster.alias}:${message}`, 'warn', `${message}; retrying every ${this.options.flushIntervalMs} ms`, {
+          cluster: writer.cluster.alias,
+          topic: writer.topic
+        })
       }
     }))
   }

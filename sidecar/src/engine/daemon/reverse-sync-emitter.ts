@@ -59,7 +59,9 @@ export class ReverseSyncEmitter {
     await this.options.readToEnd()
     const backlog: OffsetSync[] = []
     for (const history of this.options.index.histories()) {
-      for (const pair of history.syncs()) backlog.push({ topic: history.topic, partition: history.partition, upstreamOffset: pair.upstreamOffset, downstreamOffset: pair.downstreamOffset })
+      for (const pair of history.syncs()) {
+        backlog.push({ topic: history.topic, partition: history.partition, upstreamOffset: pair.upstreamOffset, downstreamOffset: pair.downstreamOffset })
+      }
     }
     this.queue = backlog.concat(this.queue)
     this.active = true

@@ -99,7 +99,8 @@ export class ReverseSyncWriters {
         const code = isMm2FailbackError(error) ? error.code : 'MM2_CLUSTER_UNREACHABLE'
         this.options.metrics.syncFailures.inc({ cluster, operation: 'reverse-sync-claim', code })
         const message = messageOf(error)
-        this.options.logger.once(`claim:${flowName(flow)}:${message}`, 'warn', `cannot start reverse offset syncs of flow ${flowName(flow)} yet: ${message}; retrying`, { flow: flowName(flow) })
+        const text = `cannot start reverse offset syncs of flow ${flowName(flow)} yet: ${message}; retrying`
+        this.options.logger.once(`claim:${flowName(flow)}:${message}`, 'warn', text, { flow: flowName(flow) })
         await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs))
       }
     }

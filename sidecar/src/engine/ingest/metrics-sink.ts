@@ -12,7 +12,8 @@ export function metricsIngestSink (metrics: Pick<SidecarMetrics, 'recordsDecoded
       metrics.recordsSkipped.inc({ cluster, topic, record_type: recordType, reason })
       if (!first) return
       const where = `cluster ${cluster}, ${topic}-${partition} at offset ${offset}`
-      logger.warn(`skipped a bad ${recordType} record on ${where}: ${record.message} (further ones are only counted)`, { cluster, topic, partition, offset, reason })
+      const message = `skipped a bad ${recordType} record on ${where}: ${record.message} (further ones are only counted)`
+      logger.warn(message, { cluster, topic, partition, offset, reason })
     }
   }
 }

@@ -34,7 +34,8 @@ export class ExactProver {
       this.firstRecordOffset(downstream.side, downstream.topic, partition, true)
     ])
     if (upFirst === null || downFirst === null) {
-      return { kind: 'unproven', reason: 'empty-window', detail: `no offset sync, and ${upFirst === null ? `${upstream.topic} on cluster ${upstream.side.alias}` : `${downstream.topic} on cluster ${downstream.side.alias}`} holds no record to start from`, walked: 0 }
+      const emptyLog = upFirst === null ? `${upstream.topic} on cluster ${upstream.side.alias}` : `${downstream.topic} on cluster ${downstream.side.alias}`
+      return { kind: 'unproven', reason: 'empty-window', detail: `no offset sync, and ${emptyLog} holds no record to start from`, walked: 0 }
     }
     const anchor = { upstreamOffset: upFirst, downstreamOffset: downFirst }
     const windowFirst = route.direction === 'forward' ? upFirst : downFirst
@@ -69,9 +70,15 @@ export class ExactProver {
     }
   }
 
-  private async walk (route: CommitRoute, partition: number, groupOffset: bigint, sync: { upstreamOffset: bigint, downstreamOffset: bigint }): Promise<ExactOutcome> {
+  private async walk (
+    route: CommitRoute,
+    partition: number,
+    groupOffset: bigint,
+    sync: { upstreamOffset: bigint, downstreamOffset: bigint }
+  ): Promise<ExactOutcome> {
     const { upstream, downstream } = this.walkedTopics(route)
-    const walk = new ExactWalk({ direction: route.direction, sync, groupOffset, ...(this.maxExactRecords === undefined ? {} : { maxRecords: this.maxExactRecords }) })
+    const cap = this.maxExactRecords === undefined ? {} : { maxRecords: this.maxExactRecords }
+    const walk = new ExactWalk({ direction: route.direction, sync, groupOffset, ...cap })
     for (;;) {
       const demand = walk.demand()
       if (demand === null) return walk.result()!
@@ -79,7 +86,8 @@ export class ExactProver {
       const read = await where.side.reader.read(where.topic, partition, demand.from, 256 * 1024)
       const outcome = walk.push(demand.side, read.records, read.nextOffset)
       if (outcome !== null) return outcome
-      const exhausted = (read.records.length === 0 && read.nextOffset <= demand.from) || (read.nextOffset >= read.endOffset && walk.demand()?.side === demand.side)
+      const exhausted = (read.records.length === 0 && read.nextOffset <= demand.from) ||
+        (read.nextOffset >= read.endOffset && walk.demand()?.side === demand.side)
       if (!exhausted) continue
       if (demand.side !== walk.windowSide()) return walk.finish()
       // The window's log ends below the group offset: go on with the other side.

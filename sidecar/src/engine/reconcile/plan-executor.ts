@@ -46,22 +46,42 @@ async function executeGroup (group: GroupPlan, { target, calls, liveness }: Exec
   if (rows.length === 0) return { group: group.group, status: 'nothing-to-do', committed: 0, message: null }
   try {
     const offsets = rows.map((row) => ({ topic: row.targetTopic, partition: row.partition, offset: row.translatedOffset!, metadata: row.metadata }))
-    const results = await calls.call(target, `committing offsets of group ${group.group}`, async () => await target.admin.commit(group.group, offsets), { group: group.group })
+    const results = await calls.call(
+      target,
+      `committing offsets of group ${group.group}`,
+      async () => await target.admin.commit(group.group, offsets),
+      { group: group.group }
+    )
     const failed = results.filter((result) => result.errorCode !== 0)
     if (failed.length > 0) {
       const message = `committing ${where} failed for ${failed.length} partition(s): ${refusals(target, group.group, failed)}.`
       return { group: group.group, status: 'failed', committed: results.length - failed.length, message }
     }
-    const readBack = await calls.call(target, `reading back the offsets of group ${group.group}`, async () => await target.admin.committedOffsets(group.group), { group: group.group })
+    const readBack = await calls.call(
+      target,
+      `reading back the offsets of group ${group.group}`,
+      async () => await target.admin.committedOffsets(group.group),
+      { group: group.group }
+    )
     const now = new Map(readBack.map((entry) => [partitionKey(entry.topic, entry.partition), entry.offset]))
     const wrong = rows.filter((row) => now.get(partitionKey(row.targetTopic, row.partition)) !== row.translatedOffset)
     if (wrong.length > 0) {
       const detail = wrong.map((row) => `${row.targetTopic}-${row.partition} is at ${now.get(partitionKey(row.targetTopic, row.partition)) ?? 'none'}, expected ${row.translatedOffset}`)
       return { group: group.group, status: 'failed', committed: rows.length - wrong.length, message: `verifying ${where} failed: ${detail.join('; ')}.` }
     }
-    return { group: group.group, status: 'committed', committed: rows.length, message: `committed ${rows.length} partition(s) of ${where}, verified by reading them back.` }
+    return {
+      group: group.group,
+      status: 'committed',
+      committed: rows.length,
+      message: `committed ${rows.length} partition(s) of ${where}, verified by reading them back.`
+    }
   } catch (error) {
-    return { group: group.group, status: 'failed', committed: 0, message: `committing ${where} failed: ${error instanceof Error ? error.message : String(error)}` }
+    return {
+      group: group.group,
+      status: 'failed',
+      committed: 0,
+      message: `committing ${where} failed: ${error instanceof Error ? error.message : String(error)}`
+    }
   }
 }
 

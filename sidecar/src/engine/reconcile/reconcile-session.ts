@@ -106,7 +106,10 @@ export async function translateOne (options: TranslateOneOptions): Promise<OneTr
 export function resolveClusters (mm2: Mm2Config, from: string, to: string): Mm2Flow[] {
   const aliases = mm2.clusters.map((cluster) => cluster.alias)
   for (const [flag, alias] of [['--from', from], ['--to', to]] as const) {
-    if (!aliases.includes(alias)) throw new Mm2FailbackError('MM2_USAGE', `${flag} ${alias}: ${mm2.source} has no cluster alias ${alias} (it has ${aliases.join(', ')}).`, { cluster: alias })
+    if (!aliases.includes(alias)) {
+      const message = `${flag} ${alias}: ${mm2.source} has no cluster alias ${alias} (it has ${aliases.join(', ')}).`
+      throw new Mm2FailbackError('MM2_USAGE', message, { cluster: alias })
+    }
   }
   if (from === to) throw new Mm2FailbackError('MM2_USAGE', `--from and --to are both ${from}; name two different clusters.`, { cluster: from })
   const flows = enabledFlows(mm2).filter((flow) => (flow.source === from && flow.target === to) || (flow.source === to && flow.target === from))
@@ -118,7 +121,12 @@ export function resolveClusters (mm2: Mm2Config, from: string, to: string): Mm2F
 function reconcileAdapters (mm2: Mm2Config, timeoutMs: number): AdapterFactory {
   return (alias) => {
     const cluster = mm2.clusters.find((entry) => entry.alias === alias)!
-    return kafkaClusterAdapters({ ...clusterClientOptions(cluster), clientIdPrefix: 'mm2-failback-reconcile', connectTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs })
+    return kafkaClusterAdapters({
+      ...clusterClientOptions(cluster),
+      clientIdPrefix: 'mm2-failback-reconcile',
+      connectTimeoutMs: timeoutMs,
+      requestTimeoutMs: timeoutMs
+    })
   }
 }
 
@@ -136,7 +144,13 @@ class ReconcileSession {
   private readonly calls: AdminCalls
   private readonly prover: ExactProver
 
-  private constructor (options: ReconcileOptions, sides: Map<string, Side>, flows: Mm2Flow[], loaded: { index: SyncIndex, skipped: SkipCount[] }, calls: AdminCalls) {
+  private constructor (
+    options: ReconcileOptions,
+    sides: Map<string, Side>,
+    flows: Mm2Flow[],
+    loaded: { index: SyncIndex, skipped: SkipCount[] },
+    calls: AdminCalls
+  ) {
     this.options = options
     this.sides = sides
     this.index = loaded.index
@@ -189,7 +203,10 @@ class ReconcileSession {
       throw new Mm2FailbackError('MM2_USAGE', `topic ${topic} on cluster ${from} has ${partitions} partition(s); there is no partition ${partition}.`, { cluster: from, topic, partition })
     }
     const routes = this.routesFor(topic, '')
-    if (routes.length === 0) throw new Mm2FailbackError('MM2_USAGE', `no enabled flow replicates topic ${topic} of cluster ${from} to or from cluster ${to}.`, { cluster: from, topic })
+    if (routes.length === 0) {
+      const message = `no enabled flow replicates topic ${topic} of cluster ${from} to or from cluster ${to}.`
+      throw new Mm2FailbackError('MM2_USAGE', message, { cluster: from, topic })
+    }
     const { route, translation } = translateCommit(this.index, routes, partition, offset)!
     const exact = this.options.mode === 'exact' ? (await this.prover.prove(route, partition, offset, translation)) ?? null : null
     return { route, translation, exact, skipped: this.skipped }
@@ -207,7 +224,9 @@ class ReconcileSession {
       const side = this.side(from)
       const listed = await this.calls.call(side, 'listing groups', async () => await side.admin.groupIds())
       for (const id of listed) if (groupsRegex.test(id)) groups.add(id)
-      if (groups.size === 0) throw new Mm2FailbackError('MM2_USAGE', `no group on cluster ${from} matches --groups-regex ${asTyped(groupsRegex)}.`, { cluster: from })
+      if (groups.size === 0) {
+        throw new Mm2FailbackError('MM2_USAGE', `no group on cluster ${from} matches --groups-regex ${asTyped(groupsRegex)}.`, { cluster: from })
+      }
     }
     return [...groups].sort()
   }
@@ -239,13 +258,30 @@ class ReconcileSession {
   }
 
   /** What the planner needs of one group: its offsets on both sides, their translations and, in exact mode, their proofs. */
-  private async groupInput (group: string, sourceLiveness: Map<string, GroupLiveness>, targetLiveness: Map<string, GroupLiveness>, unrouted: Array<{ group: string, topic: string }>): Promise<GroupInput> {
+  private async groupInput (
+    group: string,
+    sourceLiveness: Map<string, GroupLiveness>,
+    targetLiveness: Map<string, GroupLiveness>,
+    unrouted: Array<{ group: string, topic: string }>
+  ): Promise<GroupInput> {
     const { from, to, topicsRegex } = this.options
     const source = this.side(from)
     const target = this.side(to)
     const [committed, targetCommitted] = await Promise.all([
-      this.calls.call(source, `reading the offsets of group ${group}`, async () => await source.admin.committedOffsets(group), { group }, [this.groupPermission(group)]),
-      this.calls.call(target, `reading the offsets of group ${group}`, async () => await target.admin.committedOffsets(group), { group }, [this.groupPermission(group)])
+      this.calls.call(
+        source,
+        `reading the offsets of group ${group}`,
+        async () => await source.admin.committedOffsets(group),
+        { group },
+        [this.groupPermission(group)]
+      ),
+      this.calls.call(
+        target,
+        `reading the offsets of group ${group}`,
+        async () => await target.admin.committedOffsets(group),
+        { group },
+        [this.groupPermission(group)]
+      )
     ])
     if (committed.length === 0 && sourceLiveness.get(group)?.exists !== true) {
       throw new Mm2FailbackError('MM2_USAGE', `group ${group} is unknown on cluster ${from} (no members and no committed offsets).`, { cluster: from, group })
@@ -267,7 +303,14 @@ class ReconcileSession {
       }
       const { route, translation } = chosen
       const targetOffset = targetOffsets.get(partitionKey(route.targetTopic, entry.partition)) ?? null
-      const input: PartitionInput = { sourceTopic: entry.topic, targetTopic: route.targetTopic, partition: entry.partition, sourceOffset: entry.offset, translation, targetOffset }
+      const input: PartitionInput = {
+        sourceTopic: entry.topic,
+        targetTopic: route.targetTopic,
+        partition: entry.partition,
+        sourceOffset: entry.offset,
+        translation,
+        targetOffset
+      }
       partitions.push(input)
       if (this.options.mode === 'exact') proofs.push({ input, route })
     }

@@ -40,10 +40,12 @@ export async function mapLimit<T, R> (items: readonly T[], limit: number, fn: (i
 export function unreachable (side: Side, timeoutMs: number, error?: unknown): Mm2FailbackError {
   // Wrong credentials or an untrusted certificate: the cluster answered, and retrying will not help.
   if (error !== undefined && (isAuthenticationFailure(error) || tlsFailure(error) !== null)) {
-    return new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `cannot connect to ${describeCluster(side.client)}: ${explainClientError(error, side.client)}.`, { cluster: side.alias }, { cause: error })
+    const message = `cannot connect to ${describeCluster(side.client)}: ${explainClientError(error, side.client)}.`
+    return new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', message, { cluster: side.alias }, { cause: error })
   }
   const reason = error === undefined ? `no answer within ${timeoutMs} ms` : messageOf(error)
-  return new Mm2FailbackError('MM2_CLUSTER_UNREACHABLE', `${describeCluster(side.client)} is unreachable: ${reason} (--timeout-ms ${timeoutMs}).`, { cluster: side.alias }, { cause: error })
+  const message = `${describeCluster(side.client)} is unreachable: ${reason} (--timeout-ms ${timeoutMs}).`
+  return new Mm2FailbackError('MM2_CLUSTER_UNREACHABLE', message, { cluster: side.alias }, { cause: error })
 }
 
 /** Checks that the cluster answers at all, before anything else is read. */
@@ -73,7 +75,8 @@ export class AdminCalls {
     } catch (error) {
       if (isMm2FailbackError(error)) throw error
       const explained = explainClientError(error, side.client, needs)
-      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `${what} on ${describeCluster(side.client)} failed: ${explained}`, { cluster: side.alias, ...context }, { cause: error })
+      const message = `${what} on ${describeCluster(side.client)} failed: ${explained}`
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', message, { cluster: side.alias, ...context }, { cause: error })
     }
   }
 }

@@ -39,7 +39,8 @@ describe('Checkpoint round trip', () => {
 
 describe('Checkpoint malformed input', () => {
   it('never lets an untyped exception escape on random bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), maybeBytes, (key, value) => returnsOrThrowsDecodeError(() => decodeCheckpoint(key, value))), { numRuns: 2000 })
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), maybeBytes,
+      (key, value) => returnsOrThrowsDecodeError(() => decodeCheckpoint(key, value))), { numRuns: 2000 })
   })
 
   it('never lets an untyped exception escape on mutations of valid records', () => {
@@ -83,7 +84,8 @@ describe('Checkpoint malformed input', () => {
   })
 
   it('rejects negative offsets and partitions', () => {
-    expect(catchMm2Error(() => decodeCheckpoint(hexToBytes('0000 0000 80000000'), null)).message).toBe('Checkpoint key has a negative partition -2147483648 at position 4; MM2 never writes one.')
+    expect(catchMm2Error(() => decodeCheckpoint(hexToBytes('0000 0000 80000000'), null)).message)
+      .toBe('Checkpoint key has a negative partition -2147483648 at position 4; MM2 never writes one.')
     expect(catchMm2Error(() => decodeCheckpoint(KEY, hexToBytes('0000 fffffffffffffffe 0000000000000001 0000'))).message)
       .toBe('Checkpoint value has a negative upstreamOffset -2 at position 2 for group g1 on A.orders-0.')
     expect(catchMm2Error(() => decodeCheckpoint(KEY, hexToBytes('0000 0000000000000001 ffffffffffffffff 0000'))).code).toBe('MM2_DECODE_INVALID')
@@ -95,8 +97,10 @@ describe('encodeCheckpoint validation', () => {
   it.each([
     ['a negative partition', { ...valid, partition: -3 }, 'Checkpoint key cannot be encoded: partition must be non-negative (got -3).'],
     ['a negative upstream offset', { ...valid, upstreamOffset: -1n }, 'Checkpoint value cannot be encoded: upstreamOffset must be non-negative (got -1).'],
-    ['a negative downstream offset', { ...valid, downstreamOffset: -1n }, 'Checkpoint value cannot be encoded: offset (downstreamOffset) must be non-negative (got -1).'],
-    ['metadata over 32767 bytes', { ...valid, metadata: 'm'.repeat(32768) }, 'Checkpoint value cannot be encoded: metadata must be at most 32767 bytes of UTF-8 (got 32768).'],
+    ['a negative downstream offset', { ...valid, downstreamOffset: -1n },
+      'Checkpoint value cannot be encoded: offset (downstreamOffset) must be non-negative (got -1).'],
+    ['metadata over 32767 bytes', { ...valid, metadata: 'm'.repeat(32768) },
+      'Checkpoint value cannot be encoded: metadata must be at most 32767 bytes of UTF-8 (got 32768).'],
     ['a group with a lone surrogate', { ...valid, consumerGroupId: '\uDC00' }, 'Checkpoint key cannot be encoded: group must be a well-formed string (it contains a lone surrogate).']
   ])('rejects %s with MM2_ENCODE_INVALID', (_name, cp, message) => {
     const error = catchMm2Error(() => encodeCheckpoint(cp))

@@ -10,7 +10,9 @@ import {
   encodeOffsetCommitKey,
   encodeOffsetCommitValue
 } from '../../../../sidecar/src/core/codec/consumer-offsets.ts'
-import type { ConsumerOffsetsKey, GroupRecordKey, OffsetCommitKey, OffsetCommitValue, OffsetCommitValueVersion } from '../../../../sidecar/src/core/codec/consumer-offsets.ts'
+import type {
+  ConsumerOffsetsKey, GroupRecordKey, OffsetCommitKey, OffsetCommitValue, OffsetCommitValueVersion
+} from '../../../../sidecar/src/core/codec/consumer-offsets.ts'
 import { uuidToString } from '../../../../sidecar/src/core/codec/reader.ts'
 import { anyInt32, anyInt64, kafkaString, maybeBytes, mutated, returnsOrThrowsDecodeError } from './arbitraries.ts'
 import { catchMm2Error, describeFixtures, hexToBytes } from './fixtures.ts'
@@ -50,11 +52,12 @@ const offsetCommitKey: fc.Arbitrary<OffsetCommitKey> = fc.record({
   partition: anyInt32
 })
 
-const groupRecordKey: fc.Arbitrary<GroupRecordKey> = fc.tuple(fc.constantFrom(...GROUP_RECORD_TYPES), kafkaString, kafkaString).map(([[type, kind, name, second], group, extra]) => {
-  const key: GroupRecordKey = { kind, type, name, group }
-  if (second !== null) key[second] = extra
-  return key
-})
+const groupRecordKey: fc.Arbitrary<GroupRecordKey> = fc.tuple(fc.constantFrom(...GROUP_RECORD_TYPES), kafkaString, kafkaString)
+  .map(([[type, kind, name, second], group, extra]) => {
+    const key: GroupRecordKey = { kind, type, name, group }
+    if (second !== null) key[second] = extra
+    return key
+  })
 
 const topicId = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((bytes) => uuidToString(bytes, 0))
 
@@ -159,7 +162,8 @@ describe('__consumer_offsets record types', () => {
 
 describe('__consumer_offsets malformed input', () => {
   it('never lets an untyped exception escape on random bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), maybeBytes, (key, value) => returnsOrThrowsDecodeError(() => decodeConsumerOffsetsRecord(key, value))), { numRuns: 2000 })
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), maybeBytes,
+      (key, value) => returnsOrThrowsDecodeError(() => decodeConsumerOffsetsRecord(key, value))), { numRuns: 2000 })
   })
 
   it('never lets an untyped exception escape on random values behind a valid offset-commit key', () => {
@@ -179,14 +183,16 @@ describe('__consumer_offsets malformed input', () => {
   })
 
   it('represents a tombstone on an offset-commit key as a deletion, and decodeOffsetCommitValue(null) as a typed tombstone', () => {
-    expect(decodeConsumerOffsetsRecord(COMMIT_KEY, null)).toEqual({ kind: 'offset-deletion', key: { kind: 'offset-commit', type: 1, group: 'G', topic: 'orders', partition: 0 } })
+    expect(decodeConsumerOffsetsRecord(COMMIT_KEY, null))
+      .toEqual({ kind: 'offset-deletion', key: { kind: 'offset-commit', type: 1, group: 'G', topic: 'orders', partition: 0 } })
     const error = catchMm2Error(() => decodeOffsetCommitValue(null, { group: 'G' }))
     expect(error.code).toBe('MM2_DECODE_TOMBSTONE')
     expect(error.context).toMatchObject({ group: 'G' })
   })
 
   it('rejects a null key', () => {
-    expect(catchMm2Error(() => decodeConsumerOffsetsRecord(null, null)).message).toBe('__consumer_offsets key is null; every group coordinator record has a key.')
+    expect(catchMm2Error(() => decodeConsumerOffsetsRecord(null, null)).message)
+      .toBe('__consumer_offsets key is null; every group coordinator record has a key.')
   })
 
   it('names the key in the context of value errors', () => {
@@ -236,7 +242,8 @@ describe('encodeOffsetCommitValue validation', () => {
     ['a leaderEpoch in version 2', { ...base, version: 2 as const, leaderEpoch: 3 }, 'OffsetCommitValue cannot be encoded: leaderEpoch must be -1 for version 2 (only versions 3+ carry it; got 3).'],
     ['an expireTimestamp in version 3', { ...base, expireTimestamp: 5n }, 'OffsetCommitValue cannot be encoded: expireTimestamp must be -1 for version 3 (only version 1 carries it; got 5).'],
     ['a topicId in version 3', { ...base, topicId: 'AAECAwQFBgcICQoLDA0ODw' }, 'OffsetCommitValue cannot be encoded: topicId must be absent for version 3 (only version 4 carries it).'],
-    ['a malformed topicId', { ...base, version: 4 as const, topicId: 'not-a-uuid' }, 'OffsetCommitValue cannot be encoded: topicId must be a Kafka Uuid string (got "not-a-uuid").']
+    ['a malformed topicId', { ...base, version: 4 as const, topicId: 'not-a-uuid' },
+      'OffsetCommitValue cannot be encoded: topicId must be a Kafka Uuid string (got "not-a-uuid").']
   ])('rejects %s with MM2_ENCODE_INVALID', (_name, value, message) => {
     const error = catchMm2Error(() => encodeOffsetCommitValue(value))
     expect(error.code).toBe('MM2_ENCODE_INVALID')
@@ -245,8 +252,10 @@ describe('encodeOffsetCommitValue validation', () => {
 
   it('rejects keys whose type does not match their kind or that lack their member id', () => {
     const wrongType: ConsumerOffsetsKey = { kind: 'offset-commit', type: 2 as 1, group: 'G', topic: 't', partition: 0 }
-    expect(catchMm2Error(() => encodeConsumerOffsetsKey(wrongType)).message).toBe('__consumer_offsets key cannot be encoded: type must be a record type of kind offset-commit (got 2).')
+    expect(catchMm2Error(() => encodeConsumerOffsetsKey(wrongType)).message)
+      .toBe('__consumer_offsets key cannot be encoded: type must be a record type of kind offset-commit (got 2).')
     const noMember: ConsumerOffsetsKey = { kind: 'consumer-group-record', type: 5, name: 'ConsumerGroupMemberMetadata', group: 'G' }
-    expect(catchMm2Error(() => encodeConsumerOffsetsKey(noMember)).message).toBe('__consumer_offsets key cannot be encoded: MemberId must be set for ConsumerGroupMemberMetadata.')
+    expect(catchMm2Error(() => encodeConsumerOffsetsKey(noMember)).message)
+      .toBe('__consumer_offsets key cannot be encoded: MemberId must be set for ConsumerGroupMemberMetadata.')
   })
 })

@@ -32,7 +32,8 @@ describe('Heartbeat round trip', () => {
 
 describe('Heartbeat malformed input', () => {
   it('never lets an untyped exception escape on random bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 32 }), maybeBytes, (key, value) => returnsOrThrowsDecodeError(() => decodeHeartbeat(key, value))), { numRuns: 2000 })
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 32 }), maybeBytes,
+      (key, value) => returnsOrThrowsDecodeError(() => decodeHeartbeat(key, value))), { numRuns: 2000 })
   })
 
   it('never lets an untyped exception escape on mutations of valid records', () => {
@@ -44,7 +45,8 @@ describe('Heartbeat malformed input', () => {
   })
 
   it('rejects an unknown version, a tombstone, a null key and a negative alias length', () => {
-    expect(catchMm2Error(() => decodeHeartbeat(KEY, hexToBytes('ffff 0000000000000000'))).message).toBe('Heartbeat value has version -1 at position 0; this build reads versions 0..0.')
+    expect(catchMm2Error(() => decodeHeartbeat(KEY, hexToBytes('ffff 0000000000000000'))).message)
+      .toBe('Heartbeat value has version -1 at position 0; this build reads versions 0..0.')
     expect(catchMm2Error(() => decodeHeartbeat(KEY, null)).code).toBe('MM2_DECODE_TOMBSTONE')
     expect(catchMm2Error(() => decodeHeartbeat(null, hexToBytes('0000 0000000000000000'))).code).toBe('MM2_DECODE_INVALID')
     const error = catchMm2Error(() => decodeHeartbeat(hexToBytes('0001 41 ff00'), hexToBytes('0000 0000000000000000')))

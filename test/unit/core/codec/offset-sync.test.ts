@@ -35,13 +35,15 @@ describe('OffsetSync round trip', () => {
     const big = new Uint8Array(100)
     big.set(key, 3)
     big.set(value, 50)
-    expect(decodeOffsetSync(big.subarray(3, 3 + key.length), big.subarray(50, 66))).toEqual({ topic: 'orders', partition: 5, upstreamOffset: 10n, downstreamOffset: 9n })
+    expect(decodeOffsetSync(big.subarray(3, 3 + key.length), big.subarray(50, 66)))
+      .toEqual({ topic: 'orders', partition: 5, upstreamOffset: 10n, downstreamOffset: 9n })
   })
 })
 
 describe('OffsetSync malformed input', () => {
   it('never lets an untyped exception escape on random bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), maybeBytes, (key, value) => returnsOrThrowsDecodeError(() => decodeOffsetSync(key, value))), { numRuns: 2000 })
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), maybeBytes,
+      (key, value) => returnsOrThrowsDecodeError(() => decodeOffsetSync(key, value))), { numRuns: 2000 })
   })
 
   it('never lets an untyped exception escape on mutations of valid records', () => {
@@ -72,7 +74,8 @@ describe('OffsetSync malformed input', () => {
   })
 
   it('rejects a negative partition and a negative downstream offset', () => {
-    expect(catchMm2Error(() => decodeOffsetSync(hexToBytes('0001 78 ffffffff'), new Uint8Array(16))).message).toBe('OffsetSync key has a negative partition -1 at position 3; MM2 never writes one.')
+    expect(catchMm2Error(() => decodeOffsetSync(hexToBytes('0001 78 ffffffff'), new Uint8Array(16))).message)
+      .toBe('OffsetSync key has a negative partition -1 at position 3; MM2 never writes one.')
     const error = catchMm2Error(() => decodeOffsetSync(KEY, hexToBytes('0000000000000001 8000000000000000')))
     expect(error.code).toBe('MM2_DECODE_INVALID')
     expect(error.message).toContain('negative offset -9223372036854775808 at position 8 for orders-0')
@@ -95,9 +98,11 @@ describe('encodeOffsetSync validation', () => {
     ['a fractional partition', { ...valid, partition: 1.5 }, 'OffsetSync key cannot be encoded: partition must be an INT32 (got 1.5).'],
     ['a partition beyond INT32', { ...valid, partition: 2 ** 31 }, 'OffsetSync key cannot be encoded: partition must be an INT32 (got 2147483648).'],
     ['a negative upstream offset', { ...valid, upstreamOffset: -1n }, 'OffsetSync value cannot be encoded: upstreamOffset must be non-negative (got -1).'],
-    ['a negative downstream offset', { ...valid, downstreamOffset: -5n }, 'OffsetSync value cannot be encoded: offset (downstreamOffset) must be non-negative (got -5).'],
+    ['a negative downstream offset', { ...valid, downstreamOffset: -5n },
+      'OffsetSync value cannot be encoded: offset (downstreamOffset) must be non-negative (got -5).'],
     ['an offset beyond INT64', { ...valid, upstreamOffset: 2n ** 63n }, 'OffsetSync value cannot be encoded: upstreamOffset must be an INT64 bigint (got 9223372036854775808).'],
-    ['a topic over 32767 bytes', { ...valid, topic: 'é'.repeat(16384) }, 'OffsetSync key cannot be encoded: topic must be at most 32767 bytes of UTF-8 (got 32768).'],
+    ['a topic over 32767 bytes', { ...valid, topic: 'é'.repeat(16384) },
+      'OffsetSync key cannot be encoded: topic must be at most 32767 bytes of UTF-8 (got 32768).'],
     ['a topic with a lone surrogate', { ...valid, topic: 'a\uD800b' }, 'OffsetSync key cannot be encoded: topic must be a well-formed string (it contains a lone surrogate).']
   ])('rejects %s with MM2_ENCODE_INVALID', (_name, sync, message) => {
     const error = catchMm2Error(() => encodeOffsetSync(sync))

@@ -54,7 +54,8 @@ describe('Reader primitives', () => {
   })
 
   it('reports a truncated STRING length prefix', () => {
-    expect(catchMm2Error(() => new Reader(hexToBytes('00'), 'k').readString('topic')).message).toBe('k is truncated: needed 2 bytes for topic (STRING length) at position 0, 1 remain.')
+    expect(catchMm2Error(() => new Reader(hexToBytes('00'), 'k').readString('topic')).message)
+      .toBe('k is truncated: needed 2 bytes for topic (STRING length) at position 0, 1 remain.')
   })
 })
 
@@ -97,7 +98,8 @@ describe('Reader varints, compact strings, UUIDs and tagged fields', () => {
   it('rejects a varint above 2^31-1, one longer than 5 bytes, and one cut short', () => {
     expect(catchMm2Error(() => new Reader(hexToBytes('ffffffff0f'), 'r').readUnsignedVarint('v')).code).toBe('MM2_DECODE_BAD_LENGTH')
     expect(catchMm2Error(() => new Reader(hexToBytes('ffffffffff01'), 'r').readUnsignedVarint('v')).code).toBe('MM2_DECODE_INVALID')
-    expect(catchMm2Error(() => new Reader(hexToBytes('8080'), 'r').readUnsignedVarint('v')).message).toBe('r is truncated: needed 1 bytes for v (varint byte) at position 2, 0 remain.')
+    expect(catchMm2Error(() => new Reader(hexToBytes('8080'), 'r').readUnsignedVarint('v')).message)
+      .toBe('r is truncated: needed 1 bytes for v (varint byte) at position 2, 0 remain.')
   })
 
   it('round-trips varints and compact strings', () => {
@@ -125,7 +127,8 @@ describe('Reader varints, compact strings, UUIDs and tagged fields', () => {
   })
 
   it('skips unknown tagged fields and hands known ones to the callback', () => {
-    const bytes = new Writer('w').writeTaggedFields([{ tag: 1, data: hexToBytes('0102') }, { tag: 9, data: hexToBytes('0000002a') }], 'tags').writeInt16(7, 'after').finish()
+    const tags = [{ tag: 1, data: hexToBytes('0102') }, { tag: 9, data: hexToBytes('0000002a') }]
+    const bytes = new Writer('w').writeTaggedFields(tags, 'tags').writeInt16(7, 'after').finish()
     const reader = new Reader(bytes, 'r')
     const seen: Array<[number, number]> = []
     reader.readTaggedFields('tags', (tag, size) => {

@@ -6,7 +6,13 @@ import { Mm2FailbackError } from '../../../../sidecar/src/errors.ts'
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 const bytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text.replace(/\s+/g, ''), 'hex'))
 
-const snapshot: SyncHistorySnapshot = { sourceClusterAlias: 'A', targetClusterAlias: 'B', topic: 'orders', partition: 3, syncs: [{ upstreamOffset: 10n, downstreamOffset: 7n }, { upstreamOffset: 20n, downstreamOffset: 17n }] }
+const snapshot: SyncHistorySnapshot = {
+  sourceClusterAlias: 'A',
+  targetClusterAlias: 'B',
+  topic: 'orders',
+  partition: 3,
+  syncs: [{ upstreamOffset: 10n, downstreamOffset: 7n }, { upstreamOffset: 20n, downstreamOffset: 17n }]
+}
 
 function codeOf (fn: () => unknown): string {
   try {
@@ -30,7 +36,8 @@ describe('SyncHistory snapshot codec', () => {
 
   it('round-trips any increasing history (property)', () => {
     fc.assert(fc.property(
-      fc.string({ minLength: 1, maxLength: 20 }), fc.nat(1000), fc.array(fc.tuple(fc.bigInt({ min: 0n, max: 1000n }), fc.bigInt({ min: 1n, max: 1000n })), { maxLength: 50 }),
+      fc.string({ minLength: 1, maxLength: 20 }), fc.nat(1000),
+      fc.array(fc.tuple(fc.bigInt({ min: 0n, max: 1000n }), fc.bigInt({ min: 1n, max: 1000n })), { maxLength: 50 }),
       (topic, partition, steps) => {
         let u = 0n
         let d = 0n
@@ -49,7 +56,8 @@ describe('SyncHistory snapshot codec', () => {
     expect(codeOf(() => decodeSyncHistory(key, bytes('0001 00000000')))).toBe('MM2_DECODE_UNSUPPORTED_VERSION')
     expect(codeOf(() => decodeSyncHistory(key, value.slice(0, value.length - 1)))).toBe('MM2_DECODE_TRUNCATED')
     expect(codeOf(() => decodeSyncHistory(key, bytes('0000 7fffffff')))).toBe('MM2_DECODE_TRUNCATED')
-    const backwards = encodeSyncHistory({ ...snapshot, syncs: [{ upstreamOffset: 20n, downstreamOffset: 17n }, { upstreamOffset: 10n, downstreamOffset: 18n }] })
+    const syncs = [{ upstreamOffset: 20n, downstreamOffset: 17n }, { upstreamOffset: 10n, downstreamOffset: 18n }]
+    const backwards = encodeSyncHistory({ ...snapshot, syncs })
     expect(codeOf(() => decodeSyncHistory(backwards.key, backwards.value))).toBe('MM2_DECODE_INVALID')
     for (let cut = 0; cut < key.length; cut++) expect(codeOf(() => decodeSyncHistory(key.slice(0, cut), value))).toBe('MM2_DECODE_TRUNCATED')
   })

@@ -34,10 +34,12 @@ describe('Writer', () => {
     ['INT64 out of range', (w: Writer) => w.writeInt64(2n ** 63n, 'f'), 'w cannot be encoded: f must be an INT64 bigint (got 9223372036854775808).'],
     ['negative varint', (w: Writer) => w.writeUnsignedVarint(-1, 'f'), 'w cannot be encoded: f must be an unsigned varint 0..2147483647 (got -1).'],
     ['non-string', (w: Writer) => w.writeString(undefined as unknown as string, 'f'), 'w cannot be encoded: f must be a string (got undefined).'],
-    ['lone surrogate', (w: Writer) => w.writeCompactString('\uD83D', 'f'), 'w cannot be encoded: f must be a well-formed string (it contains a lone surrogate).'],
+    ['lone surrogate', (w: Writer) => w.writeCompactString('\uD83D', 'f'),
+      'w cannot be encoded: f must be a well-formed string (it contains a lone surrogate).'],
     ['too long', (w: Writer) => w.writeCompactString('ab'.repeat(16384), 'f'), 'w cannot be encoded: f must be at most 32767 bytes of UTF-8 (got 32768).'],
     ['bad uuid', (w: Writer) => w.writeUuid('x', 'f'), 'w cannot be encoded: f must be a Kafka Uuid string of 22 URL-safe base64 characters (got "x").'],
-    ['unordered tags', (w: Writer) => w.writeTaggedFields([{ tag: 2, data: new Uint8Array(0) }, { tag: 1, data: new Uint8Array(0) }], 'f'), 'w cannot be encoded: f tag 1 must be in strictly ascending tag order.']
+    ['unordered tags', (w: Writer) => w.writeTaggedFields([{ tag: 2, data: new Uint8Array(0) }, { tag: 1, data: new Uint8Array(0) }], 'f'),
+      'w cannot be encoded: f tag 1 must be in strictly ascending tag order.']
   ])('rejects %s with MM2_ENCODE_INVALID', (_name, write, message) => {
     const error = catchMm2Error(() => write(new Writer('w')))
     expect(error.code).toBe('MM2_ENCODE_INVALID')

@@ -273,9 +273,12 @@ describe('flowInternalTopics', () => {
     ['default, location=source', dflt, 'A', 'B', 'source', 'mm2-offset-syncs.B.internal', 'A', 'A.checkpoints.internal', 'A.heartbeats'],
     ['default, location=target', dflt, 'A', 'B', 'target', 'mm2-offset-syncs.A.internal', 'B', 'A.checkpoints.internal', 'A.heartbeats'],
     ['reverse flow', dflt, 'B', 'A', 'source', 'mm2-offset-syncs.A.internal', 'B', 'B.checkpoints.internal', 'B.heartbeats'],
-    ['"_" separator', defaultReplicationPolicy({ separator: '_' }), 'east', 'west', 'source', 'mm2-offset-syncs_west_internal', 'east', 'east_checkpoints_internal', 'east_heartbeats'],
-    ['"_" separator, KIP-949 off', defaultReplicationPolicy({ separator: '_', internalTopicSeparatorEnabled: false }), 'east', 'west', 'target', 'mm2-offset-syncs.east.internal', 'west', 'east.checkpoints.internal', 'east_heartbeats'],
-    ['identity', identityReplicationPolicy({ sourceClusterAlias: 'A' }), 'A', 'B', 'source', 'mm2-offset-syncs.B.internal', 'A', 'A.checkpoints.internal', 'A.heartbeats']
+    ['"_" separator', defaultReplicationPolicy({ separator: '_' }),
+      'east', 'west', 'source', 'mm2-offset-syncs_west_internal', 'east', 'east_checkpoints_internal', 'east_heartbeats'],
+    ['"_" separator, KIP-949 off', defaultReplicationPolicy({ separator: '_', internalTopicSeparatorEnabled: false }),
+      'east', 'west', 'target', 'mm2-offset-syncs.east.internal', 'west', 'east.checkpoints.internal', 'east_heartbeats'],
+    ['identity', identityReplicationPolicy({ sourceClusterAlias: 'A' }),
+      'A', 'B', 'source', 'mm2-offset-syncs.B.internal', 'A', 'A.checkpoints.internal', 'A.heartbeats']
   ] as const)('%s', (_name, policy, source, target, location, syncsTopic, syncsCluster, checkpoints, replicatedHeartbeats) => {
     const topics = flowInternalTopics(policy, { source, target }, location)
     expect(topics).toEqual({
@@ -292,7 +295,8 @@ describe('flowInternalTopics', () => {
   })
 
   it('defaults to offset-syncs.topic.location=source', () => {
-    expect(flowInternalTopics(dflt, { source: 'A', target: 'B' }).offsetSyncs).toEqual({ topic: 'mm2-offset-syncs.B.internal', cluster: 'A', location: 'source' })
+    expect(flowInternalTopics(dflt, { source: 'A', target: 'B' }).offsetSyncs)
+      .toEqual({ topic: 'mm2-offset-syncs.B.internal', cluster: 'A', location: 'source' })
   })
 
   it('shows the KIP-716 collision: A->B at the target and B->A at the source share one topic on B', () => {

@@ -4,11 +4,32 @@ import { decideCommitSync, type CommitSyncInput } from '../../../../sidecar/src/
 import { parseProvenance, provenanceMetadata } from '../../../../sidecar/src/core/sync/provenance.ts'
 import type { Translation } from '../../../../sidecar/src/core/translation/translation.ts'
 
-const exact = (offset: bigint): Translation => ({ kind: 'translated', offset, method: 'exact', sync: { upstreamOffset: offset, downstreamOffset: offset }, rereadWindow: 0n })
-const conservative = (offset: bigint, window: bigint): Translation => ({ kind: 'translated', offset, method: 'conservative', sync: { upstreamOffset: 0n, downstreamOffset: offset - 1n }, rereadWindow: window })
+const exact = (offset: bigint): Translation => ({
+  kind: 'translated',
+  offset,
+  method: 'exact',
+  sync: { upstreamOffset: offset, downstreamOffset: offset },
+  rereadWindow: 0n
+})
+const conservative = (offset: bigint, window: bigint): Translation => ({
+  kind: 'translated',
+  offset,
+  method: 'conservative',
+  sync: { upstreamOffset: 0n, downstreamOffset: offset - 1n },
+  rereadWindow: window
+})
 
 function input (overrides: Partial<CommitSyncInput>): CommitSyncInput {
-  return { sourceCluster: 'A', sourceOffset: 100n, sourceMetadata: '', translation: exact(90n), targetCommitted: null, targetMembers: 0, allowRewind: false, ...overrides }
+  return {
+    sourceCluster: 'A',
+    sourceOffset: 100n,
+    sourceMetadata: '',
+    translation: exact(90n),
+    targetCommitted: null,
+    targetMembers: 0,
+    allowRewind: false,
+    ...overrides
+  }
 }
 
 describe('provenance metadata', () => {
@@ -26,14 +47,19 @@ describe('provenance metadata', () => {
 describe('decideCommitSync', () => {
   it.each([
     ['own write is never echoed', { sourceMetadata: 'mm2-failback/v1 from=B offset=7' }, { action: 'skip', reason: 'own-write', offset: null }],
-    ['untranslatable', { translation: { kind: 'untranslatable', reason: 'no-syncs' } as Translation }, { action: 'skip', reason: 'untranslatable', offset: null }],
+    ['untranslatable', { translation: { kind: 'untranslatable', reason: 'no-syncs' } as Translation },
+      { action: 'skip', reason: 'untranslatable', offset: null }],
     ['live members on the target', { targetMembers: 2, targetCommitted: 10n }, { action: 'skip', reason: 'group-active', offset: 90n }],
     ['already in sync', { targetCommitted: 90n }, { action: 'skip', reason: 'in-sync', offset: 90n }],
     ['target ahead: would rewind', { targetCommitted: 95n }, { action: 'skip', reason: 'would-rewind', offset: 90n }],
-    ['target behind: commit', { targetCommitted: 50n }, { action: 'commit', offset: 90n, metadata: 'mm2-failback/v1 from=A offset=100', method: 'exact', rereadWindow: 0n }],
-    ['no offset on the target: commit', {}, { action: 'commit', offset: 90n, metadata: 'mm2-failback/v1 from=A offset=100', method: 'exact', rereadWindow: 0n }],
-    ['rewind allowed', { targetCommitted: 95n, allowRewind: true }, { action: 'commit', offset: 90n, metadata: 'mm2-failback/v1 from=A offset=100', method: 'exact', rereadWindow: 0n }],
-    ['conservative carries its window', { translation: conservative(91n, 9n) }, { action: 'commit', offset: 91n, metadata: 'mm2-failback/v1 from=A offset=100', method: 'conservative', rereadWindow: 9n }]
+    ['target behind: commit', { targetCommitted: 50n },
+      { action: 'commit', offset: 90n, metadata: 'mm2-failback/v1 from=A offset=100', method: 'exact', rereadWindow: 0n }],
+    ['no offset on the target: commit', {},
+      { action: 'commit', offset: 90n, metadata: 'mm2-failback/v1 from=A offset=100', method: 'exact', rereadWindow: 0n }],
+    ['rewind allowed', { targetCommitted: 95n, allowRewind: true },
+      { action: 'commit', offset: 90n, metadata: 'mm2-failback/v1 from=A offset=100', method: 'exact', rereadWindow: 0n }],
+    ['conservative carries its window', { translation: conservative(91n, 9n) },
+      { action: 'commit', offset: 91n, metadata: 'mm2-failback/v1 from=A offset=100', method: 'conservative', rereadWindow: 9n }]
   ] as Array<[string, Partial<CommitSyncInput>, unknown]>)('%s', (_name, overrides, expected) => {
     expect(decideCommitSync(input(overrides))).toEqual(expected)
   })
@@ -56,7 +82,13 @@ describe('decideCommitSync', () => {
     // tag lost, translating B's 90 back gives <= 100, which A already holds: in-sync or would-rewind.
     const first = decideCommitSync(input({ targetCommitted: null }))
     expect(first.action).toBe('commit')
-    const echo = decideCommitSync(input({ sourceCluster: 'B', sourceOffset: 90n, sourceMetadata: first.action === 'commit' ? first.metadata : '', translation: exact(100n), targetCommitted: 100n }))
+    const echo = decideCommitSync(input({
+      sourceCluster: 'B',
+      sourceOffset: 90n,
+      sourceMetadata: first.action === 'commit' ? first.metadata : '',
+      translation: exact(100n),
+      targetCommitted: 100n
+    }))
     expect(echo).toMatchObject({ action: 'skip', reason: 'own-write' })
     for (const back of [exact(100n), conservative(97n, 2n)]) {
       const untagged = decideCommitSync(input({ sourceCluster: 'B', sourceOffset: 90n, sourceMetadata: '', translation: back, targetCommitted: 100n }))

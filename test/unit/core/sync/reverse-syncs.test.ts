@@ -8,7 +8,8 @@ describe('reverse syncs', () => {
   it('inverts an A->B sync into a B->A sync keyed by the remote topic', () => {
     expect(invertSync({ topic: 'orders', partition: 3, upstreamOffset: 120n, downstreamOffset: 57n }, 'A', policy))
       .toEqual({ topic: 'A.orders', partition: 3, upstreamOffset: 57n, downstreamOffset: 120n })
-    expect(invertSync({ topic: 'orders', partition: 0, upstreamOffset: 1n, downstreamOffset: 2n }, 'east', createReplicationPolicy({ separator: '_' })).topic).toBe('east_orders')
+    expect(invertSync({ topic: 'orders', partition: 0, upstreamOffset: 1n, downstreamOffset: 2n }, 'east', createReplicationPolicy({ separator: '_' })).topic)
+      .toBe('east_orders')
   })
 
   it('recognises reverse syncs by their cyclic topic', () => {

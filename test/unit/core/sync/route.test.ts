@@ -41,7 +41,10 @@ describe('routeCommit', () => {
   })
 
   it('with the identity policy offers both routes, reverse first', () => {
-    const identity = [flow('A', 'B', { policy: createReplicationPolicy({ kind: 'identity', sourceClusterAlias: 'A' }) }), flow('B', 'A', { policy: createReplicationPolicy({ kind: 'identity', sourceClusterAlias: 'B' }) })]
+    const identity = [
+      flow('A', 'B', { policy: createReplicationPolicy({ kind: 'identity', sourceClusterAlias: 'A' }) }),
+      flow('B', 'A', { policy: createReplicationPolicy({ kind: 'identity', sourceClusterAlias: 'B' }) })
+    ]
     expect(summary(routeCommit(identity, 'B', 'orders', 'G'))).toEqual(['reverse A->B orders => A:orders', 'forward B->A orders => A:orders'])
   })
 })

@@ -37,13 +37,15 @@ describe('safety rules', () => {
   })
 
   it('never allows a write into a live group, nor a backwards one without allowRewind (property)', () => {
-    fc.assert(fc.property(fc.nat(3), fc.option(fc.bigInt({ min: 0n, max: 50n })), fc.bigInt({ min: 0n, max: 50n }), fc.boolean(), (members, committed, offset, allowRewind) => {
-      const verdict = checkTargetSafety({ targetMembers: members, targetCommitted: committed, allowRewind }, offset)
-      if (verdict === null) {
-        expect(members).toBe(0)
-        if (committed !== null) expect(committed === offset).toBe(false)
-        if (committed !== null && !allowRewind) expect(offset > committed).toBe(true)
-      }
-    }))
+    fc.assert(fc.property(
+      fc.nat(3), fc.option(fc.bigInt({ min: 0n, max: 50n })), fc.bigInt({ min: 0n, max: 50n }), fc.boolean(),
+      (members, committed, offset, allowRewind) => {
+        const verdict = checkTargetSafety({ targetMembers: members, targetCommitted: committed, allowRewind }, offset)
+        if (verdict === null) {
+          expect(members).toBe(0)
+          if (committed !== null) expect(committed === offset).toBe(false)
+          if (committed !== null && !allowRewind) expect(offset > committed).toBe(true)
+        }
+      }))
   })
 })

@@ -6,7 +6,13 @@ import { createLogger } from '../../../../sidecar/src/engine/logger.ts'
 import { createMetrics } from '../../../../sidecar/src/metrics/registry.ts'
 import { FakeCluster } from '../fakes.ts'
 
-function follow (cluster: FakeCluster, now: () => number = Date.now): { follower: ClusterFollower, logs: string[], records: string[], unauthorized: string[], metrics: ReturnType<typeof createMetrics> } {
+function follow (cluster: FakeCluster, now: () => number = Date.now): {
+  follower: ClusterFollower
+  logs: string[]
+  records: string[]
+  unauthorized: string[]
+  metrics: ReturnType<typeof createMetrics>
+} {
   const logs: string[] = []
   const records: string[] = []
   const unauthorized: string[] = []

@@ -46,7 +46,13 @@ async function start (configure: (config: SidecarConfig, a: FakeCluster, b: Fake
   configure(config, a, b)
   const metrics = createMetrics()
   const logs: string[] = []
-  const daemon = new Daemon({ mm2: parseMm2Properties(TWO_WAY), config, metrics, logger: createLogger({ level: 'debug', format: 'text', write: (line) => { logs.push(line) } }), adapters: factory })
+  const daemon = new Daemon({
+    mm2: parseMm2Properties(TWO_WAY),
+    config,
+    metrics,
+    logger: createLogger({ level: 'debug', format: 'text', write: (line) => { logs.push(line) } }),
+    adapters: factory
+  })
   running.push(daemon)
   await daemon.start()
   await vi.waitFor(() => { expect(daemon.isReady).toBe(true) }, { timeout: 5000 })
@@ -115,10 +121,15 @@ describe('Daemon (fake clusters)', () => {
   it('writes reverse syncs into the other flow\'s offset-syncs topic, and history snapshots to both clusters', async () => {
     const { a, b } = await start()
     a.append(A_TO_B_SYNCS, 0, goodSync(100n, 90n))
-    await vi.waitFor(() => { expect(b.reverseSyncWriters[0]?.written).toEqual([{ topic: 'A.orders', partition: 0, upstreamOffset: 90n, downstreamOffset: 100n }]) })
+    await vi.waitFor(() => {
+      expect(b.reverseSyncWriters[0]?.written).toEqual([{ topic: 'A.orders', partition: 0, upstreamOffset: 90n, downstreamOffset: 100n }])
+    })
     expect(b.reverseSyncWriters[0]!.topic).toBe(B_TO_A_SYNCS)
     await vi.waitFor(() => {
-      for (const cluster of [a, b]) expect(cluster.historyWriters[0]?.written.at(-1)).toMatchObject({ sourceClusterAlias: 'A', targetClusterAlias: 'B', topic: 'orders', syncs: [{ upstreamOffset: 100n, downstreamOffset: 90n }] })
+      for (const cluster of [a, b]) {
+        expect(cluster.historyWriters[0]?.written.at(-1))
+          .toMatchObject({ sourceClusterAlias: 'A', targetClusterAlias: 'B', topic: 'orders', syncs: [{ upstreamOffset: 100n, downstreamOffset: 90n }] })
+      }
     })
   })
 
@@ -140,8 +151,11 @@ describe('Daemon (fake clusters)', () => {
 
   it('garbage in the heartbeats topic is counted and does not move the heartbeat age', async () => {
     const { a, metrics } = await start()
-    a.append('B.heartbeats', 0, { key: Uint8Array.of(1), value: Uint8Array.of(2) }, encodeHeartbeat({ sourceClusterAlias: 'B', targetClusterAlias: 'A', timestamp: BigInt(Date.now()) }))
-    await vi.waitFor(async () => { expect(await value(metrics, 'records_skipped_total', { cluster: 'A', topic: 'B.heartbeats', reason: 'decode_truncated' })).toBe(1) })
+    const heartbeat = encodeHeartbeat({ sourceClusterAlias: 'B', targetClusterAlias: 'A', timestamp: BigInt(Date.now()) })
+    a.append('B.heartbeats', 0, { key: Uint8Array.of(1), value: Uint8Array.of(2) }, heartbeat)
+    await vi.waitFor(async () => {
+      expect(await value(metrics, 'records_skipped_total', { cluster: 'A', topic: 'B.heartbeats', reason: 'decode_truncated' })).toBe(1)
+    })
     await vi.waitFor(async () => { expect(await value(metrics, 'heartbeat_age_seconds', { flow: 'B->A' })).toBeLessThan(5) }, { timeout: 3000 })
   })
 

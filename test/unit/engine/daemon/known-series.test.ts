@@ -29,18 +29,32 @@ const ONE_WAY = [
 ].join('\n')
 
 /** The zero series of the three event counters a freshly built sidecar exports, as `labels` strings. */
-async function zeroSeries (properties: string, configure: (config: SidecarConfig) => void = () => {}): Promise<Record<'reverseWritten' | 'reverseSkipped' | 'failures' | 'recordsSkipped', string[]>> {
+async function zeroSeries (
+  properties: string,
+  configure: (config: SidecarConfig) => void = () => {}
+): Promise<Record<'reverseWritten' | 'reverseSkipped' | 'failures' | 'recordsSkipped', string[]>> {
   const config = defaultConfig()
   configure(config)
   const metrics = createMetrics()
-  const daemon = new Daemon({ mm2: parseMm2Properties(properties), config, metrics, logger: createLogger({ level: 'error', write: () => {} }), adapters: fakeClusters().factory })
+  const daemon = new Daemon({
+    mm2: parseMm2Properties(properties),
+    config,
+    metrics,
+    logger: createLogger({ level: 'error', write: () => {} }),
+    adapters: fakeClusters().factory
+  })
   expect(daemon.isReady).toBe(false)
   const text = await metrics.registry.metrics()
   const labels = (name: string): string[] => text.split('\n').filter((line) => line.startsWith(`mm2_failback_${name}{`)).map((line) => {
     expect(line.endsWith('} 0'), line).toBe(true)
     return line.slice(line.indexOf('{') + 1, -3)
   })
-  return { reverseWritten: labels('reverse_syncs_written_total'), reverseSkipped: labels('reverse_syncs_skipped_total'), failures: labels('sync_failures_total'), recordsSkipped: labels('records_skipped_total') }
+  return {
+    reverseWritten: labels('reverse_syncs_written_total'),
+    reverseSkipped: labels('reverse_syncs_skipped_total'),
+    failures: labels('sync_failures_total'),
+    recordsSkipped: labels('records_skipped_total')
+  }
 }
 
 describe('Daemon: event counters at zero from startup', () => {
@@ -51,7 +65,8 @@ describe('Daemon: event counters at zero from startup', () => {
     // Reverse syncs of A->B go to flow B->A's offset-syncs topic, on B (its source) by default.
     const operations = ['describe-group', 'commit', 'history', 'lag']
     expect(failures.sort()).toEqual([
-      ...['A', 'B'].flatMap((cluster) => [...operations, 'reverse-sync-claim', 'reverse-sync'].map((operation) => `cluster="${cluster}",operation="${operation}"`))
+      ...['A', 'B'].flatMap((cluster) => [...operations, 'reverse-sync-claim', 'reverse-sync']
+        .map((operation) => `cluster="${cluster}",operation="${operation}"`))
     ].sort())
     // On each cluster: one flow's offset syncs (at its source), the other's checkpoints and replicated heartbeats, group commits, history.
     const followed = (cluster: string, other: string): Array<[string, string]> => [
@@ -67,10 +82,14 @@ describe('Daemon: event counters at zero from startup', () => {
   })
 
   it('one-way primary->backup: no reverse syncs (MM2 would not read them), only what is followed and done', async () => {
-    const { reverseWritten, reverseSkipped, failures, recordsSkipped } = await zeroSeries(ONE_WAY, (config) => { config.features.history = false; config.features.lag = false })
+    const { reverseWritten, reverseSkipped, failures, recordsSkipped } = await zeroSeries(ONE_WAY, (config) => {
+      config.features.history = false
+      config.features.lag = false
+    })
     expect(reverseWritten).toEqual([])
     expect(reverseSkipped).toEqual([])
-    expect(failures.sort()).toEqual(['backup', 'primary'].flatMap((cluster) => [`cluster="${cluster}",operation="commit"`, `cluster="${cluster}",operation="describe-group"`]).sort())
+    const failureSeries = (cluster: string): string[] => [`cluster="${cluster}",operation="commit"`, `cluster="${cluster}",operation="describe-group"`]
+    expect(failures.sort()).toEqual(['backup', 'primary'].flatMap(failureSeries).sort())
     const types = new Set(recordsSkipped.map((labels) => labels.replace(/,reason="[^"]*"$/, '')))
     // offset-syncs.topic.location = target: the flow's offset syncs, checkpoints and replicated heartbeats are all on backup.
     expect([...types].sort()).toEqual([
@@ -83,9 +102,13 @@ describe('Daemon: event counters at zero from startup', () => {
   })
 
   it('with reverse syncs and group sync off, no failure series for them', async () => {
-    const { reverseWritten, reverseSkipped, failures } = await zeroSeries(TWO_WAY, (config) => { config.features.reverseSyncs = false; config.features.groupSync = false })
+    const { reverseWritten, reverseSkipped, failures } = await zeroSeries(TWO_WAY, (config) => {
+      config.features.reverseSyncs = false
+      config.features.groupSync = false
+    })
     expect(reverseWritten).toEqual([])
     expect(reverseSkipped).toEqual([])
-    expect(failures.sort()).toEqual(['A', 'B'].flatMap((cluster) => [`cluster="${cluster}",operation="history"`, `cluster="${cluster}",operation="lag"`]).sort())
+    expect(failures.sort())
+      .toEqual(['A', 'B'].flatMap((cluster) => [`cluster="${cluster}",operation="history"`, `cluster="${cluster}",operation="lag"`]).sort())
   })
 })

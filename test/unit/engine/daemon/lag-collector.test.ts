@@ -21,7 +21,14 @@ describe('LagCollector', () => {
     b.endOffsets.set('A.orders/0', 96n)
     let now = 1_000_000
     const metrics = createMetrics()
-    const collector = new LagCollector({ flows: mm2.flows, index, committed, admins: new Map([['A', new FakeAdmin(a)], ['B', new FakeAdmin(b)]]), metrics, now: () => now })
+    const collector = new LagCollector({
+      flows: mm2.flows,
+      index,
+      committed,
+      admins: new Map([['A', new FakeAdmin(a)], ['B', new FakeAdmin(b)]]),
+      metrics,
+      now: () => now
+    })
     await collector.measure()
     a.endOffsets.set('orders/0', 200n)
     now += 10_000

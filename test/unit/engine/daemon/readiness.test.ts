@@ -1,19 +1,24 @@
 import { describe, expect, it } from 'vitest'
 import { readinessDetail, readinessVerdict } from '../../../../sidecar/src/engine/daemon/readiness.ts'
 
-const cluster = (alias: string, caughtUp: boolean, everAnswered: boolean, failingSinceMs: number | null): { alias: string, caughtUp: boolean, everAnswered: boolean, failingSinceMs: number | null } =>
+const cluster = (
+  alias: string, caughtUp: boolean, everAnswered: boolean, failingSinceMs: number | null
+): { alias: string, caughtUp: boolean, everAnswered: boolean, failingSinceMs: number | null } =>
   ({ alias, caughtUp, everAnswered, failingSinceMs })
 
 describe('readinessVerdict', () => {
   it('is ready once every cluster was read to its end and every commit poller polled once', () => {
-    expect(readinessVerdict([cluster('A', true, true, null), cluster('B', true, true, null)], true, 0, 30_000)).toEqual({ ready: true, waitingFor: [], unreachable: [] })
+    expect(readinessVerdict([cluster('A', true, true, null), cluster('B', true, true, null)], true, 0, 30_000))
+      .toEqual({ ready: true, waitingFor: [], unreachable: [] })
     expect(readinessVerdict([cluster('A', true, true, null), cluster('B', true, true, null)], false, 0, 30_000).ready).toBe(false)
-    expect(readinessVerdict([cluster('A', true, true, null), cluster('B', false, true, null)], true, 0, 30_000)).toEqual({ ready: false, waitingFor: ['B'], unreachable: [] })
+    expect(readinessVerdict([cluster('A', true, true, null), cluster('B', false, true, null)], true, 0, 30_000))
+      .toEqual({ ready: false, waitingFor: ['B'], unreachable: [] })
   })
 
   it('gives up on a cluster that never answered, once the grace has passed, and names it', () => {
     const silent = cluster('B', false, false, 1000)
-    expect(readinessVerdict([cluster('A', true, true, null), silent], true, 1000 + 29_999, 30_000)).toEqual({ ready: false, waitingFor: ['B'], unreachable: [] })
+    expect(readinessVerdict([cluster('A', true, true, null), silent], true, 1000 + 29_999, 30_000))
+      .toEqual({ ready: false, waitingFor: ['B'], unreachable: [] })
     expect(readinessVerdict([cluster('A', true, true, null), silent], true, 1000 + 30_000, 30_000)).toEqual({ ready: true, waitingFor: [], unreachable: ['B'] })
   })
 

@@ -16,5 +16,9 @@ export const BAD_OFFSET_SYNCS: ReadonlyArray<{ kind: string, record: FakeRecord,
   { kind: 'truncated key', record: { key: good.key!.subarray(0, 3), value: good.value }, reason: 'decode_truncated' },
   { kind: 'oversized value', record: { key: good.key, value: new Uint8Array(64 * 1024) }, reason: 'decode_oversized' },
   { kind: 'negative string length', record: { key: Uint8Array.of(0xff, 0xfe, 0, 0, 0, 0), value: good.value }, reason: 'decode_bad_length' },
-  { kind: 'negative offset', record: { key: good.key, value: Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 1) }, reason: 'decode_invalid' }
+  {
+    kind: 'negative offset',
+    record: { key: good.key, value: Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 1) },
+    reason: 'decode_invalid'
+  }
 ]

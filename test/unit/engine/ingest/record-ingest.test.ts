@@ -16,7 +16,8 @@ function recording (): { ingest: RecordIngest, decoded: number[], skipped: Array
 const at = (partition = 0): { cluster: string, topic: string, partition: number, recordType: string } =>
   ({ cluster: 'A', topic: 'mm2-offset-syncs.B.internal', partition, recordType: 'offset-sync' })
 
-const withOffsets = <T extends object>(records: readonly T[]): Array<T & { offset: bigint }> => records.map((record, index) => ({ ...record, offset: BigInt(index) }))
+const withOffsets = <T extends object>(records: readonly T[]): Array<T & { offset: bigint }> =>
+  records.map((record, index) => ({ ...record, offset: BigInt(index) }))
 
 describe('RecordIngest', () => {
   it.each(BAD_OFFSET_SYNCS)('a batch of one $kind record: counted as $reason, logged once, nothing used', ({ record, reason }) => {

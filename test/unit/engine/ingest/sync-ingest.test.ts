@@ -9,19 +9,28 @@ import { RecordIngest } from '../../../../sidecar/src/engine/ingest/record-inges
 import { SyncIngest } from '../../../../sidecar/src/engine/ingest/sync-ingest.ts'
 import { BAD_OFFSET_SYNCS, goodSync } from './malformed-records.ts'
 
-const mm2 = parseMm2Properties(['clusters = A, B', 'A.bootstrap.servers = a:9092', 'B.bootstrap.servers = b:9092', 'A->B.enabled = true', 'B->A.enabled = true'].join('\n'))
+const mm2 = parseMm2Properties([
+  'clusters = A, B', 'A.bootstrap.servers = a:9092', 'B.bootstrap.servers = b:9092', 'A->B.enabled = true', 'B->A.enabled = true'
+].join('\n'))
 const aToB = mm2.flows.find((flow) => flow.source === 'A' && flow.target === 'B')!
 const bToA = mm2.flows.find((flow) => flow.source === 'B' && flow.target === 'A')!
 const SYNCS = { cluster: 'A', topic: 'mm2-offset-syncs.B.internal', partition: 0 }
 
-const records = (list: ReadonlyArray<{ key: Uint8Array | null, value: Uint8Array | null }>, from = 0): Array<{ key: Uint8Array | null, value: Uint8Array | null, offset: bigint }> =>
+const records = (
+  list: ReadonlyArray<{ key: Uint8Array | null, value: Uint8Array | null }>, from = 0
+): Array<{ key: Uint8Array | null, value: Uint8Array | null, offset: bigint }> =>
   list.map((record, index) => ({ ...record, offset: BigInt(from + index) }))
 
 function setup (): { index: SyncIndex, ingest: RecordIngest, syncs: SyncIngest, reverse: Array<[string, bigint]> } {
   const index = new SyncIndex()
   const ingest = new RecordIngest({ decoded: () => {}, skipped: () => {} })
   const reverse: Array<[string, bigint]> = []
-  const syncs = new SyncIngest({ index, ingest, flows: [aToB, bToA], onReverseSync: (flow, sync) => { reverse.push([`${flow.source}->${flow.target}`, sync.upstreamOffset]) } })
+  const syncs = new SyncIngest({
+    index,
+    ingest,
+    flows: [aToB, bToA],
+    onReverseSync: (flow, sync) => { reverse.push([`${flow.source}->${flow.target}`, sync.upstreamOffset]) }
+  })
   return { index, ingest, syncs, reverse }
 }
 
@@ -30,7 +39,13 @@ const latest = (index: SyncIndex): { upstreamOffset: bigint, downstreamOffset: b
 describe('SyncIngest', () => {
   it('holds MM2\'s syncs until seeded, then replays them over the history snapshots', () => {
     const { index, syncs } = setup()
-    const snapshot = encodeSyncHistory({ sourceClusterAlias: 'A', targetClusterAlias: 'B', topic: 'orders', partition: 0, syncs: [{ upstreamOffset: 100n, downstreamOffset: 90n }, { upstreamOffset: 200n, downstreamOffset: 190n }] })
+    const snapshot = encodeSyncHistory({
+      sourceClusterAlias: 'A',
+      targetClusterAlias: 'B',
+      topic: 'orders',
+      partition: 0,
+      syncs: [{ upstreamOffset: 100n, downstreamOffset: 90n }, { upstreamOffset: 200n, downstreamOffset: 190n }]
+    })
     syncs.history({ cluster: 'B', topic: 'mm2-failback.history.internal', partition: 0 }, records([snapshot]))
     // MM2's compacted topic still holds an older sync (superseded by the snapshot) and a newer one.
     const read = syncs.offsetSyncs(aToB, SYNCS, records([goodSync(150n, 140n), goodSync(300n, 290n)]))
@@ -43,11 +58,23 @@ describe('SyncIngest', () => {
 
   it('keeps snapshots of flows it does not know out, and ignores its own snapshots coming back after seeding', () => {
     const { index, syncs } = setup()
-    const foreign = encodeSyncHistory({ sourceClusterAlias: 'C', targetClusterAlias: 'D', topic: 'orders', partition: 0, syncs: [{ upstreamOffset: 1n, downstreamOffset: 1n }] })
+    const foreign = encodeSyncHistory({
+      sourceClusterAlias: 'C',
+      targetClusterAlias: 'D',
+      topic: 'orders',
+      partition: 0,
+      syncs: [{ upstreamOffset: 1n, downstreamOffset: 1n }]
+    })
     syncs.history({ cluster: 'A', topic: 'h', partition: 0 }, records([foreign, { key: foreign.key, value: null }]))
     syncs.seed()
     expect(index.findFlow('C', 'D')).toBeUndefined()
-    const own = encodeSyncHistory({ sourceClusterAlias: 'A', targetClusterAlias: 'B', topic: 'orders', partition: 0, syncs: [{ upstreamOffset: 5n, downstreamOffset: 5n }] })
+    const own = encodeSyncHistory({
+      sourceClusterAlias: 'A',
+      targetClusterAlias: 'B',
+      topic: 'orders',
+      partition: 0,
+      syncs: [{ upstreamOffset: 5n, downstreamOffset: 5n }]
+    })
     syncs.history({ cluster: 'A', topic: 'h', partition: 0 }, records([own]))
     expect(latest(index)).toBeUndefined()
   })
@@ -76,7 +103,8 @@ describe('SyncIngest', () => {
     for (const seedFirst of [false, true]) {
       const { index, ingest, syncs } = setup()
       if (seedFirst) syncs.seed()
-      const batch = [goodSync(1n, 1n), ...BAD_OFFSET_SYNCS.flatMap(({ record }, index) => [record, goodSync(BigInt(10 * (index + 1)), BigInt(10 * (index + 1)))])]
+      const batch = [goodSync(1n, 1n), ...BAD_OFFSET_SYNCS.flatMap(({ record }, index) =>
+        [record, goodSync(BigInt(10 * (index + 1)), BigInt(10 * (index + 1)))])]
       const read = syncs.offsetSyncs(aToB, SYNCS, records(batch))
       expect(read.mm2Syncs).toBe(BAD_OFFSET_SYNCS.length + 1)
       if (!seedFirst) syncs.seed()
@@ -88,7 +116,13 @@ describe('SyncIngest', () => {
 
   it('a truncated or oversized history snapshot is counted; a tombstone is compaction\'s and is not', () => {
     const { ingest, syncs } = setup()
-    const snapshot = encodeSyncHistory({ sourceClusterAlias: 'A', targetClusterAlias: 'B', topic: 'orders', partition: 0, syncs: [{ upstreamOffset: 1n, downstreamOffset: 1n }] })
+    const snapshot = encodeSyncHistory({
+      sourceClusterAlias: 'A',
+      targetClusterAlias: 'B',
+      topic: 'orders',
+      partition: 0,
+      syncs: [{ upstreamOffset: 1n, downstreamOffset: 1n }]
+    })
     syncs.history({ cluster: 'A', topic: 'h', partition: 0 }, records([
       { key: snapshot.key, value: null },
       { key: snapshot.key, value: snapshot.value.subarray(0, 10) },

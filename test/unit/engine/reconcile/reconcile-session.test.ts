@@ -7,7 +7,9 @@ import { reconcile, translateOne, type ReconcileOptions } from '../../../../side
 import { fakeClusters, type FakeCluster } from '../fakes.ts'
 import { BAD_OFFSET_SYNCS, goodSync } from '../ingest/malformed-records.ts'
 
-const mm2 = parseMm2Properties(['clusters = A, B', 'A.bootstrap.servers = a:9092', 'B.bootstrap.servers = b:9092', 'A->B.enabled = true', 'B->A.enabled = true'].join('\n'))
+const mm2 = parseMm2Properties([
+  'clusters = A, B', 'A.bootstrap.servers = a:9092', 'B.bootstrap.servers = b:9092', 'A->B.enabled = true', 'B->A.enabled = true'
+].join('\n'))
 const encoder = new TextEncoder()
 
 /** A on A.orders... : `orders` on A with 120 records; MM2 copied them from offset 10 on, so B's A.orders offset d is A's d + 10. */
@@ -31,7 +33,15 @@ describe('reconcile (fake clusters)', () => {
     const { b, options } = lab()
     b.offsets.set(JSON.stringify(['g', 'A.orders', 0]), { offset: 75n, metadata: '' })
     const exact = await reconcile(options({}))
-    expect(exact.plan.groups[0]!.rows).toMatchObject([{ sourceTopic: 'A.orders', targetTopic: 'orders', sourceOffset: 75n, translatedOffset: 85n, method: 'exact', rereadWindow: 0n, action: 'commit' }])
+    expect(exact.plan.groups[0]!.rows).toMatchObject([{
+      sourceTopic: 'A.orders',
+      targetTopic: 'orders',
+      sourceOffset: 75n,
+      translatedOffset: 85n,
+      method: 'exact',
+      rereadWindow: 0n,
+      action: 'commit'
+    }])
     const conservative = await reconcile(options({ mode: 'conservative' }))
     expect(conservative.plan.groups[0]!.rows).toMatchObject([{ translatedOffset: 61n, method: 'conservative', rereadWindow: 24n }])
     expect(exact.skipped).toEqual([])
