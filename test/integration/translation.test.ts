@@ -50,7 +50,8 @@ describe.each(['3.9', '4.1'] as const)('offset translation against MM2 on Kafka 
     const config = await loadMm2Config(l.mm2PropertiesPath!)
     const flow = enabledFlows(config).find(f => f.source === 'A' && f.target === 'B')!
     const { offsetSyncs, checkpoints } = flow.internalTopics
-    expect([offsetSyncs.cluster, offsetSyncs.topic, checkpoints.cluster, checkpoints.topic]).toEqual(['A', 'mm2-offset-syncs.B.internal', 'B', 'A.checkpoints.internal'])
+    const internalTopics = [offsetSyncs.cluster, offsetSyncs.topic, checkpoints.cluster, checkpoints.topic]
+    expect(internalTopics).toEqual(['A', 'mm2-offset-syncs.B.internal', 'B', 'A.checkpoints.internal'])
     const topic = `orders-${suffix()}`
     const remote = remoteTopicName(flow, topic)
     const group = `translation-${suffix()}`
@@ -93,7 +94,8 @@ describe.each(['3.9', '4.1'] as const)('offset translation against MM2 on Kafka 
       const distance = (a: bigint, b: bigint): bigint => a > b ? a - b : b - a
       const closest = (candidates: bigint[], target: bigint): bigint => candidates.reduce((a, b) => distance(b, target) < distance(a, target) ? b : a)
       const upstreamOf = (p: number): bigint[] => syncsOf(p).map(s => s.upstreamOffset).sort((a, b) => a < b ? -1 : a > b ? 1 : 0)
-      const [busiest, middle, last] = Array.from({ length: PARTITIONS }, (_, p) => p).sort((a, b) => upstreamOf(b).length - upstreamOf(a).length) as [number, number, number]
+      const mostSyncsFirst = (a: number, b: number): number => upstreamOf(b).length - upstreamOf(a).length
+      const [busiest, middle, last] = Array.from({ length: PARTITIONS }, (_, p) => p).sort(mostSyncsFirst) as [number, number, number]
       const syncs = upstreamOf(busiest)
       const between: bigint[] = []
       for (let o = syncs[0]! + 1n; o < syncs[syncs.length - 1]!; o++) if (!syncs.includes(o)) between.push(o)
@@ -117,7 +119,11 @@ describe.each(['3.9', '4.1'] as const)('offset translation against MM2 on Kafka 
         { timeoutMs: 90_000, intervalMs: 500, description: `MM2 checkpoints of ${group} at ${json(committed)}` }).catch((error: Error) => {
         const index = new SyncIndex()
         for (const r of syncsReader.records(offsetSyncs.topic)) index.flow('A', 'B').appendSync(decodeOffsetSync(r.key, r.value))
-        const detail = committed.map((_o, p) => `p${p} syncs ${json(syncsOf(p).map(s => `${s.upstreamOffset}:${s.downstreamOffset}`))} shadow ${json(index.flow('A', 'B').find(topic, p)?.mm2Slots('forward').map(s => `${s.upstreamOffset}:${s.downstreamOffset}`))}`)
+        const detail = committed.map((_o, p) => {
+          const mm2Syncs = json(syncsOf(p).map(s => `${s.upstreamOffset}:${s.downstreamOffset}`))
+          const shadowSlots = json(index.flow('A', 'B').find(topic, p)?.mm2Slots('forward').map(s => `${s.upstreamOffset}:${s.downstreamOffset}`))
+          return `p${p} syncs ${mm2Syncs} shadow ${shadowSlots}`
+        })
         throw new Error(`${error.message}; latest checkpoints ${json([...latestCheckpoints().values()])}; ${detail.join('; ')}`)
       })
       const mm2 = latestCheckpoints()

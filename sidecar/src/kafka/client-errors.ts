@@ -117,7 +117,10 @@ export function authorizationFailure (error: unknown): AclResource | null {
 
 /** True when SASL authentication failed (wrong username or password, unknown mechanism). */
 export function isAuthenticationFailure (error: unknown): boolean {
-  return walk(error).some((entry) => (entry as { code?: unknown }).code === 'PLT_KFK_AUTHENTICATION' || (entry as { apiId?: unknown }).apiId === 'SASL_AUTHENTICATION_FAILED' || (entry as { apiId?: unknown }).apiId === 'UNSUPPORTED_SASL_MECHANISM')
+  return walk(error).some((entry) => {
+    const { code, apiId } = entry as { code?: unknown, apiId?: unknown }
+    return code === 'PLT_KFK_AUTHENTICATION' || apiId === 'SASL_AUTHENTICATION_FAILED' || apiId === 'UNSUPPORTED_SASL_MECHANISM'
+  })
 }
 
 /** The TLS failure code (e.g. SELF_SIGNED_CERT_IN_CHAIN, ERR_TLS_CERT_ALTNAME_INVALID) when the handshake failed, else null. */

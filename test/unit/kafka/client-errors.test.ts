@@ -34,7 +34,8 @@ const denied = (code: number): Error => new ResponseError(24, 3, { '/results_by_
 
 describe('messageOf', () => {
   it('a protocol error: its Kafka name, message and the broker\'s own message', () => {
-    expect(messageOf(new ProtocolError('GROUP_AUTHORIZATION_FAILED', 'detail from broker'))).toBe('GROUP_AUTHORIZATION_FAILED: Group authorization failed. (detail from broker)')
+    const error = new ProtocolError('GROUP_AUTHORIZATION_FAILED', 'detail from broker')
+    expect(messageOf(error)).toBe('GROUP_AUTHORIZATION_FAILED: Group authorization failed. (detail from broker)')
   })
 
   it('nested errors are listed once each; causes follow their error', () => {
@@ -79,7 +80,10 @@ describe('explainClientError', () => {
   })
 
   it('a denied write names operation, resource, cluster and principal, and how to grant it', () => {
-    const needs = [{ operation: 'Write', resource: 'Topic', name: 'mm2-offset-syncs.A.internal' }, { operation: 'Write', resource: 'TransactionalId', name: 'mm2-failback.mm2-offset-syncs.A.internal@B' }] as const
+    const needs = [
+      { operation: 'Write', resource: 'Topic', name: 'mm2-offset-syncs.A.internal' },
+      { operation: 'Write', resource: 'TransactionalId', name: 'mm2-failback.mm2-offset-syncs.A.internal@B' }
+    ] as const
     expect(explainClientError(denied(29), secured, needs)).toBe('TOPIC_AUTHORIZATION_FAILED: Topic authorization failed.; cluster B denies Write on Topic mm2-offset-syncs.A.internal to User:failback ' +
       '(grant it: kafka-acls.sh --add --allow-principal User:failback --operation Write --topic mm2-offset-syncs.A.internal; see docs/acls.md)')
     expect(explainClientError(denied(53), secured, needs)).toContain('cluster B denies Write on TransactionalId mm2-failback.mm2-offset-syncs.A.internal@B to User:failback (grant it: kafka-acls.sh --add --allow-principal User:failback --operation Write --transactional-id mm2-failback.mm2-offset-syncs.A.internal@B;')
@@ -90,7 +94,8 @@ describe('explainClientError', () => {
   })
 
   it('several candidate permissions of one type are offered as alternatives; without SASL the principal is a placeholder', () => {
-    expect(missingPermissionHint(plain, 'Topic', [{ operation: 'Read', resource: 'Topic', name: 'orders' }, { operation: 'Read', resource: 'Topic', name: 'B.orders' }]))
+    const candidates = [{ operation: 'Read', resource: 'Topic', name: 'orders' }, { operation: 'Read', resource: 'Topic', name: 'B.orders' }] as const
+    expect(missingPermissionHint(plain, 'Topic', candidates))
       .toBe('cluster A denies Read on Topic orders to the sidecar\'s principal (grant it: kafka-acls.sh --add --allow-principal <principal> --operation Read --topic orders; see docs/acls.md); or ' +
         'cluster A denies Read on Topic B.orders to the sidecar\'s principal (grant it: kafka-acls.sh --add --allow-principal <principal> --operation Read --topic B.orders; see docs/acls.md)')
     expect(describeMissingPermission(secured, { operation: 'Create', resource: 'Cluster', name: 'kafka-cluster' })).toContain('--operation Create --cluster;')
@@ -126,6 +131,8 @@ describe('error codes', () => {
     expect([29, 30, 31, 53].map(authorizationResource)).toEqual(['Topic', 'Group', 'Cluster', 'TransactionalId'])
     // DELEGATION_TOKEN_AUTHORIZATION_FAILED has no kafka-acls.sh resource here; 25 and 9999 are no authorization failures
     expect([65, 25, 9999].map(authorizationResource)).toEqual([null, null, null])
-    expect([29, 30, 31, 53].map(kafkaErrorName)).toEqual(['TOPIC_AUTHORIZATION_FAILED', 'GROUP_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED'])
+    expect([29, 30, 31, 53].map(kafkaErrorName)).toEqual([
+      'TOPIC_AUTHORIZATION_FAILED', 'GROUP_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED'
+    ])
   })
 })

@@ -75,7 +75,17 @@ export interface GroupPlan {
   targetCluster: string
   targetMembers: number
   rows: PlanRow[]
-  summary: { partitions: number, commit: number, inSync: number, wouldRewind: number, groupActive: number, untranslatable: number, exact: number, conservative: number, rereadWindow: bigint }
+  summary: {
+    partitions: number
+    commit: number
+    inSync: number
+    wouldRewind: number
+    groupActive: number
+    untranslatable: number
+    exact: number
+    conservative: number
+    rereadWindow: bigint
+  }
 }
 
 export interface Plan {
@@ -115,7 +125,16 @@ export function planPartition (group: GroupInput, input: PartitionInput, options
     const untranslatable = `no offset sync covers offset ${input.sourceOffset} (${translation.reason})`
     if (exact?.kind !== 'exact') {
       const failed = exact === undefined ? '' : `; exact proof from the first records failed (${exact.reason}: ${exact.detail})`
-      return { ...base, translatedOffset: null, delta: null, method: 'untranslatable', rereadWindow: null, action: 'skip', reason: 'no-sync', note: untranslatable + failed }
+      return {
+        ...base,
+        translatedOffset: null,
+        delta: null,
+        method: 'untranslatable',
+        rereadWindow: null,
+        action: 'skip',
+        reason: 'no-sync',
+        note: untranslatable + failed
+      }
     }
     // Below MM2's first sync, proven from the first record of both logs.
     offset = exact.offset
@@ -126,7 +145,9 @@ export function planPartition (group: GroupInput, input: PartitionInput, options
     offset = translation.offset
     method = translation.method
     rereadWindow = translation.rereadWindow
-    note = translation.method === 'exact' ? 'a sync sits at the offset' : `conservative: sync ${translation.sync.upstreamOffset}->${translation.sync.downstreamOffset} + 1`
+    note = translation.method === 'exact'
+      ? 'a sync sits at the offset'
+      : `conservative: sync ${translation.sync.upstreamOffset}->${translation.sync.downstreamOffset} + 1`
     if (translation.method === 'conservative' && exact !== undefined) {
       if (exact.kind === 'exact') {
         offset = exact.offset
@@ -150,7 +171,17 @@ export function planGroup (group: GroupInput, options: PlanOptions): GroupPlan {
   const rows = [...group.partitions]
     .sort((a, b) => a.sourceTopic < b.sourceTopic ? -1 : a.sourceTopic > b.sourceTopic ? 1 : a.partition - b.partition)
     .map((input) => planPartition(group, input, options))
-  const summary = { partitions: rows.length, commit: 0, inSync: 0, wouldRewind: 0, groupActive: 0, untranslatable: 0, exact: 0, conservative: 0, rereadWindow: 0n }
+  const summary = {
+    partitions: rows.length,
+    commit: 0,
+    inSync: 0,
+    wouldRewind: 0,
+    groupActive: 0,
+    untranslatable: 0,
+    exact: 0,
+    conservative: 0,
+    rereadWindow: 0n
+  }
   for (const row of rows) {
     if (row.action === 'commit') summary.commit++
     if (row.reason === 'in-sync') summary.inSync++

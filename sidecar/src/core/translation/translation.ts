@@ -1,4 +1,4 @@
-// What a translation answers, in both directions (DESIGN.md §2): pick the sync with the largest
+// What a translation answers, in both directions (docs/design.md §2): pick the sync with the largest
 // source-side offset <= o; equal -> its other offset ("exact"); greater -> other + 1 ("conservative":
 // only the synced record is known to be consumed, so the answer re-reads and never skips); none ->
 // untranslatable. Never interpolate. `rereadWindow` bounds how many records the group may read twice

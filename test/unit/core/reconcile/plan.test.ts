@@ -10,25 +10,101 @@ const none: Translation = { kind: 'untranslatable', reason: 'no-sync-at-or-below
 const proof = (offset: bigint): ExactOutcome => ({ kind: 'exact', offset, matched: 5, duplicates: 0, skipped: 0, walked: 10 })
 const failed: ExactOutcome = { kind: 'unproven', reason: 'ambiguous', detail: 'two readings', walked: 4 }
 
-const group = (members = 0): GroupInput => ({ group: 'G', sourceCluster: 'B', targetCluster: 'A', targetMembers: members, partitions: [] })
-const part = (p: Partial<PartitionInput>): PartitionInput => ({ sourceTopic: 'A.orders', targetTopic: 'orders', partition: 0, sourceOffset: 15n, translation: consT(101n, 4n), targetOffset: null, ...p })
+const group = (members = 0): GroupInput => ({
+  group: 'G',
+  sourceCluster: 'B',
+  targetCluster: 'A',
+  targetMembers: members,
+  partitions: []
+})
+const part = (p: Partial<PartitionInput>): PartitionInput => ({
+  sourceTopic: 'A.orders',
+  targetTopic: 'orders',
+  partition: 0,
+  sourceOffset: 15n,
+  translation: consT(101n, 4n),
+  targetOffset: null,
+  ...p
+})
 
-interface Case { name: string, members?: number, input: Partial<PartitionInput>, allowRewind?: boolean, want: { action: string, reason: string | null, method: string, offset: bigint | null, delta?: bigint | null, window?: bigint | null } }
+interface Case {
+  name: string
+  members?: number
+  input: Partial<PartitionInput>
+  allowRewind?: boolean
+  want: { action: string, reason: string | null, method: string, offset: bigint | null, delta?: bigint | null, window?: bigint | null }
+}
 
 const cases: Case[] = [
-  { name: 'no target offset: commit the conservative offset', input: {}, want: { action: 'commit', reason: null, method: 'conservative', offset: 101n, delta: null, window: 4n } },
-  { name: 'sync at the offset: exact', input: { translation: exactT(100n), targetOffset: 90n }, want: { action: 'commit', reason: null, method: 'exact', offset: 100n, delta: 10n, window: 0n } },
-  { name: 'proof replaces the conservative offset', input: { exact: proof(104n), targetOffset: 90n }, want: { action: 'commit', reason: null, method: 'exact', offset: 104n, delta: 14n, window: 0n } },
-  { name: 'failed proof falls back to conservative', input: { exact: failed }, want: { action: 'commit', reason: null, method: 'conservative', offset: 101n, window: 4n } },
-  { name: 'already in sync', input: { exact: proof(104n), targetOffset: 104n }, want: { action: 'skip', reason: 'in-sync', method: 'exact', offset: 104n, delta: 0n } },
-  { name: 'would rewind', input: { targetOffset: 200n }, want: { action: 'skip', reason: 'would-rewind', method: 'conservative', offset: 101n, delta: -99n } },
-  { name: 'rewind allowed', input: { targetOffset: 200n }, allowRewind: true, want: { action: 'commit', reason: null, method: 'conservative', offset: 101n, delta: -99n } },
-  { name: 'group active on the target', members: 2, input: {}, want: { action: 'skip', reason: 'group-active', method: 'conservative', offset: 101n } },
-  { name: 'untranslatable wins over everything', members: 2, input: { translation: none, targetOffset: 5n }, want: { action: 'skip', reason: 'no-sync', method: 'untranslatable', offset: null, delta: null, window: null } },
-  { name: 'untranslatable with a failed proof stays untranslatable', input: { translation: none, exact: failed }, want: { action: 'skip', reason: 'no-sync', method: 'untranslatable', offset: null, delta: null, window: null } },
-  { name: 'below the first sync, proven from the first records: exact', input: { translation: none, exact: proof(7n), targetOffset: 3n }, want: { action: 'commit', reason: null, method: 'exact', offset: 7n, delta: 4n, window: 0n } },
-  { name: 'below the first sync, proven, but the target is ahead', input: { translation: none, exact: proof(7n), targetOffset: 9n }, want: { action: 'skip', reason: 'would-rewind', method: 'exact', offset: 7n, delta: -2n } },
-  { name: 'below the first sync, proven, but the group is active', members: 1, input: { translation: none, exact: proof(7n) }, want: { action: 'skip', reason: 'group-active', method: 'exact', offset: 7n } }
+  {
+    name: 'no target offset: commit the conservative offset',
+    input: {},
+    want: { action: 'commit', reason: null, method: 'conservative', offset: 101n, delta: null, window: 4n }
+  },
+  {
+    name: 'sync at the offset: exact',
+    input: { translation: exactT(100n), targetOffset: 90n },
+    want: { action: 'commit', reason: null, method: 'exact', offset: 100n, delta: 10n, window: 0n }
+  },
+  {
+    name: 'proof replaces the conservative offset',
+    input: { exact: proof(104n), targetOffset: 90n },
+    want: { action: 'commit', reason: null, method: 'exact', offset: 104n, delta: 14n, window: 0n }
+  },
+  {
+    name: 'failed proof falls back to conservative',
+    input: { exact: failed },
+    want: { action: 'commit', reason: null, method: 'conservative', offset: 101n, window: 4n }
+  },
+  {
+    name: 'already in sync',
+    input: { exact: proof(104n), targetOffset: 104n },
+    want: { action: 'skip', reason: 'in-sync', method: 'exact', offset: 104n, delta: 0n }
+  },
+  {
+    name: 'would rewind',
+    input: { targetOffset: 200n },
+    want: { action: 'skip', reason: 'would-rewind', method: 'conservative', offset: 101n, delta: -99n }
+  },
+  {
+    name: 'rewind allowed',
+    input: { targetOffset: 200n },
+    allowRewind: true,
+    want: { action: 'commit', reason: null, method: 'conservative', offset: 101n, delta: -99n }
+  },
+  {
+    name: 'group active on the target',
+    members: 2,
+    input: {},
+    want: { action: 'skip', reason: 'group-active', method: 'conservative', offset: 101n }
+  },
+  {
+    name: 'untranslatable wins over everything',
+    members: 2,
+    input: { translation: none, targetOffset: 5n },
+    want: { action: 'skip', reason: 'no-sync', method: 'untranslatable', offset: null, delta: null, window: null }
+  },
+  {
+    name: 'untranslatable with a failed proof stays untranslatable',
+    input: { translation: none, exact: failed },
+    want: { action: 'skip', reason: 'no-sync', method: 'untranslatable', offset: null, delta: null, window: null }
+  },
+  {
+    name: 'below the first sync, proven from the first records: exact',
+    input: { translation: none, exact: proof(7n), targetOffset: 3n },
+    want: { action: 'commit', reason: null, method: 'exact', offset: 7n, delta: 4n, window: 0n }
+  },
+  {
+    name: 'below the first sync, proven, but the target is ahead',
+    input: { translation: none, exact: proof(7n), targetOffset: 9n },
+    want: { action: 'skip', reason: 'would-rewind', method: 'exact', offset: 7n, delta: -2n }
+  },
+  {
+    name: 'below the first sync, proven, but the group is active',
+    members: 1,
+    input: { translation: none, exact: proof(7n) },
+    want: { action: 'skip', reason: 'group-active', method: 'exact', offset: 7n }
+  }
 ]
 
 describe('planPartition', () => {

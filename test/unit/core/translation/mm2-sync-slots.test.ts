@@ -23,7 +23,7 @@ function random (seed: number): () => number {
 
 // ---- ported from apache/kafka OffsetSyncStoreTest ------------------------------------------------
 // testNoTranslationIfStoreNotStarted does not apply here: the index has no read-to-end phase; the
-// engine gates all output until the syncs topics were read to their end (DESIGN.md §2.1).
+// engine gates all output until the syncs topics were read to their end (docs/design.md §2.1).
 
 describe('ported OffsetSyncStoreTest', () => {
   it('testOffsetTranslation (both directions)', () => {
@@ -99,7 +99,10 @@ describe('ported OffsetSyncStoreTest', () => {
     assertAtLeastSparseSync(history, 720, 480)
     assertAtLeastSparseSync(history, 1000, 990)
     for (let offset = 1000; offset <= 10000; offset += 10) history.append(BigInt(offset), BigInt(offset))
-    const expectations = [[3840, 0], [7680, 3840], [8640, 7680], [9120, 8640], [9600, 9120], [9840, 9600], [9900, 9840], [9960, 9900], [9990, 9960], [10000, 9990]] as const
+    const expectations = [
+      [3840, 0], [7680, 3840], [8640, 7680], [9120, 8640], [9600, 9120],
+      [9840, 9600], [9900, 9840], [9960, 9900], [9990, 9960], [10000, 9990]
+    ] as const
     for (const [s, p] of expectations) assertAtLeastSparseSync(history, s, p)
     expect(history.append(1500n, 11000n)).toBe('upstream-rewind')
     expect(fwd(history, 1499)).toEqual(untranslatable('history-reset'))
@@ -150,9 +153,11 @@ describe('ported OffsetSyncStoreTest', () => {
     for (let n = 1; n < 42; n++) {
       const maximumDifference = 2 ** n
       const maximumExpirations = n + 2
-      assertSyncSpacingHasBoundedExpirations(0, Array.from({ length: iterations }, () => Math.floor(next() * maximumDifference)), maximumExpirations)
+      const spacings = Array.from({ length: iterations }, () => Math.floor(next() * maximumDifference))
+      assertSyncSpacingHasBoundedExpirations(0, spacings, maximumExpirations)
       const offsetLagMax = 2 ** 16
-      assertSyncSpacingHasBoundedExpirations(0, Array.from({ length: iterations }, () => offsetLagMax + Math.floor(next() * maximumDifference)), maximumExpirations)
+      const laggedSpacings = Array.from({ length: iterations }, () => offsetLagMax + Math.floor(next() * maximumDifference))
+      assertSyncSpacingHasBoundedExpirations(0, laggedSpacings, maximumExpirations)
     }
   })
 

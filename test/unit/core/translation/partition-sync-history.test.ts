@@ -26,8 +26,20 @@ const cases: Array<{ name: string, syncs: Pair[], direction: TranslationDirectio
   { name: 'between syncs', syncs: THREE, direction: 'reverse', offset: 300, expected: conservative(151, [150, 251], 48) },
   { name: 'one past a sync', syncs: THREE, direction: 'forward', offset: 151, expected: conservative(252, [150, 251], 0) },
   { name: 'one past a sync', syncs: THREE, direction: 'reverse', offset: 252, expected: conservative(151, [150, 251], 0) },
-  { name: 'between syncs, the next sync bounds the window (upstream gap)', syncs: [[0, 0], [1000, 10]], direction: 'forward', offset: 500, expected: conservative(1, [0, 0], 9) },
-  { name: 'between syncs, the next sync bounds the window (downstream gap)', syncs: [[0, 0], [10, 1000]], direction: 'reverse', offset: 500, expected: conservative(1, [0, 0], 9) },
+  {
+    name: 'between syncs, the next sync bounds the window (upstream gap)',
+    syncs: [[0, 0], [1000, 10]],
+    direction: 'forward',
+    offset: 500,
+    expected: conservative(1, [0, 0], 9)
+  },
+  {
+    name: 'between syncs, the next sync bounds the window (downstream gap)',
+    syncs: [[0, 0], [10, 1000]],
+    direction: 'reverse',
+    offset: 500,
+    expected: conservative(1, [0, 0], 9)
+  },
   { name: 'before the first sync', syncs: THREE, direction: 'forward', offset: 99, expected: untranslatable('no-sync-at-or-below') },
   { name: 'before the first sync', syncs: THREE, direction: 'reverse', offset: 199, expected: untranslatable('no-sync-at-or-below') },
   { name: 'after the latest sync', syncs: THREE, direction: 'forward', offset: 1000, expected: conservative(401, [300, 400], 699) },
@@ -37,21 +49,63 @@ const cases: Array<{ name: string, syncs: Pair[], direction: TranslationDirectio
   { name: 'negative offset', syncs: THREE, direction: 'reverse', offset: -1, expected: untranslatable('invalid-offset') },
   // downstream truncation: a new epoch; the old one is never used again
   { name: 'after downstream truncation, new epoch exact', syncs: DOWNSTREAM_TRUNCATED, direction: 'forward', offset: 200, expected: exact(10, [200, 10]) },
-  { name: 'after downstream truncation, new epoch between', syncs: DOWNSTREAM_TRUNCATED, direction: 'forward', offset: 250, expected: conservative(11, [200, 10], 49) },
-  { name: 'after downstream truncation, old upstream offset', syncs: DOWNSTREAM_TRUNCATED, direction: 'forward', offset: 150, expected: untranslatable('history-reset') },
+  {
+    name: 'after downstream truncation, new epoch between',
+    syncs: DOWNSTREAM_TRUNCATED,
+    direction: 'forward',
+    offset: 250,
+    expected: conservative(11, [200, 10], 49)
+  },
+  {
+    name: 'after downstream truncation, old upstream offset',
+    syncs: DOWNSTREAM_TRUNCATED,
+    direction: 'forward',
+    offset: 150,
+    expected: untranslatable('history-reset')
+  },
   { name: 'after downstream truncation, new epoch exact', syncs: DOWNSTREAM_TRUNCATED, direction: 'reverse', offset: 10, expected: exact(200, [200, 10]) },
-  { name: 'after downstream truncation, below the new epoch', syncs: DOWNSTREAM_TRUNCATED, direction: 'reverse', offset: 5, expected: untranslatable('history-reset') },
-  { name: 'after downstream truncation, offsets above it are the new log', syncs: DOWNSTREAM_TRUNCATED, direction: 'reverse', offset: 251, expected: conservative(201, [200, 10], 240) },
+  {
+    name: 'after downstream truncation, below the new epoch',
+    syncs: DOWNSTREAM_TRUNCATED,
+    direction: 'reverse',
+    offset: 5,
+    expected: untranslatable('history-reset')
+  },
+  {
+    name: 'after downstream truncation, offsets above it are the new log',
+    syncs: DOWNSTREAM_TRUNCATED,
+    direction: 'reverse',
+    offset: 251,
+    expected: conservative(201, [200, 10], 240)
+  },
   // upstream rewind: MM2 wipes its store, and so do we
   { name: 'after upstream rewind, new epoch exact', syncs: UPSTREAM_REWOUND, direction: 'forward', offset: 20, expected: exact(300, [20, 300]) },
   { name: 'after upstream rewind, below the new epoch', syncs: UPSTREAM_REWOUND, direction: 'forward', offset: 10, expected: untranslatable('history-reset') },
-  { name: 'after upstream rewind, old upstream offsets follow the new epoch', syncs: UPSTREAM_REWOUND, direction: 'forward', offset: 150, expected: conservative(301, [20, 300], 129) },
+  {
+    name: 'after upstream rewind, old upstream offsets follow the new epoch',
+    syncs: UPSTREAM_REWOUND,
+    direction: 'forward',
+    offset: 150,
+    expected: conservative(301, [20, 300], 129)
+  },
   { name: 'after upstream rewind, new epoch exact', syncs: UPSTREAM_REWOUND, direction: 'reverse', offset: 300, expected: exact(20, [20, 300]) },
-  { name: 'after upstream rewind, old downstream offset', syncs: UPSTREAM_REWOUND, direction: 'reverse', offset: 251, expected: untranslatable('history-reset') },
+  {
+    name: 'after upstream rewind, old downstream offset',
+    syncs: UPSTREAM_REWOUND,
+    direction: 'reverse',
+    offset: 251,
+    expected: untranslatable('history-reset')
+  },
   { name: 'after upstream rewind, new epoch between', syncs: UPSTREAM_REWOUND, direction: 'reverse', offset: 310, expected: conservative(21, [20, 300], 9) },
   { name: 'after both rewound', syncs: [[100, 200], [5, 6]], direction: 'forward', offset: 5, expected: exact(6, [5, 6]) },
   { name: 'after both rewound', syncs: [[100, 200], [5, 6]], direction: 'reverse', offset: 200, expected: conservative(6, [5, 6], 193) },
-  { name: 'same downstream, another upstream is a truncation', syncs: [[100, 200], [120, 200]], direction: 'forward', offset: 110, expected: untranslatable('history-reset') },
+  {
+    name: 'same downstream, another upstream is a truncation',
+    syncs: [[100, 200], [120, 200]],
+    direction: 'forward',
+    offset: 110,
+    expected: untranslatable('history-reset')
+  },
   // one upstream record replicated twice: same epoch, newest wins on the tie
   { name: 'replicated twice, exact on the newest copy', syncs: REPLICATED_TWICE, direction: 'forward', offset: 100, expected: exact(205, [100, 205]) },
   { name: 'replicated twice, between', syncs: REPLICATED_TWICE, direction: 'forward', offset: 103, expected: conservative(206, [100, 205], 2) },
@@ -110,8 +164,9 @@ describe('PartitionSyncHistory.append', () => {
 
   it('rejects offsets the index cannot represent, as an invalid record', () => {
     const history = new PartitionSyncHistory('orders', 3)
+    const invalidRecord = expect.objectContaining({ code: 'MM2_DECODE_INVALID', context: expect.objectContaining({ topic: 'orders', partition: 3 }) })
     for (const [u, d] of [[-1n, 0n], [0n, -1n], [2n ** 53n, 0n], [0n, 2n ** 63n - 1n]] as const) {
-      expect(() => history.append(u, d)).toThrow(expect.objectContaining({ code: 'MM2_DECODE_INVALID', context: expect.objectContaining({ topic: 'orders', partition: 3 }) }))
+      expect(() => history.append(u, d)).toThrow(invalidRecord)
     }
     expect(history.size).toBe(0)
   })
