@@ -8,17 +8,12 @@ import type { ClusterClientOptions } from '../kafka/client-options.ts'
 import type { CommitResult, CommittedOffset, GroupLiveness, OffsetToCommit } from '../kafka/group-admin.ts'
 import type { RangeRead } from '../kafka/partition-reader.ts'
 import type { FetchedRecord } from '../kafka/record-batches.ts'
-import type { PartitionProgress } from '../kafka/tailer.ts'
+import type { PartitionProgress, TailerHandlers } from '../kafka/tailer.ts'
 
 export type { CommitResult, CommittedOffset, FetchedRecord, GroupLiveness, OffsetToCommit, PartitionProgress, RangeRead }
 
-/** Callbacks of a topic follower (the tailer's handlers). */
-export interface FollowerHandlers {
-  onRecords: (topic: string, partition: number, records: FetchedRecord[], progress: PartitionProgress) => void
-  onError?: (error: unknown) => void
-  onSuccess?: () => void
-  onUnauthorized?: (topic: string) => void
-}
+/** Callbacks of a topic follower: the tailer's handlers. */
+export type FollowerHandlers = TailerHandlers
 
 /** Follows a set of topics on one cluster from their start, without a consumer group. */
 export interface TopicFollower {

@@ -69,17 +69,14 @@ export function translateCommand (context: CliContext): CommandModule<object, Tr
       const where = `${args.topic} partition ${args.partition} offset ${offset} on cluster ${args.from}`
       const target = `${route.targetTopic} partition ${args.partition} on cluster ${args.to}`
       const flow = flowName(route.flow)
+      // What was asked, first in every JSON answer.
+      const asked = { from: args.from, to: args.to, topic: args.topic, targetTopic: route.targetTopic, partition: args.partition, offset }
       let result: Record<string, unknown>
       if (translation.kind !== 'translated' && exact?.kind === 'exact') {
         // Below MM2's first offset sync, proven from the first record of both logs.
         const proof = `proven over ${exact.matched} records from the first records of both logs (${exact.duplicates} re-deliveries, ${exact.skipped} aborted not copied)`
         result = {
-          from: args.from,
-          to: args.to,
-          topic: args.topic,
-          targetTopic: route.targetTopic,
-          partition: args.partition,
-          offset,
+          ...asked,
           translatedOffset: exact.offset,
           method: 'exact',
           rereadWindow: 0n,
@@ -99,12 +96,7 @@ export function translateCommand (context: CliContext): CommandModule<object, Tr
       if (translation.kind !== 'translated') {
         const failed = exact === null ? '' : ` Exact proof from the first records failed (${exact.kind === 'exact' ? '' : `${exact.reason}: ${exact.detail}`}).`
         result = {
-          from: args.from,
-          to: args.to,
-          topic: args.topic,
-          targetTopic: route.targetTopic,
-          partition: args.partition,
-          offset,
+          ...asked,
           method: 'untranslatable',
           reason: translation.reason,
           flow,
@@ -120,12 +112,7 @@ export function translateCommand (context: CliContext): CommandModule<object, Tr
       const window = proven ? 0n : translation.rereadWindow
       const proof = exact === null ? null : exact.kind === 'exact' ? `proven over ${exact.matched} records (${exact.duplicates} re-deliveries, ${exact.skipped} aborted not copied)` : `exact proof failed (${exact.reason}: ${exact.detail})`
       result = {
-        from: args.from,
-        to: args.to,
-        topic: args.topic,
-        targetTopic: route.targetTopic,
-        partition: args.partition,
-        offset,
+        ...asked,
         translatedOffset: answer,
         method,
         rereadWindow: window,
