@@ -68,7 +68,7 @@ class FakeFollower implements TopicFollower {
   }
 
   isCaughtUp (): boolean {
-    return this.caughtUp
+    return this.caughtUp && !this.cluster.holdCatchUp
   }
 
   async endOffset (topic: string, partition: number): Promise<bigint> {
@@ -226,6 +226,8 @@ export class FakeCluster {
   readonly reverseSyncWriters: FakeReverseSyncWriter[] = []
   readonly historyWriters: FakeHistoryWriter[] = []
   down = false
+  /** Answers and delivers, but its followers never report being read to the end (a slow first read). */
+  holdCatchUp = false
   maxRecordsPerRead = 100
 
   constructor (alias: string) {

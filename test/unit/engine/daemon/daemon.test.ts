@@ -35,7 +35,7 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map(async (daemon) => { await daemon.stop() }))
 })
 
-async function start (configure: (config: SidecarConfig, a: FakeCluster, b: FakeCluster) => void = () => {}): Promise<Running> {
+async function start (configure: (config: SidecarConfig, a: FakeCluster, b: FakeCluster) => void = () => {}, waitReady = true): Promise<Running> {
   const { clusters, factory } = fakeClusters('A', 'B')
   const a = clusters.get('A')!
   const b = clusters.get('B')!
@@ -55,7 +55,7 @@ async function start (configure: (config: SidecarConfig, a: FakeCluster, b: Fake
   })
   running.push(daemon)
   await daemon.start()
-  await vi.waitFor(() => { expect(daemon.isReady).toBe(true) }, { timeout: 5000 })
+  if (waitReady) await vi.waitFor(() => { expect(daemon.isReady).toBe(true) }, { timeout: 5000 })
   return { daemon, a, b, metrics, logs }
 }
 
@@ -157,6 +157,22 @@ describe('Daemon (fake clusters)', () => {
       expect(await value(metrics, 'records_skipped_total', { cluster: 'A', topic: 'B.heartbeats', reason: 'decode_truncated' })).toBe(1)
     })
     await vi.waitFor(async () => { expect(await value(metrics, 'heartbeat_age_seconds', { flow: 'B->A' })).toBeLessThan(5) }, { timeout: 3000 })
+  })
+
+  it('writes nothing before every followed topic was read to its end once, then catches up on what it read', async () => {
+    const { daemon, a, b, metrics } = await start((_config, a, b) => {
+      b.holdCatchUp = true
+      a.append(A_TO_B_SYNCS, 0, goodSync(100n, 90n))
+      b.append('__consumer_offsets', 0, commit('early', 'A.orders', 0, 90n))
+    }, false)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(daemon.isReady).toBe(false)
+    expect((await metrics.registry.metrics()).split('\n')).toContain('mm2_failback_ready 0')
+    expect(daemon.readinessDetail()).toEqual({ A: 'read to end', B: 'reading' })
+    expect([a.commits, b.commits, b.reverseSyncWriters, a.historyWriters, b.historyWriters]).toEqual([[], [], [], [], []])
+    b.holdCatchUp = false
+    await vi.waitFor(() => { expect(a.commits).toMatchObject([{ group: 'early', topic: 'orders', offset: 100n }]) })
+    expect(daemon.isReady).toBe(true)
   })
 
   it('goes ready without a cluster that never answers, after the grace, and says so', async () => {
