@@ -6,6 +6,7 @@ import { summaryLine, type Plan, type PlanRow } from '../../core/reconcile/plan.
 import { reconcile, type ReconcileResult } from '../../engine/reconcile/reconcile-session.ts'
 import { Mm2FailbackError } from '../../errors.ts'
 import { EXIT_FAILURE, EXIT_OK, type CliContext, type CliIo } from '../context.ts'
+import { defaultConfig } from '../../config/schema.ts'
 
 /** Dry run whose plan has untranslatable partitions: scripts can stop before --execute. */
 export const EXIT_UNTRANSLATABLE = 3
@@ -81,7 +82,7 @@ export function reconcileCommand (context: CliContext): CommandModule<object, Re
       .option('timeout-ms', { type: 'number', default: 15000, requiresArg: true, describe: 'Give up on a cluster that does not answer within this time' })
       .option('history-topic', {
         type: 'string',
-        default: 'mm2-failback.history.internal',
+        default: defaultConfig().history.topic,
         requiresArg: true,
         describe: 'The sidecar\'s history topic (read when present)'
       })

@@ -7,6 +7,7 @@ import { translateOne } from '../../engine/reconcile/reconcile-session.ts'
 import { Mm2FailbackError } from '../../errors.ts'
 import { EXIT_OK, type CliContext } from '../context.ts'
 import { EXIT_UNTRANSLATABLE, skippedRecordWarnings } from './reconcile.ts'
+import { defaultConfig } from '../../config/schema.ts'
 
 export interface TranslateArgs {
   'mm2-config': string
@@ -41,7 +42,7 @@ export function translateCommand (context: CliContext): CommandModule<object, Tr
       .option('timeout-ms', { type: 'number', default: 15000, requiresArg: true, describe: 'Give up on a cluster that does not answer within this time' })
       .option('history-topic', {
         type: 'string',
-        default: 'mm2-failback.history.internal',
+        default: defaultConfig().history.topic,
         requiresArg: true,
         describe: 'The sidecar\'s history topic (read when present)'
       })

@@ -56,7 +56,7 @@ export class CommitPoller {
     for (let start = 0; start < groups.length; start += 50) {
       for (const entry of await admin.committedOffsetsOf(groups.slice(start, start + 50))) {
         const key = compositeKey(entry.group, entry.topic, entry.partition)
-        const value = `${entry.offset}\u0000${entry.metadata ?? ''}`
+        const value = compositeKey(entry.offset, entry.metadata ?? '')
         if (this.known.get(key) === value) continue
         this.known.set(key, value)
         changed.push({

@@ -49,7 +49,7 @@ export class ReverseSyncWriters {
 
   /** A reverse sync read from `reverseFlow`'s offset-syncs topic: written for the flow running the other way. */
   observe (reverseFlow: Mm2Flow, sync: OffsetSync): void {
-    const forward = this.options.flows.find((flow) => flow.source === reverseFlow.target && flow.target === reverseFlow.source)
+    const forward = reverseFlowOf(this.options.mm2, reverseFlow)
     if (forward !== undefined) this.highWaters.get(forward)?.observe(sync)
   }
 

@@ -65,10 +65,6 @@ export class SyncIngest {
     this.flowKeys = new Set(options.flows.map(flowName))
   }
 
-  get isSeeded (): boolean {
-    return this.seededAlready
-  }
-
   /**
    * Records of a history topic. Tombstones are compaction's, not data: not counted. After seeding,
    * what comes back is the sidecar's own writes, which the index is already ahead of.

@@ -22,10 +22,9 @@ import { executePlan, type GroupExecution } from './plan-executor.ts'
 import { AdminCalls, closeSides, mapLimit, probe, type Side } from './sides.ts'
 import { loadSyncs } from './sync-loader.ts'
 import { partitionKey } from '../../core/keys.ts'
+import { defaultConfig } from '../../config/schema.ts'
 
 export type { GroupExecution }
-
-export const DEFAULT_HISTORY_TOPIC = 'mm2-failback.history.internal'
 
 export interface ReconcileOptions {
   mm2: Mm2Config
@@ -172,7 +171,7 @@ class ReconcileSession {
         sides.set(alias, { alias, client: cluster.client, admin: cluster.admin(), reader: cluster.reader() })
       }
       await Promise.all([...sides.values()].map(async (side) => { await probe(side, timeoutMs) }))
-      const loaded = await loadSyncs({ sides, flows, historyTopic: options.historyTopic ?? DEFAULT_HISTORY_TOPIC, timeoutMs })
+      const loaded = await loadSyncs({ sides, flows, historyTopic: options.historyTopic ?? defaultConfig().history.topic, timeoutMs })
       for (const skip of loaded.skipped) {
         options.onMessage?.(`skipped ${skip.count} bad ${skip.recordType} record(s) in ${skip.topic} on cluster ${skip.cluster} (${skip.reason}); they are not used for translation.`)
       }
