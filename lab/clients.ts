@@ -61,10 +61,11 @@ export async function withAdmin<T> (bootstrapServers: string, fn: (admin: Admin)
 }
 
 /** Broker id list from a fresh metadata request; throws when the cluster does not answer. */
-export async function brokerIds (bootstrapServers: string): Promise<number[]> {
+/** The cluster id and broker ids a metadata request on `bootstrapServers` returns. */
+export async function clusterIdentity (bootstrapServers: string): Promise<{ clusterId: string, brokerIds: number[] }> {
   return withAdmin(bootstrapServers, async admin => {
     const metadata = await admin.metadata({ topics: [], forceUpdate: true })
-    return [...metadata.brokers.keys()]
+    return { clusterId: metadata.id, brokerIds: [...metadata.brokers.keys()] }
   })
 }
 

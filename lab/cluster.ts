@@ -1,9 +1,9 @@
 // One single-node KRaft cluster (combined broker+controller) of the lab.
 import { execFile } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { brokerIds } from './clients.ts'
+import { clusterIdentity } from './clients.ts'
 import { brokerProperties, formatProperties, logConfig, logConfigProperty, type BrokerPorts, type Properties } from './config.ts'
 import { javaBinary, JvmProcess } from './jvm.ts'
 import { freePorts, isListening, LOOPBACK } from './net.ts'
@@ -12,6 +12,11 @@ import { classPath, KAFKA_MAIN_CLASS, lineInfo, STORAGE_TOOL_CLASS, type KafkaLi
 import { waitFor } from './wait.ts'
 
 const execFileAsync = promisify(execFile)
+
+/** Another cluster answered on a port of this one: its broker could not bind it. */
+export class PortConflictError extends Error {
+  override name = 'PortConflictError'
+}
 
 export interface KafkaClusterOptions {
   alias: string
@@ -42,6 +47,8 @@ export class KafkaCluster {
   readonly security: LabSecurity | undefined
   /** Wall-clock ms of the last start() until ready. */
   lastStartMs = 0
+  /** The id format() gave the cluster (read back from meta.properties for a data dir formatted earlier). */
+  #clusterId: string | undefined
 
   /** Allocates ports and writes config; call format() once, then start(). */
   static async create (options: KafkaClusterOptions): Promise<KafkaCluster> {
@@ -98,6 +105,7 @@ export class KafkaCluster {
     }
     const clusterId = (await run(['random-uuid'])).split('\n').pop()!.trim()
     await run(['format', '-t', clusterId, '-c', this.configFile, ...(this.security?.formatArgs() ?? [])])
+    this.#clusterId = clusterId
     return clusterId
   }
 
@@ -109,11 +117,32 @@ export class KafkaCluster {
     this.lastStartMs = Date.now() - began
   }
 
-  /** Ready = a metadata request on the client listener succeeds and returns a broker. */
+  /**
+   * Ready = a metadata request on the client listener returns a broker of this cluster. A broker of
+   * another cluster answering there is a port conflict (ours could not bind it): that fails at once
+   * instead of passing the other cluster off as this one.
+   */
   async waitReady (timeoutMs = 120_000): Promise<void> {
-    await waitFor(async () => (await brokerIds(this.bootstrapServers)).length > 0, {
+    const expected = this.clusterId()
+    const answered = await waitFor(async () => {
+      const identity = await clusterIdentity(this.bootstrapServers)
+      return identity.brokerIds.length > 0 ? identity : undefined
+    }, {
       timeoutMs, intervalMs: 500, description: `cluster ${this.alias} (${this.bootstrapServers}) to answer a metadata request`
     })
+    if (expected !== undefined && answered.clusterId !== expected) {
+      throw new PortConflictError(`Cluster ${this.alias} (${this.bootstrapServers}): the broker answering there belongs to cluster id ` +
+        `${answered.clusterId}, not to this cluster's ${expected}; another process took the port.`)
+    }
+  }
+
+  /** This cluster's id: from format(), or from the meta.properties of a data dir formatted earlier. */
+  clusterId (): string | undefined {
+    if (this.#clusterId !== undefined) return this.#clusterId
+    const meta = join(this.dataDir, 'meta.properties')
+    if (!existsSync(meta)) return undefined
+    this.#clusterId = /^cluster\.id=(.+)$/m.exec(readFileSync(meta, 'utf8'))?.[1]?.trim()
+    return this.#clusterId
   }
 
   /** Graceful stop (SIGTERM, SIGKILL after the grace period). */

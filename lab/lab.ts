@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as clients from './clients.ts'
-import { KafkaCluster } from './cluster.ts'
+import { KafkaCluster, PortConflictError } from './cluster.ts'
 import { mm2Properties, type Properties } from './config.ts'
 import { installCleanupHandlers, isAlive, type JvmProcess } from './jvm.ts'
 import { MirrorMaker, type Mm2Readiness } from './mirror-maker.ts'
@@ -307,6 +307,26 @@ export function defaultRunDir (line: KafkaLine): string {
  * already started are killed and the error carries the log tails.
  */
 export async function startLab (options: LabOptions = {}): Promise<Lab> {
+  // A port handed out free can be taken by another process before the broker binds it; such a start
+  // is detected (see KafkaCluster.waitReady) and retried on fresh ports, never passed off as ready.
+  const attempts = 3
+  for (let attempt = 1; ; attempt++) {
+    const runDir = options.runDir === undefined || attempt === 1 ? options.runDir : `${options.runDir}-attempt-${attempt}`
+    try {
+      return await startLabOnce({ ...options, ...(runDir === undefined ? {} : { runDir }) })
+    } catch (error) {
+      if (!(error instanceof LabPortConflictError) || attempt === attempts) throw error
+      console.error(`[lab] ${error.message.split('\n')[0]} Retrying on fresh ports (attempt ${attempt + 1} of ${attempts}).`)
+    }
+  }
+}
+
+/** The lab failed to start because a port it was given was taken by another process. */
+class LabPortConflictError extends Error {
+  override name = 'LabPortConflictError'
+}
+
+async function startLabOnce (options: LabOptions): Promise<Lab> {
   const began = Date.now()
   const line = parseKafkaLine(options.kafka ?? process.env.MM2_FAILBACK_KAFKA ?? '3.9')
   const persistent = options.persistent ?? false
@@ -369,7 +389,9 @@ export async function startLab (options: LabOptions = {}): Promise<Lab> {
   } catch (error) {
     const tails = lab.logTails(40)
     await lab.stop({ graceMs: 2000, keepData: true }).catch(() => {})
-    throw new Error(`The Kafka ${line} lab in ${runDir} failed to start: ${(error as Error).message}\n${tails}`, { cause: error })
+    const message = `The Kafka ${line} lab in ${runDir} failed to start: ${(error as Error).message}\n${tails}`
+    const portTaken = error instanceof PortConflictError || tails.includes('Address already in use')
+    throw portTaken ? new LabPortConflictError(message, { cause: error }) : new Error(message, { cause: error })
   }
   lab.startupMs = Date.now() - began
   return lab

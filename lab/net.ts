@@ -3,8 +3,25 @@ import { createConnection, createServer } from 'node:net'
 
 export const LOOPBACK = '127.0.0.1'
 
-/** A port that was free a moment ago (the kernel picked it for a socket bound to port 0). */
+/**
+ * Ports this process has handed out. The kernel may pick the same port twice for two sockets bound
+ * to port 0 one after the other (the first was closed), and two brokers given the same port would
+ * end up as one: the second fails to bind while the readiness probe is answered by the first.
+ */
+const handedOut = new Set<number>()
+
+/** A port that was free a moment ago and that this process has not handed out before. */
 export async function freePort (): Promise<number> {
+  for (;;) {
+    const port = await kernelPickedPort()
+    if (handedOut.has(port)) continue
+    handedOut.add(port)
+    return port
+  }
+}
+
+/** A port the kernel picked for a socket bound to 127.0.0.1:0 (and closed again). */
+async function kernelPickedPort (): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.unref()

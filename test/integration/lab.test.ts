@@ -2,7 +2,11 @@
 // jars, for each supported Kafka line. Checks replication, MM2's internal topics, recovery after a
 // SIGKILL of the source cluster, the memory budget, and that nothing is left running afterwards.
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { KafkaCluster } from '../../lab/cluster.ts'
 import { isAlive } from '../../lab/jvm.ts'
 import { startLab, waitFor, type Lab } from '../../lab/lab.ts'
 
@@ -120,6 +124,21 @@ describe.each(['3.9', '4.1'] as const)('lab with Kafka %s', kafka => {
     })
     const keys = new Set((await l.readTopic('B', remote)).map(r => r.key?.toString()))
     expect(expected.filter(k => !keys.has(k)), 'acknowledged records missing on B').toEqual([])
+  })
+
+  it('never passes a broker that could not bind its port off as ready (another cluster answering there)', async () => {
+    const l = theLab()
+    const dir = mkdtempSync(join(tmpdir(), 'mm2-failback-port-conflict-'))
+    const intruder = await KafkaCluster.create({ alias: 'C', line: l.kafka, dir, logDir: join(dir, 'logs'), ports: l.cluster('A').ports })
+    try {
+      await intruder.format()
+      await expect(intruder.start(60_000)).rejects.toThrow(/belongs to cluster id .* another process took the port|exited/)
+      // Cluster A is untouched and still answers as itself.
+      await l.cluster('A').waitReady(10_000)
+    } finally {
+      await intruder.kill()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('keeps the whole lab under 3 GiB peak RSS', () => {
