@@ -33,6 +33,17 @@ export interface SidecarConfig {
     /** How long a group's liveness answer is trusted before asking the cluster again. */
     livenessCacheMs: number
   }
+  translation: {
+    /**
+     * exact: every mirrored group commit is proven record by record (docs/design.md §6), falling back to
+     * conservative where a proof fails; conservative: the nearest offset sync's other offset + 1.
+     */
+    mode: 'exact' | 'conservative'
+    /** Records a proof may walk (both logs together) before it gives up and falls back. */
+    maxProofRecords: number
+    /** Pause before a commit whose records MM2 has not copied yet is proven again. */
+    retryMs: number
+  }
   history: {
     /** Name of the compacted topic holding the index on every cluster (`.internal` keeps MM2 from replicating it). */
     topic: string
@@ -85,6 +96,14 @@ export const CONFIG_KEYS: readonly Leaf[] = [
   { path: 'groupSync.include', type: 'list', help: 'Java regexes of groups to sync, on top of MM2\'s group filters.' },
   { path: 'groupSync.exclude', type: 'list', help: 'Java regexes of groups never to sync.' },
   { path: 'groupSync.livenessCacheMs', type: 'int', min: 0, max: 600_000, help: 'How long an answer "the group has no live members" is trusted.' },
+  {
+    path: 'translation.mode',
+    type: 'enum',
+    values: ['exact', 'conservative'],
+    help: 'exact: prove every mirrored group commit record by record (conservative where a proof fails); conservative: the nearest offset sync + 1.'
+  },
+  { path: 'translation.maxProofRecords', type: 'int', min: 2, max: 10_000_000, help: 'Records a proof may walk (both logs together) before falling back.' },
+  { path: 'translation.retryMs', type: 'int', min: 10, max: 600_000, help: 'Pause before a commit whose records MM2 has not copied yet is proven again.' },
   { path: 'history.topic', type: 'string', help: 'Compacted topic holding the translation index on every cluster.' },
   { path: 'history.replicationFactor', type: 'int', min: -1, max: 32, help: 'Replication factor of the history topic (-1: broker default).' },
   { path: 'history.flushIntervalMs', type: 'int', min: 10, max: 600_000, help: 'Time between flushes of new index entries to the history topic.' },
@@ -102,6 +121,7 @@ export function defaultConfig (): SidecarConfig {
     metrics: { host: '127.0.0.1', port: 9464, namespace: 'mm2_failback', processMetrics: true },
     features: { reverseSyncs: true, groupSync: true, history: true, lag: true },
     groupSync: { allowRewind: false, include: ['.*'], exclude: [], livenessCacheMs: 1000 },
+    translation: { mode: 'exact', maxProofRecords: 10_000, retryMs: 200 },
     history: { topic: 'mm2-failback.history.internal', replicationFactor: -1, flushIntervalMs: 1000 },
     lag: { intervalMs: 15_000 },
     follow: { maxWaitMs: 500, retryDelayMs: 2000, unreachableGraceMs: 30_000, commitPollMs: 2000 },

@@ -17,6 +17,10 @@ export type ReverseSyncSkipReason = (typeof REVERSE_SYNC_SKIP_REASONS)[number]
 export const SYNC_FAILURE_OPERATIONS = ['reverse-sync-claim', 'reverse-sync', 'describe-group', 'commit', 'history', 'lag'] as const
 export type SyncFailureOperation = (typeof SYNC_FAILURE_OPERATIONS)[number]
 
+/** Why an exact proof fell back to the conservative translation (exact_fallbacks_total's `reason`); docs/design.md §6.1. */
+export const EXACT_FALLBACK_REASONS = ['not-copied', 'mismatch', 'ambiguous', 'cap-exceeded', 'incomplete', 'empty-window', 'read-failed', 'below-mm2'] as const
+export type ExactFallbackReason = (typeof EXACT_FALLBACK_REASONS)[number]
+
 /** The `reason` label of records_skipped_total for an error thrown while decoding or indexing a record. */
 export function recordSkipReason (error: unknown): string {
   return isMm2FailbackError(error) ? error.code.replace(/^MM2_/, '').toLowerCase() : 'internal'
@@ -36,6 +40,8 @@ export interface KnownLabelValues {
   readonly recordTypes: ReadonlyArray<{ readonly cluster: string, readonly topic: string, readonly recordType: string }>
   /** The operations this sidecar performs on each cluster. */
   readonly operations: ReadonlyArray<{ readonly cluster: string, readonly operation: SyncFailureOperation }>
+  /** Flows ("A->B") whose group commits are proven exactly (empty when translation.mode is conservative). */
+  readonly exactFlows?: readonly string[]
 }
 
 /**
@@ -54,4 +60,9 @@ export function initialiseSeries (metrics: SidecarMetrics, known: KnownLabelValu
     for (const reason of RECORD_SKIP_REASONS) metrics.recordsSkipped.inc({ cluster, topic, record_type: recordType, reason }, 0)
   }
   for (const { cluster, operation } of known.operations) metrics.syncFailures.inc({ cluster, operation }, 0)
+  for (const flow of known.exactFlows ?? []) {
+    for (const direction of ['forward', 'reverse']) {
+      for (const reason of EXACT_FALLBACK_REASONS) metrics.exactFallbacks.inc({ flow, direction, reason }, 0)
+    }
+  }
 }

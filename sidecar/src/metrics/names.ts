@@ -96,6 +96,16 @@ export const METRICS = {
     'Seconds since the group\'s translated offset on the other cluster was last brought in line with its commit: the freshness of failover/failback readiness.',
     ['flow', 'direction', 'group']),
 
+  exactProofs: metric('exact_proofs_total', 'counter',
+    'Group positions proven record by record (translation.mode exact), per flow, direction and method: at-anchor (a sync or proven pair sits at the offset), quick (the constant-cost check), walk (the record-by-record walk).',
+    ['flow', 'direction', 'method']),
+  exactFallbacks: metric('exact_fallbacks_total', 'counter',
+    'Group positions that could not be proven and fell back to the conservative translation, per flow, direction and reason (not-copied, mismatch, ambiguous, cap-exceeded, incomplete, empty-window, read-failed, below-mm2); increases with every fallback. 0 from startup for every flow, direction and reason when exact mode is on.',
+    ['flow', 'direction', 'reason']),
+  exactProofRecordsRead: metric('exact_proof_records_read_total', 'counter',
+    'Records the exact proofs read (whole fetched batches), per flow and direction; divided by exact_proofs_total it is the cost of a proof.',
+    ['flow', 'direction']),
+
   consumerLagRecords: metric('consumer_lag_records', 'gauge',
     'Records between the group\'s committed offset and the partition\'s high watermark, per cluster, group, topic and partition.',
     ['cluster', 'group', 'topic', 'partition']),

@@ -15,7 +15,7 @@ import { flowName } from '../mm2/flow-name.ts'
 import type { Translation } from '../translation/translation.ts'
 import { provenanceMetadata } from '../sync/provenance.ts'
 import { checkTargetSafety, type SafetySkipReason } from '../sync/safety-rules.ts'
-import type { ExactOutcome } from './exact.ts'
+import type { ExactOutcome } from '../exact/exact-walk.ts'
 
 export type PlanMethod = 'exact' | 'conservative' | 'untranslatable'
 export type PlanSkipReason = SafetySkipReason | 'no-sync'

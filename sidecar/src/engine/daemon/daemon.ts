@@ -24,11 +24,13 @@ import { CONSUMER_OFFSETS_TOPIC, RECORD_TYPE, followPlan, type FollowPlan, type 
 import { ClusterFollower } from './cluster-follower.ts'
 import { CommitPoller } from './commit-poller.ts'
 import { FlowFreshness } from './flow-freshness.ts'
+import { ExactProver } from '../exact/exact-prover.ts'
+import { ExactTranslator } from '../exact/exact-translator.ts'
 import { GroupMirror } from './group-mirror.ts'
 import { HistoryKeeper } from './history-keeper.ts'
 import { knownLabelValues } from './known-series.ts'
 import { LagCollector } from './lag-collector.ts'
-import type { AdapterFactory, ClusterAdapters, FetchedRecord, GroupAdminPort } from '../ports.ts'
+import type { AdapterFactory, ClusterAdapters, FetchedRecord, GroupAdminPort, PartitionReaderPort } from '../ports.ts'
 import { readinessDetail, readinessVerdict } from './readiness.ts'
 import { ReverseSyncWriters } from './reverse-sync-writers.ts'
 
@@ -49,6 +51,8 @@ export class Daemon {
   private readonly adapters = new Map<string, ClusterAdapters>()
   private readonly followers = new Map<string, ClusterFollower>()
   private readonly admins = new Map<string, GroupAdminPort>()
+  /** Partition readers of the exact proofs, opened on first use. */
+  private readonly readers = new Map<string, PartitionReaderPort>()
   private readonly pollers = new Map<string, CommitPoller>()
   private readonly ingest: RecordIngest
   private readonly syncs: SyncIngest
@@ -88,6 +92,18 @@ export class Daemon {
       onReverseSync: (flow, sync) => { this.reverseSyncs.observe(flow, sync) }
     })
     this.freshness = new FlowFreshness(this.flows, this.index, metrics)
+    const exact = config.features.groupSync && config.translation.mode === 'exact'
+      ? new ExactTranslator({
+        prover: new ExactProver((alias) => this.reader(alias), config.translation.maxProofRecords),
+        metrics,
+        logger,
+        // A proven pair is a sync of the flow: written as a reverse sync, MM2's own checkpoint lands on it too.
+        onProven: (route, partition, pair) => {
+          const flow = this.flows.find((candidate) => candidate.source === route.flow.source && candidate.target === route.flow.target)
+          if (config.features.reverseSyncs && flow !== undefined) this.reverseSyncs.onSync(flow, { topic: route.syncTopic, partition, ...pair })
+        }
+      })
+      : null
     this.groupMirror = config.features.groupSync
       ? new GroupMirror({
         flows: this.flows,
@@ -98,11 +114,13 @@ export class Daemon {
         logger,
         allowRewind: config.groupSync.allowRewind,
         groupFilter: this.groupFilter,
-        livenessCacheMs: config.groupSync.livenessCacheMs
+        livenessCacheMs: config.groupSync.livenessCacheMs,
+        exact,
+        retryMs: config.translation.retryMs
       })
       : null
     metrics.ready.set(0)
-    initialiseSeries(metrics, knownLabelValues({ mm2, features: config.features, plan: this.plan, clusters: [...this.adapters.keys()] }))
+    initialiseSeries(metrics, knownLabelValues({ mm2, features: config.features, plan: this.plan, clusters: [...this.adapters.keys()], exact: exact !== null }))
   }
 
   get isReady (): boolean {
@@ -293,6 +311,18 @@ export class Daemon {
     if (this.ready && commits.length > 0) this.groupMirror?.submit(commits)
   }
 
+  /** The partition reader of a cluster, opened on first use. */
+  private reader (alias: string): PartitionReaderPort {
+    let reader = this.readers.get(alias)
+    if (reader === undefined) {
+      const adapters = this.adapters.get(alias)
+      if (adapters === undefined) throw new Error(`cluster ${alias} is not one the sidecar connects to`)
+      reader = adapters.reader()
+      this.readers.set(alias, reader)
+    }
+    return reader
+  }
+
   /** Runs a task without awaiting it; its failures are logged, never thrown into the event loop. */
   private background (what: string, task: Promise<void>): void {
     task.catch((error: unknown) => {
@@ -316,5 +346,6 @@ export class Daemon {
     await this.reverseSyncs.stop()
     await Promise.all([...this.followers.values()].map(async (follower) => { await follower.close() }))
     await Promise.all([...this.admins.values()].map(async (admin) => { await admin.close().catch(() => {}) }))
+    await Promise.all([...this.readers.values()].map(async (reader) => { await reader.close().catch(() => {}) }))
   }
 }

@@ -8,6 +8,7 @@ import type { Mm2Flow } from '../../core/mm2/model.ts'
 import { decideCommitSync, type CommitSkipReason } from '../../core/sync/commit-decision.ts'
 import type { CommittedOffset, CommittedOffsets } from '../../core/sync/committed-offsets.ts'
 import { routeCommit, type CommitRoute } from '../../core/sync/route.ts'
+import { parseProvenance } from '../../core/sync/provenance.ts'
 import { isLiveGroup } from '../../core/sync/safety-rules.ts'
 import { translateCommit } from '../../core/sync/translate-commit.ts'
 import type { SyncIndex } from '../../core/translation/sync-index.ts'
@@ -20,6 +21,7 @@ import type { Logger } from '../logger.ts'
 import type { GroupAdminPort, GroupLiveness } from '../ports.ts'
 import { compositeKey } from '../../core/keys.ts'
 import { flowName } from '../../core/mm2/flow-name.ts'
+import type { ExactTranslator } from '../exact/exact-translator.ts'
 
 type GroupSyncMetrics = Pick<SidecarMetrics,
 'groupCommitsSkipped' | 'groupCommitsApplied' | 'commitLatency' | 'syncFailures' | 'translationRereadWindow' | 'untranslatablePartitions' | 'translationAge'>
@@ -35,6 +37,10 @@ export interface GroupMirrorOptions {
   /** The sidecar's own group filter, on top of MM2's. */
   groupFilter: (group: string) => boolean
   livenessCacheMs: number
+  /** translation.mode exact: every commit is proven (conservative where a proof fails); null: conservative. */
+  exact?: ExactTranslator | null
+  /** Pause before a commit whose proof can succeed later (records not copied yet) is proven again. */
+  retryMs?: number
   now?: () => number
 }
 
@@ -63,6 +69,8 @@ export class GroupMirror {
   private readonly alignedAt = new Map<string, { labels: { flow: string, direction: string, group: string }, atMs: number }>()
   /** Per (flow, direction, group), the partitions whose committed offset cannot be translated now. */
   private readonly untranslatable = new Map<string, Set<string>>()
+  /** Per (cluster, group, topic, partition), the pending re-proof of a commit that can be proven later. */
+  private readonly retries = new Map<string, NodeJS.Timeout>()
   private stopped = false
 
   constructor (options: GroupMirrorOptions) {
@@ -97,6 +105,8 @@ export class GroupMirror {
 
   async stop (): Promise<void> {
     this.stopped = true
+    for (const timer of this.retries.values()) clearTimeout(timer)
+    this.retries.clear()
     await this.idle()
   }
 
@@ -121,14 +131,14 @@ export class GroupMirror {
   }
 
   private async process (entries: readonly PendingCommit[]): Promise<void> {
-    const { committed, index, allowRewind } = this.options
+    const { committed, allowRewind } = this.options
     const planned = new Map<string, PlannedCommit[]>()
     const countSkips = entries.some((entry) => entry.countSkips)
-    for (const { commit, countSkips: counted } of entries) {
-      if (!this.options.groupFilter(commit.group)) continue
-      const routes = routeCommit(this.options.flows, commit.cluster, commit.topic, commit.group)
-      const chosen = translateCommit(index, routes, commit.partition, commit.offset)
-      if (chosen === null) continue
+    const translated = await Promise.all(entries.map(async (entry) => await this.translate(entry)))
+    for (let i = 0; i < entries.length; i++) {
+      const { commit, countSkips: counted } = entries[i]!
+      const chosen = translated[i]
+      if (chosen === null || chosen === undefined) continue
       const { route, translation } = chosen
       this.recordPrecision(route, commit, translation)
       const target = committed.get(route.targetCluster, commit.group, route.targetTopic, commit.partition)
@@ -152,6 +162,35 @@ export class GroupMirror {
       planned.set(route.targetCluster, list)
     }
     for (const [targetCluster, plans] of planned) await this.apply(targetCluster, plans, countSkips)
+  }
+
+  /** The commit's route and translation: the index's answer, proven exactly in exact mode. */
+  private async translate ({ commit, countSkips }: PendingCommit): Promise<{ route: CommitRoute, translation: Translation } | null> {
+    if (!this.options.groupFilter(commit.group)) return null
+    const routes = routeCommit(this.options.flows, commit.cluster, commit.topic, commit.group)
+    const chosen = translateCommit(this.options.index, routes, commit.partition, commit.offset)
+    const exact = this.options.exact
+    if (chosen === null || exact === undefined || exact === null) return chosen
+    // Our own writes are never mirrored back (decideCommitSync): no proof needed.
+    if (parseProvenance(commit.metadata) !== null) return chosen
+    const proven = await exact.translate(chosen.route, commit.partition, commit.offset, chosen.translation, countSkips)
+    // A cluster that did not answer is asked again at the pace of the follow retries, not every retryMs.
+    if (proven.retry) this.retryLater(commit, proven.fallback === 'read-failed' ? Math.max(2000, this.options.retryMs ?? 200) : this.options.retryMs ?? 200)
+    return { route: chosen.route, translation: proven.translation }
+  }
+
+  /** Proves the partition's latest commit again after `delayMs` (one pending retry per partition). */
+  private retryLater (commit: CommittedOffset, delayMs: number): void {
+    if (this.stopped) return
+    const key = compositeKey(commit.cluster, commit.group, commit.topic, commit.partition)
+    if (this.retries.has(key)) return
+    const timer = setTimeout(() => {
+      this.retries.delete(key)
+      const latest = this.options.committed.get(commit.cluster, commit.group, commit.topic, commit.partition) ?? commit
+      this.submit([latest], false)
+    }, delayMs)
+    timer.unref()
+    this.retries.set(key, timer)
   }
 
   private skip (route: CommitRoute, commit: CommittedOffset, reason: CommitSkipReason, counted: boolean): void {

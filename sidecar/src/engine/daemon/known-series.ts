@@ -16,9 +16,11 @@ export interface KnownSeriesInput {
   plan: FollowPlan
   /** The clusters the sidecar connects to. */
   clusters: readonly string[]
+  /** translation.mode is exact: group commits are proven, and their fallbacks counted. */
+  exact?: boolean
 }
 
-export function knownLabelValues ({ mm2, features, plan, clusters }: KnownSeriesInput): KnownLabelValues {
+export function knownLabelValues ({ mm2, features, plan, clusters, exact = false }: KnownSeriesInput): KnownLabelValues {
   const reverseSyncFlows: string[] = []
   const operations: Array<{ cluster: string, operation: SyncFailureOperation }> = []
   if (features.reverseSyncs) {
@@ -42,5 +44,6 @@ export function knownLabelValues ({ mm2, features, plan, clusters }: KnownSeries
       for (const kind of kinds) recordTypes.push({ cluster, topic, recordType: RECORD_TYPE[kind] })
     }
   }
-  return { reverseSyncFlows, recordTypes, operations }
+  const exactFlows = features.groupSync && exact ? enabledFlows(mm2).map(flowName) : []
+  return { reverseSyncFlows, recordTypes, operations, exactFlows }
 }

@@ -5,7 +5,7 @@
 // too), and with `execute` apply the plan (plan-executor.ts).
 import { enabledFlows } from '../../core/mm2/flows.ts'
 import type { Mm2Config, Mm2Flow } from '../../core/mm2/model.ts'
-import type { ExactOutcome } from '../../core/reconcile/exact.ts'
+import type { ExactOutcome } from '../../core/exact/exact-walk.ts'
 import { planReconcile, type GroupInput, type PartitionInput, type Plan } from '../../core/reconcile/plan.ts'
 import { routeCommit, type CommitRoute, type RoutableFlow } from '../../core/sync/route.ts'
 import { translateCommit } from '../../core/sync/translate-commit.ts'
@@ -17,7 +17,7 @@ import { clusterClientOptions } from '../../kafka/mm2-cluster-options.ts'
 import type { SkipCount } from '../ingest/record-ingest.ts'
 import { kafkaClusterAdapters } from '../kafka-adapters.ts'
 import type { AdapterFactory, GroupLiveness } from '../ports.ts'
-import { ExactProver } from './exact-prover.ts'
+import { ExactProver } from '../exact/exact-prover.ts'
 import { executePlan, type GroupExecution } from './plan-executor.ts'
 import { AdminCalls, closeSides, mapLimit, probe, type Side } from './sides.ts'
 import { loadSyncs } from './sync-loader.ts'
@@ -157,7 +157,7 @@ class ReconcileSession {
     this.calls = calls
     // Reconcile translates any group it is told to: MM2's group filter governs checkpoints, not syncs.
     this.routable = flows.map((flow) => ({ ...flow, groups: { matches: () => true } }))
-    this.prover = new ExactProver((alias) => this.side(alias), options.maxExactRecords)
+    this.prover = new ExactProver((alias) => this.side(alias).reader, options.maxExactRecords)
   }
 
   static async open (options: ReconcileOptions): Promise<ReconcileSession> {

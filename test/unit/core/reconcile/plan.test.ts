@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { planPartition, planReconcile, summaryLine, type GroupInput, type PartitionInput } from '../../../../sidecar/src/core/reconcile/plan.ts'
 import type { Translation } from '../../../../sidecar/src/core/translation/translation.ts'
-import type { ExactOutcome } from '../../../../sidecar/src/core/reconcile/exact.ts'
+import type { ExactOutcome } from '../../../../sidecar/src/core/exact/exact-walk.ts'
 
 const sync = { upstreamOffset: 100n, downstreamOffset: 10n }
 const exactT = (offset: bigint): Translation => ({ kind: 'translated', offset, method: 'exact', sync, rereadWindow: 0n })

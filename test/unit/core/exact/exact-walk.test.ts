@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ExactWalk, matchExact, sameRecord, type ExactOutcome, type MatchRecord } from '../../../../sidecar/src/core/reconcile/exact.ts'
+import { ExactWalk, matchExact, sameRecord, type ExactOutcome, type MatchRecord } from '../../../../sidecar/src/core/exact/exact-walk.ts'
 
 // Tiny builders: a record is "v" (value v, timestamp 1) or "v@ts"; `~` marks an aborted record.
 const enc = new TextEncoder()

@@ -1,4 +1,4 @@
-// Exact mode of reconcile (docs/design.md §2.5): prove a group's resume point record by record instead of
+// The exact walk (docs/design.md §6): prove a group's position on the other cluster record by record instead of
 // rounding to the nearest offset sync. MM2 copies key, value, headers and timestamp, so from a sync
 // (the record at `upstreamOffset` upstream IS the record at `downstreamOffset` downstream) both logs
 // can be walked forward and aligned record by record. Offsets are never compared beyond the sync:

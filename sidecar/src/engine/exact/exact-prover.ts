@@ -1,0 +1,189 @@
+// Exact proofs (docs/design.md §6): the position of a group on the other cluster, proven from the
+// records of both logs, shared by the daemon's group sync and reconcile. From an anchor (an MM2 sync,
+// a pair proven before, or the first records of both logs) the constant-cost check of
+// core/exact/quick-proof.ts is tried first; where it is refuted, the pure ExactWalk
+// (core/exact/exact-walk.ts) walks from the anchor, up to its cap.
+import { ExactWalk, type ExactOutcome, type MatchRecord } from '../../core/exact/exact-walk.ts'
+import { checkCandidate, interpolate, pairSide, sidesOf, type Neighbourhood } from '../../core/exact/quick-proof.ts'
+import type { CommitRoute } from '../../core/sync/route.ts'
+import type { OffsetSyncPair, Translation } from '../../core/translation/translation.ts'
+import type { PartitionReaderPort } from '../ports.ts'
+
+/** How a proof was made: at a sync, by the constant-cost check, or by a walk; with what it read. */
+export type ProofMethod = 'at-anchor' | 'quick' | 'walk'
+
+export type ProofOutcome = ExactOutcome & {
+  method?: ProofMethod
+  /** Records the reads of this proof returned (whole batches), and the fetch requests sent. */
+  recordsRead: number
+  fetches: number
+  /** The quick check found that the other log does not hold the copy yet (MM2 lags): worth retrying. */
+  notCopied?: boolean
+}
+
+/** Small reads: the broker still returns the whole first batch. */
+const NEIGHBOURHOOD_BYTES = 16 * 1024
+const WALK_BYTES = 256 * 1024
+
+interface WalkedTopic { alias: string, topic: string }
+interface ProofCost { recordsRead: number, fetches: number }
+
+export class ExactProver {
+  private readonly readerOf: (alias: string) => PartitionReaderPort
+  private readonly maxExactRecords: number | undefined
+
+  constructor (readerOf: (alias: string) => PartitionReaderPort, maxExactRecords?: number) {
+    this.readerOf = readerOf
+    this.maxExactRecords = maxExactRecords
+  }
+
+  /**
+   * Reconcile's entry: the proof for a translation the index gave. Conservative -> from its sync;
+   * below MM2's first sync -> from the first records of both logs (see proveFromLogStart).
+   */
+  async prove (route: CommitRoute, partition: number, groupOffset: bigint, translation: Translation): Promise<ProofOutcome | undefined> {
+    if (translation.kind === 'translated') {
+      if (translation.method === 'exact') return undefined
+      return await this.proveFrom(route, partition, groupOffset, translation.sync)
+    }
+    if (translation.reason !== 'no-sync-at-or-below' && translation.reason !== 'no-syncs') return undefined
+    return await this.proveFromLogStart(route, partition, groupOffset)
+  }
+
+  /** The proof from a proven anchor whose window-side offset is <= the group's offset. */
+  async proveFrom (route: CommitRoute, partition: number, groupOffset: bigint, anchor: OffsetSyncPair): Promise<ProofOutcome> {
+    const { window, other } = sidesOf(route.direction)
+    const at = pairSide(anchor, window)
+    if (groupOffset === at) {
+      const offset = pairSide(anchor, other)
+      return { kind: 'exact', offset, matched: 0, duplicates: 0, skipped: 0, walked: 0, method: 'at-anchor', recordsRead: 0, fetches: 0 }
+    }
+    const cost = { recordsRead: 0, fetches: 0 }
+    if (groupOffset > at) {
+      const topics = this.walkedTopics(route)
+      const candidate = interpolate(route.direction, anchor, groupOffset)
+      const [windowSide, otherSide] = await Promise.all([
+        this.neighbourhood(topics[window], partition, groupOffset, cost),
+        this.neighbourhood(topics[other], partition, candidate, cost)
+      ])
+      const verdict = checkCandidate(groupOffset, candidate, windowSide, otherSide)
+      if (verdict.kind === 'exact') {
+        return { kind: 'exact', offset: verdict.offset, matched: 2, duplicates: 0, skipped: 0, walked: 4, method: 'quick', ...cost }
+      }
+      if (verdict.kind === 'not-copied') {
+        return { kind: 'unproven', reason: 'incomplete', detail: verdict.detail, walked: 0, notCopied: true, ...cost }
+      }
+    }
+    return { ...await this.walk(route, partition, groupOffset, anchor, cost), ...cost, method: 'walk' }
+  }
+
+  /**
+   * Below MM2's first offset sync (MM2 coalesces the syncs of a burst, e.g. when it catches up after
+   * downtime, so the first one may sit far above the start of the log) the proof starts from the
+   * first record of both logs instead: MM2 copies in order from where its source consumer started,
+   * so when the first records match, they are one record, and the proof goes on from there.
+   */
+  async proveFromLogStart (route: CommitRoute, partition: number, groupOffset: bigint): Promise<ProofOutcome> {
+    const cost = { recordsRead: 0, fetches: 0 }
+    const { upstream, downstream } = this.walkedTopics(route)
+    const [upFirst, downFirst] = await Promise.all([
+      this.firstRecordOffset(upstream, partition, false, cost),
+      this.firstRecordOffset(downstream, partition, true, cost)
+    ])
+    if (upFirst === null || downFirst === null) {
+      const emptyLog = upFirst === null ? `${upstream.topic} on cluster ${upstream.alias}` : `${downstream.topic} on cluster ${downstream.alias}`
+      return { kind: 'unproven', reason: 'empty-window', detail: `no offset sync, and ${emptyLog} holds no record to start from`, walked: 0, ...cost }
+    }
+    const anchor = { upstreamOffset: upFirst, downstreamOffset: downFirst }
+    const windowFirst = route.direction === 'forward' ? upFirst : downFirst
+    if (groupOffset <= windowFirst) {
+      // The group is at (or before) the first record: the answer is the other log's first record,
+      // once the two first records are shown to be one (a one-record walk).
+      const check = await this.walk(route, partition, windowFirst + 1n, anchor, cost)
+      if (check.kind !== 'exact') return { ...check, ...cost }
+      return { ...check, offset: route.direction === 'forward' ? downFirst : upFirst, anchor: 'log-start', method: 'walk', ...cost }
+    }
+    // The first records must be one record for the anchor to hold, whatever the quick check says.
+    const first = await this.walk(route, partition, windowFirst + 1n, anchor, cost)
+    if (first.kind !== 'exact') return { ...first, ...cost }
+    const outcome = await this.proveFrom(route, partition, groupOffset, anchor)
+    const total = { recordsRead: cost.recordsRead + outcome.recordsRead, fetches: cost.fetches + outcome.fetches }
+    return outcome.kind === 'exact' ? { ...outcome, anchor: 'log-start', ...total } : { ...outcome, ...total }
+  }
+
+  private walkedTopics (route: CommitRoute): { upstream: WalkedTopic, downstream: WalkedTopic } {
+    const flow = route.flow
+    return {
+      upstream: { alias: flow.source, topic: route.syncTopic },
+      downstream: { alias: flow.target, topic: flow.policy.formatRemoteTopic(flow.source, route.syncTopic) }
+    }
+  }
+
+  /** The records at position - 1 and position of one side (a read or two), and where its log ends. */
+  private async neighbourhood (where: WalkedTopic, partition: number, position: bigint, cost: ProofCost): Promise<Neighbourhood> {
+    const reader = this.readerOf(where.alias)
+    let before: MatchRecord | null = null
+    let at: MatchRecord | null = null
+    let from = position > 0n ? position - 1n : 0n
+    let end = 0n
+    for (let reads = 0; reads < 3; reads++) {
+      const read = await reader.read(where.topic, partition, from, NEIGHBOURHOOD_BYTES)
+      cost.fetches++
+      cost.recordsRead += read.records.length
+      end = read.endOffset
+      for (const record of read.records) {
+        if (record.offset === position - 1n) before = record
+        else if (record.offset === position) at = record
+      }
+      // Done once the read reached past the position, or nothing more is there.
+      if (at !== null || read.nextOffset > position || read.nextOffset <= from || read.nextOffset >= read.endOffset) break
+      from = read.nextOffset
+    }
+    return { before, at, end }
+  }
+
+  /** Offset of the first record of a partition (downstream: the first not aborted, as the walk drops those), or null when it has none. */
+  private async firstRecordOffset (where: WalkedTopic, partition: number, skipAborted: boolean, cost: ProofCost): Promise<bigint | null> {
+    const reader = this.readerOf(where.alias)
+    let from = 0n
+    for (;;) {
+      const read = await reader.read(where.topic, partition, from, 64 * 1024)
+      cost.fetches++
+      cost.recordsRead += read.records.length
+      const first = read.records.find((record) => !skipAborted || record.aborted !== true)
+      if (first !== undefined) return first.offset
+      if (read.nextOffset <= from || read.nextOffset >= read.endOffset) return null
+      from = read.nextOffset
+    }
+  }
+
+  private async walk (
+    route: CommitRoute,
+    partition: number,
+    groupOffset: bigint,
+    sync: OffsetSyncPair,
+    cost: ProofCost
+  ): Promise<ExactOutcome> {
+    const { upstream, downstream } = this.walkedTopics(route)
+    const cap = this.maxExactRecords === undefined ? {} : { maxRecords: this.maxExactRecords }
+    const walk = new ExactWalk({ direction: route.direction, sync, groupOffset, ...cap })
+    for (;;) {
+      const demand = walk.demand()
+      if (demand === null) return walk.result()!
+      const where = demand.side === 'upstream' ? upstream : downstream
+      const read = await this.readerOf(where.alias).read(where.topic, partition, demand.from, WALK_BYTES)
+      cost.fetches++
+      cost.recordsRead += read.records.length
+      const outcome = walk.push(demand.side, read.records, read.nextOffset)
+      if (outcome !== null) return outcome
+      const exhausted = (read.records.length === 0 && read.nextOffset <= demand.from) ||
+        (read.nextOffset >= read.endOffset && walk.demand()?.side === demand.side)
+      if (!exhausted) continue
+      if (demand.side !== walk.windowSide()) return walk.finish()
+      // The window's log ends below the group offset: go on with the other side.
+      const ended = walk.endWindow()
+      if (ended !== null) return ended
+      if (walk.demand()?.side === demand.side) return walk.finish()
+    }
+  }
+}

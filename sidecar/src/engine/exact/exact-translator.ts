@@ -1,0 +1,141 @@
+// Exact translation of the daemon's group commits (translation.mode exact, docs/design.md §6.1): the
+// index's answer (the nearest MM2 sync) is replaced by a proof from the nearest proven anchor, an MM2
+// sync or a pair this sidecar proved before, whichever sits closer below the group. A proof's result
+// becomes a proven pair itself (cached per flow and partition), so the next commit of a group that
+// moved on is proven from right behind it, at constant cost. Where a proof fails, the conservative
+// answer stands, the fallback is counted by reason and logged once per partition and reason, and it is
+// never below the index's own (MM2's) answer.
+import { ProvenPairs, type ProvenPairKey } from '../../core/exact/proven-pairs.ts'
+import { pairSide, sidesOf } from '../../core/exact/quick-proof.ts'
+import { flowName } from '../../core/mm2/flow-name.ts'
+import type { CommitRoute } from '../../core/sync/route.ts'
+import type { OffsetSyncPair, Translation } from '../../core/translation/translation.ts'
+import type { ExactFallbackReason } from '../../metrics/initial-series.ts'
+import type { SidecarMetrics } from '../../metrics/registry.ts'
+import type { Logger } from '../logger.ts'
+import type { ExactProver, ProofOutcome } from './exact-prover.ts'
+
+export interface ExactTranslatorOptions {
+  prover: ExactProver
+  pairs?: ProvenPairs
+  metrics: Pick<SidecarMetrics, 'exactProofs' | 'exactFallbacks' | 'exactProofRecordsRead'>
+  logger: Logger
+  /** A newly proven pair of a flow's partition (to write as a reverse sync and keep in the history topic). */
+  onProven?: (route: CommitRoute, partition: number, pair: OffsetSyncPair) => void
+}
+
+export interface ExactTranslation {
+  translation: Translation
+  /** Why the proof failed, when it did. */
+  fallback: ExactFallbackReason | null
+  /** The proof may succeed later (MM2 has not copied the records yet, or a cluster did not answer): try again. */
+  retry: boolean
+}
+
+export class ExactTranslator {
+  readonly pairs: ProvenPairs
+  private readonly options: ExactTranslatorOptions
+
+  constructor (options: ExactTranslatorOptions) {
+    this.options = options
+    this.pairs = options.pairs ?? new ProvenPairs()
+  }
+
+  /**
+   * The exact translation of `offset` (a commit on the route's source side), given the index's answer.
+   * `count` is false when the same commit is proven again (a retry): its fallback was counted once.
+   */
+  async translate (route: CommitRoute, partition: number, offset: bigint, indexed: Translation, count = true): Promise<ExactTranslation> {
+    const key = pairKey(route, partition)
+    const { window } = sidesOf(route.direction)
+    if (indexed.kind === 'translated' && indexed.method === 'exact') {
+      this.remember(route, partition, key, window === 'upstream' ? offset : indexed.offset, window === 'upstream' ? indexed.offset : offset)
+      this.countProof(route, 'at-anchor')
+      return { translation: indexed, fallback: null, retry: false }
+    }
+    // Offsets the index refuses on purpose (history reset, below the log start, invalid) are not proven.
+    if (indexed.kind === 'untranslatable' && indexed.reason !== 'no-syncs' && indexed.reason !== 'no-sync-at-or-below') {
+      return { translation: indexed, fallback: null, retry: false }
+    }
+    const mm2Anchor = indexed.kind === 'translated' ? indexed.sync : undefined
+    const proven = this.pairs.floor(key, window, offset)
+    const anchor = closer(mm2Anchor, proven, window)
+    let outcome: ProofOutcome
+    try {
+      outcome = anchor === undefined
+        ? await this.options.prover.proveFromLogStart(route, partition, offset)
+        : await this.options.prover.proveFrom(route, partition, offset, anchor)
+      if (outcome.kind === 'unproven' && anchor !== undefined && anchor === proven && outcome.notCopied !== true) {
+        // A pair of our own no longer holds (the logs changed under it): forget it, and prove from MM2's sync or the log start.
+        this.pairs.remove(key, proven)
+        const retried = mm2Anchor === undefined
+          ? await this.options.prover.proveFromLogStart(route, partition, offset)
+          : await this.options.prover.proveFrom(route, partition, offset, mm2Anchor)
+        outcome = { ...retried, recordsRead: retried.recordsRead + outcome.recordsRead, fetches: retried.fetches + outcome.fetches }
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      return this.fallBack(route, partition, offset, indexed, 'read-failed', `reading the logs failed: ${message}`, true, count)
+    }
+    this.options.metrics.exactProofRecordsRead.inc({ flow: flowName(route.flow), direction: route.direction }, outcome.recordsRead)
+    if (outcome.kind === 'unproven') {
+      const reason: ExactFallbackReason = outcome.notCopied === true ? 'not-copied' : outcome.reason
+      // Records MM2 has not copied yet: proven as soon as they arrive.
+      const retry = reason === 'not-copied' || reason === 'incomplete'
+      return this.fallBack(route, partition, offset, indexed, reason, outcome.detail, retry, count)
+    }
+    if (indexed.kind === 'translated' && outcome.offset < indexed.offset) {
+      const detail = `the proof gave ${outcome.offset}, below MM2's own translation ${indexed.offset}`
+      return this.fallBack(route, partition, offset, indexed, 'below-mm2', detail, false, count)
+    }
+    this.countProof(route, outcome.method ?? 'walk')
+    const upstream = window === 'upstream' ? offset : outcome.offset
+    const downstream = window === 'upstream' ? outcome.offset : offset
+    this.remember(route, partition, key, upstream, downstream)
+    const sync = anchor ?? { upstreamOffset: upstream, downstreamOffset: downstream }
+    return { translation: { kind: 'translated', offset: outcome.offset, method: 'exact', sync, rereadWindow: 0n }, fallback: null, retry: false }
+  }
+
+  private remember (route: CommitRoute, partition: number, key: ProvenPairKey, upstreamOffset: bigint, downstreamOffset: bigint): void {
+    const pair = { upstreamOffset, downstreamOffset }
+    if (this.pairs.add(key, pair)) this.options.onProven?.(route, partition, pair)
+  }
+
+  private countProof (route: CommitRoute, method: string): void {
+    this.options.metrics.exactProofs.inc({ flow: flowName(route.flow), direction: route.direction, method })
+  }
+
+  private fallBack (
+    route: CommitRoute,
+    partition: number,
+    offset: bigint,
+    indexed: Translation,
+    reason: ExactFallbackReason,
+    detail: string,
+    retry: boolean,
+    count: boolean
+  ): ExactTranslation {
+    const flow = flowName(route.flow)
+    if (count) this.options.metrics.exactFallbacks.inc({ flow, direction: route.direction, reason })
+    const { source, target } = route.flow
+    const cluster = route.direction === 'forward' ? source : target
+    const topic = route.direction === 'forward' ? route.syncTopic : route.flow.policy.formatRemoteTopic(source, route.syncTopic)
+    const answer = indexed.kind === 'translated' ? `the conservative ${indexed.offset}` : 'no translation yet'
+    const where = `cluster ${cluster} ${topic}-${partition} at ${offset}`
+    const text = `flow ${flow} ${route.direction}: ${where} not proven exactly (${reason}: ${detail}); using ${answer}`
+    const onceKey = `exact-fallback:${flow}:${route.direction}:${topic}:${partition}:${reason}`
+    this.options.logger.once(onceKey, 'info', text, { flow, cluster, topic, partition, reason })
+    return { translation: indexed, fallback: reason, retry }
+  }
+}
+
+function pairKey (route: CommitRoute, partition: number): ProvenPairKey {
+  return { source: route.flow.source, target: route.flow.target, topic: route.syncTopic, partition }
+}
+
+/** Of two anchors at or below the group, the one closer to it on the group's side. */
+function closer (a: OffsetSyncPair | undefined, b: OffsetSyncPair | undefined, side: 'upstream' | 'downstream'): OffsetSyncPair | undefined {
+  if (a === undefined) return b
+  if (b === undefined) return a
+  return pairSide(b, side) > pairSide(a, side) ? b : a
+}
