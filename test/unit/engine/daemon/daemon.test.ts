@@ -118,6 +118,54 @@ describe('Daemon (fake clusters)', () => {
     await vi.waitFor(() => { expect(a.commits).toMatchObject([{ group: 'late', topic: 'orders', offset: 60n }]) })
   })
 
+  describe('exact mode (the default)', () => {
+    const text = new TextEncoder()
+    const record = (n: number): FakeRecord => ({ key: text.encode(`k${n}`), value: text.encode(`v${n}`), timestamp: 1_000_000n + BigInt(n) })
+    const records = (from: number, to: number): FakeRecord[] => Array.from({ length: to - from }, (_, i) => record(from + i))
+    // MM2 re-delivered upstream 5..9 once: upstream n >= 10 is downstream n + 5; its one sync is (50, 55).
+    const fill = (a: FakeCluster, b: FakeCluster, upTo: number): void => {
+      a.append('orders', 0, ...records(0, upTo))
+      b.append('A.orders', 0, ...records(0, 10), ...records(5, upTo))
+      a.append(A_TO_B_SYNCS, 0, goodSync(50n, 55n))
+    }
+
+    it('mirrors a commit far above MM2\'s only sync exactly, both ways, and writes a reverse sync at the proven pair', async () => {
+      const { a, b, metrics } = await start()
+      fill(a, b, 300)
+      a.append('__consumer_offsets', 0, commit('g', 'orders', 0, 250n))
+      await vi.waitFor(() => { expect(b.commits).toMatchObject([{ group: 'g', topic: 'A.orders', partition: 0, offset: 255n }]) })
+      b.append('__consumer_offsets', 0, commit('h', 'A.orders', 0, 205n))
+      await vi.waitFor(() => { expect(a.commits).toMatchObject([{ group: 'h', topic: 'orders', partition: 0, offset: 200n }]) })
+      await vi.waitFor(() => {
+        expect(b.reverseSyncWriters[0]?.written).toContainEqual({ topic: 'A.orders', partition: 0, upstreamOffset: 255n, downstreamOffset: 250n })
+      })
+      expect(await value(metrics, 'exact_proofs_total', { flow: 'A->B', direction: 'forward', method: 'quick' })).toBe(1)
+      expect(await value(metrics, 'exact_fallbacks_total', { flow: 'A->B', direction: 'forward', reason: 'not-copied' })).toBe(0)
+    })
+
+    it('commits the conservative answer while MM2 has not copied the records, then the exact one as soon as it has', async () => {
+      const { a, b, metrics } = await start((config) => { config.translation.retryMs = 20 })
+      fill(a, b, 300)
+      a.append('orders', 0, ...records(300, 320))
+      a.append('__consumer_offsets', 0, commit('g', 'orders', 0, 320n))
+      await vi.waitFor(() => { expect(b.commits).toMatchObject([{ group: 'g', offset: 56n }]) })
+      expect(await value(metrics, 'exact_fallbacks_total', { flow: 'A->B', direction: 'forward', reason: 'not-copied' })).toBe(1)
+      b.append('A.orders', 0, ...records(300, 320))
+      await vi.waitFor(() => { expect(b.commits.map((entry) => entry.offset)).toEqual([56n, 325n]) })
+      // Retries are not counted again.
+      expect(await value(metrics, 'exact_fallbacks_total', { flow: 'A->B', direction: 'forward', reason: 'not-copied' })).toBe(1)
+    })
+
+    it('translation.mode conservative keeps the nearest sync + 1 and counts no proof', async () => {
+      const { a, b, metrics } = await start((config) => { config.translation.mode = 'conservative' })
+      fill(a, b, 300)
+      a.append('__consumer_offsets', 0, commit('g', 'orders', 0, 250n))
+      await vi.waitFor(() => { expect(b.commits).toMatchObject([{ group: 'g', offset: 56n }]) })
+      expect(await value(metrics, 'exact_proofs_total', { flow: 'A->B' })).toBeNaN()
+      expect(await value(metrics, 'exact_fallbacks_total', { flow: 'A->B' })).toBeNaN()
+    })
+  })
+
   it('writes reverse syncs into the other flow\'s offset-syncs topic, and history snapshots to both clusters', async () => {
     const { a, b } = await start()
     a.append(A_TO_B_SYNCS, 0, goodSync(100n, 90n))
