@@ -112,6 +112,46 @@ export function consumerGroupsDashboard (config: MonitoringConfig): Record<strin
           queries: [{ expr: `max by (flow, direction, group) (${m('untranslatablePartitions')}${s(flow, group)})`, legend: '{{flow}} {{direction}} {{group}}' }]
         })
       },
+      { row: row(ids, 'Exact proofs') },
+      {
+        panel: timeseriesPanel(ids, {
+          title: 'Exact proofs',
+          description: 'Group positions proven record by record per second (translation.mode exact), by method: ' +
+            'at-anchor (a sync or proven pair at the offset), quick (the constant-cost check), walk (record by record).',
+          unit: 'ops',
+          min: 0,
+          queries: [{
+            expr: `sum by (flow, direction, method) (rate(${m('exactProofs')}${s(flow)}[$__rate_interval]))`,
+            legend: '{{flow}} {{direction}} {{method}}'
+          }]
+        })
+      },
+      {
+        panel: timeseriesPanel(ids, {
+          title: 'Exact proof fallbacks',
+          description: 'Positions that could not be proven and used the conservative translation, per second, by reason: not-copied ' +
+            '(MM2 has not copied the records yet; retried), mismatch, ambiguous, cap-exceeded, incomplete, empty-window, read-failed, below-mm2.',
+          unit: 'ops',
+          min: 0,
+          queries: [{
+            expr: `sum by (flow, direction, reason) (rate(${m('exactFallbacks')}${s(flow)}[$__rate_interval]))`,
+            legend: '{{flow}} {{direction}} {{reason}}'
+          }]
+        })
+      },
+      {
+        panel: timeseriesPanel(ids, {
+          title: 'Records read per proof',
+          description: 'Records the exact proofs read (whole fetched batches) divided by the proofs made: the cost of a proof. ' +
+            'Stays flat whatever the traffic between commits when the quick check holds.',
+          unit: 'short',
+          min: 0,
+          queries: [{
+            expr: `sum by (flow, direction) (rate(${m('exactProofRecordsRead')}${s(flow)}[$__rate_interval])) / sum by (flow, direction) (rate(${m('exactProofs')}${s(flow)}[$__rate_interval]))`,
+            legend: '{{flow}} {{direction}}'
+          }]
+        })
+      },
       { row: row(ids, 'Commits by the sidecar') },
       {
         panel: timeseriesPanel(ids, {

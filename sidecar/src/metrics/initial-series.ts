@@ -21,6 +21,9 @@ export type SyncFailureOperation = (typeof SYNC_FAILURE_OPERATIONS)[number]
 export const EXACT_FALLBACK_REASONS = ['not-copied', 'mismatch', 'ambiguous', 'cap-exceeded', 'incomplete', 'empty-window', 'read-failed', 'below-mm2'] as const
 export type ExactFallbackReason = (typeof EXACT_FALLBACK_REASONS)[number]
 
+/** How a position was proven (exact_proofs_total's `method`). */
+export const EXACT_PROOF_METHODS = ['at-anchor', 'quick', 'walk'] as const
+
 /** The `reason` label of records_skipped_total for an error thrown while decoding or indexing a record. */
 export function recordSkipReason (error: unknown): string {
   return isMm2FailbackError(error) ? error.code.replace(/^MM2_/, '').toLowerCase() : 'internal'
@@ -63,6 +66,8 @@ export function initialiseSeries (metrics: SidecarMetrics, known: KnownLabelValu
   for (const flow of known.exactFlows ?? []) {
     for (const direction of ['forward', 'reverse']) {
       for (const reason of EXACT_FALLBACK_REASONS) metrics.exactFallbacks.inc({ flow, direction, reason }, 0)
+      for (const method of EXACT_PROOF_METHODS) metrics.exactProofs.inc({ flow, direction, method }, 0)
+      metrics.exactProofRecordsRead.inc({ flow, direction }, 0)
     }
   }
 }

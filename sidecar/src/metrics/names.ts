@@ -97,7 +97,7 @@ export const METRICS = {
     ['flow', 'direction', 'group']),
 
   exactProofs: metric('exact_proofs_total', 'counter',
-    'Group positions proven record by record (translation.mode exact), per flow, direction and method: at-anchor (a sync or proven pair sits at the offset), quick (the constant-cost check), walk (the record-by-record walk).',
+    'Group positions proven record by record (translation.mode exact), per flow, direction and method: at-anchor (a sync or proven pair sits at the offset), quick (the constant-cost check), walk (the record-by-record walk). 0 from startup for every flow, direction and method when exact mode is on.',
     ['flow', 'direction', 'method']),
   exactFallbacks: metric('exact_fallbacks_total', 'counter',
     'Group positions that could not be proven and fell back to the conservative translation, per flow, direction and reason (not-copied, mismatch, ambiguous, cap-exceeded, incomplete, empty-window, read-failed, below-mm2); increases with every fallback. 0 from startup for every flow, direction and reason when exact mode is on.',
