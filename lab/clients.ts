@@ -97,8 +97,11 @@ export async function totalEndOffset (bootstrapServers: string, topic: string): 
   return offsets.reduce((a, b) => a + b, 0n)
 }
 
-/** Produces records with acks=all (the single broker) and waits for the acknowledgements. */
-export async function produce (bootstrapServers: string, topic: string, records: readonly ProduceRecord[]): Promise<void> {
+/**
+ * Produces records with acks=all (the single broker) and waits for the acknowledgements: one producer,
+ * sends of `batchSize` records (default: all in one send) one after the other, so order is kept.
+ */
+export async function produce (bootstrapServers: string, topic: string, records: readonly ProduceRecord[], batchSize = records.length): Promise<void> {
   // Idempotent: a retried batch must not be written twice (the drill counts every record).
   const producer = new Producer({
     clientId: 'mm2-failback-lab-producer',
@@ -109,15 +112,17 @@ export async function produce (bootstrapServers: string, topic: string, records:
     ...clientSecurity(bootstrapServers)
   })
   try {
-    await producer.send({
-      messages: records.map(r => ({
-        topic,
-        key: toBuffer(r.key),
-        value: toBuffer(r.value) as Buffer,
-        ...(r.partition === undefined ? {} : { partition: r.partition })
-      })),
-      acks: -1
-    })
+    for (let start = 0; start < records.length; start += Math.max(1, batchSize)) {
+      await producer.send({
+        messages: records.slice(start, start + Math.max(1, batchSize)).map(r => ({
+          topic,
+          key: toBuffer(r.key),
+          value: toBuffer(r.value) as Buffer,
+          ...(r.partition === undefined ? {} : { partition: r.partition })
+        })),
+        acks: -1
+      })
+    }
   } finally {
     await producer.close().catch(() => {})
   }

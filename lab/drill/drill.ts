@@ -2,12 +2,38 @@
 // (A.T plus B's own T, which producers switched to); A comes back; the group moves back to A (T plus
 // B.T). Every record carries a sequence number, so each phase's lost and re-read records are counted
 // exactly. Run once with MM2 alone and once with MM2 + mm2-failback, on the same lab, to compare.
+// Two production patterns (`DrillWorkload`): `steady` (small sends, the group caught up on A) and
+// `burst` (tens of thousands of records at full speed, then quiet: MM2's offset syncs are sparse).
 import { GroupAdmin } from '../../sidecar/src/kafka/group-admin.ts'
 import type { Lab } from '../lab.ts'
 import { waitFor } from '../wait.ts'
-import { DeliveryLedger, consumeUntil, produceSequence } from './workload.ts'
+import { DeliveryLedger, consumeUntil, produceSequence, sequenceEnds } from './workload.ts'
 
 export type DrillMode = 'mm2-alone' | 'mm2+sidecar'
+
+/**
+ * How records are produced. `steady`: the group consumes `consumedOnA` records on A and commits; then
+ * `pendingOnA` more are produced on A (sends of 200). `burst`: `consumedOnA + pendingOnA` records are
+ * produced on A at full speed (sends of 5,000), then nothing more; the group consumes exactly the first
+ * `consumedOnA` of them (each partition up to the same point of the sequence) and commits. In both, A
+ * then dies and `producedOnB` records are produced on B the same way.
+ */
+export type DrillWorkload = 'steady' | 'burst'
+
+export const DRILL_WORKLOADS: readonly DrillWorkload[] = ['steady', 'burst']
+
+/** Records produced on A before and after the group's last commit there, and on B during the failover. */
+export interface DrillCounts {
+  consumedOnA: number
+  pendingOnA: number
+  producedOnB: number
+}
+
+/** Each workload's defaults: partitions of T on A and B, the counts, and the records per produce request. */
+export const WORKLOAD_DEFAULTS: Readonly<Record<DrillWorkload, { partitions: number, counts: DrillCounts, batchSize: number }>> = {
+  steady: { partitions: 3, counts: { consumedOnA: 600, pendingOnA: 300, producedOnB: 300 }, batchSize: 200 },
+  burst: { partitions: 12, counts: { consumedOnA: 20_000, pendingOnA: 10_000, producedOnB: 3_000 }, batchSize: 5_000 }
+}
 
 export interface PhaseResult {
   phase: 'failover A->B' | 'failback B->A'
@@ -25,6 +51,9 @@ export interface DrillResult {
   mode: DrillMode
   topic: string
   group: string
+  workload: DrillWorkload
+  partitions: number
+  counts: DrillCounts
   phases: PhaseResult[]
 }
 
@@ -32,9 +61,11 @@ export interface DrillOptions {
   mode: DrillMode
   topic: string
   group: string
+  /** The production pattern (default `steady`); it also sets the defaults of `partitions` and `counts` (WORKLOAD_DEFAULTS). */
+  workload?: DrillWorkload
   partitions?: number
   /** Records produced on A before and after the group's last commit there, and on B during the failover. */
-  counts?: { consumedOnA: number, pendingOnA: number, producedOnB: number }
+  counts?: DrillCounts
   /** Reads the sidecar's /metrics text (mm2+sidecar mode). */
   scrapeSidecar?: () => Promise<string>
   log?: (line: string) => void
@@ -43,9 +74,14 @@ export interface DrillOptions {
 
 export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillResult> {
   const log = options.log ?? (() => {})
-  const partitions = options.partitions ?? 3
-  const counts = options.counts ?? { consumedOnA: 600, pendingOnA: 300, producedOnB: 300 }
+  const workload = options.workload ?? 'steady'
+  const defaults = WORKLOAD_DEFAULTS[workload]
+  const partitions = options.partitions ?? defaults.partitions
+  const counts = options.counts ?? defaults.counts
+  const batchSize = defaults.batchSize
   const { topic, group } = options
+  // Every partition needs a commit on A, or its translation can never be seen (secondsUntilOffsetsMoved).
+  if (counts.consumedOnA < partitions) throw new Error(`the drill needs counts.consumedOnA (${counts.consumedOnA}) >= partitions (${partitions})`)
   const remoteOnB = `A.${topic}`
   const remoteOnA = `B.${topic}`
   const waitMs = options.translationWaitMs ?? 60_000
@@ -55,12 +91,29 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
   // Normal operation: the group consumes T on A and commits.
   await lab.createTopic('A', topic, partitions)
   await lab.createTopic('B', topic, partitions)
-  const first = await produceSequence(lab.bootstrap('A'), topic, 'A', 0, counts.consumedOnA, partitions)
-  log(`[${options.mode}] produced ${first.length} records to ${topic} on A; group ${group} consumes them on A`)
-  await consumeUntil({ bootstrap: lab.bootstrap('A'), group, topics: [topic], ledger, done: () => ledger.missing(first).length === 0, timeoutMs: 90_000 })
+  let fromA: string[]
+  let stopAt: Map<string, bigint> | undefined
+  if (workload === 'burst') {
+    const started = Date.now()
+    fromA = await produceSequence(lab.bootstrap('A'), topic, 'A', 0, counts.consumedOnA + counts.pendingOnA, partitions, batchSize)
+    log(`[${options.mode}] burst: produced ${fromA.length} records to ${topic} on A (${partitions} partitions) in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+      `group ${group} consumes the first ${counts.consumedOnA} on A`)
+    // The topic is new and each partition holds its sequence numbers in order: the group reads each
+    // partition up to the end of the first `consumedOnA` numbers.
+    stopAt = sequenceEnds(topic, counts.consumedOnA, partitions)
+  } else {
+    fromA = await produceSequence(lab.bootstrap('A'), topic, 'A', 0, counts.consumedOnA, partitions, batchSize)
+    log(`[${options.mode}] produced ${fromA.length} records to ${topic} on A; group ${group} consumes them on A`)
+  }
+  const first = ledger.watch(fromA.slice(0, counts.consumedOnA))
+  const onA0 = await consumeUntil({
+    bootstrap: lab.bootstrap('A'), group, topics: [topic], ledger, done: () => first.missingCount() === 0, timeoutMs: 90_000, stopAt
+  })
+  if (first.missingCount() > 0) {
+    throw new Error(`group ${group} did not consume the first ${counts.consumedOnA} records on A within 90 s (${first.missingCount()} missing; read ${onA0.delivered})`)
+  }
   const committedOnA = Date.now()
-  const pending = await produceSequence(lab.bootstrap('A'), topic, 'A', counts.consumedOnA, counts.pendingOnA, partitions)
-  const fromA = [...first, ...pending]
+  if (workload === 'steady') fromA.push(...await produceSequence(lab.bootstrap('A'), topic, 'A', counts.consumedOnA, counts.pendingOnA, partitions, batchSize))
   await waitFor(async () => (await lab.recordCount('B', remoteOnB)) >= BigInt(fromA.length), {
     timeoutMs: 120_000,
     description: `MM2 to replicate ${fromA.length} records to ${remoteOnB} on B`
@@ -73,9 +126,11 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
   const failoverWindow = options.scrapeSidecar === undefined ? null : rereadWindow(await options.scrapeSidecar(), group, failoverRoutes)
   log(`[${options.mode}] killing A (SIGKILL)`)
   await lab.killCluster('A')
-  const fromB = await produceSequence(lab.bootstrap('B'), topic, 'B', 0, counts.producedOnB, partitions)
-  const allDelivered = (): boolean => ledger.missing(fromA).length === 0 && ledger.missing(fromB).length === 0
-  const lost = (): number => ledger.missing(fromA).length + ledger.missing(fromB).length
+  const fromB = await produceSequence(lab.bootstrap('B'), topic, 'B', 0, counts.producedOnB, partitions, batchSize)
+  const expectedA = ledger.watch(fromA)
+  const expectedB = ledger.watch(fromB)
+  const lost = (): number => expectedA.missingCount() + expectedB.missingCount()
+  const allDelivered = (): boolean => lost() === 0
   const onB = await consumeUntil({
     bootstrap: lab.bootstrap('B'),
     group,
@@ -122,7 +177,7 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
     reportedWindow: failbackWindow
   })
   log(`[${options.mode}] failback: group ${group} read ${onA.delivered} records on A, ${onA.reread} re-read`)
-  return { mode: options.mode, topic, group, phases }
+  return { mode: options.mode, topic, group, workload, partitions, counts, phases }
 }
 
 /**

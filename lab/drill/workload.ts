@@ -7,21 +7,62 @@ import { produce } from '../clients.ts'
 /** Value of sequence number `seq` produced by `origin` ("A-17"). */
 export const seqValue = (origin: string, seq: number): string => `${origin}-${seq}`
 
-/** Produces `count` records `origin-<seq>` from `first` on, spread over `partitions` partitions. */
-export async function produceSequence (bootstrap: string, topic: string, origin: string, first: number, count: number, partitions: number): Promise<string[]> {
-  const records = Array.from({ length: count }, (_, index) => ({ key: null, value: seqValue(origin, first + index), partition: (first + index) % partitions }))
-  for (let start = 0; start < records.length; start += 200) await produce(bootstrap, topic, records.slice(start, start + 200))
+/** The partition sequence number `seq` is produced to (round robin, so each partition holds its numbers in order). */
+export const partitionOf = (seq: number, partitions: number): number => seq % partitions
+
+/**
+ * Per "topic\u0000partition", the offset at which sequence numbers 0 .. `count - 1`, produced by
+ * produceSequence from 0 on into an empty topic, end: each partition holds its numbers in order
+ * from offset 0, so that is how many of them went to the partition. For consumeUntil's `stopAt`.
+ */
+export function sequenceEnds (topic: string, count: number, partitions: number): Map<string, bigint> {
+  const ends = new Map<string, bigint>()
+  for (let partition = 0; partition < partitions; partition++) {
+    ends.set(`${topic}\u0000${partition}`, BigInt(Math.max(0, Math.ceil((count - partition) / partitions))))
+  }
+  return ends
+}
+
+/**
+ * Produces `count` records `origin-<seq>` from `first` on, spread over `partitions` partitions, on one
+ * producer in sends of `batchSize` records (acks=all), one after the other.
+ */
+export async function produceSequence (
+  bootstrap: string,
+  topic: string,
+  origin: string,
+  first: number,
+  count: number,
+  partitions: number,
+  batchSize = 200
+): Promise<string[]> {
+  const records = Array.from({ length: count }, (_, index) => ({
+    key: null,
+    value: seqValue(origin, first + index),
+    partition: partitionOf(first + index, partitions)
+  }))
+  await produce(bootstrap, topic, records, batchSize)
   return records.map((record) => record.value)
+}
+
+/** Which of a fixed list of expected values are still undelivered, kept up to date by the ledger on every delivery. */
+export interface ExpectedRecords {
+  /** How many are still undelivered (constant time: cheap enough to ask after every record). */
+  missingCount: () => number
+  /** The undelivered values, in the order they were expected. */
+  missing: () => string[]
 }
 
 /** Counts deliveries per value across the whole drill. */
 export class DeliveryLedger {
   private readonly deliveries = new Map<string, number>()
+  private readonly watched: Array<Set<string>> = []
 
   /** Records one delivery and says whether it was a re-read. */
   deliver (value: string): boolean {
     const count = (this.deliveries.get(value) ?? 0) + 1
     this.deliveries.set(value, count)
+    if (count === 1) for (const pending of this.watched) pending.delete(value)
     return count > 1
   }
 
@@ -29,8 +70,16 @@ export class DeliveryLedger {
     return this.deliveries.has(value)
   }
 
+  /** The expected values not delivered yet (linear in `expected`; see `watch` for a check made after every record). */
   missing (expected: readonly string[]): string[] {
     return expected.filter((value) => !this.deliveries.has(value))
+  }
+
+  /** Follows `expected` from now on: its missing values are updated on every delivery instead of recomputed on every question. */
+  watch (expected: readonly string[]): ExpectedRecords {
+    const pending = new Set(this.missing(expected))
+    this.watched.push(pending)
+    return { missingCount: () => pending.size, missing: () => [...pending] }
   }
 }
 
@@ -62,6 +111,12 @@ export async function consumeUntil (options: {
   timeoutMs: number
   ignore?: (value: string) => boolean
   stopAtDone?: boolean
+  /**
+   * Per "topic\u0000partition", the offset the application stops reading that partition at: records at
+   * or beyond it are not handed to the application (neither counted nor committed), as if it paused
+   * the partition there.
+   */
+  stopAt?: ReadonlyMap<string, bigint>
 }): Promise<ConsumeResult> {
   const consumer = new Consumer({
     clientId: `drill-${options.group}`,
@@ -103,6 +158,9 @@ export async function consumeUntil (options: {
       }
       stream.on('data', (message) => {
         if (finished) return
+        const key = `${message.topic}\u0000${message.partition}`
+        const stopAt = options.stopAt?.get(key)
+        if (stopAt !== undefined && message.offset >= stopAt) return
         result.delivered++
         const value = String(message.value)
         if (options.ignore?.(value) === true) {
@@ -110,7 +168,7 @@ export async function consumeUntil (options: {
         } else if (options.ledger.deliver(value)) {
           result.reread++
         }
-        positions.set(`${message.topic}\u0000${message.partition}`, {
+        positions.set(key, {
           topic: message.topic,
           partition: message.partition,
           offset: message.offset + 1n,
