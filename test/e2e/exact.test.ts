@@ -19,6 +19,8 @@ const REMOTE = 'A.burst'
 const PARTITIONS = 24
 const RECORDS = 24_000
 const FORWARD_SYNCS_TOPIC = 'mm2-offset-syncs.B.internal'
+/** Flow B->A's offset-syncs topic (on B): where the reverse syncs of flow A->B go. */
+const REVERSE_SYNCS_TOPIC = 'mm2-offset-syncs.A.internal'
 
 interface PartitionLogs {
   /** Values by offset, per partition, on A (`burst`) and on B (`A.burst`). */
@@ -142,10 +144,9 @@ describe.each(VERSIONS)('exact translation in the sidecar on Kafka %s', (kafka) 
     report.push(`forward: ${TOPIC}-${above} at ${aboveAt} (newest sync ${newest}) mirrored exactly after ${aboveMs} ms`)
     report.push(`forward: ${TOPIC}-${below} at ${belowAt} (first sync ${syncsOf(below!)[0]!.upstreamOffset}) mirrored exactly after ${belowMs} ms`)
 
-    // And back: a group on A.burst at B, above the newest sync's downstream offset.
-    const newestDown = syncsOf(above!).at(-1)!.downstreamOffset
-    const downEnd = BigInt(logs.downstream[above!]!.size)
-    const reverseAt = newestDown + (downEnd - newestDown) / 2n + 1n
+    // And back: a group that drained A.burst on B (the failback case: A was away, nothing new arrived),
+    // at the end of the partition, above every sync MM2 wrote for it.
+    const reverseAt = BigInt(logs.downstream[above!]!.size)
     const reverseOffsets = Array.from({ length: PARTITIONS }, () => 0n)
     reverseOffsets[above!] = reverseAt
     const reverseCommittedAt = Date.now()
@@ -169,6 +170,9 @@ describe.each(VERSIONS)('exact translation in the sidecar on Kafka %s', (kafka) 
       timeoutMs: 90_000, intervalMs: 2000, description: `an MM2 B->A checkpoint of group exact-reverse for ${TOPIC}-${above} at ${reverseAt} landing on ${expectedOnA}`
     })
     expect((await checkpoints()).filter((entry) => entry.downstreamOffset > expectedOnA)).toEqual([])
+    // ...from the reverse sync the sidecar wrote at the proven pair.
+    const reverseSyncs = (await readOffsetSyncs(lab, 'B', REVERSE_SYNCS_TOPIC, false)).syncs
+    expect(reverseSyncs).toContainEqual(expect.objectContaining({ topic: REMOTE, partition: above, upstreamOffset: reverseAt, downstreamOffset: expectedOnA }))
     report.push(`MM2's B->A checkpoint: ${REMOTE}-${above} at ${reverseAt} -> ${TOPIC} at ${checkpoint.downstreamOffset}`)
   })
 })
