@@ -113,6 +113,8 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
     throw new Error(`group ${group} did not consume the first ${counts.consumedOnA} records on A within 90 s (${first.missingCount()} missing; read ${onA0.delivered})`)
   }
   const committedOnA = Date.now()
+  // Watched from the commit on, while the workload goes on: the time is the sidecar's (or MM2's), not the drill's.
+  const failoverTranslating = secondsUntilOffsetsMoved(lab.bootstrap('B'), 'B', group, [remoteOnB], partitions, new Map(), committedOnA, waitMs)
   if (workload === 'steady') fromA.push(...await produceSequence(lab.bootstrap('A'), topic, 'A', counts.consumedOnA, counts.pendingOnA, partitions, batchSize))
   await waitFor(async () => (await lab.recordCount('B', remoteOnB)) >= BigInt(fromA.length), {
     timeoutMs: 120_000,
@@ -121,7 +123,7 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
 
   // Failover: A dies; producers and the group move to B. (A's offsets are read now, while A is up.)
   const beforeFailback = await committedOffsetsOrEmpty(lab.bootstrap('A'), 'A', group)
-  const failoverTranslated = await secondsUntilOffsetsMoved(lab.bootstrap('B'), 'B', group, [remoteOnB], partitions, new Map(), committedOnA, waitMs)
+  const failoverTranslated = await failoverTranslating
   const failoverRoutes = [{ flow: 'A->B', direction: 'forward', topic }]
   const failoverWindow = options.scrapeSidecar === undefined ? null : rereadWindow(await options.scrapeSidecar(), group, failoverRoutes)
   log(`[${options.mode}] killing A (SIGKILL)`)
@@ -153,12 +155,13 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
   log(`[${options.mode}] restarting A`)
   await lab.restartCluster('A')
   const aBack = Date.now()
+  const failbackTranslating = secondsUntilOffsetsMoved(
+    lab.bootstrap('A'), 'A', group, [topic, remoteOnA], partitions, beforeFailback, Math.max(committedOnB, aBack), waitMs)
   await waitFor(async () => (await lab.recordCount('A', remoteOnA)) >= BigInt(fromB.length), {
     timeoutMs: 120_000,
     description: `MM2 to replicate ${fromB.length} records to ${remoteOnA} on A`
   })
-  const failbackTranslated = await secondsUntilOffsetsMoved(
-    lab.bootstrap('A'), 'A', group, [topic, remoteOnA], partitions, beforeFailback, Math.max(committedOnB, aBack), waitMs)
+  const failbackTranslated = await failbackTranslating
   const failbackRoutes = [{ flow: 'A->B', direction: 'reverse', topic: remoteOnB }, { flow: 'B->A', direction: 'forward', topic }]
   const failbackWindow = options.scrapeSidecar === undefined ? null : rereadWindow(await options.scrapeSidecar(), group, failbackRoutes)
   const onA = await consumeUntil({

@@ -59,6 +59,9 @@ interface PendingCommit {
 
 const routeFlow = (route: CommitRoute): string => flowName(route.flow)
 
+/** Pause before a commit is tried again after its target or a proof's read failed. */
+const FAILURE_RETRY_MS = 1000
+
 export class GroupMirror {
   private readonly options: GroupMirrorOptions
   private readonly now: () => number
@@ -174,12 +177,20 @@ export class GroupMirror {
     // Our own writes are never mirrored back (decideCommitSync): no proof needed.
     if (parseProvenance(commit.metadata) !== null) return chosen
     const proven = await exact.translate(chosen.route, commit.partition, commit.offset, chosen.translation, countSkips)
-    // A cluster that did not answer is asked again at the pace of the follow retries, not every retryMs.
-    if (proven.retry) this.retryLater(commit, proven.fallback === 'read-failed' ? Math.max(2000, this.options.retryMs ?? 200) : this.options.retryMs ?? 200)
+    // A cluster that did not answer is asked again every second, not every retryMs.
+    if (proven.retry) this.retryLater(commit, proven.fallback === 'read-failed' ? FAILURE_RETRY_MS : this.options.retryMs ?? 200)
     return { route: chosen.route, translation: proven.translation }
   }
 
-  /** Proves the partition's latest commit again after `delayMs` (one pending retry per partition). */
+  /**
+   * A write the target cluster did not take (unreachable, a timeout): tried again every second until it
+   * answers, instead of waiting for the next full re-evaluation, so a returning cluster is in line at once.
+   */
+  private retryAfterFailure (plans: readonly PlannedCommit[]): void {
+    for (const plan of plans) this.retryLater(plan.source, FAILURE_RETRY_MS)
+  }
+
+  /** Translates the partition's latest commit again after `delayMs` (one pending retry per partition). */
   private retryLater (commit: CommittedOffset, delayMs: number): void {
     if (this.stopped) return
     const key = compositeKey(commit.cluster, commit.group, commit.topic, commit.partition)
@@ -234,6 +245,7 @@ export class GroupMirror {
         ? error
         : new Error(explainClientError(error, admin.cluster, [{ operation: 'Describe', resource: 'Group', name: group }]), { cause: error })
       this.fail(targetCluster, group, 'describe-group', explained)
+      this.retryAfterFailure(plans)
       return
     }
     if (isLiveGroup(live.members)) {
@@ -248,6 +260,7 @@ export class GroupMirror {
       results = await admin.commit(group, offsets)
     } catch (error) {
       this.fail(targetCluster, group, 'commit', error)
+      this.retryAfterFailure(plans)
       return
     }
     this.liveness.delete(compositeKey(targetCluster, group))

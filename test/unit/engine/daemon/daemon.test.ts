@@ -156,6 +156,19 @@ describe('Daemon (fake clusters)', () => {
       expect(await value(metrics, 'exact_fallbacks_total', { flow: 'A->B', direction: 'forward', reason: 'not-copied' })).toBe(1)
     })
 
+    it('a commit the target cluster did not take (down) is applied soon after its return, not at the next periodic re-evaluation', async () => {
+      const { a, b, metrics } = await start()
+      fill(a, b, 300)
+      await vi.waitFor(() => { expect(b.reverseSyncWriters[0]?.written.length ?? 0).toBeGreaterThan(0) })
+      b.down = true
+      a.append('__consumer_offsets', 0, commit('g', 'orders', 0, 250n))
+      const failures = { cluster: 'B', operation: 'describe-group', code: 'MM2_CLUSTER_UNREACHABLE' }
+      await vi.waitFor(async () => { expect(await value(metrics, 'sync_failures_total', failures)).toBeGreaterThan(0) })
+      b.down = false
+      // Retried every second: well before the 10 s re-evaluation of every commit.
+      await vi.waitFor(() => { expect(b.commits).toMatchObject([{ group: 'g', offset: 255n }]) }, { timeout: 3000 })
+    })
+
     it('translation.mode conservative keeps the nearest sync + 1 and counts no proof', async () => {
       const { a, b, metrics } = await start((config) => { config.translation.mode = 'conservative' })
       fill(a, b, 300)
