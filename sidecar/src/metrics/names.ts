@@ -87,7 +87,7 @@ export const METRICS = {
     ['cluster', 'operation', 'code']),
 
   translationRereadWindow: metric('translation_reread_window_records', 'gauge',
-    'Upper bound of records a group would re-read if it moved to the other cluster now (0 when the translation is exact), per group and partition.',
+    'Upper bound of records a group would re-read if it moved to the other cluster now (0 when the translation is exact; for an untranslatable partition, every offset below the group\'s position, as a consumer starting from the earliest record would re-read them), per group and partition.',
     ['flow', 'direction', 'group', 'topic', 'partition']),
   untranslatablePartitions: metric('untranslatable_partitions', 'gauge',
     'Partitions of a group whose committed offset has no offset sync at or below it, so they cannot be translated to the other cluster.',

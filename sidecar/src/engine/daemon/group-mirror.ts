@@ -220,8 +220,10 @@ export class GroupMirror {
     const { metrics } = this.options
     const flow = routeFlow(route)
     const labels = { flow, direction: route.direction, group: commit.group, topic: commit.topic, partition: String(commit.partition) }
-    if (translation.kind === 'translated') metrics.translationRereadWindow.set(labels, Number(translation.rereadWindow))
-    else metrics.translationRereadWindow.remove(labels)
+    // An untranslatable partition is exposed from its earliest record: a consumer moved now would start
+    // there (auto.offset.reset=earliest) and re-read every record below the group's position.
+    const window = translation.kind === 'translated' ? translation.rereadWindow : commit.offset
+    metrics.translationRereadWindow.set(labels, Number(window))
     const groupKey = compositeKey(flow, route.direction, commit.group)
     const partitions = this.untranslatable.get(groupKey) ?? new Set<string>()
     this.untranslatable.set(groupKey, partitions)
