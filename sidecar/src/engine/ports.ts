@@ -3,7 +3,7 @@
 // ones from mm2.properties, unit tests pass fakes, so every part of the engine is tested without a
 // broker.
 import type { OffsetSync } from '../core/codec/offset-sync.ts'
-import type { SyncHistorySnapshot } from '../core/codec/sync-history.ts'
+import type { HistoryRecord } from '../core/codec/sync-history.ts'
 import type { ClusterClientOptions } from '../kafka/client-options.ts'
 import type { CommitResult, CommittedOffset, GroupLiveness, OffsetToCommit } from '../kafka/group-admin.ts'
 import type { RangeRead } from '../kafka/partition-reader.ts'
@@ -67,11 +67,11 @@ export interface ReverseSyncWriterPort {
   close: () => Promise<void>
 }
 
-/** Writes translation-index snapshots to the history topic of one cluster. */
+/** Writes snapshots (the index's syncs, the proven pairs) to the history topic of one cluster. */
 export interface HistoryWriterPort {
   readonly cluster: ClusterClientOptions
   readonly topic: string
-  write: (snapshots: readonly SyncHistorySnapshot[]) => Promise<void>
+  write: (snapshots: readonly HistoryRecord[]) => Promise<void>
   close: () => Promise<void>
 }
 

@@ -1,7 +1,7 @@
-// Writes translation-index snapshots (core/codec/sync-history.ts) to the sidecar's compacted history
-// topic on one cluster, creating the topic when it is missing.
+// Writes snapshots of the translation index and of the proven pairs (core/codec/sync-history.ts) to the
+// sidecar's compacted history topic on one cluster, creating the topic when it is missing.
 import { Admin, Producer } from '@platformatic/kafka'
-import { encodeSyncHistory, type SyncHistorySnapshot } from '../core/codec/sync-history.ts'
+import { encodeHistoryRecord, type HistoryRecord } from '../core/codec/sync-history.ts'
 import { Mm2FailbackError } from '../errors.ts'
 import { explainClientError, messageOf } from './client-errors.ts'
 import { describeCluster, toAdminOptions, toProducerOptions, type ClusterClientOptions } from './client-options.ts'
@@ -45,17 +45,17 @@ export class HistoryWriter {
     }
   }
 
-  async write (snapshots: readonly SyncHistorySnapshot[]): Promise<void> {
+  async write (snapshots: readonly HistoryRecord[]): Promise<void> {
     if (snapshots.length === 0) return
     await this.ensureTopic()
     const messages = snapshots.map((snapshot) => {
-      const { key, value } = encodeSyncHistory(snapshot)
+      const { key, value } = encodeHistoryRecord(snapshot)
       return { topic: this.topic, partition: 0, key: Buffer.from(key), value: Buffer.from(value) }
     })
     try {
       await this.producer.send({ messages })
     } catch (error) {
-      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `writing ${snapshots.length} index snapshots to ${this.topic} on ${describeCluster(this.cluster)} failed: ${explainClientError(error, this.cluster, [{ operation: 'Write', resource: 'Topic', name: this.topic }])}`, { cluster: this.cluster.alias, topic: this.topic, partition: 0 }, { cause: error })
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `writing ${snapshots.length} history snapshots to ${this.topic} on ${describeCluster(this.cluster)} failed: ${explainClientError(error, this.cluster, [{ operation: 'Write', resource: 'Topic', name: this.topic }])}`, { cluster: this.cluster.alias, topic: this.topic, partition: 0 }, { cause: error })
     }
   }
 

@@ -5,7 +5,7 @@
 // held when it started; an admin commit into a group with members is refused per partition with
 // UNKNOWN_MEMBER_ID (error 25), as a broker does for generation -1.
 import type { OffsetSync } from '../../../sidecar/src/core/codec/offset-sync.ts'
-import type { SyncHistorySnapshot } from '../../../sidecar/src/core/codec/sync-history.ts'
+import type { HistoryRecord } from '../../../sidecar/src/core/codec/sync-history.ts'
 import type {
   AdapterFactory, ClusterAdapters, CommitResult, FetchedRecord, FollowerHandlers, FollowerSpec, GroupAdminPort, GroupLiveness,
   HistoryWriterPort, OffsetToCommit, PartitionReaderPort, RangeRead, ReverseSyncWriterPort, TopicFollower
@@ -201,13 +201,13 @@ export class FakeReverseSyncWriter implements ReverseSyncWriterPort {
 export class FakeHistoryWriter implements HistoryWriterPort {
   readonly cluster
   readonly topic: string
-  readonly written: SyncHistorySnapshot[] = []
+  readonly written: HistoryRecord[] = []
   constructor (fake: FakeCluster, topic: string) {
     this.cluster = fake.client
     this.topic = topic
   }
 
-  async write (snapshots: readonly SyncHistorySnapshot[]): Promise<void> { this.written.push(...snapshots) }
+  async write (snapshots: readonly HistoryRecord[]): Promise<void> { this.written.push(...snapshots) }
   async close (): Promise<void> {}
 }
 
@@ -225,6 +225,7 @@ export class FakeCluster {
   readonly followers: FakeFollower[] = []
   readonly reverseSyncWriters: FakeReverseSyncWriter[] = []
   readonly historyWriters: FakeHistoryWriter[] = []
+  readonly readers: FakeReader[] = []
   down = false
   /** Answers and delivers, but its followers never report being read to the end (a slow first read). */
   holdCatchUp = false
@@ -256,7 +257,11 @@ export class FakeCluster {
         return follower
       },
       admin: () => new FakeAdmin(this),
-      reader: () => new FakeReader(this),
+      reader: () => {
+        const reader = new FakeReader(this)
+        this.readers.push(reader)
+        return reader
+      },
       reverseSyncWriter: (topic) => {
         const writer = new FakeReverseSyncWriter(this, topic)
         this.reverseSyncWriters.push(writer)

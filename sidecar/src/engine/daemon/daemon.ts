@@ -2,9 +2,9 @@
 // parts wired together. It follows every topic of the follow plan on every cluster
 // (cluster-follower.ts), feeds the records through the shared ingest (engine/ingest/) into the index,
 // the committed-offset store and the freshness gauges, and, once every followed topic was read to
-// its end once (readiness.ts), starts the outputs: history snapshots, reverse offset syncs and
-// two-way group sync, and the lag collector. Every part gets its adapters from `adapters`, so the
-// whole daemon runs in unit tests against fakes.
+// its end once (readiness.ts), starts the outputs: history snapshots (the index's syncs and exact
+// mode's proven pairs), reverse offset syncs and two-way group sync, and the lag collector. Every part
+// gets its adapters from `adapters`, so the whole daemon runs in unit tests against fakes.
 import type { Mm2Config, Mm2Flow } from '../../core/mm2/model.ts'
 import { compileNameFilter } from '../../core/mm2/filters.ts'
 import { enabledFlows } from '../../core/mm2/flows.ts'
@@ -12,7 +12,9 @@ import type { SidecarConfig } from '../../config/schema.ts'
 import { decodeCheckpoint } from '../../core/codec/checkpoint.ts'
 import { decodeConsumerOffsetsRecord } from '../../core/codec/consumer-offsets.ts'
 import { decodeHeartbeat } from '../../core/codec/heartbeat.ts'
+import type { ProvenPairKey, ProvenPairs } from '../../core/exact/proven-pairs.ts'
 import { CommittedOffsets, type CommittedOffset } from '../../core/sync/committed-offsets.ts'
+import type { CommitRoute } from '../../core/sync/route.ts'
 import { SyncIndex } from '../../core/translation/sync-index.ts'
 import { initialiseSeries } from '../../metrics/initial-series.ts'
 import type { SidecarMetrics } from '../../metrics/registry.ts'
@@ -56,6 +58,8 @@ export class Daemon {
   private readonly pollers = new Map<string, CommitPoller>()
   private readonly ingest: RecordIngest
   private readonly syncs: SyncIngest
+  /** Exact mode's proven pairs (the translator's), seeded from and written to the history topic; null otherwise. */
+  private readonly provenPairs: ProvenPairs | null
   private readonly freshness: FlowFreshness
   private readonly reverseSyncs: ReverseSyncWriters
   private readonly groupMirror: GroupMirror | null
@@ -85,25 +89,32 @@ export class Daemon {
       logger,
       retryDelayMs: config.follow.retryDelayMs
     })
-    this.syncs = new SyncIngest({
-      index: this.index,
-      ingest: this.ingest,
-      flows: this.flows,
-      onReverseSync: (flow, sync) => { this.reverseSyncs.observe(flow, sync) }
-    })
-    this.freshness = new FlowFreshness(this.flows, this.index, metrics)
+    const pairKey = (route: CommitRoute, partition: number): ProvenPairKey =>
+      ({ source: route.flow.source, target: route.flow.target, topic: route.syncTopic, partition })
     const exact = config.features.groupSync && config.translation.mode === 'exact'
       ? new ExactTranslator({
         prover: new ExactProver((alias) => this.reader(alias), config.translation.maxProofRecords),
         metrics,
         logger,
-        // A proven pair is a sync of the flow: written as a reverse sync, MM2's own checkpoint lands on it too.
+        // A proven pair is a sync of the flow: written as a reverse sync, MM2's own checkpoint lands on it too;
+        // and kept in the history topic, so that a restart starts from it.
         onProven: (route, partition, pair) => {
           const flow = this.flows.find((candidate) => candidate.source === route.flow.source && candidate.target === route.flow.target)
           if (config.features.reverseSyncs && flow !== undefined) this.reverseSyncs.onSync(flow, { topic: route.syncTopic, partition, ...pair })
-        }
+          this.historyKeeper?.markPairsDirty(pairKey(route, partition))
+        },
+        onForgotten: (route, partition) => { this.historyKeeper?.markPairsDirty(pairKey(route, partition)) }
       })
       : null
+    this.provenPairs = exact?.pairs ?? null
+    this.syncs = new SyncIngest({
+      index: this.index,
+      ingest: this.ingest,
+      flows: this.flows,
+      onReverseSync: (flow, sync) => { this.reverseSyncs.observe(flow, sync) },
+      provenPairs: this.provenPairs
+    })
+    this.freshness = new FlowFreshness(this.flows, this.index, metrics)
     this.groupMirror = config.features.groupSync
       ? new GroupMirror({
         flows: this.flows,
@@ -197,8 +208,10 @@ export class Daemon {
       if (verdict.ready) break
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
-    const { seeded, replayed } = this.syncs.seed()
-    logger.info(`translation index seeded: ${seeded} syncs from history snapshots, ${replayed} from MM2's offset-syncs topics`, { seeded, replayed, retainedSyncs: this.index.retainedSyncs })
+    const { seeded, replayed, provenPairs } = this.syncs.seed()
+    const pairs = this.provenPairs === null ? '' : `; ${provenPairs} proven pairs from history snapshots`
+    const text = `translation index seeded: ${seeded} syncs from history snapshots, ${replayed} from MM2's offset-syncs topics${pairs}`
+    logger.info(text, { seeded, replayed, provenPairs, retainedSyncs: this.index.retainedSyncs })
     this.ready = true
     metrics.ready.set(1)
     if (verdict.unreachable.length > 0) {
@@ -214,7 +227,14 @@ export class Daemon {
     const { config, metrics, logger } = this.options
     if (config.features.history) {
       const writers = [...this.adapters.values()].map((adapters) => adapters.historyWriter(config.history.topic, config.history.replicationFactor))
-      this.historyKeeper = new HistoryKeeper({ index: this.index, writers, flushIntervalMs: config.history.flushIntervalMs, metrics, logger })
+      this.historyKeeper = new HistoryKeeper({
+        index: this.index,
+        pairs: this.provenPairs,
+        writers,
+        flushIntervalMs: config.history.flushIntervalMs,
+        metrics,
+        logger
+      })
       this.historyKeeper.markAllDirty()
       this.historyKeeper.start()
     }

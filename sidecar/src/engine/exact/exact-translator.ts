@@ -22,6 +22,8 @@ export interface ExactTranslatorOptions {
   logger: Logger
   /** A newly proven pair of a flow's partition (to write as a reverse sync and keep in the history topic). */
   onProven?: (route: CommitRoute, partition: number, pair: OffsetSyncPair) => void
+  /** A pair of our own was dropped, a proof from it refuted (so that the history topic forgets it too). */
+  onForgotten?: (route: CommitRoute, partition: number, pair: OffsetSyncPair) => void
 }
 
 export interface ExactTranslation {
@@ -68,6 +70,7 @@ export class ExactTranslator {
       if (outcome.kind === 'unproven' && anchor !== undefined && anchor === proven && outcome.notCopied !== true) {
         // A pair of our own no longer holds (the logs changed under it): forget it, and prove from MM2's sync or the log start.
         this.pairs.remove(key, proven)
+        this.options.onForgotten?.(route, partition, proven)
         const retried = mm2Anchor === undefined
           ? await this.options.prover.proveFromLogStart(route, partition, offset)
           : await this.options.prover.proveFrom(route, partition, offset, mm2Anchor)

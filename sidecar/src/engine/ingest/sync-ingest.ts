@@ -3,13 +3,16 @@
 // (replaySync skips what the snapshots already cover, so the older records of MM2's topic never look
 // like a rewind). Before `seed()` everything is collected; after it, MM2's new syncs go straight into
 // the index. Reverse syncs found in an offset-syncs topic are the sidecar's own (the inverted syncs of
-// the other flow): they never enter this flow's index, and are handed to `onReverseSync`.
+// the other flow): they never enter this flow's index, and are handed to `onReverseSync`. The history
+// topic's proven-pair snapshots (§6.1) seed `provenPairs` when given (the daemon in exact mode); without
+// it (reconcile) they are well-formed records that are not for us, decoded and left alone.
 import { decodeOffsetSync, type OffsetSync } from '../../core/codec/offset-sync.ts'
-import { decodeSyncHistory } from '../../core/codec/sync-history.ts'
+import { decodeHistoryRecord } from '../../core/codec/sync-history.ts'
+import type { ProvenPairs } from '../../core/exact/proven-pairs.ts'
 import type { Mm2Flow } from '../../core/mm2/model.ts'
 import { isReverseSync } from '../../core/sync/reverse-syncs.ts'
 import { replaySync } from '../../core/translation/replay.ts'
-import { SnapshotCollector } from '../../core/translation/snapshot-collector.ts'
+import { ProvenPairsCollector, SnapshotCollector } from '../../core/translation/snapshot-collector.ts'
 import type { SyncIndex } from '../../core/translation/sync-index.ts'
 import { RECORD_TYPE } from '../../core/mm2/follow-plan.ts'
 import type { IngestRecord, RecordIngest, RecordSource } from './record-ingest.ts'
@@ -31,6 +34,8 @@ export interface SyncIngestOptions {
   flows: readonly Mm2Flow[]
   /** A reverse sync (ours or an earlier run's) read from `flow`'s offset-syncs topic. */
   onReverseSync?: (flow: Mm2Flow, sync: OffsetSync) => void
+  /** Where the proven-pair snapshots of the history topic go at seeding; absent: they are ignored. */
+  provenPairs?: ProvenPairs | null
 }
 
 export interface SeedSummary {
@@ -38,6 +43,8 @@ export interface SeedSummary {
   seeded: number
   /** Syncs of MM2's offset-syncs topics that were newer than the snapshots. */
   replayed: number
+  /** Proven pairs taken from history snapshots (0 without `provenPairs`). */
+  provenPairs: number
 }
 
 export interface OffsetSyncsRead {
@@ -57,6 +64,7 @@ export class SyncIngest {
   private readonly options: SyncIngestOptions
   private readonly flowKeys: Set<string>
   private readonly snapshots = new SnapshotCollector()
+  private readonly pairSnapshots = new ProvenPairsCollector()
   private readonly pending = new Map<Mm2Flow, PendingSync[]>()
   private seededAlready = false
 
@@ -66,15 +74,17 @@ export class SyncIngest {
   }
 
   /**
-   * Records of a history topic. Tombstones are compaction's, not data: not counted. After seeding,
-   * what comes back is the sidecar's own writes, which the index is already ahead of.
+   * Records of a history topic, both kinds. Tombstones are compaction's, not data: not counted. After
+   * seeding, what comes back is the sidecar's own writes, which the index is already ahead of.
    */
   history (at: TopicPartition, records: readonly IngestRecord[]): void {
     const source = { ...at, recordType: RECORD_TYPE.history }
     const live = records.filter((record) => record.value !== null)
-    this.options.ingest.each(source, live, (record) => decodeSyncHistory(record.key, record.value), (snapshot) => {
+    this.options.ingest.each(source, live, (record) => decodeHistoryRecord(record.key, record.value), (snapshot) => {
       if (this.seededAlready) return
-      if (this.flowKeys.has(flowName({ source: snapshot.sourceClusterAlias, target: snapshot.targetClusterAlias }))) this.snapshots.offer(snapshot)
+      if (!this.flowKeys.has(flowName({ source: snapshot.sourceClusterAlias, target: snapshot.targetClusterAlias }))) return
+      if (snapshot.kind === 'syncs') this.snapshots.offer(snapshot)
+      else if (this.options.provenPairs !== undefined && this.options.provenPairs !== null) this.pairSnapshots.offer(at.cluster, snapshot)
     })
   }
 
@@ -110,9 +120,12 @@ export class SyncIngest {
     return { mm2Syncs, accepted }
   }
 
-  /** Seeds the index from the snapshots, then replays MM2's syncs read so far; from then on syncs go straight in. */
+  /**
+   * Seeds the index from the snapshots, then replays MM2's syncs read so far; from then on syncs go
+   * straight in. The proven pairs are seeded from theirs.
+   */
   seed (): SeedSummary {
-    const { index, ingest } = this.options
+    const { index, ingest, provenPairs } = this.options
     let seeded = 0
     for (const snapshot of this.snapshots.all()) {
       const history = index.flow(snapshot.sourceClusterAlias, snapshot.targetClusterAlias).history(snapshot.topic, snapshot.partition)
@@ -131,9 +144,17 @@ export class SyncIngest {
         }
       }
     }
+    let pairs = 0
+    for (const snapshot of this.pairSnapshots.all()) {
+      const key = { source: snapshot.sourceClusterAlias, target: snapshot.targetClusterAlias, topic: snapshot.topic, partition: snapshot.partition }
+      for (const pair of snapshot.pairs) {
+        if (provenPairs?.add(key, pair) === true) pairs++
+      }
+    }
     this.snapshots.clear()
+    this.pairSnapshots.clear()
     this.pending.clear()
     this.seededAlready = true
-    return { seeded, replayed }
+    return { seeded, replayed, provenPairs: pairs }
   }
 }

@@ -1,11 +1,13 @@
 // The whole daemon, wired by its composition root, against fake clusters (no Kafka): MM2's syncs
 // in, group commits in, and what it writes out: mirrored commits on the other cluster, reverse
-// offset syncs, history snapshots, and the counts of what it skipped.
+// offset syncs, history snapshots (the index's syncs and the proven pairs), and the counts of what it
+// skipped.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { parseMm2Properties } from '../../../../sidecar/src/config/mm2-properties.ts'
 import { defaultConfig, type SidecarConfig } from '../../../../sidecar/src/config/schema.ts'
 import { encodeOffsetCommitKey, encodeOffsetCommitValue } from '../../../../sidecar/src/core/codec/consumer-offsets.ts'
 import { encodeHeartbeat } from '../../../../sidecar/src/core/codec/heartbeat.ts'
+import { encodeProvenPairs, encodeSyncHistory, type HistoryRecord } from '../../../../sidecar/src/core/codec/sync-history.ts'
 import { parseProvenance, provenanceMetadata } from '../../../../sidecar/src/core/sync/provenance.ts'
 import { Daemon } from '../../../../sidecar/src/engine/daemon/daemon.ts'
 import { createLogger } from '../../../../sidecar/src/engine/logger.ts'
@@ -16,6 +18,10 @@ import { fakeClusters, type FakeCluster, type FakeRecord } from '../fakes.ts'
 const TWO_WAY = ['clusters = A, B', 'A.bootstrap.servers = a:9092', 'B.bootstrap.servers = b:9092', 'A->B.enabled = true', 'B->A.enabled = true'].join('\n')
 const A_TO_B_SYNCS = 'mm2-offset-syncs.B.internal'
 const B_TO_A_SYNCS = 'mm2-offset-syncs.A.internal'
+const HISTORY = 'mm2-failback.history.internal'
+/** The proven-pair snapshots a cluster's history writer was given, oldest first. */
+const pairSnapshots = (cluster: FakeCluster): HistoryRecord[] =>
+  cluster.historyWriters.flatMap((writer) => writer.written).filter((snapshot) => snapshot.kind === 'proven-pairs')
 
 const commit = (group: string, topic: string, partition: number, offset: bigint, metadata = ''): FakeRecord => ({
   key: encodeOffsetCommitKey({ group, topic, partition }),
@@ -169,6 +175,50 @@ describe('Daemon (fake clusters)', () => {
       await vi.waitFor(() => { expect(b.commits).toMatchObject([{ group: 'g', offset: 255n }]) }, { timeout: 3000 })
     })
 
+    it('keeps every proven pair in the history topic of both clusters, as a snapshot of its partition\'s pairs', async () => {
+      const { a, b } = await start()
+      fill(a, b, 300)
+      a.append('__consumer_offsets', 0, commit('g', 'orders', 0, 250n))
+      await vi.waitFor(() => { expect(b.commits).toMatchObject([{ group: 'g', offset: 255n }]) })
+      const snapshot = { kind: 'proven-pairs', sourceClusterAlias: 'A', targetClusterAlias: 'B', topic: 'orders', partition: 0 }
+      await vi.waitFor(() => {
+        for (const cluster of [a, b]) expect(pairSnapshots(cluster).at(-1)).toEqual({ ...snapshot, pairs: [{ upstreamOffset: 250n, downstreamOffset: 255n }] })
+      })
+      // The group moves on: the next snapshot holds both pairs, oldest first.
+      a.append('__consumer_offsets', 0, commit('g', 'orders', 0, 280n))
+      await vi.waitFor(() => {
+        for (const cluster of [a, b]) {
+          expect(pairSnapshots(cluster).at(-1))
+            .toEqual({ ...snapshot, pairs: [{ upstreamOffset: 250n, downstreamOffset: 255n }, { upstreamOffset: 280n, downstreamOffset: 285n }] })
+        }
+      })
+    })
+
+    it('seeds the proven pairs from the history topic: a group at a pair is mirrored at-anchor, reading no log', async () => {
+      // Only B still holds the pair (A lost its history topic); no MM2 sync, and both logs are empty.
+      const ORDERS = { sourceClusterAlias: 'A', targetClusterAlias: 'B', topic: 'orders' }
+      const { a, b, metrics, logs } = await start((_config, _a, b) => {
+        b.append(HISTORY, 0,
+          encodeSyncHistory({ ...ORDERS, partition: 1, syncs: [{ upstreamOffset: 5n, downstreamOffset: 5n }] }),
+          encodeProvenPairs({ ...ORDERS, partition: 0, pairs: [{ upstreamOffset: 250n, downstreamOffset: 255n }] }))
+      })
+      const seeded = '1 syncs from history snapshots, 0 from MM2\'s offset-syncs topics; 1 proven pairs from history snapshots'
+      expect(logs.some((line) => line.includes(seeded))).toBe(true)
+      a.append('__consumer_offsets', 0, commit('g', 'orders', 0, 250n))
+      await vi.waitFor(() => { expect(b.commits).toMatchObject([{ group: 'g', topic: 'A.orders', partition: 0, offset: 255n }]) })
+      expect(await value(metrics, 'exact_proofs_total', { flow: 'A->B', direction: 'forward', method: 'at-anchor' })).toBe(1)
+      expect(await value(metrics, 'exact_proof_records_read_total', { flow: 'A->B', direction: 'forward' })).toBe(0)
+      expect([...a.readers, ...b.readers].reduce((sum, reader) => sum + reader.requests, 0)).toBe(0)
+      // Read, not skipped; and A gets its copy back.
+      for (const reason of ['decode_unsupported_version', 'decode_invalid']) {
+        expect(await value(metrics, 'records_skipped_total', { cluster: 'B', topic: HISTORY, reason })).toBe(0)
+      }
+      expect(await value(metrics, 'records_decoded_total', { cluster: 'B', record_type: 'history' })).toBe(2)
+      await vi.waitFor(() => {
+        expect(pairSnapshots(a).at(-1)).toMatchObject({ topic: 'orders', partition: 0, pairs: [{ upstreamOffset: 250n, downstreamOffset: 255n }] })
+      })
+    })
+
     it('translation.mode conservative keeps the nearest sync + 1 and counts no proof', async () => {
       const { a, b, metrics } = await start((config) => { config.translation.mode = 'conservative' })
       fill(a, b, 300)
@@ -188,8 +238,8 @@ describe('Daemon (fake clusters)', () => {
     expect(b.reverseSyncWriters[0]!.topic).toBe(B_TO_A_SYNCS)
     await vi.waitFor(() => {
       for (const cluster of [a, b]) {
-        expect(cluster.historyWriters[0]?.written.at(-1))
-          .toMatchObject({ sourceClusterAlias: 'A', targetClusterAlias: 'B', topic: 'orders', syncs: [{ upstreamOffset: 100n, downstreamOffset: 90n }] })
+        const snapshot = { kind: 'syncs', sourceClusterAlias: 'A', targetClusterAlias: 'B', topic: 'orders' }
+        expect(cluster.historyWriters[0]?.written.at(-1)).toMatchObject({ ...snapshot, syncs: [{ upstreamOffset: 100n, downstreamOffset: 90n }] })
       }
     })
   })

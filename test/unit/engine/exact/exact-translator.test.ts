@@ -33,6 +33,7 @@ interface Setup {
   translator: ExactTranslator
   metrics: SidecarMetrics
   proven: Array<{ route: CommitRoute, partition: number, pair: { upstreamOffset: bigint, downstreamOffset: bigint } }>
+  forgotten: Array<{ partition: number, pair: { upstreamOffset: bigint, downstreamOffset: bigint } }>
   logs: string[]
 }
 
@@ -46,13 +47,15 @@ function setup (upstream: FakeRecord[], downstream: FakeRecord[], maxProofRecord
   const metrics = createMetrics()
   const logs: string[] = []
   const proven: Setup['proven'] = []
+  const forgotten: Setup['forgotten'] = []
   const translator = new ExactTranslator({
     prover: new ExactProver((alias) => readers[alias as 'A' | 'B'], maxProofRecords),
     metrics,
     logger: createLogger({ level: 'debug', format: 'text', write: (line) => { logs.push(line) } }),
-    onProven: (route, partition, pair) => { proven.push({ route, partition, pair }) }
+    onProven: (route, partition, pair) => { proven.push({ route, partition, pair }) },
+    onForgotten: (_route, partition, pair) => { forgotten.push({ partition, pair }) }
   })
-  return { readers, a, b, translator, metrics, proven, logs }
+  return { readers, a, b, translator, metrics, proven, forgotten, logs }
 }
 
 const counter = async (metrics: SidecarMetrics, name: string, labels: Record<string, string>): Promise<number> => {
@@ -132,12 +135,14 @@ describe('ExactTranslator', () => {
     expect(readers.A.requests + readers.B.requests).toBe(0)
   })
 
-  it('drops a proven pair that no longer holds and proves from MM2\'s sync instead', async () => {
-    const { translator } = setup(UPSTREAM, COPIED)
+  it('drops a proven pair that no longer holds and proves from MM2\'s sync instead, and says so (for the history topic)', async () => {
+    const { translator, forgotten, proven } = setup(UPSTREAM, COPIED)
     translator.pairs.add({ source: 'A', target: 'B', topic: 'orders', partition: 0 }, { upstreamOffset: 200n, downstreamOffset: 100n })
     const result = await translator.translate(forward, 0, 250n, conservative(41n, SYNC))
     expect(result.translation).toMatchObject({ offset: 240n, method: 'exact' })
     expect(translator.pairs.pairsOf({ source: 'A', target: 'B', topic: 'orders', partition: 0 })).toEqual([{ upstreamOffset: 250n, downstreamOffset: 240n }])
+    expect(forgotten).toEqual([{ partition: 0, pair: { upstreamOffset: 200n, downstreamOffset: 100n } }])
+    expect(proven.map((entry) => entry.pair)).toEqual([{ upstreamOffset: 250n, downstreamOffset: 240n }])
   })
 
   describe('falls back to the conservative answer, counted by reason', () => {

@@ -3,6 +3,7 @@
 // records in MM2's topic counted and reported instead of swallowed.
 import { describe, expect, it } from 'vitest'
 import { parseMm2Properties } from '../../../../sidecar/src/config/mm2-properties.ts'
+import { encodeProvenPairs, encodeSyncHistory } from '../../../../sidecar/src/core/codec/sync-history.ts'
 import { reconcile, translateOne, type ReconcileOptions } from '../../../../sidecar/src/engine/reconcile/reconcile-session.ts'
 import { fakeClusters, type FakeCluster } from '../fakes.ts'
 import { BAD_OFFSET_SYNCS, goodSync } from '../ingest/malformed-records.ts'
@@ -82,6 +83,19 @@ describe('reconcile (fake clusters)', () => {
     const total = result.skipped.reduce((sum, skip) => sum + skip.count, 0)
     expect(total).toBe(BAD_OFFSET_SYNCS.length)
     expect(new Set(result.skipped.map((skip) => `${skip.cluster} ${skip.topic}`))).toEqual(new Set(['A mm2-offset-syncs.B.internal']))
+  })
+
+  it('reads the history topic\'s sync snapshots and leaves its proven-pair snapshots alone, neither failing nor counting them as skipped', async () => {
+    const { b, options } = lab()
+    const key = { sourceClusterAlias: 'A', targetClusterAlias: 'B', topic: 'orders', partition: 0 }
+    b.append('mm2-failback.history.internal', 0,
+      encodeProvenPairs({ ...key, pairs: [{ upstreamOffset: 85n, downstreamOffset: 75n }] }),
+      encodeSyncHistory({ ...key, syncs: [{ upstreamOffset: 10n, downstreamOffset: 0n }, { upstreamOffset: 70n, downstreamOffset: 60n }] }))
+    b.offsets.set(JSON.stringify(['g', 'A.orders', 0]), { offset: 60n, metadata: '' })
+    const result = await reconcile(options({ mode: 'conservative' }))
+    // The snapshot's sync (70, 60) translates the group; the proven pair is not used.
+    expect(result.plan.groups[0]!.rows[0]).toMatchObject({ translatedOffset: 70n, method: 'exact' })
+    expect(result.skipped).toEqual([])
   })
 
   it('translate: one offset; an unreachable cluster is named', async () => {
