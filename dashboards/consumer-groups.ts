@@ -142,12 +142,28 @@ export function consumerGroupsDashboard (config: MonitoringConfig): Record<strin
       {
         panel: timeseriesPanel(ids, {
           title: 'Records read per proof',
-          description: 'Records the exact proofs read (whole fetched batches) divided by the proofs made: the cost of a proof. ' +
-            'Stays flat whatever the traffic between commits when the quick check holds.',
+          description: 'Records the exact proofs read (whole fetched batches, both logs): the mean over every proof (at-anchor ones read nothing), ' +
+            'and the 50th and 99th percentile of the proofs that read the logs. Stays flat whatever the traffic between commits when the quick check holds.',
+          unit: 'short',
+          min: 0,
+          queries: [
+            {
+              expr: `sum by (flow, direction) (rate(${m('exactProofRecordsRead')}${s(flow)}[$__rate_interval])) / sum by (flow, direction) (rate(${m('exactProofs')}${s(flow)}[$__rate_interval]))`,
+              legend: 'mean {{flow}} {{direction}}'
+            },
+            { expr: `histogram_quantile(0.5, sum by (le, flow, direction) (rate(${m('exactProofReadRecords')}_bucket${s(flow)}[$__rate_interval])))`, legend: 'p50 {{flow}} {{direction}}' },
+            { expr: `histogram_quantile(0.99, sum by (le, flow, direction) (rate(${m('exactProofReadRecords')}_bucket${s(flow)}[$__rate_interval])))`, legend: 'p99 {{flow}} {{direction}}' }
+          ]
+        })
+      },
+      {
+        panel: timeseriesPanel(ids, {
+          title: 'Fetch requests per proof',
+          description: 'Fetch requests the exact proofs sent divided by the proofs made: a quick proof sends one a side, a walk more, an at-anchor proof none.',
           unit: 'short',
           min: 0,
           queries: [{
-            expr: `sum by (flow, direction) (rate(${m('exactProofRecordsRead')}${s(flow)}[$__rate_interval])) / sum by (flow, direction) (rate(${m('exactProofs')}${s(flow)}[$__rate_interval]))`,
+            expr: `sum by (flow, direction) (rate(${m('exactProofFetches')}${s(flow)}[$__rate_interval])) / sum by (flow, direction) (rate(${m('exactProofs')}${s(flow)}[$__rate_interval]))`,
             legend: '{{flow}} {{direction}}'
           }]
         })

@@ -68,6 +68,8 @@ export function initialiseSeries (metrics: SidecarMetrics, known: KnownLabelValu
       for (const reason of EXACT_FALLBACK_REASONS) metrics.exactFallbacks.inc({ flow, direction, reason }, 0)
       for (const method of EXACT_PROOF_METHODS) metrics.exactProofs.inc({ flow, direction, method }, 0)
       metrics.exactProofRecordsRead.inc({ flow, direction }, 0)
+      metrics.exactProofFetches.inc({ flow, direction }, 0)
+      metrics.exactProofReadRecords.zero({ flow, direction })
     }
   }
 }

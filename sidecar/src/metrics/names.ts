@@ -105,6 +105,12 @@ export const METRICS = {
   exactProofRecordsRead: metric('exact_proof_records_read_total', 'counter',
     'Records the exact proofs read (whole fetched batches), per flow and direction; divided by exact_proofs_total it is the cost of a proof.',
     ['flow', 'direction']),
+  exactProofFetches: metric('exact_proof_fetches_total', 'counter',
+    'Fetch requests the exact proofs sent (a quick proof sends one a side), per flow and direction; divided by exact_proofs_total it is the requests per proof. 0 from startup for every flow and direction when exact mode is on.',
+    ['flow', 'direction']),
+  exactProofReadRecords: metric('exact_proof_read_records', 'histogram',
+    'Records read (whole fetched batches, both logs together) by each exact proof that read the logs, proven or fallen back, per flow and direction; at-anchor proofs read nothing and are not observed.',
+    ['flow', 'direction'], [2, 4, 6, 8, 12, 16, 24, 32, 64, 128, 256, 512, 1024, 4096, 10000]),
 
   consumerLagRecords: metric('consumer_lag_records', 'gauge',
     'Records between the group\'s committed offset and the partition\'s high watermark, per cluster, group, topic and partition.',

@@ -18,7 +18,7 @@ import type { ExactProver, ProofOutcome } from './exact-prover.ts'
 export interface ExactTranslatorOptions {
   prover: ExactProver
   pairs?: ProvenPairs
-  metrics: Pick<SidecarMetrics, 'exactProofs' | 'exactFallbacks' | 'exactProofRecordsRead'>
+  metrics: Pick<SidecarMetrics, 'exactProofs' | 'exactFallbacks' | 'exactProofRecordsRead' | 'exactProofFetches' | 'exactProofReadRecords'>
   logger: Logger
   /** A newly proven pair of a flow's partition (to write as a reverse sync and keep in the history topic). */
   onProven?: (route: CommitRoute, partition: number, pair: OffsetSyncPair) => void
@@ -80,7 +80,7 @@ export class ExactTranslator {
       const message = error instanceof Error ? error.message : String(error)
       return this.fallBack(route, partition, offset, indexed, 'read-failed', `reading the logs failed: ${message}`, true, count)
     }
-    this.options.metrics.exactProofRecordsRead.inc({ flow: flowName(route.flow), direction: route.direction }, outcome.recordsRead)
+    this.countCost(route, outcome)
     if (outcome.kind === 'unproven') {
       const reason: ExactFallbackReason = outcome.notCopied === true ? 'not-copied' : outcome.reason
       // Records MM2 has not copied yet: proven as soon as they arrive.
@@ -102,6 +102,14 @@ export class ExactTranslator {
   private remember (route: CommitRoute, partition: number, key: ProvenPairKey, upstreamOffset: bigint, downstreamOffset: bigint): void {
     const pair = { upstreamOffset, downstreamOffset }
     if (this.pairs.add(key, pair)) this.options.onProven?.(route, partition, pair)
+  }
+
+  /** What a proof read: records and fetch requests, and the records of each proof that read the logs. */
+  private countCost (route: CommitRoute, outcome: ProofOutcome): void {
+    const labels = { flow: flowName(route.flow), direction: route.direction }
+    this.options.metrics.exactProofRecordsRead.inc(labels, outcome.recordsRead)
+    this.options.metrics.exactProofFetches.inc(labels, outcome.fetches)
+    if (outcome.fetches > 0) this.options.metrics.exactProofReadRecords.observe(labels, outcome.recordsRead)
   }
 
   private countProof (route: CommitRoute, method: string): void {

@@ -147,6 +147,10 @@ describe('Daemon (fake clusters)', () => {
       })
       expect(await value(metrics, 'exact_proofs_total', { flow: 'A->B', direction: 'forward', method: 'quick' })).toBe(1)
       expect(await value(metrics, 'exact_fallbacks_total', { flow: 'A->B', direction: 'forward', reason: 'not-copied' })).toBe(0)
+      // A quick proof: one fetch a side, one observation of its records.
+      expect(await value(metrics, 'exact_proof_fetches_total', { flow: 'A->B', direction: 'forward' })).toBe(2)
+      expect(await value(metrics, 'exact_proof_read_records_count', { flow: 'A->B', direction: 'forward' })).toBe(1)
+      expect(await value(metrics, 'exact_proof_fetches_total', { flow: 'B->A', direction: 'forward' })).toBe(0)
     })
 
     it('commits the conservative answer while MM2 has not copied the records, then the exact one as soon as it has', async () => {
@@ -226,6 +230,8 @@ describe('Daemon (fake clusters)', () => {
       await vi.waitFor(() => { expect(b.commits).toMatchObject([{ group: 'g', offset: 56n }]) })
       expect(await value(metrics, 'exact_proofs_total', { flow: 'A->B' })).toBeNaN()
       expect(await value(metrics, 'exact_fallbacks_total', { flow: 'A->B' })).toBeNaN()
+      expect(await value(metrics, 'exact_proof_fetches_total', { flow: 'A->B' })).toBeNaN()
+      expect(await value(metrics, 'exact_proof_read_records_count', { flow: 'A->B' })).toBeNaN()
     })
   })
 

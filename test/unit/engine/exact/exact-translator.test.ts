@@ -80,6 +80,10 @@ describe('ExactTranslator', () => {
     // One read a side, whatever the 200 records between the sync and the commit (the fake returns up to 100 records a read).
     expect(readers.A.requests + readers.B.requests).toBe(2)
     expect(await counter(metrics, 'exact_proof_records_read_total', { flow: 'A->B', direction: 'forward' })).toBeLessThanOrEqual(200)
+    expect(await counter(metrics, 'exact_proof_fetches_total', { flow: 'A->B', direction: 'forward' })).toBe(2)
+    expect(await counter(metrics, 'exact_proof_read_records_count', { flow: 'A->B', direction: 'forward' })).toBe(1)
+    expect(await counter(metrics, 'exact_proof_read_records_sum', { flow: 'A->B', direction: 'forward' }))
+      .toBe(await counter(metrics, 'exact_proof_records_read_total', { flow: 'A->B', direction: 'forward' }))
   })
 
   it('proves the next commit of the group from the pair it proved before, not from MM2\'s sync', async () => {
@@ -95,6 +99,9 @@ describe('ExactTranslator', () => {
     expect(readers.A.requests + readers.B.requests).toBe(requests)
     expect(await counter(metrics, 'exact_proofs_total', { flow: 'A->B', direction: 'forward', method: 'at-anchor' })).toBe(1)
     expect(await counter(metrics, 'exact_proof_records_read_total', { flow: 'A->B', direction: 'forward' }) - before).toBeLessThanOrEqual(200)
+    // Two proofs read the logs (the first and the next commit); the at-anchor one read nothing and is not observed.
+    expect(await counter(metrics, 'exact_proof_read_records_count', { flow: 'A->B', direction: 'forward' })).toBe(2)
+    expect(await counter(metrics, 'exact_proof_fetches_total', { flow: 'A->B', direction: 'forward' })).toBe(requests)
   })
 
   it('proves a reverse commit (failback): the group on A.orders at B is placed on orders at A', async () => {
