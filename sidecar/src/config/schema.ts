@@ -43,6 +43,8 @@ export interface SidecarConfig {
     maxProofRecords: number
     /** Pause before a commit whose records MM2 has not copied yet is proven again. */
     retryMs: number
+    /** How long such a commit waits for MM2's copy (untranslatable meanwhile) before the conservative answer is committed. */
+    copyWaitMs: number
   }
   history: {
     /** Name of the compacted topic holding the index on every cluster (`.internal` keeps MM2 from replicating it). */
@@ -104,6 +106,7 @@ export const CONFIG_KEYS: readonly Leaf[] = [
   },
   { path: 'translation.maxProofRecords', type: 'int', min: 2, max: 10_000_000, help: 'Records a proof may walk (both logs together) before falling back.' },
   { path: 'translation.retryMs', type: 'int', min: 10, max: 600_000, help: 'Pause before a commit whose records MM2 has not copied yet is proven again.' },
+  { path: 'translation.copyWaitMs', type: 'int', min: 0, max: 3_600_000, help: 'How long such a commit waits for the copy before the conservative answer.' },
   { path: 'history.topic', type: 'string', help: 'Compacted topic holding the translation index on every cluster.' },
   { path: 'history.replicationFactor', type: 'int', min: -1, max: 32, help: 'Replication factor of the history topic (-1: broker default).' },
   { path: 'history.flushIntervalMs', type: 'int', min: 10, max: 600_000, help: 'Time between flushes of new index entries to the history topic.' },
@@ -121,7 +124,7 @@ export function defaultConfig (): SidecarConfig {
     metrics: { host: '127.0.0.1', port: 9464, namespace: 'mm2_failback', processMetrics: true },
     features: { reverseSyncs: true, groupSync: true, history: true, lag: true },
     groupSync: { allowRewind: false, include: ['.*'], exclude: [], livenessCacheMs: 1000 },
-    translation: { mode: 'exact', maxProofRecords: 10_000, retryMs: 200 },
+    translation: { mode: 'exact', maxProofRecords: 10_000, retryMs: 200, copyWaitMs: 10_000 },
     history: { topic: 'mm2-failback.history.internal', replicationFactor: -1, flushIntervalMs: 1000 },
     lag: { intervalMs: 15_000 },
     follow: { maxWaitMs: 500, retryDelayMs: 2000, unreachableGraceMs: 30_000, commitPollMs: 2000 },

@@ -50,9 +50,11 @@ export interface TranslatedOffset {
  * - `no-sync-at-or-below`: the offset lies before the oldest sync seen (replication started after it);
  * - `history-reset`: the offset lies before the first sync of the current epoch (an upstream rewind or a downstream truncation dropped the older history);
  * - `below-log-start`: the offset lies below a log-start offset given to `pruneBelow`, whose records no longer exist;
- * - `invalid-offset`: the offset is negative or above 2^53 - 1.
+ * - `invalid-offset`: the offset is negative or above 2^53 - 1;
+ * - `not-copied-yet`: exact mode only: the records up to the offset are not on the other cluster yet (MM2 is
+ *   copying them); translated the moment they arrive.
  */
-export type UntranslatableReason = 'no-syncs' | 'no-sync-at-or-below' | 'history-reset' | 'below-log-start' | 'invalid-offset'
+export type UntranslatableReason = 'no-syncs' | 'no-sync-at-or-below' | 'history-reset' | 'below-log-start' | 'invalid-offset' | 'not-copied-yet'
 
 /** A failed translation: never guessed, only explained. */
 export interface UntranslatableOffset {

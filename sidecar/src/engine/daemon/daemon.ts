@@ -94,6 +94,7 @@ export class Daemon {
     const exact = config.features.groupSync && config.translation.mode === 'exact'
       ? new ExactTranslator({
         prover: new ExactProver((alias) => this.reader(alias), config.translation.maxProofRecords),
+        copyWaitMs: config.translation.copyWaitMs,
         metrics,
         logger,
         // A proven pair is a sync of the flow: written as a reverse sync, MM2's own checkpoint lands on it too;

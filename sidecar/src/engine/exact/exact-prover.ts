@@ -21,8 +21,12 @@ export type ProofOutcome = ExactOutcome & {
   notCopied?: boolean
 }
 
-/** Small reads: the broker still returns the whole first batch. */
-const NEIGHBOURHOOD_BYTES = 16 * 1024
+/**
+ * One batch a read: asked for one byte, the broker still returns the whole first batch at the offset
+ * (KIP-74), so a quick proof reads one producer batch a side (two where the position starts a batch),
+ * whatever follows it in the log.
+ */
+const NEIGHBOURHOOD_BYTES = 1
 const WALK_BYTES = 256 * 1024
 
 interface WalkedTopic { alias: string, topic: string }
@@ -92,7 +96,10 @@ export class ExactProver {
     ])
     if (upFirst === null || downFirst === null) {
       const emptyLog = upFirst === null ? `${upstream.topic} on cluster ${upstream.alias}` : `${downstream.topic} on cluster ${downstream.alias}`
-      return { kind: 'unproven', reason: 'empty-window', detail: `no offset sync, and ${emptyLog} holds no record to start from`, walked: 0, ...cost }
+      const detail = `no offset sync, and ${emptyLog} holds no record to start from`
+      // The group's log has records and the other one none yet: MM2 has not copied them (a new topic, a returning cluster).
+      const otherEmpty = route.direction === 'forward' ? upFirst !== null : downFirst !== null
+      return { kind: 'unproven', reason: 'empty-window', detail, walked: 0, ...(otherEmpty ? { notCopied: true } : {}), ...cost }
     }
     const anchor = { upstreamOffset: upFirst, downstreamOffset: downFirst }
     const windowFirst = route.direction === 'forward' ? upFirst : downFirst

@@ -7,6 +7,7 @@
 // never below the index's own (MM2's) answer.
 import { ProvenPairs, type ProvenPairKey } from '../../core/exact/proven-pairs.ts'
 import { pairSide, sidesOf } from '../../core/exact/quick-proof.ts'
+import { compositeKey } from '../../core/keys.ts'
 import { flowName } from '../../core/mm2/flow-name.ts'
 import type { CommitRoute } from '../../core/sync/route.ts'
 import type { OffsetSyncPair, Translation } from '../../core/translation/translation.ts'
@@ -15,11 +16,21 @@ import type { SidecarMetrics } from '../../metrics/registry.ts'
 import type { Logger } from '../logger.ts'
 import type { ExactProver, ProofOutcome } from './exact-prover.ts'
 
+/** Default of ExactTranslatorOptions.copyWaitMs (translation.copyWaitMs). */
+export const DEFAULT_COPY_WAIT_MS = 10_000
+
 export interface ExactTranslatorOptions {
   prover: ExactProver
   pairs?: ProvenPairs
   metrics: Pick<SidecarMetrics, 'exactProofs' | 'exactFallbacks' | 'exactProofRecordsRead' | 'exactProofFetches' | 'exactProofReadRecords'>
   logger: Logger
+  /**
+   * How long a commit whose records MM2 has not copied yet stays untranslatable (`not-copied-yet`) before
+   * the conservative answer is used: a consumer moved in that time would otherwise re-read what the
+   * proof is about to place exactly.
+   */
+  copyWaitMs?: number
+  now?: () => number
   /** A newly proven pair of a flow's partition (to write as a reverse sync and keep in the history topic). */
   onProven?: (route: CommitRoute, partition: number, pair: OffsetSyncPair) => void
   /** A pair of our own was dropped, a proof from it refuted (so that the history topic forgets it too). */
@@ -37,6 +48,8 @@ export interface ExactTranslation {
 export class ExactTranslator {
   readonly pairs: ProvenPairs
   private readonly options: ExactTranslatorOptions
+  /** Per commit (flow, direction, topic, partition, offset) waiting for MM2 to copy its records: since when. */
+  private readonly waitingSince = new Map<string, number>()
 
   constructor (options: ExactTranslatorOptions) {
     this.options = options
@@ -81,12 +94,20 @@ export class ExactTranslator {
       return this.fallBack(route, partition, offset, indexed, 'read-failed', `reading the logs failed: ${message}`, true, count)
     }
     this.countCost(route, outcome)
+    const waitKey = compositeKey(flowName(route.flow), route.direction, route.syncTopic, partition, offset)
     if (outcome.kind === 'unproven') {
       const reason: ExactFallbackReason = outcome.notCopied === true ? 'not-copied' : outcome.reason
-      // Records MM2 has not copied yet: proven as soon as they arrive.
+      // Records MM2 has not copied yet: proven as soon as they arrive; until then, or copyWaitMs, not translated.
       const retry = reason === 'not-copied' || reason === 'incomplete'
-      return this.fallBack(route, partition, offset, indexed, reason, outcome.detail, retry, count)
+      const result = this.fallBack(route, partition, offset, indexed, reason, outcome.detail, retry, count)
+      if (!retry) return result
+      const now = (this.options.now ?? Date.now)()
+      const since = this.waitingSince.get(waitKey) ?? now
+      if (!this.waitingSince.has(waitKey)) this.rememberWaiting(waitKey, now)
+      if (now - since >= (this.options.copyWaitMs ?? DEFAULT_COPY_WAIT_MS)) return result
+      return { ...result, translation: { kind: 'untranslatable', reason: 'not-copied-yet' } }
     }
+    this.waitingSince.delete(waitKey)
     if (indexed.kind === 'translated' && outcome.offset < indexed.offset) {
       const detail = `the proof gave ${outcome.offset}, below MM2's own translation ${indexed.offset}`
       return this.fallBack(route, partition, offset, indexed, 'below-mm2', detail, false, count)
@@ -97,6 +118,15 @@ export class ExactTranslator {
     this.remember(route, partition, key, upstream, downstream)
     const sync = anchor ?? { upstreamOffset: upstream, downstreamOffset: downstream }
     return { translation: { kind: 'translated', offset: outcome.offset, method: 'exact', sync, rereadWindow: 0n }, fallback: null, retry: false }
+  }
+
+  /** Notes a commit waiting for MM2; entries of commits long settled or abandoned are dropped as the map grows. */
+  private rememberWaiting (waitKey: string, now: number): void {
+    if (this.waitingSince.size >= 10_000) {
+      const horizon = now - 2 * (this.options.copyWaitMs ?? DEFAULT_COPY_WAIT_MS)
+      for (const [key, since] of this.waitingSince) if (since < horizon) this.waitingSince.delete(key)
+    }
+    this.waitingSince.set(waitKey, now)
   }
 
   private remember (route: CommitRoute, partition: number, key: ProvenPairKey, upstreamOffset: bigint, downstreamOffset: bigint): void {

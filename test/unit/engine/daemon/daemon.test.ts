@@ -153,17 +153,29 @@ describe('Daemon (fake clusters)', () => {
       expect(await value(metrics, 'exact_proof_fetches_total', { flow: 'B->A', direction: 'forward' })).toBe(0)
     })
 
-    it('commits the conservative answer while MM2 has not copied the records, then the exact one as soon as it has', async () => {
+    it('commits nothing while MM2 has not copied the records, then the exact offset as soon as it has', async () => {
       const { a, b, metrics } = await start((config) => { config.translation.retryMs = 20 })
       fill(a, b, 300)
       a.append('orders', 0, ...records(300, 320))
       a.append('__consumer_offsets', 0, commit('g', 'orders', 0, 320n))
-      await vi.waitFor(() => { expect(b.commits).toMatchObject([{ group: 'g', offset: 56n }]) })
-      expect(await value(metrics, 'exact_fallbacks_total', { flow: 'A->B', direction: 'forward', reason: 'not-copied' })).toBe(1)
+      const notCopied = { flow: 'A->B', direction: 'forward', reason: 'not-copied' }
+      await vi.waitFor(async () => { expect(await value(metrics, 'exact_fallbacks_total', notCopied)).toBe(1) })
+      await vi.waitFor(async () => { expect(await value(metrics, 'untranslatable_partitions', { flow: 'A->B', direction: 'forward', group: 'g' })).toBe(1) })
+      expect(b.commits).toEqual([])
       b.append('A.orders', 0, ...records(300, 320))
-      await vi.waitFor(() => { expect(b.commits.map((entry) => entry.offset)).toEqual([56n, 325n]) })
+      await vi.waitFor(() => { expect(b.commits.map((entry) => entry.offset)).toEqual([325n]) })
       // Retries are not counted again.
       expect(await value(metrics, 'exact_fallbacks_total', { flow: 'A->B', direction: 'forward', reason: 'not-copied' })).toBe(1)
+    })
+
+    it('and commits the conservative answer once MM2 has not copied them for translation.copyWaitMs', async () => {
+      const { a, b } = await start((config) => { config.translation.retryMs = 20; config.translation.copyWaitMs = 100 })
+      fill(a, b, 300)
+      a.append('orders', 0, ...records(300, 320))
+      a.append('__consumer_offsets', 0, commit('g', 'orders', 0, 320n))
+      await vi.waitFor(() => { expect(b.commits.map((entry) => entry.offset)).toEqual([56n]) })
+      b.append('A.orders', 0, ...records(300, 320))
+      await vi.waitFor(() => { expect(b.commits.map((entry) => entry.offset)).toEqual([56n, 325n]) })
     })
 
     it('a commit the target cluster did not take (down) is applied soon after its return, not at the next periodic re-evaluation', async () => {

@@ -38,7 +38,11 @@ interface Setup {
 }
 
 /** A has `upstream` on orders-0, B has `downstream` on A.orders-0. */
+/** A clock the tests move by hand. */
+const clock = { now: 0 }
+
 function setup (upstream: FakeRecord[], downstream: FakeRecord[], maxProofRecords?: number): Setup {
+  clock.now = 0
   const a = new FakeCluster('A')
   const b = new FakeCluster('B')
   a.append('orders', 0, ...upstream)
@@ -53,7 +57,9 @@ function setup (upstream: FakeRecord[], downstream: FakeRecord[], maxProofRecord
     metrics,
     logger: createLogger({ level: 'debug', format: 'text', write: (line) => { logs.push(line) } }),
     onProven: (route, partition, pair) => { proven.push({ route, partition, pair }) },
-    onForgotten: (_route, partition, pair) => { forgotten.push({ partition, pair }) }
+    onForgotten: (_route, partition, pair) => { forgotten.push({ partition, pair }) },
+    copyWaitMs: 5000,
+    now: () => clock.now
   })
   return { readers, a, b, translator, metrics, proven, forgotten, logs }
 }
@@ -154,19 +160,40 @@ describe('ExactTranslator', () => {
 
   describe('falls back to the conservative answer, counted by reason', () => {
     type Result = Awaited<ReturnType<ExactTranslator['translate']>>
-    const expectFallback = async (s: Setup, result: Result, indexed: Translation, reason: string, retry: boolean): Promise<void> => {
-      expect(result).toEqual({ translation: indexed, fallback: reason, retry })
+    const expectFallback = async (s: Setup, result: Result, indexed: Translation | 'waiting', reason: string, retry: boolean): Promise<void> => {
+      const translation = indexed === 'waiting' ? { kind: 'untranslatable', reason: 'not-copied-yet' } : indexed
+      expect(result).toEqual({ translation, fallback: reason, retry })
       expect(await counter(s.metrics, 'exact_fallbacks_total', { flow: 'A->B', reason })).toBe(1)
       expect(s.logs.some((line) => line.includes(`not proven exactly (${reason}`))).toBe(true)
     }
 
-    it('not-copied: MM2 has not copied the group\'s records yet (retried)', async () => {
+    it('not-copied: MM2 has not copied the group\'s records yet: untranslatable while it copies, retried', async () => {
       const s = setup(UPSTREAM, range(10, 200))
       const indexed = conservative(41n, SYNC)
-      await expectFallback(s, await s.translator.translate(forward, 0, 250n, indexed), indexed, 'not-copied', true)
+      await expectFallback(s, await s.translator.translate(forward, 0, 250n, indexed), 'waiting', 'not-copied', true)
       // Once MM2 copied them, the retry proves it; a retry is not counted again.
       s.b.append('A.orders', 0, ...range(200, 300))
       expect((await s.translator.translate(forward, 0, 250n, indexed, false)).translation).toMatchObject({ offset: 240n, method: 'exact' })
+    })
+
+    it('not-copied for longer than translation.copyWaitMs: the conservative answer is used', async () => {
+      const s = setup(UPSTREAM, range(10, 200))
+      const indexed = conservative(41n, SYNC)
+      expect((await s.translator.translate(forward, 0, 250n, indexed)).translation).toEqual({ kind: 'untranslatable', reason: 'not-copied-yet' })
+      clock.now = 4999
+      expect((await s.translator.translate(forward, 0, 250n, indexed, false)).translation).toEqual({ kind: 'untranslatable', reason: 'not-copied-yet' })
+      clock.now = 5000
+      expect(await s.translator.translate(forward, 0, 250n, indexed, false)).toEqual({ translation: indexed, fallback: 'not-copied', retry: true })
+      expect(await counter(s.metrics, 'exact_fallbacks_total', { flow: 'A->B', reason: 'not-copied' })).toBe(1)
+    })
+
+    it('not-copied below MM2\'s first sync: the other log is still empty (a new topic MM2 has not copied yet)', async () => {
+      const s = setup(UPSTREAM, [])
+      const result = await s.translator.translate(forward, 0, 30n, { kind: 'untranslatable', reason: 'no-syncs' })
+      expect(result).toEqual({ translation: { kind: 'untranslatable', reason: 'not-copied-yet' }, fallback: 'not-copied', retry: true })
+      s.b.append('A.orders', 0, ...range(0, 300))
+      expect((await s.translator.translate(forward, 0, 30n, { kind: 'untranslatable', reason: 'no-syncs' }, false)).translation)
+        .toMatchObject({ kind: 'translated', offset: 30n, method: 'exact' })
     })
 
     it('mismatch: a record on the other side that no upstream record explains', async () => {
@@ -195,7 +222,7 @@ describe('ExactTranslator', () => {
     it('incomplete: the other log ends before the copy, past a re-delivery (retried)', async () => {
       const s = setup(range(0, 55), [...range(10, 52), r(51), ...range(52, 54)])
       const indexed = conservative(41n, SYNC)
-      await expectFallback(s, await s.translator.translate(forward, 0, 55n, indexed), indexed, 'incomplete', true)
+      await expectFallback(s, await s.translator.translate(forward, 0, 55n, indexed), 'waiting', 'incomplete', true)
     })
 
     it('empty-window: nothing but aborted records between the sync and the group', async () => {
