@@ -44,7 +44,12 @@ describe.each(VERSIONS)('failover/failback drill on Kafka %s', (kafka) => {
     sidecar = await startSidecarProcess({ mm2Config: current.mm2PropertiesPath!, logDir: current.logDir })
     const result = await runDrill(current, { mode: 'mm2+sidecar', topic: 'orders', group: 'billing', scrapeSidecar: sidecar.scrape })
     results.push(result)
-    for (const phase of result.phases) expect(phase.lost, `${phase.phase} lost records`).toBe(0)
+    for (const phase of result.phases) {
+      expect(phase.lost, `${phase.phase} lost records`).toBe(0)
+      // The reported window is an upper bound of what the group re-reads, in both phases.
+      expect(phase.reportedWindow, `${phase.phase} reported window`).not.toBeNull()
+      expect(phase.reread, `${phase.phase} re-read records`).toBeLessThanOrEqual(phase.reportedWindow!)
+    }
     const failback = result.phases[1]!
     expect(failback.secondsToTranslated, 'the group has translated offsets on A after failback').not.toBeNull()
     expect(failback.reportedWindow).not.toBeNull()
