@@ -289,7 +289,7 @@ export class Daemon {
       ...this.committed.onPartition(flow.source, topic, partition),
       ...this.committed.onPartition(flow.target, remote, partition)
     ])
-    if (commits.length > 0) this.groupMirror.submit(commits, false)
+    if (commits.length > 0) this.groupMirror.submit(commits, false, true)
   }
 
   private onCheckpoints (role: TopicRole & { kind: 'checkpoints' }, at: { cluster: string, topic: string, partition: number }, records: FetchedRecord[]): void {

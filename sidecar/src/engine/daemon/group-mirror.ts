@@ -49,15 +49,20 @@ interface PlannedCommit {
   source: CommittedOffset
   offset: bigint
   metadata: string
+  /** The offset was proven exactly (translation.mode exact): once written, the commit is settled. */
+  exact: boolean
 }
 
 interface PendingCommit {
   commit: CommittedOffset
   /** False for re-evaluation passes, whose skips were counted when the commit first arrived. */
   countSkips: boolean
+  /** A re-evaluation for new offset syncs: nothing to do for a commit already mirrored exactly. */
+  skipSettled: boolean
 }
 
 const routeFlow = (route: CommitRoute): string => flowName(route.flow)
+const settledKey = (commit: CommittedOffset): string => compositeKey(commit.cluster, commit.group, commit.topic, commit.partition)
 
 /** Pause before a commit is tried again after its target or a proof's read failed. */
 const FAILURE_RETRY_MS = 1000
@@ -72,6 +77,11 @@ export class GroupMirror {
   private readonly alignedAt = new Map<string, { labels: { flow: string, direction: string, group: string }, atMs: number }>()
   /** Per (flow, direction, group), the partitions whose committed offset cannot be translated now. */
   private readonly untranslatable = new Map<string, Set<string>>()
+  /**
+   * Per (cluster, group, topic, partition), the commit offset last mirrored exactly (written, or found in
+   * sync): new MM2 syncs cannot improve on it, so their re-evaluations skip it (the periodic full pass does not).
+   */
+  private readonly settled = new Map<string, bigint>()
   /** Per (cluster, group, topic, partition), the pending re-proof of a commit that can be proven later. */
   private readonly retries = new Map<string, NodeJS.Timeout>()
   private stopped = false
@@ -81,8 +91,11 @@ export class GroupMirror {
     this.now = options.now ?? Date.now
   }
 
-  /** New commits of groups on a cluster; `countSkips` is false for re-evaluation passes. */
-  submit (commits: readonly CommittedOffset[], countSkips = true): void {
+  /**
+   * New commits of groups on a cluster; `countSkips` is false for re-evaluation passes, and
+   * `skipSettled` true for those prompted by new offset syncs (commits mirrored exactly are left alone).
+   */
+  submit (commits: readonly CommittedOffset[], countSkips = true, skipSettled = false): void {
     if (this.stopped) return
     for (const commit of commits) {
       // One queue per (cluster, group): a group's writes to the other side happen one after the other.
@@ -91,7 +104,12 @@ export class GroupMirror {
       this.pending.set(groupKey, partitions)
       const partitionKey = compositeKey(commit.topic, commit.partition)
       // Newer commits of the same partition replace older ones not processed yet.
-      partitions.set(partitionKey, { commit, countSkips: countSkips || (partitions.get(partitionKey)?.countSkips ?? false) })
+      const queued = partitions.get(partitionKey)
+      partitions.set(partitionKey, {
+        commit,
+        countSkips: countSkips || (queued?.countSkips ?? false),
+        skipSettled: skipSettled && (queued?.skipSettled ?? true)
+      })
       if (!this.queues.has(groupKey)) this.queues.set(groupKey, this.processLoop(groupKey))
     }
   }
@@ -155,21 +173,24 @@ export class GroupMirror {
         targetMembers: null,
         allowRewind
       })
+      const exact = this.options.exact !== undefined && this.options.exact !== null && translation.kind === 'translated' && translation.method === 'exact'
       if (decision.action === 'skip') {
         if (decision.reason === 'in-sync') this.markAligned(route, commit.group)
+        if (decision.reason === 'in-sync' && exact) this.settled.set(settledKey(commit), commit.offset)
         this.skip(route, commit, decision.reason, counted)
         continue
       }
       const list = planned.get(route.targetCluster) ?? []
-      list.push({ route, source: commit, offset: decision.offset, metadata: decision.metadata })
+      list.push({ route, source: commit, offset: decision.offset, metadata: decision.metadata, exact })
       planned.set(route.targetCluster, list)
     }
     for (const [targetCluster, plans] of planned) await this.apply(targetCluster, plans, countSkips)
   }
 
   /** The commit's route and translation: the index's answer, proven exactly in exact mode. */
-  private async translate ({ commit, countSkips }: PendingCommit): Promise<{ route: CommitRoute, translation: Translation } | null> {
+  private async translate ({ commit, countSkips, skipSettled }: PendingCommit): Promise<{ route: CommitRoute, translation: Translation } | null> {
     if (!this.options.groupFilter(commit.group)) return null
+    if (skipSettled && this.settled.get(settledKey(commit)) === commit.offset) return null
     const routes = routeCommit(this.options.flows, commit.cluster, commit.topic, commit.group)
     const chosen = translateCommit(this.options.index, routes, commit.partition, commit.offset)
     const exact = this.options.exact
@@ -284,6 +305,7 @@ export class GroupMirror {
     metrics.groupCommitsApplied.inc({ flow, direction: plan.route.direction, group })
     metrics.commitLatency.observe({ flow, direction: plan.route.direction }, Math.max(0, now - Number(plan.source.commitTimestamp)) / 1000)
     this.markAligned(plan.route, group)
+    if (plan.exact) this.settled.set(settledKey(plan.source), plan.source.offset)
     committed.set({
       cluster: targetCluster,
       group,

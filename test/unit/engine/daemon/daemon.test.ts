@@ -151,6 +151,21 @@ describe('Daemon (fake clusters)', () => {
       expect(await value(metrics, 'exact_proof_fetches_total', { flow: 'A->B', direction: 'forward' })).toBe(2)
       expect(await value(metrics, 'exact_proof_read_records_count', { flow: 'A->B', direction: 'forward' })).toBe(1)
       expect(await value(metrics, 'exact_proof_fetches_total', { flow: 'B->A', direction: 'forward' })).toBe(0)
+      // A new MM2 sync re-evaluates the partition's commits, but cannot improve on exact ones: no proof is made again.
+      const proofs = async (): Promise<number> => {
+        let total = 0
+        for (const direction of ['forward', 'reverse']) {
+          for (const method of ['at-anchor', 'quick', 'walk']) total += await value(metrics, 'exact_proofs_total', { flow: 'A->B', direction, method })
+        }
+        return total
+      }
+      const before = await proofs()
+      a.append(A_TO_B_SYNCS, 0, goodSync(280n, 285n))
+      const inverted = { topic: 'A.orders', partition: 0, upstreamOffset: 285n, downstreamOffset: 280n }
+      await vi.waitFor(() => { expect(b.reverseSyncWriters[0]?.written).toContainEqual(inverted) })
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(await proofs()).toBe(before)
+      expect(b.commits).toHaveLength(1)
     })
 
     it('commits nothing while MM2 has not copied the records, then the exact offset as soon as it has', async () => {
