@@ -28,6 +28,7 @@ import { CommitPoller } from './commit-poller.ts'
 import { FlowFreshness } from './flow-freshness.ts'
 import { ExactProver } from '../exact/exact-prover.ts'
 import { ExactTranslator } from '../exact/exact-translator.ts'
+import { RecentBatches } from '../exact/recent-batches.ts'
 import { GroupMirror } from './group-mirror.ts'
 import { HistoryKeeper } from './history-keeper.ts'
 import { knownLabelValues } from './known-series.ts'
@@ -93,7 +94,7 @@ export class Daemon {
       ({ source: route.flow.source, target: route.flow.target, topic: route.syncTopic, partition })
     const exact = config.features.groupSync && config.translation.mode === 'exact'
       ? new ExactTranslator({
-        prover: new ExactProver((alias) => this.reader(alias), config.translation.maxProofRecords),
+        prover: new ExactProver((alias) => this.reader(alias), config.translation.maxProofRecords, new RecentBatches()),
         copyWaitMs: config.translation.copyWaitMs,
         metrics,
         logger,

@@ -8,6 +8,7 @@ import { checkCandidate, interpolate, pairSide, sidesOf, type Neighbourhood } fr
 import type { CommitRoute } from '../../core/sync/route.ts'
 import type { OffsetSyncPair, Translation } from '../../core/translation/translation.ts'
 import type { PartitionReaderPort } from '../ports.ts'
+import type { RecentBatches } from './recent-batches.ts'
 
 /** How a proof was made: at a sync, by the constant-cost check, or by a walk; with what it read. */
 export type ProofMethod = 'at-anchor' | 'quick' | 'walk'
@@ -35,10 +36,13 @@ interface ProofCost { recordsRead: number, fetches: number }
 export class ExactProver {
   private readonly readerOf: (alias: string) => PartitionReaderPort
   private readonly maxExactRecords: number | undefined
+  private readonly recent: RecentBatches | null
 
-  constructor (readerOf: (alias: string) => PartitionReaderPort, maxExactRecords?: number) {
+  /** `recent`: share recent reads between the quick proofs of groups at nearby positions (the daemon). */
+  constructor (readerOf: (alias: string) => PartitionReaderPort, maxExactRecords?: number, recent: RecentBatches | null = null) {
     this.readerOf = readerOf
     this.maxExactRecords = maxExactRecords
+    this.recent = recent
   }
 
   /**
@@ -128,6 +132,12 @@ export class ExactProver {
 
   /** The records at position - 1 and position of one side (a read or two), and where its log ends. */
   private async neighbourhood (where: WalkedTopic, partition: number, position: bigint, cost: ProofCost): Promise<Neighbourhood> {
+    // Both records known from a recent read, and one at the position: the log's end does not matter then.
+    const cachedAt = this.recent?.get(where.alias, where.topic, partition, position)
+    if (cachedAt !== undefined && cachedAt !== null && position > 0n) {
+      const cachedBefore = this.recent!.get(where.alias, where.topic, partition, position - 1n)
+      if (cachedBefore !== undefined) return { before: cachedBefore, at: cachedAt, end: position + 1n }
+    }
     const reader = this.readerOf(where.alias)
     let before: MatchRecord | null = null
     let at: MatchRecord | null = null
@@ -137,6 +147,7 @@ export class ExactProver {
       const read = await reader.read(where.topic, partition, from, NEIGHBOURHOOD_BYTES)
       cost.fetches++
       cost.recordsRead += read.records.length
+      this.recent?.put(where.alias, where.topic, partition, read.records)
       end = read.endOffset
       for (const record of read.records) {
         if (record.offset === position - 1n) before = record
