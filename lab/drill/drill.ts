@@ -91,6 +91,12 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
   // Normal operation: the group consumes T on A and commits.
   await lab.createTopic('A', topic, partitions)
   await lab.createTopic('B', topic, partitions)
+  // A failover hits topics MM2 has been replicating for a while: wait until MM2 has discovered both
+  // (refresh.topics.interval) and created their copies, so the times below are translation times, not
+  // MM2's discovery of a brand-new topic.
+  await waitFor(async () => (await lab.listTopics('B')).includes(remoteOnB) && (await lab.listTopics('A')).includes(remoteOnA), {
+    timeoutMs: 60_000, intervalMs: 250, description: `MM2 to create ${remoteOnB} on B and ${remoteOnA} on A`
+  })
   let fromA: string[]
   let stopAt: Map<string, bigint> | undefined
   if (workload === 'burst') {
