@@ -7,11 +7,10 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startLab, waitFor, type Lab } from '../../lab/lab.ts'
-import { consumeUntil, DeliveryLedger, produceSequence } from '../../lab/drill/workload.ts'
+import { consumeUntil, DeliveryLedger } from '../../lab/drill/workload.ts'
 import { runCli } from '../../lab/process/cli-process.ts'
 import { startSidecarProcess, type SidecarProcess } from '../../lab/process/sidecar-process.ts'
-import { readWholeTopic } from '../integration/helpers/topic-reader.ts'
-import { createTopic, gapsBelow, isAborted, produceCompacted, produceTransactions, type PresentRecord } from './gap-workloads.ts'
+import { GAP_LAB, gapsBelow, isAborted, prepareGapTopics, type PresentRecord } from './gap-workloads.ts'
 import { Admins, metricSum } from './safety-helpers.ts'
 
 const VERSIONS = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((version) => version.trim())
@@ -61,41 +60,12 @@ describe.each(VERSIONS)('exact proofs through transactions and compaction in the
   }
 
   beforeAll(async () => {
-    // As in reconcile's e2e: a fast log cleaner on A, and MM2 not copying segment.ms, so B's copy stays dense.
-    lab = await startLab({
-      kafka,
-      brokerProps: { 'log.cleaner.backoff.ms': 500 },
-      mm2Props: {
-        'emit.checkpoints.interval.seconds': 1,
-        'sync.group.offsets.enabled': false,
-        'refresh.topics.interval.seconds': 2,
-        'config.properties.exclude': 'follower[.]replication[.]throttled[.]replicas, leader[.]replication[.]throttled[.]replicas, message[.]timestamp[.]difference[.]max[.]ms, message[.]timestamp[.]type, unclean[.]leader[.]election[.]enable, min[.]insync[.]replicas, segment[.]ms'
-      }
-    })
+    lab = await startLab({ kafka, ...GAP_LAB })
     admins = new Admins(lab)
-    const A = lab.bootstrap('A')
-    await lab.stopMm2()
-    await createTopic(A, orders, PARTITIONS)
-    await createTopic(A, compact, PARTITIONS, [
-      { name: 'cleanup.policy', value: 'compact' },
-      { name: 'segment.ms', value: '300' },
-      { name: 'min.cleanable.dirty.ratio', value: '0.01' },
-      { name: 'min.compaction.lag.ms', value: '0' }
-    ])
-    expected.push(...await produceSequence(A, orders, 'A', 0, 300, PARTITIONS))
-    expected.push(...await produceTransactions(A, orders, 'A', PARTITIONS, 0, 4))
-    expected.push(...await produceSequence(A, orders, 'A', 300, 300, PARTITIONS))
-    const compacted = await produceCompacted(A, compact, 'A', PARTITIONS, 5, 40, 13)
-    expected.push(...await produceTransactions(A, orders, 'A', PARTITIONS, 4, 2))
-    expected.push(...await produceSequence(A, orders, 'A', 600, 150, PARTITIONS))
-    await waitFor(async () => {
-      present = await readWholeTopic(lab, 'A', compact, (r) => ({ partition: r.partition, offset: r.offset, value: Buffer.from(r.value ?? []).toString() }))
-      const ends = await lab.endOffsets('A', compact)
-      return ends.every((end, partition) => gapsBelow(present, partition, end) > 0) ? true : null
-    }, { timeoutMs: 120_000, intervalMs: 1000, description: `the log cleaner to compact every partition of ${compact} on cluster A` })
-    report.push(`${compact} on A: ${compacted.length} written, ${compacted.length - present.length} compacted away before MM2 copies`)
-    expected.push(...present.map((r) => r.value))
-    await lab.restartMm2()
+    const topics = await prepareGapTopics(lab, orders, compact, PARTITIONS)
+    expected.push(...topics.expected)
+    present = topics.present
+    report.push(`${compact} on A: ${topics.compactedWritten} written, ${topics.compactedWritten - present.length} compacted away before MM2 copies`)
     const committedValues = expected.filter((value) => !value.includes('-c-')).length
     await waitFor(async () => (await lab.recordCount('B', `A.${orders}`).catch(() => 0n)) >= BigInt(committedValues) &&
       (await lab.recordCount('B', `A.${compact}`).catch(() => 0n)) >= BigInt(present.length), {

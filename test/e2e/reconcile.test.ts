@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLab, waitFor, type Lab } from '../../lab/lab.ts'
 import { readWholeTopic } from '../integration/helpers/topic-reader.ts'
 import { Admins, LiveMember } from './safety-helpers.ts'
-import { createTopic, gapsBelow, isAborted, produceCompacted, produceTransactions, type PresentRecord } from './gap-workloads.ts'
-import { consumeUntil, DeliveryLedger, produceSequence } from '../../lab/drill/workload.ts'
+import { GAP_LAB, gapsBelow, isAborted, prepareGapTopics } from './gap-workloads.ts'
+import { consumeUntil, DeliveryLedger } from '../../lab/drill/workload.ts'
 import { runCli, type CliResult } from '../../lab/process/cli-process.ts'
 
 const versions = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((v) => v.trim()).filter(Boolean)
@@ -32,19 +32,7 @@ describe.each(versions)('reconcile on Kafka %s', (kafka) => {
   const expected: string[] = []
 
   beforeAll(async () => {
-    // The log cleaner looks for dirty logs every 500 ms instead of 15 s, so compaction happens in the test.
-    // MM2 copies topic configs except segment.ms (added to its default exclusions), so B's copy keeps
-    // the default segment.ms and is not compacted again under the group's feet: B stays dense.
-    lab = await startLab({
-      kafka,
-      brokerProps: { 'log.cleaner.backoff.ms': 500 },
-      mm2Props: {
-        'emit.checkpoints.interval.seconds': 1,
-        'sync.group.offsets.enabled': false,
-        'refresh.topics.interval.seconds': 2,
-        'config.properties.exclude': 'follower[.]replication[.]throttled[.]replicas, leader[.]replication[.]throttled[.]replicas, message[.]timestamp[.]difference[.]max[.]ms, message[.]timestamp[.]type, unclean[.]leader[.]election[.]enable, min[.]insync[.]replicas, segment[.]ms'
-      }
-    })
+    lab = await startLab({ kafka, ...GAP_LAB })
     admins = new Admins(lab)
     mm2Config = lab.mm2PropertiesPath!
   })
@@ -63,33 +51,12 @@ describe.each(versions)('reconcile on Kafka %s', (kafka) => {
     const A = lab.bootstrap('A')
     const B = lab.bootstrap('B')
     // MM2 is stopped while A's data is written and compacted, so it copies a log with offset gaps.
-    await lab.stopMm2()
-    await createTopic(A, orders, partitions)
-    await createTopic(A, compact, partitions, [
-      { name: 'cleanup.policy', value: 'compact' },
-      { name: 'segment.ms', value: '300' },
-      { name: 'min.cleanable.dirty.ratio', value: '0.01' },
-      { name: 'min.compaction.lag.ms', value: '0' }
-    ])
-    expected.push(...await produceSequence(A, orders, 'A', 0, 300, partitions))
-    expected.push(...await produceTransactions(A, orders, 'A', partitions, 0, 4))
-    expected.push(...await produceSequence(A, orders, 'A', 300, 300, partitions))
-    const compacted = await produceCompacted(A, compact, 'A', partitions, 5, 40, 13)
-    expected.push(...await produceTransactions(A, orders, 'A', partitions, 4, 2))
-    expected.push(...await produceSequence(A, orders, 'A', 600, 150, partitions))
-    // The log cleaner compacts every rolled segment: wait until every partition of A's log has gaps.
-    let present: PresentRecord[] = []
-    await waitFor(async () => {
-      present = await readWholeTopic(lab, 'A', compact, (r) => ({ partition: r.partition, offset: r.offset, value: Buffer.from(r.value ?? []).toString() }))
-      const ends = await lab.endOffsets('A', compact)
-      return ends.every((end, partition) => gapsBelow(present, partition, end) > 0) ? true : null
-    }, { timeoutMs: 120_000, intervalMs: 1000, description: `the log cleaner to compact every partition of ${compact} on cluster A` })
-    const removed = compacted.length - present.length
-    console.log(`[${kafka}] ${compact} on A: ${compacted.length} records written, ${removed} compacted away before MM2 copies, ${present.length} present`)
+    const prepared = await prepareGapTopics(lab, orders, compact, partitions)
+    expected.push(...prepared.expected)
+    const present = prepared.present
+    const removed = prepared.compactedWritten - present.length
+    console.log(`[${kafka}] ${compact} on A: ${prepared.compactedWritten} records written, ${removed} compacted away before MM2 copies, ${present.length} present`)
     expect(removed).toBeGreaterThan(0)
-    // Every value still in A's log must be delivered exactly once (compaction is what removes the others).
-    expected.push(...present.map((r) => r.value))
-    await lab.restartMm2()
     const topics = [orders, compact]
     // MM2 copies everything to B (the compacted topic's latest values are what must arrive).
     const aEnd = async (topic: string, bootstrap: string): Promise<bigint> => {
