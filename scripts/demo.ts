@@ -134,7 +134,8 @@ if (completed.length > 0) {
   process.stdout.write('MM2 alone cannot translate failback: flow B->A never replicates A.orders back (a cycle), so no offset\n' +
     'syncs exist for it and MM2 (>= 3.3) emits no checkpoint; the group resumes on A at its stale offset.\n' +
     'With mm2-failback, A->B syncs are inverted into flow B->A\'s offset-syncs topic (MM2 then checkpoints\n' +
-    'A.orders back to orders) and every group commit is mirrored to the other cluster within a second.\n' +
-    'Re-reads stay within the reported window, which is as fine as the offset syncs MM2 emitted.\n')
+    'A.orders back to orders) and every group commit is mirrored to the other cluster, at the position proven\n' +
+    'record by record (translation.mode exact) as soon as MM2 has copied the records up to it. Where no proof\n' +
+    'holds, MM2\'s conservative rounding is used and the reported re-read window bounds what is read twice.\n')
 }
 if (failedRun !== undefined) process.exitCode = 1
