@@ -77,16 +77,12 @@ export class ExactTranslator {
     const anchor = closer(mm2Anchor, proven, window)
     let outcome: ProofOutcome
     try {
-      outcome = anchor === undefined
-        ? await this.options.prover.proveFromLogStart(route, partition, offset)
-        : await this.options.prover.proveFrom(route, partition, offset, anchor)
+      outcome = await this.proveFromAnchor(route, partition, offset, anchor)
       if (outcome.kind === 'unproven' && anchor !== undefined && anchor === proven && outcome.notCopied !== true) {
         // A pair of our own no longer holds (the logs changed under it): forget it, and prove from MM2's sync or the log start.
         this.pairs.remove(key, proven)
         this.options.onForgotten?.(route, partition, proven)
-        const retried = mm2Anchor === undefined
-          ? await this.options.prover.proveFromLogStart(route, partition, offset)
-          : await this.options.prover.proveFrom(route, partition, offset, mm2Anchor)
+        const retried = await this.proveFromAnchor(route, partition, offset, mm2Anchor)
         outcome = { ...retried, recordsRead: retried.recordsRead + outcome.recordsRead, fetches: retried.fetches + outcome.fetches }
       }
     } catch (error) {
@@ -102,8 +98,11 @@ export class ExactTranslator {
       const result = this.fallBack(route, partition, offset, indexed, reason, outcome.detail, retry, count)
       if (!retry) return result
       const now = (this.options.now ?? Date.now)()
-      const since = this.waitingSince.get(waitKey) ?? now
-      if (!this.waitingSince.has(waitKey)) this.rememberWaiting(waitKey, now)
+      let since = this.waitingSince.get(waitKey)
+      if (since === undefined) {
+        since = now
+        this.rememberWaiting(waitKey, now)
+      }
       if (now - since >= (this.options.copyWaitMs ?? DEFAULT_COPY_WAIT_MS)) return result
       return { ...result, translation: { kind: 'untranslatable', reason: 'not-copied-yet' } }
     }
@@ -118,6 +117,13 @@ export class ExactTranslator {
     this.remember(route, partition, key, upstream, downstream)
     const sync = anchor ?? { upstreamOffset: upstream, downstreamOffset: downstream }
     return { translation: { kind: 'translated', offset: outcome.offset, method: 'exact', sync, rereadWindow: 0n }, fallback: null, retry: false }
+  }
+
+  /** The proof from an anchor, or from the first records of both logs where there is none. */
+  private async proveFromAnchor (route: CommitRoute, partition: number, offset: bigint, anchor: OffsetSyncPair | undefined): Promise<ProofOutcome> {
+    return anchor === undefined
+      ? await this.options.prover.proveFromLogStart(route, partition, offset)
+      : await this.options.prover.proveFrom(route, partition, offset, anchor)
   }
 
   /** Notes a commit waiting for MM2; entries of commits long settled or abandoned are dropped as the map grows. */
