@@ -6,8 +6,10 @@
 // `burst` (tens of thousands of records at full speed, then quiet: MM2's offset syncs are sparse).
 import { GroupAdmin } from '../../sidecar/src/kafka/group-admin.ts'
 import type { Lab } from '../lab.ts'
+import { produce } from '../clients.ts'
+import { DRILL_TIMES_LEGEND } from './summary.ts'
 import { waitFor } from '../wait.ts'
-import { DeliveryLedger, consumeUntil, produceSequence, sequenceEnds } from './workload.ts'
+import { DeliveryLedger, consumeUntil, isWarmUp, produceSequence, sequenceEnds, warmUpValue } from './workload.ts'
 
 export type DrillMode = 'mm2-alone' | 'mm2+sidecar'
 
@@ -41,7 +43,16 @@ export interface PhaseResult {
   lost: number
   /** Records the group received a second time in this phase. */
   reread: number
-  /** Seconds from the last commit on the old cluster (or its return) until the group had translated offsets on the new one; null: never (within the wait). */
+  /**
+   * Seconds from the last commit on the old cluster (failback: from its return) until MM2 had copied the
+   * group's records up to its position to the new cluster; null: not within the wait.
+   */
+  secondsToCopied: number | null
+  /**
+   * Seconds from that commit (or return), or from MM2's copy when that came later, until the group had
+   * translated offsets on the new cluster: no one can translate a position whose records are not there
+   * yet. Null: never (within the wait).
+   */
   secondsToTranslated: number | null
   /** The sidecar's reported re-read window for the group at the move (sum over partitions), when a sidecar runs. */
   reportedWindow: number | null
@@ -97,6 +108,9 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
   await waitFor(async () => (await lab.listTopics('B')).includes(remoteOnB) && (await lab.listTopics('A')).includes(remoteOnA), {
     timeoutMs: 60_000, intervalMs: 250, description: `MM2 to create ${remoteOnB} on B and ${remoteOnA} on A`
   })
+  // MM2 restarts its task when it discovers a topic, a moment after it creates the copy: replicate one
+  // warm-up record per partition both ways first, so MM2 is copying T before the drill's records exist.
+  await warmUp(lab, topic, partitions)
   let fromA: string[]
   let stopAt: Map<string, bigint> | undefined
   if (workload === 'burst') {
@@ -106,21 +120,22 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
       `group ${group} consumes the first ${counts.consumedOnA} on A`)
     // The topic is new and each partition holds its sequence numbers in order: the group reads each
     // partition up to the end of the first `consumedOnA` numbers.
-    stopAt = sequenceEnds(topic, counts.consumedOnA, partitions)
+    stopAt = sequenceEnds(topic, counts.consumedOnA, partitions, 1n)
   } else {
     fromA = await produceSequence(lab.bootstrap('A'), topic, 'A', 0, counts.consumedOnA, partitions, batchSize)
     log(`[${options.mode}] produced ${fromA.length} records to ${topic} on A; group ${group} consumes them on A`)
   }
   const first = ledger.watch(fromA.slice(0, counts.consumedOnA))
   const onA0 = await consumeUntil({
-    bootstrap: lab.bootstrap('A'), group, topics: [topic], ledger, done: () => first.missingCount() === 0, timeoutMs: 90_000, stopAt
+    bootstrap: lab.bootstrap('A'), group, topics: [topic], ledger, done: () => first.missingCount() === 0, timeoutMs: 90_000, stopAt, ignore: isWarmUp
   })
   if (first.missingCount() > 0) {
     throw new Error(`group ${group} did not consume the first ${counts.consumedOnA} records on A within 90 s (${first.missingCount()} missing; read ${onA0.delivered})`)
   }
   const committedOnA = Date.now()
   // Watched from the commit on, while the workload goes on: the time is the sidecar's (or MM2's), not the drill's.
-  const failoverTranslating = secondsUntilOffsetsMoved(lab.bootstrap('B'), 'B', group, [remoteOnB], partitions, new Map(), committedOnA, waitMs)
+  const failoverCopying = whenCopied(lab, 'B', remoteOnB, onA0.committed, topic, waitMs)
+  const failoverTranslating = whenOffsetsMoved(lab.bootstrap('B'), 'B', group, [remoteOnB], partitions, new Map(), waitMs)
   if (workload === 'steady') fromA.push(...await produceSequence(lab.bootstrap('A'), topic, 'A', counts.consumedOnA, counts.pendingOnA, partitions, batchSize))
   await waitFor(async () => (await lab.recordCount('B', remoteOnB)) >= BigInt(fromA.length), {
     timeoutMs: 120_000,
@@ -129,7 +144,7 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
 
   // Failover: A dies; producers and the group move to B. (A's offsets are read now, while A is up.)
   const beforeFailback = await committedOffsetsOrEmpty(lab.bootstrap('A'), 'A', group)
-  const failoverTranslated = await failoverTranslating
+  const failoverTimes = phaseTimes(committedOnA, await failoverCopying, await failoverTranslating)
   const failoverRoutes = [{ flow: 'A->B', direction: 'forward', topic }]
   const failoverWindow = options.scrapeSidecar === undefined ? null : rereadWindow(await options.scrapeSidecar(), group, failoverRoutes)
   log(`[${options.mode}] killing A (SIGKILL)`)
@@ -145,13 +160,14 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
     topics: [remoteOnB, topic],
     ledger,
     done: await caughtUpOn(lab, 'B', group, [remoteOnB, topic], allDelivered),
-    timeoutMs: 90_000
+    timeoutMs: 90_000,
+    ignore: isWarmUp
   })
   phases.push({
     phase: 'failover A->B',
     lost: lost(),
     reread: onB.reread,
-    secondsToTranslated: failoverTranslated,
+    ...failoverTimes,
     reportedWindow: failoverWindow
   })
   log(`[${options.mode}] failover: group ${group} read ${onB.delivered} records on B, ${onB.reread} re-read`)
@@ -161,13 +177,15 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
   log(`[${options.mode}] restarting A`)
   await lab.restartCluster('A')
   const aBack = Date.now()
-  const failbackTranslating = secondsUntilOffsetsMoved(
-    lab.bootstrap('A'), 'A', group, [topic, remoteOnA], partitions, beforeFailback, Math.max(committedOnB, aBack), waitMs)
+  const failbackSince = Math.max(committedOnB, aBack)
+  // A.T's records are on A already; B's own records of T must be copied to B.T on A by MM2 first.
+  const failbackCopying = whenCopied(lab, 'A', remoteOnA, onB.committed, topic, waitMs)
+  const failbackTranslating = whenOffsetsMoved(lab.bootstrap('A'), 'A', group, [topic, remoteOnA], partitions, beforeFailback, waitMs)
   await waitFor(async () => (await lab.recordCount('A', remoteOnA)) >= BigInt(fromB.length), {
     timeoutMs: 120_000,
     description: `MM2 to replicate ${fromB.length} records to ${remoteOnA} on A`
   })
-  const failbackTranslated = await failbackTranslating
+  const failbackTimes = phaseTimes(failbackSince, await failbackCopying, await failbackTranslating)
   const failbackRoutes = [{ flow: 'A->B', direction: 'reverse', topic: remoteOnB }, { flow: 'B->A', direction: 'forward', topic }]
   const failbackWindow = options.scrapeSidecar === undefined ? null : rereadWindow(await options.scrapeSidecar(), group, failbackRoutes)
   const onA = await consumeUntil({
@@ -176,13 +194,14 @@ export async function runDrill (lab: Lab, options: DrillOptions): Promise<DrillR
     topics: [topic, remoteOnA],
     ledger,
     done: await caughtUpOn(lab, 'A', group, [topic, remoteOnA], allDelivered),
-    timeoutMs: 90_000
+    timeoutMs: 90_000,
+    ignore: isWarmUp
   })
   phases.push({
     phase: 'failback B->A',
     lost: lost(),
     reread: onA.reread,
-    secondsToTranslated: failbackTranslated,
+    ...failbackTimes,
     reportedWindow: failbackWindow
   })
   log(`[${options.mode}] failback: group ${group} read ${onA.delivered} records on A, ${onA.reread} re-read`)
@@ -229,18 +248,17 @@ async function committedOffsetsOrEmpty (bootstrap: string, alias: string, group:
 }
 
 /**
- * Seconds from `sinceMs` until the group has, on the cluster, an offset for every partition of
- * every topic in `topics` that differs from `before` (appeared or moved): the moment translations
- * of its last commits on the other cluster landed. Null when that does not happen within `waitMs`.
+ * When (epoch ms) the group has, on the cluster, an offset for every partition of every topic in
+ * `topics` that differs from `before` (appeared or moved): the moment translations of its last commits
+ * on the other cluster landed. Null when that does not happen within `waitMs`.
  */
-async function secondsUntilOffsetsMoved (
+async function whenOffsetsMoved (
   bootstrap: string,
   alias: string,
   group: string,
   topics: string[],
   partitions: number,
   before: Map<string, bigint>,
-  sinceMs: number,
   waitMs: number
 ): Promise<number | null> {
   const deadline = Date.now() + waitMs
@@ -254,10 +272,57 @@ async function secondsUntilOffsetsMoved (
         if (offset !== undefined && offset !== before.get(key)) moved++
       }
     }
-    if (moved === partitions * topics.length) return Math.max(0, Date.now() - sinceMs) / 1000
+    if (moved === partitions * topics.length) return Date.now()
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   return null
+}
+
+/**
+ * When (epoch ms) every partition of `remoteTopic` on `alias` reaches the offset the group committed
+ * for `sourceTopic` on the other cluster (`committed`, keyed "topic\u0000partition"): MM2 has copied the
+ * records up to the group's position (the drill's topics have no gaps, so offsets correspond one to one,
+ * up to MM2's rare re-deliveries, which only make this earlier). Null when not within `waitMs`.
+ */
+async function whenCopied (
+  lab: Lab,
+  alias: string,
+  remoteTopic: string,
+  committed: ReadonlyMap<string, bigint>,
+  sourceTopic: string,
+  waitMs: number
+): Promise<number | null> {
+  const targets = [...committed].flatMap(([key, offset]) => {
+    const [topic, partition] = key.split('\u0000') as [string, string]
+    return topic === sourceTopic ? [{ partition: Number(partition), offset }] : []
+  })
+  const deadline = Date.now() + waitMs
+  while (Date.now() < deadline) {
+    const ends = await lab.endOffsets(alias, remoteTopic).catch(() => [])
+    if (targets.every(({ partition, offset }) => (ends[partition] ?? -1n) >= offset)) return Date.now()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return null
+}
+
+/** A phase's two times, in seconds from `sinceMs`: MM2's copy, and the translation from the later of the two. */
+function phaseTimes (sinceMs: number, copiedAt: number | null, translatedAt: number | null): Pick<PhaseResult, 'secondsToCopied' | 'secondsToTranslated'> {
+  const seconds = (from: number, to: number | null): number | null => to === null ? null : Math.max(0, to - from) / 1000
+  return {
+    secondsToCopied: seconds(sinceMs, copiedAt),
+    secondsToTranslated: seconds(Math.max(sinceMs, copiedAt ?? sinceMs), translatedAt)
+  }
+}
+
+/** One record per partition of `topic` on A and on B, copied by MM2 to the other cluster before this returns. */
+async function warmUp (lab: Lab, topic: string, partitions: number): Promise<void> {
+  for (const [alias, other] of [['A', 'B'], ['B', 'A']] as const) {
+    const records = Array.from({ length: partitions }, (_, partition) => ({ key: null, value: warmUpValue(alias, partition), partition }))
+    await produce(lab.bootstrap(alias), topic, records)
+    await waitFor(async () => (await lab.recordCount(other, `${alias}.${topic}`)) >= BigInt(partitions), {
+      timeoutMs: 60_000, intervalMs: 250, description: `MM2 to copy the warm-up records of ${topic} on ${alias} to ${alias}.${topic} on ${other}`
+    })
+  }
 }
 
 /** Sum of the sidecar's re-read windows for a group's partitions on the given routes (topic as named on the cluster the group leaves). */
@@ -277,7 +342,7 @@ export function rereadWindow (metricsText: string, group: string, routes: Readon
 
 /** The comparison table the demo prints. */
 export function formatDrillTable (results: readonly DrillResult[]): string {
-  const rows = [['setup', 'phase', 'records lost', 'records re-read', 'reported re-read window', 'time to translated offsets']]
+  const rows = [['setup', 'phase', 'records lost', 'records re-read', 'reported re-read window', 'MM2 copy', 'time to translated offsets']]
   for (const result of results) {
     for (const phase of result.phases) {
       rows.push([
@@ -286,10 +351,11 @@ export function formatDrillTable (results: readonly DrillResult[]): string {
         String(phase.lost),
         String(phase.reread),
         phase.reportedWindow === null ? '-' : String(phase.reportedWindow),
+        phase.secondsToCopied === null ? 'not within the wait' : `${phase.secondsToCopied.toFixed(2)} s`,
         phase.secondsToTranslated === null ? 'never (not translated)' : `${phase.secondsToTranslated.toFixed(2)} s`
       ])
     }
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')).join('\n') + '\n'
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n') + '\n' + DRILL_TIMES_LEGEND
 }

@@ -31,6 +31,7 @@ export interface CellSummary {
   reportedWindow: Spread | null
   /** Runs without a reported window (all of them for MM2 alone). */
   windowMissing: number
+  secondsToCopied: TimeSpread
   secondsToTranslated: TimeSpread
 }
 
@@ -86,6 +87,7 @@ export function summarizeDrills (runs: ReadonlyArray<readonly DrillResult[]>): C
       reread: spread(phases.map((entry) => entry.reread)),
       reportedWindow: windows.length === 0 ? null : spread(windows),
       windowMissing: phases.length - windows.length,
+      secondsToCopied: timeSpread(phases.map((entry) => entry.secondsToCopied)),
       secondsToTranslated: timeSpread(phases.map((entry) => entry.secondsToTranslated))
     }
   })
@@ -106,7 +108,7 @@ export function formatTimeSpread (time: TimeSpread, runs: number): string {
 
 /** The demo's table for several runs: the single-run table's columns, each cell "min / median / max" over the runs. */
 export function formatSummaryTable (summary: readonly CellSummary[]): string {
-  const rows = [['setup', 'phase', 'runs', 'records lost', 'records re-read', 'reported re-read window', 'time to translated offsets']]
+  const rows = [['setup', 'phase', 'runs', 'records lost', 'records re-read', 'reported re-read window', 'MM2 copy', 'time to translated offsets']]
   for (const cell of summary) {
     const counts = (value: Spread): string => formatSpread([value.min, value.median, value.max].map(String))
     let window = cell.reportedWindow === null ? '-' : counts(cell.reportedWindow)
@@ -118,14 +120,22 @@ export function formatSummaryTable (summary: readonly CellSummary[]): string {
       counts(cell.lost),
       counts(cell.reread),
       window,
+      formatTimeSpread(cell.secondsToCopied, cell.runs),
       formatTimeSpread(cell.secondsToTranslated, cell.runs)
     ])
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n') + '\n' +
     'Each cell: min / median / max over the runs (one value when all runs agree; median of an even number of runs: the lower\n' +
-    'middle value). "never" (not translated within the wait) ranks worst; (k/N) says in how many of the N runs it happened.\n'
+    'middle value). "never" (not translated within the wait) ranks worst; (k/N) says in how many of the N runs it happened.\n' +
+    DRILL_TIMES_LEGEND
 }
+
+/** What the two time columns measure (printed under both tables). */
+export const DRILL_TIMES_LEGEND =
+  'MM2 copy: from the group\'s last commit on the old cluster (failback: from A\'s return) until MM2 had copied its records up\n' +
+  'to the group\'s position to the new cluster. Time to translated offsets: from then (or the commit, if later) until the group\n' +
+  'had offsets there; no tool can translate a position whose records are not on the cluster yet.\n'
 
 /** The line above the demo's table: Kafka version, workload (with its partitions and counts) and number of runs. */
 export function formatDrillHeader (info: { kafkaVersion: string, runs: number, result: Pick<DrillResult, 'workload' | 'partitions' | 'counts'> }): string {

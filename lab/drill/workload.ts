@@ -7,18 +7,25 @@ import { produce } from '../clients.ts'
 /** Value of sequence number `seq` produced by `origin` ("A-17"). */
 export const seqValue = (origin: string, seq: number): string => `${origin}-${seq}`
 
+/** The warm-up record produced to `partition` on cluster `origin` before the drill's sequence. */
+export const warmUpValue = (origin: string, partition: number): string => `warmup-${origin}-${partition}`
+
+/** Whether a value is a warm-up record (kept out of the drill's ledger). */
+export const isWarmUp = (value: string): boolean => value.startsWith('warmup-')
+
 /** The partition sequence number `seq` is produced to (round robin, so each partition holds its numbers in order). */
 export const partitionOf = (seq: number, partitions: number): number => seq % partitions
 
 /**
  * Per "topic\u0000partition", the offset at which sequence numbers 0 .. `count - 1`, produced by
- * produceSequence from 0 on into an empty topic, end: each partition holds its numbers in order
- * from offset 0, so that is how many of them went to the partition. For consumeUntil's `stopAt`.
+ * produceSequence from 0 on into a topic whose partitions each held `firstOffset` records, end: each
+ * partition holds its numbers in order from `firstOffset`, plus how many of them went to the partition.
+ * For consumeUntil's `stopAt`.
  */
-export function sequenceEnds (topic: string, count: number, partitions: number): Map<string, bigint> {
+export function sequenceEnds (topic: string, count: number, partitions: number, firstOffset = 0n): Map<string, bigint> {
   const ends = new Map<string, bigint>()
   for (let partition = 0; partition < partitions; partition++) {
-    ends.set(`${topic}\u0000${partition}`, BigInt(Math.max(0, Math.ceil((count - partition) / partitions))))
+    ends.set(`${topic}\u0000${partition}`, firstOffset + BigInt(Math.max(0, Math.ceil((count - partition) / partitions))))
   }
   return ends
 }

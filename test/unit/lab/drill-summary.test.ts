@@ -7,7 +7,8 @@ import { formatDrillHeader, formatSummaryTable, formatTimeSpread, medianIndex, s
 const COUNTS = { consumedOnA: 600, pendingOnA: 300, producedOnB: 300 }
 
 function phase (name: PhaseResult['phase'], lost: number, reread: number, secondsToTranslated: number | null, reportedWindow: number | null): PhaseResult {
-  return { phase: name, lost, reread, secondsToTranslated, reportedWindow }
+  // MM2 copied the records a quarter of a second after the commit, in every run but never-translated ones.
+  return { phase: name, lost, reread, secondsToCopied: secondsToTranslated === null ? null : 0.25, secondsToTranslated, reportedWindow }
 }
 
 /** One run: MM2 alone (never translated, no window) and MM2 + mm2-failback with the given failover/failback values. */
@@ -101,14 +102,17 @@ describe('summarizeDrills', () => {
 
   it('prints the spreads in the table', () => {
     const lines = formatSummaryTable(summary).split('\n')
-    expect(lines[0]).toMatch(/^setup\s+phase\s+runs\s+records lost\s+records re-read\s+reported re-read window\s+time to translated offsets$/)
+    expect(lines[0]).toMatch(/^setup\s+phase\s+runs\s+records lost\s+records re-read\s+reported re-read window\s+MM2 copy\s+time to translated offsets$/)
     const cells = (line: string): string[] => line.split(/ {2,}/).map((cell) => cell.trim()).filter((cell) => cell !== '')
-    expect(cells(lines[1]!)).toEqual(['MM2 alone', 'failover A->B', '4', '0', '598 / 599 / 601', '-', 'never (4/4)'])
-    expect(cells(lines[3]!)).toEqual(['MM2 + mm2-failback', 'failover A->B', '4', '0 / 0 / 2', '10 / 25 / 40', '12 / 25 / 40', '2.50 s / 4.92 s / never (1/4)'])
+    expect(cells(lines[1]!)).toEqual(['MM2 alone', 'failover A->B', '4', '0', '598 / 599 / 601', '-', 'never (4/4)', 'never (4/4)'])
+    expect(cells(lines[3]!)).toEqual(['MM2 + mm2-failback', 'failover A->B', '4', '0 / 0 / 2', '10 / 25 / 40', '12 / 25 / 40', '0.25 s / 0.25 s / never (1/4)',
+      '2.50 s / 4.92 s / never (1/4)'])
     expect(cells(lines[4]!)).toEqual([
-      'MM2 + mm2-failback', 'failback B->A', '4', '0 / 0 / 3', '8 / 11 / 20', '11 / 14 / 20 (not reported 1/4)', '0.90 s / 1.76 s / never (1/4)'
+      'MM2 + mm2-failback', 'failback B->A', '4', '0 / 0 / 3', '8 / 11 / 20', '11 / 14 / 20 (not reported 1/4)', '0.25 s / 0.25 s / never (1/4)',
+      '0.90 s / 1.76 s / never (1/4)'
     ])
     expect(formatSummaryTable(summary)).toContain('the lower\nmiddle value')
+    expect(formatSummaryTable(summary)).toContain('no tool can translate a position whose records are not on the cluster yet')
   })
 
   it('summarizes a cell over the runs that have it', () => {

@@ -52,9 +52,12 @@ export interface TranslatedOffset {
  * - `below-log-start`: the offset lies below a log-start offset given to `pruneBelow`, whose records no longer exist;
  * - `invalid-offset`: the offset is negative or above 2^53 - 1;
  * - `not-copied-yet`: exact mode only: the records up to the offset are not on the other cluster yet (MM2 is
- *   copying them); translated the moment they arrive.
+ *   copying them); translated the moment they arrive;
+ * - `target-unreachable`: exact mode only: the cluster the offset is for did not answer the proof's reads
+ *   (nothing can be written there either); proven the moment it answers.
  */
-export type UntranslatableReason = 'no-syncs' | 'no-sync-at-or-below' | 'history-reset' | 'below-log-start' | 'invalid-offset' | 'not-copied-yet'
+export type UntranslatableReason =
+  'no-syncs' | 'no-sync-at-or-below' | 'history-reset' | 'below-log-start' | 'invalid-offset' | 'not-copied-yet' | 'target-unreachable'
 
 /** A failed translation: never guessed, only explained. */
 export interface UntranslatableOffset {

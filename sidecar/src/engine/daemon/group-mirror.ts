@@ -22,6 +22,7 @@ import type { GroupAdminPort, GroupLiveness } from '../ports.ts'
 import { compositeKey } from '../../core/keys.ts'
 import { flowName } from '../../core/mm2/flow-name.ts'
 import type { ExactTranslator } from '../exact/exact-translator.ts'
+import { FailureRetries } from './failure-retries.ts'
 
 type GroupSyncMetrics = Pick<SidecarMetrics,
 'groupCommitsSkipped' | 'groupCommitsApplied' | 'commitLatency' | 'syncFailures' | 'translationRereadWindow' | 'untranslatablePartitions' | 'translationAge'>
@@ -64,8 +65,8 @@ interface PendingCommit {
 const routeFlow = (route: CommitRoute): string => flowName(route.flow)
 const settledKey = (commit: CommittedOffset): string => compositeKey(commit.cluster, commit.group, commit.topic, commit.partition)
 
-/** Pause before a commit is tried again after its target or a proof's read failed. */
-const FAILURE_RETRY_MS = 1000
+/** Pause between probes of a cluster that did not answer (one held commit per probe; see FailureRetries). */
+const FAILURE_PROBE_MS = 250
 
 export class GroupMirror {
   private readonly options: GroupMirrorOptions
@@ -84,11 +85,21 @@ export class GroupMirror {
   private readonly settled = new Map<string, bigint>()
   /** Per (cluster, group, topic, partition), the pending re-proof of a commit that can be proven later. */
   private readonly retries = new Map<string, NodeJS.Timeout>()
+  /** Commits whose target or proof read failed, held until that cluster answers. */
+  private readonly failures: FailureRetries
+  /** Per (cluster, group, topic, partition) held because a proof's read failed: the cluster that did not answer. */
+  private readonly heldForRead = new Map<string, string>()
+  /** Commits out on a probe after a failed read: their next proof tells whether the cluster answers again. */
+  private readonly readProbes = new Set<string>()
   private stopped = false
 
   constructor (options: GroupMirrorOptions) {
     this.options = options
     this.now = options.now ?? Date.now
+    this.failures = new FailureRetries((commits, probe) => {
+      if (probe) for (const commit of commits) if (this.heldForRead.has(settledKey(commit))) this.readProbes.add(settledKey(commit))
+      this.submit(commits.map((commit) => this.latest(commit)), false)
+    }, FAILURE_PROBE_MS)
   }
 
   /**
@@ -128,6 +139,7 @@ export class GroupMirror {
     this.stopped = true
     for (const timer of this.retries.values()) clearTimeout(timer)
     this.retries.clear()
+    this.failures.stop()
     await this.idle()
   }
 
@@ -198,17 +210,33 @@ export class GroupMirror {
     // Our own writes are never mirrored back (decideCommitSync): no proof needed.
     if (parseProvenance(commit.metadata) !== null) return chosen
     const proven = await exact.translate(chosen.route, commit.partition, commit.offset, chosen.translation, countSkips)
-    // A cluster that did not answer is asked again every second, not every retryMs.
-    if (proven.retry) this.retryLater(commit, proven.fallback === 'read-failed' ? FAILURE_RETRY_MS : this.options.retryMs ?? 200)
+    const key = settledKey(commit)
+    const probed = this.readProbes.delete(key) ? this.heldForRead.get(key) : undefined
+    if (proven.fallback === 'read-failed') {
+      const cluster = proven.failedCluster ?? chosen.route.targetCluster
+      this.heldForRead.set(key, cluster)
+      this.failures.hold(cluster, commit)
+    } else {
+      this.heldForRead.delete(key)
+      // A probe's reads got through: the cluster answers again, so every commit held for it goes now.
+      if (probed !== undefined) this.failures.answered(probed)
+      if (proven.retry) this.retryLater(commit, this.options.retryMs ?? 200)
+    }
     return { route: chosen.route, translation: proven.translation }
   }
 
   /**
-   * A write the target cluster did not take (unreachable, a timeout): tried again every second until it
-   * answers, instead of waiting for the next full re-evaluation, so a returning cluster is in line at once.
+   * A write the target cluster did not take (unreachable, a timeout): held until the cluster answers
+   * (probed every FAILURE_PROBE_MS), instead of waiting for the next full re-evaluation, so a returning
+   * cluster is in line at once.
    */
-  private retryAfterFailure (plans: readonly PlannedCommit[]): void {
-    for (const plan of plans) this.retryLater(plan.source, FAILURE_RETRY_MS)
+  private retryAfterFailure (targetCluster: string, plans: readonly PlannedCommit[]): void {
+    for (const plan of plans) this.failures.hold(targetCluster, plan.source)
+  }
+
+  /** The partition's latest commit (a newer one may have arrived while this one waited). */
+  private latest (commit: CommittedOffset): CommittedOffset {
+    return this.options.committed.get(commit.cluster, commit.group, commit.topic, commit.partition) ?? commit
   }
 
   /** Translates the partition's latest commit again after `delayMs` (one pending retry per partition). */
@@ -218,8 +246,7 @@ export class GroupMirror {
     if (this.retries.has(key)) return
     const timer = setTimeout(() => {
       this.retries.delete(key)
-      const latest = this.options.committed.get(commit.cluster, commit.group, commit.topic, commit.partition) ?? commit
-      this.submit([latest], false)
+      this.submit([this.latest(commit)], false)
     }, delayMs)
     timer.unref()
     this.retries.set(key, timer)
@@ -268,7 +295,7 @@ export class GroupMirror {
         ? error
         : new Error(explainClientError(error, admin.cluster, [{ operation: 'Describe', resource: 'Group', name: group }]), { cause: error })
       this.fail(targetCluster, group, 'describe-group', explained)
-      this.retryAfterFailure(plans)
+      this.retryAfterFailure(targetCluster, plans)
       return
     }
     if (isLiveGroup(live.members)) {
@@ -283,9 +310,11 @@ export class GroupMirror {
       results = await admin.commit(group, offsets)
     } catch (error) {
       this.fail(targetCluster, group, 'commit', error)
-      this.retryAfterFailure(plans)
+      this.retryAfterFailure(targetCluster, plans)
       return
     }
+    // The cluster took a write: every commit held for it goes now.
+    this.failures.answered(targetCluster)
     this.liveness.delete(compositeKey(targetCluster, group))
     for (const plan of plans) {
       const result = results.find((entry) => entry.topic === plan.route.targetTopic && entry.partition === plan.source.partition)

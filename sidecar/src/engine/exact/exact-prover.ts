@@ -7,7 +7,7 @@ import { ExactWalk, type ExactOutcome, type MatchRecord } from '../../core/exact
 import { checkCandidate, interpolate, pairSide, sidesOf, type Neighbourhood } from '../../core/exact/quick-proof.ts'
 import type { CommitRoute } from '../../core/sync/route.ts'
 import type { OffsetSyncPair, Translation } from '../../core/translation/translation.ts'
-import type { PartitionReaderPort } from '../ports.ts'
+import type { PartitionReaderPort, RangeRead } from '../ports.ts'
 import type { RecentBatches } from './recent-batches.ts'
 
 /** How a proof was made: at a sync, by the constant-cost check, or by a walk; with what it read. */
@@ -31,6 +31,16 @@ const NEIGHBOURHOOD_BYTES = 1
 const WALK_BYTES = 256 * 1024
 
 interface WalkedTopic { alias: string, topic: string }
+
+/** A read of a proof that a cluster did not answer: names the cluster, so the commit waits for that cluster. */
+export class ProofReadError extends Error {
+  readonly cluster: string
+  constructor (cluster: string, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause })
+    this.name = 'ProofReadError'
+    this.cluster = cluster
+  }
+}
 interface ProofCost { recordsRead: number, fetches: number }
 
 export class ExactProver {
@@ -130,6 +140,15 @@ export class ExactProver {
     }
   }
 
+  /** One read of a proof; a failure names the cluster (ProofReadError). */
+  private async read (where: WalkedTopic, partition: number, from: bigint, maxBytes: number): Promise<RangeRead> {
+    try {
+      return await this.readerOf(where.alias).read(where.topic, partition, from, maxBytes)
+    } catch (error) {
+      throw new ProofReadError(where.alias, error)
+    }
+  }
+
   /** The records at position - 1 and position of one side (a read or two), and where its log ends. */
   private async neighbourhood (where: WalkedTopic, partition: number, position: bigint, cost: ProofCost): Promise<Neighbourhood> {
     // Both records known from a recent read, and one at the position: the log's end does not matter then.
@@ -138,13 +157,12 @@ export class ExactProver {
       const cachedBefore = this.recent!.get(where.alias, where.topic, partition, position - 1n)
       if (cachedBefore !== undefined) return { before: cachedBefore, at: cachedAt, end: position + 1n }
     }
-    const reader = this.readerOf(where.alias)
     let before: MatchRecord | null = null
     let at: MatchRecord | null = null
     let from = position > 0n ? position - 1n : 0n
     let end = 0n
     for (let reads = 0; reads < 3; reads++) {
-      const read = await reader.read(where.topic, partition, from, NEIGHBOURHOOD_BYTES)
+      const read = await this.read(where, partition, from, NEIGHBOURHOOD_BYTES)
       cost.fetches++
       cost.recordsRead += read.records.length
       this.recent?.put(where.alias, where.topic, partition, read.records)
@@ -162,10 +180,9 @@ export class ExactProver {
 
   /** Offset of the first record of a partition (downstream: the first not aborted, as the walk drops those), or null when it has none. */
   private async firstRecordOffset (where: WalkedTopic, partition: number, skipAborted: boolean, cost: ProofCost): Promise<bigint | null> {
-    const reader = this.readerOf(where.alias)
     let from = 0n
     for (;;) {
-      const read = await reader.read(where.topic, partition, from, 64 * 1024)
+      const read = await this.read(where, partition, from, 64 * 1024)
       cost.fetches++
       cost.recordsRead += read.records.length
       const first = read.records.find((record) => !skipAborted || record.aborted !== true)
@@ -189,7 +206,7 @@ export class ExactProver {
       const demand = walk.demand()
       if (demand === null) return walk.result()!
       const where = demand.side === 'upstream' ? upstream : downstream
-      const read = await this.readerOf(where.alias).read(where.topic, partition, demand.from, WALK_BYTES)
+      const read = await this.read(where, partition, demand.from, WALK_BYTES)
       cost.fetches++
       cost.recordsRead += read.records.length
       const outcome = walk.push(demand.side, read.records, read.nextOffset)

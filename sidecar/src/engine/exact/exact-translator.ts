@@ -14,7 +14,7 @@ import type { OffsetSyncPair, Translation } from '../../core/translation/transla
 import type { ExactFallbackReason } from '../../metrics/initial-series.ts'
 import type { SidecarMetrics } from '../../metrics/registry.ts'
 import type { Logger } from '../logger.ts'
-import type { ExactProver, ProofOutcome } from './exact-prover.ts'
+import { ProofReadError, type ExactProver, type ProofOutcome } from './exact-prover.ts'
 
 /** Default of ExactTranslatorOptions.copyWaitMs (translation.copyWaitMs). */
 export const DEFAULT_COPY_WAIT_MS = 10_000
@@ -25,9 +25,10 @@ export interface ExactTranslatorOptions {
   metrics: Pick<SidecarMetrics, 'exactProofs' | 'exactFallbacks' | 'exactProofRecordsRead' | 'exactProofFetches' | 'exactProofReadRecords'>
   logger: Logger
   /**
-   * How long a commit whose records MM2 has not copied yet stays untranslatable (`not-copied-yet`) before
-   * the conservative answer is used: a consumer moved in that time would otherwise re-read what the
-   * proof is about to place exactly.
+   * How long a commit whose records MM2 has not copied yet (`not-copied-yet`), or whose target cluster does
+   * not answer the proof's reads (`target-unreachable`), stays untranslatable before the conservative
+   * answer is used: a consumer moved in that time would otherwise re-read what the proof is about to
+   * place exactly.
    */
   copyWaitMs?: number
   now?: () => number
@@ -43,6 +44,8 @@ export interface ExactTranslation {
   fallback: ExactFallbackReason | null
   /** The proof may succeed later (MM2 has not copied the records yet, or a cluster did not answer): try again. */
   retry: boolean
+  /** The cluster a read of the proof failed on (fallback `read-failed`): try again once it answers. */
+  failedCluster?: string
 }
 
 export class ExactTranslator {
@@ -87,24 +90,26 @@ export class ExactTranslator {
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
-      return this.fallBack(route, partition, offset, indexed, 'read-failed', `reading the logs failed: ${message}`, true, count)
+      const detail = `reading the logs failed: ${message}`
+      if (!(error instanceof ProofReadError)) return this.fallBack(route, partition, offset, indexed, 'read-failed', detail, true, count)
+      // The cluster the offset is for did not answer (down, or just back and still reconnecting): nothing
+      // is written now, and the proof is made the moment it answers, rather than the conservative answer
+      // committed in between (a group moved at that moment would re-read the difference). After
+      // copyWaitMs (reads refused while writes are taken, say), the conservative answer after all.
+      const wait = error.cluster === route.targetCluster && !this.waitedTooLong(this.waitKey(route, partition, offset))
+      const failed = this.fallBack(route, partition, offset, indexed, 'read-failed', detail, true, count, wait)
+      const translation: Translation = wait ? { kind: 'untranslatable', reason: 'target-unreachable' } : indexed
+      return { ...failed, translation, failedCluster: error.cluster }
     }
     this.countCost(route, outcome)
-    const waitKey = compositeKey(flowName(route.flow), route.direction, route.syncTopic, partition, offset)
+    const waitKey = this.waitKey(route, partition, offset)
     if (outcome.kind === 'unproven') {
       const reason: ExactFallbackReason = outcome.notCopied === true ? 'not-copied' : outcome.reason
       // Records MM2 has not copied yet: proven as soon as they arrive; until then, or copyWaitMs, not translated.
       const retry = reason === 'not-copied' || reason === 'incomplete'
-      const result = this.fallBack(route, partition, offset, indexed, reason, outcome.detail, retry, count)
-      if (!retry) return result
-      const now = (this.options.now ?? Date.now)()
-      let since = this.waitingSince.get(waitKey)
-      if (since === undefined) {
-        since = now
-        this.rememberWaiting(waitKey, now)
-      }
-      if (now - since >= (this.options.copyWaitMs ?? DEFAULT_COPY_WAIT_MS)) return result
-      return { ...result, translation: { kind: 'untranslatable', reason: 'not-copied-yet' } }
+      const wait = retry && !this.waitedTooLong(waitKey)
+      const result = this.fallBack(route, partition, offset, indexed, reason, outcome.detail, retry, count, wait)
+      return wait ? { ...result, translation: { kind: 'untranslatable', reason: 'not-copied-yet' } } : result
     }
     this.waitingSince.delete(waitKey)
     if (indexed.kind === 'translated' && outcome.offset < indexed.offset) {
@@ -124,6 +129,21 @@ export class ExactTranslator {
     return anchor === undefined
       ? await this.options.prover.proveFromLogStart(route, partition, offset)
       : await this.options.prover.proveFrom(route, partition, offset, anchor)
+  }
+
+  private waitKey (route: CommitRoute, partition: number, offset: bigint): string {
+    return compositeKey(flowName(route.flow), route.direction, route.syncTopic, partition, offset)
+  }
+
+  /** Whether a commit, waiting from its first unsuccessful proof on, has waited translation.copyWaitMs. */
+  private waitedTooLong (waitKey: string): boolean {
+    const now = (this.options.now ?? Date.now)()
+    let since = this.waitingSince.get(waitKey)
+    if (since === undefined) {
+      since = now
+      this.rememberWaiting(waitKey, now)
+    }
+    return now - since >= (this.options.copyWaitMs ?? DEFAULT_COPY_WAIT_MS)
   }
 
   /** Notes a commit waiting for MM2; entries of commits long settled or abandoned are dropped as the map grows. */
@@ -160,16 +180,21 @@ export class ExactTranslator {
     reason: ExactFallbackReason,
     detail: string,
     retry: boolean,
-    count: boolean
+    count: boolean,
+    waiting = false
   ): ExactTranslation {
     const flow = flowName(route.flow)
     if (count) this.options.metrics.exactFallbacks.inc({ flow, direction: route.direction, reason })
     const { source, target } = route.flow
     const cluster = route.direction === 'forward' ? source : target
     const topic = route.direction === 'forward' ? route.syncTopic : route.flow.policy.formatRemoteTopic(source, route.syncTopic)
-    const answer = indexed.kind === 'translated' ? `the conservative ${indexed.offset}` : 'no translation yet'
+    const conservative = indexed.kind === 'translated' ? `the conservative ${indexed.offset}` : 'no translation yet'
+    const copyWaitMs = this.options.copyWaitMs ?? DEFAULT_COPY_WAIT_MS
+    const answer = waiting
+      ? `nothing is written while it is proven again, for up to ${copyWaitMs} ms (translation.copyWaitMs); then using ${conservative}`
+      : `using ${conservative}`
     const where = `cluster ${cluster} ${topic}-${partition} at ${offset}`
-    const text = `flow ${flow} ${route.direction}: ${where} not proven exactly (${reason}: ${detail}); using ${answer}`
+    const text = `flow ${flow} ${route.direction}: ${where} not proven exactly (${reason}: ${detail}); ${answer}`
     const onceKey = `exact-fallback:${flow}:${route.direction}:${topic}:${partition}:${reason}`
     this.options.logger.once(onceKey, 'info', text, { flow, cluster, topic, partition, reason })
     return { translation: indexed, fallback: reason, retry }

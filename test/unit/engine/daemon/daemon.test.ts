@@ -193,17 +193,27 @@ describe('Daemon (fake clusters)', () => {
       await vi.waitFor(() => { expect(b.commits.map((entry) => entry.offset)).toEqual([56n, 325n]) })
     })
 
-    it('a commit the target cluster did not take (down) is applied soon after its return, not at the next periodic re-evaluation', async () => {
+    it('commits the target cluster did not take (down) are applied soon after its return, probing it with one at a time meanwhile', async () => {
       const { a, b, metrics } = await start()
       fill(a, b, 300)
       await vi.waitFor(() => { expect(b.reverseSyncWriters[0]?.written.length ?? 0).toBeGreaterThan(0) })
       b.down = true
-      a.append('__consumer_offsets', 0, commit('g', 'orders', 0, 250n))
-      const failures = { cluster: 'B', operation: 'describe-group', code: 'MM2_CLUSTER_UNREACHABLE' }
-      await vi.waitFor(async () => { expect(await value(metrics, 'sync_failures_total', failures)).toBeGreaterThan(0) })
+      const groups = Array.from({ length: 20 }, (_, i) => `g${i}`)
+      a.append('__consumer_offsets', 0, ...groups.map((group) => commit(group, 'orders', 0, 250n)))
+      const readFailed = { flow: 'A->B', direction: 'forward', reason: 'read-failed' }
+      await vi.waitFor(async () => { expect(await value(metrics, 'exact_fallbacks_total', readFailed)).toBe(20) })
+      // While B is down, its reads are one probe per 250 ms, not one per group.
+      const requestsBefore = b.readers.reduce((sum, reader) => sum + reader.requests, 0)
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      const probes = b.readers.reduce((sum, reader) => sum + reader.requests, 0) - requestsBefore
+      expect(probes).toBeGreaterThan(0)
+      expect(probes).toBeLessThanOrEqual(8)
       b.down = false
-      // Retried every second: well before the 10 s re-evaluation of every commit.
-      await vi.waitFor(() => { expect(b.commits).toMatchObject([{ group: 'g', offset: 255n }]) }, { timeout: 3000 })
+      const back = Date.now()
+      // Well before the 10 s re-evaluation of every commit: at the next probe, and all groups at once.
+      await vi.waitFor(() => { expect(b.commits).toHaveLength(20) }, { timeout: 3000, interval: 10 })
+      expect(Date.now() - back).toBeLessThan(1000)
+      expect(new Set(b.commits.map((entry) => entry.offset))).toEqual(new Set([255n]))
     })
 
     it('keeps every proven pair in the history topic of both clusters, as a snapshot of its partition\'s pairs', async () => {

@@ -160,9 +160,11 @@ describe('ExactTranslator', () => {
 
   describe('falls back to the conservative answer, counted by reason', () => {
     type Result = Awaited<ReturnType<ExactTranslator['translate']>>
-    const expectFallback = async (s: Setup, result: Result, indexed: Translation | 'waiting', reason: string, retry: boolean): Promise<void> => {
+    const expectFallback = async (
+      s: Setup, result: Result, indexed: Translation | 'waiting', reason: string, retry: boolean, extra: Partial<Result> = {}
+    ): Promise<void> => {
       const translation = indexed === 'waiting' ? { kind: 'untranslatable', reason: 'not-copied-yet' } : indexed
-      expect(result).toEqual({ translation, fallback: reason, retry })
+      expect(result).toEqual({ translation, fallback: reason, retry, ...extra })
       expect(await counter(s.metrics, 'exact_fallbacks_total', { flow: 'A->B', reason })).toBe(1)
       expect(s.logs.some((line) => line.includes(`not proven exactly (${reason}`))).toBe(true)
     }
@@ -232,11 +234,28 @@ describe('ExactTranslator', () => {
       await expectFallback(s, await s.translator.translate(reverse, 0, 43n, indexed), indexed, 'empty-window', false)
     })
 
-    it('read-failed: a cluster does not answer (retried at the pace of the follow retries)', async () => {
+    it('read-failed: the source cluster does not answer: the conservative answer, retried once it answers again, named', async () => {
+      const s = setup(UPSTREAM, COPIED)
+      s.a.down = true
+      const indexed = conservative(41n, SYNC)
+      await expectFallback(s, await s.translator.translate(forward, 0, 250n, indexed), indexed, 'read-failed', true, { failedCluster: 'A' })
+    })
+
+    it('read-failed on the target cluster: nothing to write (target-unreachable) for up to copyWaitMs, then the conservative answer', async () => {
       const s = setup(UPSTREAM, COPIED)
       s.b.down = true
       const indexed = conservative(41n, SYNC)
-      await expectFallback(s, await s.translator.translate(forward, 0, 250n, indexed), indexed, 'read-failed', true)
+      const unreachable = { kind: 'untranslatable', reason: 'target-unreachable' }
+      const first = await s.translator.translate(forward, 0, 250n, indexed)
+      await expectFallback(s, first, indexed, 'read-failed', true, { translation: unreachable, failedCluster: 'B' })
+      expect(s.logs.some((line) => line.includes('nothing is written while it is proven again, for up to 5000 ms (translation.copyWaitMs); then using the conservative 41'))).toBe(true)
+      clock.now = 4999
+      expect((await s.translator.translate(forward, 0, 250n, indexed, false)).translation).toEqual(unreachable)
+      clock.now = 5000
+      const late = await s.translator.translate(forward, 0, 250n, indexed, false)
+      expect(late).toEqual({ translation: indexed, fallback: 'read-failed', retry: true, failedCluster: 'B' })
+      s.b.down = false
+      expect((await s.translator.translate(forward, 0, 250n, indexed, false)).translation).toMatchObject({ offset: 240n, method: 'exact' })
     })
 
     it('below-mm2: a proof below MM2\'s own translation is never used', async () => {
