@@ -68,6 +68,14 @@ export interface UntranslatableOffset {
 /** The answer of a translation. */
 export type Translation = TranslatedOffset | UntranslatableOffset
 
+/**
+ * Untranslatable only because no MM2 sync lies at or below the offset: a proof from the first records of
+ * both logs can still place it (exact mode). The other reasons are refusals on purpose.
+ */
+export function isBelowMm2Syncs (translation: Translation): translation is UntranslatableOffset {
+  return translation.kind === 'untranslatable' && (translation.reason === 'no-syncs' || translation.reason === 'no-sync-at-or-below')
+}
+
 /** Returns the translated offset, or throws MM2_UNTRANSLATABLE naming the partition, direction and reason. */
 export function requireTranslated (translation: Translation, direction: TranslationDirection, offset: bigint, context: ErrorContext = {}): TranslatedOffset {
   if (translation.kind === 'translated') return translation

@@ -6,7 +6,7 @@
 import { ExactWalk, type ExactOutcome, type MatchRecord } from '../../core/exact/exact-walk.ts'
 import { checkCandidate, interpolate, pairSide, sidesOf, type Neighbourhood } from '../../core/exact/quick-proof.ts'
 import type { CommitRoute } from '../../core/sync/route.ts'
-import type { OffsetSyncPair, Translation } from '../../core/translation/translation.ts'
+import { isBelowMm2Syncs, type OffsetSyncPair, type Translation } from '../../core/translation/translation.ts'
 import type { PartitionReaderPort, RangeRead } from '../ports.ts'
 import type { RecentBatches } from './recent-batches.ts'
 
@@ -64,7 +64,7 @@ export class ExactProver {
       if (translation.method === 'exact') return undefined
       return await this.proveFrom(route, partition, groupOffset, translation.sync)
     }
-    if (translation.reason !== 'no-sync-at-or-below' && translation.reason !== 'no-syncs') return undefined
+    if (!isBelowMm2Syncs(translation)) return undefined
     return await this.proveFromLogStart(route, partition, groupOffset)
   }
 

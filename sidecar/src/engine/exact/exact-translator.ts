@@ -10,7 +10,7 @@ import { pairSide, sidesOf } from '../../core/exact/quick-proof.ts'
 import { compositeKey } from '../../core/keys.ts'
 import { flowName } from '../../core/mm2/flow-name.ts'
 import type { CommitRoute } from '../../core/sync/route.ts'
-import type { OffsetSyncPair, Translation } from '../../core/translation/translation.ts'
+import { isBelowMm2Syncs, type OffsetSyncPair, type Translation } from '../../core/translation/translation.ts'
 import type { ExactFallbackReason } from '../../metrics/initial-series.ts'
 import type { SidecarMetrics } from '../../metrics/registry.ts'
 import type { Logger } from '../logger.ts'
@@ -72,7 +72,7 @@ export class ExactTranslator {
       return { translation: indexed, fallback: null, retry: false }
     }
     // Offsets the index refuses on purpose (history reset, below the log start, invalid) are not proven.
-    if (indexed.kind === 'untranslatable' && indexed.reason !== 'no-syncs' && indexed.reason !== 'no-sync-at-or-below') {
+    if (indexed.kind === 'untranslatable' && !isBelowMm2Syncs(indexed)) {
       return { translation: indexed, fallback: null, retry: false }
     }
     const mm2Anchor = indexed.kind === 'translated' ? indexed.sync : undefined

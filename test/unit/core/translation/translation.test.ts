@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { requireTranslated } from '../../../../sidecar/src/core/translation/translation.ts'
+import { isBelowMm2Syncs, requireTranslated } from '../../../../sidecar/src/core/translation/translation.ts'
 import { isMm2FailbackError } from '../../../../sidecar/src/errors.ts'
 import { exact, fwd, historyOf, THREE, untranslatable } from './sync-builders.ts'
 
@@ -16,5 +16,16 @@ describe('requireTranslated', () => {
     expect(isMm2FailbackError(error, 'MM2_UNTRANSLATABLE')).toBe(true)
     expect((error as Error).message).toBe('Offset 5 of orders-0 cannot be translated forward: no-sync-at-or-below.')
     expect(() => requireTranslated(untranslatable('no-syncs'), 'reverse', 1n)).toThrow('Offset 1 of the partition cannot be translated reverse: no-syncs.')
+  })
+})
+
+describe('isBelowMm2Syncs', () => {
+  it('is true only where no MM2 sync lies at or below: a proof from the log start can place those', () => {
+    expect(isBelowMm2Syncs(untranslatable('no-syncs'))).toBe(true)
+    expect(isBelowMm2Syncs(untranslatable('no-sync-at-or-below'))).toBe(true)
+    for (const reason of ['history-reset', 'below-log-start', 'invalid-offset', 'not-copied-yet', 'target-unreachable'] as const) {
+      expect(isBelowMm2Syncs(untranslatable(reason)), reason).toBe(false)
+    }
+    expect(isBelowMm2Syncs(fwd(historyOf(THREE), 150))).toBe(false)
   })
 })

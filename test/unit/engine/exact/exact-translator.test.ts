@@ -245,7 +245,7 @@ describe('ExactTranslator', () => {
       const s = setup(UPSTREAM, COPIED)
       s.b.down = true
       const indexed = conservative(41n, SYNC)
-      const unreachable = { kind: 'untranslatable', reason: 'target-unreachable' }
+      const unreachable = { kind: 'untranslatable' as const, reason: 'target-unreachable' as const }
       const first = await s.translator.translate(forward, 0, 250n, indexed)
       await expectFallback(s, first, indexed, 'read-failed', true, { translation: unreachable, failedCluster: 'B' })
       expect(s.logs.some((line) => line.includes('nothing is written while it is proven again, for up to 5000 ms (translation.copyWaitMs); then using the conservative 41'))).toBe(true)
