@@ -8,7 +8,7 @@ import { GroupAdmin } from '../../sidecar/src/kafka/group-admin.ts'
 import type { Lab } from '../lab.ts'
 import { produce } from '../clients.ts'
 import { DRILL_TIMES_LEGEND } from './summary.ts'
-import { waitFor } from '../wait.ts'
+import { waitFor, WaitTimeoutError } from '../wait.ts'
 import { DeliveryLedger, consumeUntil, isWarmUp, produceSequence, sequenceEnds, warmUpValue } from './workload.ts'
 
 export type DrillMode = 'mm2-alone' | 'mm2+sidecar'
@@ -247,6 +247,16 @@ async function committedOffsetsOrEmpty (bootstrap: string, alias: string, group:
   }
 }
 
+/** When (epoch ms) `holds` first answered true, asked every 100 ms; null when not within `waitMs`. */
+async function whenHolds (holds: () => Promise<boolean>, waitMs: number, description: string): Promise<number | null> {
+  try {
+    return await waitFor(async () => await holds() ? Date.now() : null, { timeoutMs: waitMs, intervalMs: 100, description })
+  } catch (error) {
+    if (error instanceof WaitTimeoutError) return null
+    throw error
+  }
+}
+
 /**
  * When (epoch ms) the group has, on the cluster, an offset for every partition of every topic in
  * `topics` that differs from `before` (appeared or moved): the moment translations of its last commits
@@ -261,8 +271,7 @@ async function whenOffsetsMoved (
   before: Map<string, bigint>,
   waitMs: number
 ): Promise<number | null> {
-  const deadline = Date.now() + waitMs
-  while (Date.now() < deadline) {
+  return await whenHolds(async () => {
     const now = await committedOffsetsOrEmpty(bootstrap, alias, group)
     let moved = 0
     for (const topic of topics) {
@@ -272,10 +281,8 @@ async function whenOffsetsMoved (
         if (offset !== undefined && offset !== before.get(key)) moved++
       }
     }
-    if (moved === partitions * topics.length) return Date.now()
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  return null
+    return moved === partitions * topics.length
+  }, waitMs, `translated offsets of group ${group} on ${alias}`)
 }
 
 /**
@@ -296,13 +303,10 @@ async function whenCopied (
     const [topic, partition] = key.split('\u0000') as [string, string]
     return topic === sourceTopic ? [{ partition: Number(partition), offset }] : []
   })
-  const deadline = Date.now() + waitMs
-  while (Date.now() < deadline) {
-    const ends = await lab.endOffsets(alias, remoteTopic).catch(() => [])
-    if (targets.every(({ partition, offset }) => (ends[partition] ?? -1n) >= offset)) return Date.now()
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  return null
+  return await whenHolds(async () => {
+    const ends = await lab.endOffsets(alias, remoteTopic)
+    return targets.every(({ partition, offset }) => (ends[partition] ?? -1n) >= offset)
+  }, waitMs, `MM2 to copy ${sourceTopic} up to the group's position to ${remoteTopic} on ${alias}`)
 }
 
 /** A phase's two times, in seconds from `sinceMs`: MM2's copy, and the translation from the later of the two. */

@@ -42,7 +42,7 @@ export class FailureRetries {
     this.resubmit([...commits.values()], false)
   }
 
-  /** Commits held per cluster (tests, metrics). */
+  /** Commits held for a cluster (tests). */
   heldCount (cluster: string): number {
     return this.held.get(cluster)?.size ?? 0
   }

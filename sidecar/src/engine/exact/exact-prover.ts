@@ -31,6 +31,7 @@ const NEIGHBOURHOOD_BYTES = 1
 const WALK_BYTES = 256 * 1024
 
 interface WalkedTopic { alias: string, topic: string }
+interface ProofCost { recordsRead: number, fetches: number }
 
 /** A read of a proof that a cluster did not answer: names the cluster, so the commit waits for that cluster. */
 export class ProofReadError extends Error {
@@ -41,7 +42,6 @@ export class ProofReadError extends Error {
     this.cluster = cluster
   }
 }
-interface ProofCost { recordsRead: number, fetches: number }
 
 export class ExactProver {
   private readonly readerOf: (alias: string) => PartitionReaderPort
