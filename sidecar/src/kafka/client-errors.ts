@@ -66,6 +66,8 @@ function protocolErrorCode (name: string): number {
 }
 
 const LIVE_MEMBER_CODES: ReadonlySet<number> = new Set(LIVE_MEMBER_ERRORS.map(protocolErrorCode))
+// What a broker answers a group request when it is no longer (or not yet) the group's coordinator.
+const COORDINATOR_CODES: ReadonlySet<number> = new Set(['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_LOAD_IN_PROGRESS'].map(protocolErrorCode))
 const AUTHORIZATION_RESOURCES: ReadonlyMap<number, AclResource> = new Map(
   Object.entries(AUTHORIZATION_ERRORS).map(([name, resource]) => [protocolErrorCode(name), resource])
 )
@@ -78,6 +80,11 @@ export function kafkaErrorName (code: number): string {
 /** True when an OffsetCommit was refused because the group has live members (see LIVE_MEMBER_ERRORS for which codes). */
 export function isLiveMemberError (code: number): boolean {
   return LIVE_MEMBER_CODES.has(code)
+}
+
+/** True when the broker asked is not the group's coordinator now: ask FindCoordinator again. */
+export function isCoordinatorError (code: number): boolean {
+  return COORDINATOR_CODES.has(code)
 }
 
 /** The ACL resource type whose authorization failed, for the *_AUTHORIZATION_FAILED codes an ACL can fix; else null. */

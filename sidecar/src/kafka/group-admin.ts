@@ -6,7 +6,7 @@
 import { Admin, FindCoordinatorKeyTypes, kGetApi, kGetConnection, type Broker, type Callback, type Connection } from '@platformatic/kafka'
 import { isMm2FailbackError, Mm2FailbackError } from '../errors.ts'
 import { describeCluster, toAdminOptions, type ClusterClientOptions } from './client-options.ts'
-import { explainClientError } from './client-errors.ts'
+import { explainClientError, isCoordinatorError } from './client-errors.ts'
 
 export type GroupProtocol = 'classic' | 'consumer' | 'none'
 
@@ -46,6 +46,11 @@ type ApiFunction = (connection: Connection, ...args: unknown[]) => void
 /** Group administration on one cluster; see the module comment. */
 export class GroupAdmin extends Admin {
   readonly cluster: ClusterClientOptions
+  /**
+   * Each group's coordinator, asked once: a commit costs one round trip instead of two. Forgotten when
+   * the broker says it is not the coordinator any more, or the request to it fails.
+   */
+  private readonly coordinators = new Map<string, Broker>()
 
   constructor (cluster: ClusterClientOptions) {
     super(toAdminOptions(cluster, 'groups'))
@@ -78,9 +83,10 @@ export class GroupAdmin extends Admin {
         result.set(groupId, { groupId, exists: group !== undefined, state: group?.state ?? 'Dead', members: group?.members.size ?? 0, protocol: 'classic' })
       }
     }
-    for (const groupId of consumer) {
-      const group = await this.describeConsumerGroup(groupId)
-      result.set(groupId, { groupId, exists: true, state: group.state, members: group.members, protocol: 'consumer' })
+    if (consumer.length > 0) {
+      for (const [groupId, group] of await this.describeConsumerGroups(consumer)) {
+        result.set(groupId, { groupId, exists: true, state: group.state, members: group.members, protocol: 'consumer' })
+      }
     }
     return result
   }
@@ -148,37 +154,91 @@ export class GroupAdmin extends Admin {
     const request = [...topics].map(([name, partitions]) => ({ name, partitions }))
     try {
       // Inside the try: FindCoordinator is where a principal without Describe on the group is refused.
-      const coordinator = await this.coordinatorOf(groupId)
-      const response = await this.callApi<OffsetCommitResponse>(coordinator, 'OffsetCommit', groupId, -1, '', null, request)
-      return response.topics.flatMap((topic) => topic.partitions.map((partition) => ({
-        topic: topic.name,
-        partition: partition.partitionIndex,
-        errorCode: partition.errorCode
-      })))
+      let results = await this.commitTo(await this.coordinatorOf(groupId), groupId, request)
+      if (results.some((result) => isCoordinatorError(result.errorCode))) {
+        // The coordinator moved (a broker restarted, the partition of __consumer_offsets moved): ask again, once.
+        this.coordinators.delete(groupId)
+        results = await this.commitTo(await this.coordinatorOf(groupId), groupId, request)
+      }
+      return results
     } catch (error) {
       if (isMm2FailbackError(error)) throw error
-      const perPartition = errorCodesFromResponseError(error)
-      if (perPartition !== null) return perPartition
+      this.coordinators.delete(groupId)
       throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `committing offsets of group ${groupId} on ${describeCluster(this.cluster)} failed: ${explainClientError(error, this.cluster, [{ operation: 'Read', resource: 'Group', name: groupId }, ...[...topics.keys()].map((name) => ({ operation: 'Read' as const, resource: 'Topic' as const, name }))])}`, { cluster: this.cluster.alias, group: groupId }, { cause: error })
     }
   }
 
-  private async describeConsumerGroup (groupId: string): Promise<{ state: string, members: number }> {
-    const coordinator = await this.coordinatorOf(groupId)
-    const response = await this.callApi<ConsumerGroupDescribeResponse>(coordinator, 'ConsumerGroupDescribe', [groupId], false)
-    const group = response.groups.find((entry) => entry.groupId === groupId)
-    if (group === undefined || group.errorCode !== 0) return { state: 'Dead', members: 0 }
-    return { state: group.groupState, members: group.members.length }
+  /** One OffsetCommit to the coordinator; per-partition error codes come back, not thrown. */
+  private async commitTo (coordinator: Broker, groupId: string, request: unknown[]): Promise<CommitResult[]> {
+    let response: OffsetCommitResponse
+    try {
+      response = await this.callApi<OffsetCommitResponse>(coordinator, 'OffsetCommit', groupId, -1, '', null, request)
+    } catch (error) {
+      // platformatic raises a ResponseError carrying the parsed response when any partition has an error code.
+      const carried = (error as { response?: Partial<OffsetCommitResponse> }).response
+      if (carried?.topics === undefined) throw error
+      response = carried as OffsetCommitResponse
+    }
+    return response.topics.flatMap((topic) => topic.partitions.map((partition) => ({
+      topic: topic.name,
+      partition: partition.partitionIndex,
+      errorCode: partition.errorCode
+    })))
+  }
+
+  /** KIP-848 consumer groups: one ConsumerGroupDescribe per coordinator for all of them. */
+  private async describeConsumerGroups (groupIds: readonly string[]): Promise<Map<string, { state: string, members: number }>> {
+    const byCoordinator = new Map<string, { broker: Broker, groups: string[] }>()
+    const coordinators = await this.coordinatorsOf(groupIds)
+    for (const groupId of groupIds) {
+      const broker = coordinators.get(groupId)!
+      const key = `${broker.host}:${broker.port}`
+      const entry = byCoordinator.get(key) ?? { broker, groups: [] }
+      entry.groups.push(groupId)
+      byCoordinator.set(key, entry)
+    }
+    const result = new Map<string, { state: string, members: number }>()
+    await Promise.all([...byCoordinator.values()].map(async ({ broker, groups }) => {
+      const response = await this.callApi<ConsumerGroupDescribeResponse>(broker, 'ConsumerGroupDescribe', groups, false).catch((error: unknown) => {
+        for (const groupId of groups) this.coordinators.delete(groupId)
+        throw error
+      })
+      for (const groupId of groups) {
+        const group = response.groups.find((entry) => entry.groupId === groupId)
+        if (group !== undefined && isCoordinatorError(group.errorCode)) this.coordinators.delete(groupId)
+        const known = group !== undefined && group.errorCode === 0
+        result.set(groupId, known ? { state: group.groupState, members: group.members.length } : { state: 'Dead', members: 0 })
+      }
+    }))
+    return result
   }
 
   private async coordinatorOf (groupId: string): Promise<Broker> {
-    const coordinators = await this.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: [groupId] })
-    const coordinator = coordinators.find((entry) => entry.key === groupId)
-    if (coordinator === undefined) {
-      const message = `no coordinator found for group ${groupId} on ${describeCluster(this.cluster)}.`
-      throw new Mm2FailbackError('MM2_CLUSTER_UNREACHABLE', message, { cluster: this.cluster.alias, group: groupId })
+    return (await this.coordinatorsOf([groupId])).get(groupId)!
+  }
+
+  /** The coordinators of the groups: cached ones, and one FindCoordinator for the others. */
+  private async coordinatorsOf (groupIds: readonly string[]): Promise<Map<string, Broker>> {
+    const result = new Map<string, Broker>()
+    const unknown: string[] = []
+    for (const groupId of groupIds) {
+      const cached = this.coordinators.get(groupId)
+      if (cached === undefined) unknown.push(groupId)
+      else result.set(groupId, cached)
     }
-    return { host: coordinator.host, port: coordinator.port }
+    if (unknown.length === 0) return result
+    const found = await this.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: unknown })
+    for (const groupId of unknown) {
+      const coordinator = found.find((entry) => entry.key === groupId)
+      if (coordinator === undefined) {
+        const message = `no coordinator found for group ${groupId} on ${describeCluster(this.cluster)}.`
+        throw new Mm2FailbackError('MM2_CLUSTER_UNREACHABLE', message, { cluster: this.cluster.alias, group: groupId })
+      }
+      const broker = { host: coordinator.host, port: coordinator.port }
+      this.coordinators.set(groupId, broker)
+      result.set(groupId, broker)
+    }
+    return result
   }
 
   private async callApi<T> (broker: Broker, apiName: string, ...args: unknown[]): Promise<T> {
@@ -201,14 +261,3 @@ interface OffsetCommitResponse { topics: Array<{ name: string, partitions: Array
 
 /** What the ConsumerGroupDescribe response gives back of each group. */
 interface ConsumerGroupDescribeResponse { groups: Array<{ groupId: string, errorCode: number, groupState: string, members: unknown[] }> }
-
-/** platformatic raises a ResponseError carrying the parsed response when any partition has an error code. */
-function errorCodesFromResponseError (error: unknown): CommitResult[] | null {
-  const response = (error as { response?: { topics?: Array<{ name: string, partitions: Array<{ partitionIndex: number, errorCode: number }> }> } }).response
-  if (response?.topics === undefined) return null
-  return response.topics.flatMap((topic) => topic.partitions.map((partition) => ({
-    topic: topic.name,
-    partition: partition.partitionIndex,
-    errorCode: partition.errorCode
-  })))
-}

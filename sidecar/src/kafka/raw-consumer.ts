@@ -2,7 +2,7 @@
 // topics the broker flags as internal (__consumer_offsets among them), and its listOffsets goes
 // through that cache, so the sidecar asks Metadata and ListOffsets itself, through the client's own
 // connection pool, API version negotiation and security settings.
-import { Consumer, kGetApi, kGetBootstrapConnection, kGetConnection, type Broker, type Callback, type Connection } from '@platformatic/kafka'
+import { Consumer, kGetApi, kGetBootstrapConnection, kGetConnection, type Broker, type Callback, type Connection, type fetchV17 } from '@platformatic/kafka'
 
 export interface RawTopicMetadata {
   id: string
@@ -91,6 +91,30 @@ export class RawConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
       for (const partition of entry.partitions) if (partition.errorCode === 0) offsets.set(partition.partitionIndex, partition.offset)
     }
     return offsets
+  }
+
+  /**
+   * One sessionless Fetch of one partition (session id 0, epoch -1: a full fetch the broker keeps no
+   * session for), so that any number can be in flight to one broker at once; the client's own fetch
+   * keeps one incremental session per broker and can send only one at a time. The response is the
+   * broker's, unfiltered: aborted batches stay, with the aborted-transaction index when read_committed.
+   */
+  async rawFetch (broker: Broker, topicId: string, partition: number, from: bigint, maxBytes: number, isolationLevel: 0 | 1): Promise<fetchV17.FetchResponse> {
+    const connection = await new Promise<Connection>((resolve, reject) => {
+      this[kGetConnection](broker, (error, value) => { if (error !== null && error !== undefined) reject(error); else resolve(value as Connection) })
+    })
+    const api = await this.api('Fetch')
+    const topics = [{ topicId, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: from, lastFetchedEpoch: -1, partitionMaxBytes: maxBytes }] }]
+    return await new Promise<fetchV17.FetchResponse>((resolve, reject) => {
+      api(connection, 0, 1, maxBytes, isolationLevel, 0, -1, topics, [], '', (error: Error | null, value: never) => {
+        if (error !== null && error !== undefined) reject(error); else resolve(value)
+      })
+    }).catch((error: unknown) => {
+      // A partition error (e.g. OFFSET_OUT_OF_RANGE) fails the whole response in the client; the caller reads it per partition.
+      const response = (error as { response?: unknown }).response
+      if (response !== undefined) return response as never
+      throw error
+    })
   }
 
   private async api (name: string): Promise<ApiFunction> {

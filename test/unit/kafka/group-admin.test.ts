@@ -21,13 +21,56 @@ describe('GroupAdmin.liveness', () => {
       return new Map([...all].filter(([, group]) => types.length === 0 || types.includes(group.groupType)))
     }
     stub.describeGroups = async () => new Map([['old', { id: 'old', state: 'STABLE', members: new Map([['m1', {}], ['m2', {}]]) }]])
-    stub.describeConsumerGroup = async () => ({ state: 'Stable', members: 1 })
+    const describedConsumer: string[][] = []
+    stub.describeConsumerGroups = async (ids: string[]) => {
+      describedConsumer.push(ids)
+      return new Map(ids.map((id) => [id, { state: 'Stable', members: 1 }]))
+    }
     try {
       const live = await admin.liveness(['kip848', 'old', 'unknown'])
       expect(asked).toEqual([{ types: ['classic', 'consumer'] }])
       expect(live.get('kip848')).toMatchObject({ exists: true, members: 1, protocol: 'consumer' })
       expect(live.get('old')).toMatchObject({ exists: true, members: 2, protocol: 'classic' })
       expect(live.get('unknown')).toMatchObject({ exists: false, members: 0 })
+      // KIP-848 groups are described together (one ConsumerGroupDescribe per coordinator), not one by one.
+      expect(describedConsumer).toEqual([['kip848']])
+    } finally {
+      await admin.close().catch(() => {})
+    }
+  })
+})
+
+describe('GroupAdmin.commit', () => {
+  it('asks for a group\'s coordinator once, and again (retrying once) when the broker says it is not the coordinator', async () => {
+    const admin = new GroupAdmin({ alias: 'B', bootstrapServers: ['127.0.0.1:1'] })
+    const stub = admin as unknown as Record<string, unknown>
+    const lookups: string[][] = []
+    let coordinatorPort = 9001
+    stub.findCoordinator = async ({ keys }: { keys: string[] }) => {
+      lookups.push(keys)
+      return keys.map((key) => ({ key, host: '127.0.0.1', port: coordinatorPort }))
+    }
+    const sentTo: number[] = []
+    let movedOnce = false
+    stub.callApi = async (broker: { port: number }, _api: string, _group: string, _generation: number, _member: string, _instance: null,
+      request: Array<{ name: string, partitions: Array<{ partitionIndex: number }> }>) => {
+      sentTo.push(broker.port)
+      // The first broker stops being the coordinator after the second commit (NOT_COORDINATOR is 16).
+      const errorCode = broker.port === 9001 && movedOnce ? 16 : 0
+      const answer = (topic: { name: string, partitions: Array<{ partitionIndex: number }> }): unknown =>
+        ({ name: topic.name, partitions: topic.partitions.map((entry) => ({ partitionIndex: entry.partitionIndex, errorCode })) })
+      return { topics: request.map(answer) }
+    }
+    const offsets = [{ topic: 'orders', partition: 0, offset: 5n, metadata: '' }]
+    try {
+      expect(await admin.commit('g', offsets)).toEqual([{ topic: 'orders', partition: 0, errorCode: 0 }])
+      expect(await admin.commit('g', offsets)).toEqual([{ topic: 'orders', partition: 0, errorCode: 0 }])
+      expect(lookups).toEqual([['g']])
+      movedOnce = true
+      coordinatorPort = 9002
+      expect(await admin.commit('g', offsets)).toEqual([{ topic: 'orders', partition: 0, errorCode: 0 }])
+      expect(lookups).toEqual([['g'], ['g']])
+      expect(sentTo).toEqual([9001, 9001, 9001, 9002])
     } finally {
       await admin.close().catch(() => {})
     }

@@ -14,15 +14,17 @@ import { translateCommit } from '../../core/sync/translate-commit.ts'
 import type { SyncIndex } from '../../core/translation/sync-index.ts'
 import type { Translation } from '../../core/translation/translation.ts'
 import { isMm2FailbackError } from '../../errors.ts'
-import { authorizationResource, explainClientError, isLiveMemberError, kafkaErrorName, missingPermissionHint } from '../../kafka/client-errors.ts'
-import type { SyncFailureOperation } from '../../metrics/initial-series.ts'
+import { explainClientError, isLiveMemberError } from '../../kafka/client-errors.ts'
 import type { SidecarMetrics } from '../../metrics/registry.ts'
 import type { Logger } from '../logger.ts'
 import type { GroupAdminPort, GroupLiveness } from '../ports.ts'
 import { compositeKey } from '../../core/keys.ts'
 import { flowName } from '../../core/mm2/flow-name.ts'
 import type { ExactTranslator } from '../exact/exact-translator.ts'
+import { BatchedLiveness } from './batched-liveness.ts'
 import { FailureRetries } from './failure-retries.ts'
+import { reportRefusedCommit, reportSyncFailure } from './sync-failure-report.ts'
+import { TranslationGauges } from './translation-gauges.ts'
 
 type GroupSyncMetrics = Pick<SidecarMetrics,
 'groupCommitsSkipped' | 'groupCommitsApplied' | 'commitLatency' | 'syncFailures' | 'translationRereadWindow' | 'untranslatablePartitions' | 'translationAge'>
@@ -73,11 +75,10 @@ export class GroupMirror {
   private readonly now: () => number
   private readonly queues = new Map<string, Promise<void>>()
   private readonly pending = new Map<string, Map<string, PendingCommit>>()
-  private readonly liveness = new Map<string, { value: GroupLiveness, atMs: number }>()
-  /** Per (flow, direction, group): when the other side was last seen in line with the group's commits. */
-  private readonly alignedAt = new Map<string, { labels: { flow: string, direction: string, group: string }, atMs: number }>()
-  /** Per (flow, direction, group), the partitions whose committed offset cannot be translated now. */
-  private readonly untranslatable = new Map<string, Set<string>>()
+  /** Per target cluster: its groups' liveness, asked for many groups at once. */
+  private readonly liveness = new Map<string, BatchedLiveness>()
+  /** Re-read windows, untranslatable partitions and translation ages of the groups mirrored. */
+  private readonly gauges: TranslationGauges
   /**
    * Per (cluster, group, topic, partition), the commit offset last mirrored exactly (written, or found in
    * sync): new MM2 syncs cannot improve on it, so their re-evaluations skip it (the periodic full pass does not).
@@ -96,6 +97,7 @@ export class GroupMirror {
   constructor (options: GroupMirrorOptions) {
     this.options = options
     this.now = options.now ?? Date.now
+    this.gauges = new TranslationGauges(options.metrics, this.now)
     this.failures = new FailureRetries((commits, probe) => {
       if (probe) for (const commit of commits) if (this.heldForRead.has(settledKey(commit))) this.readProbes.add(settledKey(commit))
       this.submit(commits.map((commit) => this.latest(commit)), false)
@@ -145,7 +147,7 @@ export class GroupMirror {
 
   /** Sets translation_age_seconds for every group seen in line at least once. */
   exportAges (nowMs: number): void {
-    for (const { labels, atMs } of this.alignedAt.values()) this.options.metrics.translationAge.set(labels, Math.max(0, nowMs - atMs) / 1000)
+    this.gauges.exportAges(nowMs)
   }
 
   private async processLoop (groupKey: string): Promise<void> {
@@ -173,7 +175,7 @@ export class GroupMirror {
       const chosen = translated[i]
       if (chosen === null || chosen === undefined) continue
       const { route, translation } = chosen
-      this.recordPrecision(route, commit, translation)
+      this.gauges.translated(route, commit, translation)
       const target = committed.get(route.targetCluster, commit.group, route.targetTopic, commit.partition)
       // Liveness is asked in apply(), only for partitions that would be written.
       const decision = decideCommitSync({
@@ -187,7 +189,7 @@ export class GroupMirror {
       })
       const exact = this.options.exact !== undefined && this.options.exact !== null && translation.kind === 'translated' && translation.method === 'exact'
       if (decision.action === 'skip') {
-        if (decision.reason === 'in-sync') this.markAligned(route, commit.group)
+        if (decision.reason === 'in-sync') this.gauges.aligned(route, commit.group)
         if (decision.reason === 'in-sync' && exact) this.settled.set(settledKey(commit), commit.offset)
         this.skip(route, commit, decision.reason, counted)
         continue
@@ -264,23 +266,6 @@ export class GroupMirror {
     if (counted) this.options.metrics.groupCommitsSkipped.inc({ flow: routeFlow(route), direction: route.direction, group: commit.group, reason })
   }
 
-  private recordPrecision (route: CommitRoute, commit: CommittedOffset, translation: Translation): void {
-    const { metrics } = this.options
-    const flow = routeFlow(route)
-    const labels = { flow, direction: route.direction, group: commit.group, topic: commit.topic, partition: String(commit.partition) }
-    // An untranslatable partition is exposed from its earliest record: a consumer moved now would start
-    // there (auto.offset.reset=earliest) and re-read every record below the group's position.
-    const window = translation.kind === 'translated' ? translation.rereadWindow : commit.offset
-    metrics.translationRereadWindow.set(labels, Number(window))
-    const groupKey = compositeKey(flow, route.direction, commit.group)
-    const partitions = this.untranslatable.get(groupKey) ?? new Set<string>()
-    this.untranslatable.set(groupKey, partitions)
-    const partitionKey = compositeKey(commit.cluster, commit.topic, commit.partition)
-    if (translation.kind === 'translated') partitions.delete(partitionKey)
-    else partitions.add(partitionKey)
-    metrics.untranslatablePartitions.set({ flow, direction: route.direction, group: commit.group }, partitions.size)
-  }
-
   private async apply (targetCluster: string, plans: readonly PlannedCommit[], countSkips: boolean): Promise<void> {
     const { logger, admins } = this.options
     const group = plans[0]!.source.group
@@ -288,13 +273,13 @@ export class GroupMirror {
     if (admin === undefined) return
     let live: GroupLiveness
     try {
-      live = await this.groupLiveness(admin, group)
+      live = await this.livenessOf(admin).of(group)
     } catch (error) {
       // A raw client error keeps its classification (unreachable); its message names a denied Describe.
       const explained = isMm2FailbackError(error)
         ? error
         : new Error(explainClientError(error, admin.cluster, [{ operation: 'Describe', resource: 'Group', name: group }]), { cause: error })
-      this.fail(targetCluster, group, 'describe-group', explained)
+      reportSyncFailure(this.options, targetCluster, group, 'describe-group', explained)
       this.retryAfterFailure(targetCluster, plans)
       return
     }
@@ -309,20 +294,20 @@ export class GroupMirror {
       const offsets = plans.map((plan) => ({ topic: plan.route.targetTopic, partition: plan.source.partition, offset: plan.offset, metadata: plan.metadata }))
       results = await admin.commit(group, offsets)
     } catch (error) {
-      this.fail(targetCluster, group, 'commit', error)
+      reportSyncFailure(this.options, targetCluster, group, 'commit', error)
       this.retryAfterFailure(targetCluster, plans)
       return
     }
     // The cluster took a write: every commit held for it goes now.
     this.failures.answered(targetCluster)
-    this.liveness.delete(compositeKey(targetCluster, group))
+    this.livenessOf(admin).tookAdminCommit(group)
     for (const plan of plans) {
       const result = results.find((entry) => entry.topic === plan.route.targetTopic && entry.partition === plan.source.partition)
       if (result === undefined || result.errorCode === 0) this.applied(targetCluster, plan)
       else if (isLiveMemberError(result.errorCode)) {
         // The group gained members between the liveness check and the commit: the broker refused it.
         if (countSkips) this.countActive(plan, group)
-      } else this.refused(admin, plan, result.errorCode)
+      } else reportRefusedCommit(this.options, admin.cluster, group, plan.route.targetTopic, plan.source.partition, result.errorCode)
     }
   }
 
@@ -333,7 +318,7 @@ export class GroupMirror {
     const flow = routeFlow(plan.route)
     metrics.groupCommitsApplied.inc({ flow, direction: plan.route.direction, group })
     metrics.commitLatency.observe({ flow, direction: plan.route.direction }, Math.max(0, now - Number(plan.source.commitTimestamp)) / 1000)
-    this.markAligned(plan.route, group)
+    this.gauges.aligned(plan.route, group)
     if (plan.exact) this.settled.set(settledKey(plan.source), plan.source.offset)
     committed.set({
       cluster: targetCluster,
@@ -348,48 +333,16 @@ export class GroupMirror {
     logger.debug(`committed group ${group} on cluster ${targetCluster}: ${plan.route.targetTopic}-${plan.source.partition} at ${plan.offset} (from ${from})`)
   }
 
-  private refused (admin: GroupAdminPort, plan: PlannedCommit, errorCode: number): void {
-    const { metrics, logger } = this.options
-    const { group, partition } = plan.source
-    const cluster = admin.cluster.alias
-    const topic = plan.route.targetTopic
-    const name = kafkaErrorName(errorCode)
-    metrics.syncFailures.inc({ cluster, operation: 'commit', code: name })
-    const resource = authorizationResource(errorCode)
-    const needs = [
-      { operation: 'Read' as const, resource: 'Group' as const, name: group },
-      { operation: 'Read' as const, resource: 'Topic' as const, name: topic }
-    ]
-    const hint = resource === null ? '' : `; ${missingPermissionHint(admin.cluster, resource, needs)}`
-    const text = `cluster ${cluster} refused the offset of group ${group} for ${topic}-${partition}: ${name}${hint}`
-    logger.once(`commit-error:${cluster}:${group}:${topic}:${partition}:${name}`, 'warn', text, { cluster, group, topic, partition })
-  }
-
   private countActive (plan: PlannedCommit, group: string): void {
     this.options.metrics.groupCommitsSkipped.inc({ flow: routeFlow(plan.route), direction: plan.route.direction, group, reason: 'group-active' })
   }
 
-  private markAligned (route: CommitRoute, group: string): void {
-    const labels = { flow: routeFlow(route), direction: route.direction, group }
-    this.alignedAt.set(compositeKey(labels.flow, labels.direction, group), { labels, atMs: this.now() })
-  }
-
-  private fail (cluster: string, group: string, operation: SyncFailureOperation, error: unknown): void {
-    const code = isMm2FailbackError(error) ? error.code : 'MM2_CLUSTER_UNREACHABLE'
-    this.options.metrics.syncFailures.inc({ cluster, operation, code })
-    const message = error instanceof Error ? error.message : String(error)
-    const onceKey = `group-sync-failure:${cluster}:${group}:${operation}:${message}`
-    this.options.logger.once(onceKey, 'warn', `group sync of ${group} to cluster ${cluster} failed (${operation}): ${message}`, { cluster, group })
-  }
-
-  private async groupLiveness (admin: GroupAdminPort, group: string): Promise<GroupLiveness> {
-    const cacheKey = compositeKey(admin.cluster.alias, group)
-    const cached = this.liveness.get(cacheKey)
-    const now = this.now()
-    // Only "no members" is cached: a live group is asked again next time, so it is written as soon as it empties.
-    if (cached !== undefined && now - cached.atMs < this.options.livenessCacheMs && !isLiveGroup(cached.value.members)) return cached.value
-    const value = (await admin.liveness([group])).get(group)!
-    this.liveness.set(cacheKey, { value, atMs: now })
-    return value
+  private livenessOf (admin: GroupAdminPort): BatchedLiveness {
+    let liveness = this.liveness.get(admin.cluster.alias)
+    if (liveness === undefined) {
+      liveness = new BatchedLiveness(async (groups) => await admin.liveness(groups), this.options.livenessCacheMs, this.now)
+      this.liveness.set(admin.cluster.alias, liveness)
+    }
+    return liveness
   }
 }

@@ -151,18 +151,23 @@ export class ExactProver {
 
   /** The records at position - 1 and position of one side (a read or two), and where its log ends. */
   private async neighbourhood (where: WalkedTopic, partition: number, position: bigint, cost: ProofCost): Promise<Neighbourhood> {
-    // Both records known from a recent read, and one at the position: the log's end does not matter then.
-    const cachedAt = this.recent?.get(where.alias, where.topic, partition, position)
-    if (cachedAt !== undefined && cachedAt !== null && position > 0n) {
-      const cachedBefore = this.recent!.get(where.alias, where.topic, partition, position - 1n)
-      if (cachedBefore !== undefined) return { before: cachedBefore, at: cachedAt, end: position + 1n }
+    const known = this.recentNeighbourhood(where, partition, position)
+    if (known !== undefined) return known
+    // Another proof is reading this partition now: its read may hold these records too.
+    const settled = this.recent?.settled(where.alias, where.topic, partition)
+    if (settled !== undefined) {
+      await settled
+      const read = this.recentNeighbourhood(where, partition, position)
+      if (read !== undefined) return read
     }
     let before: MatchRecord | null = null
     let at: MatchRecord | null = null
     let from = position > 0n ? position - 1n : 0n
     let end = 0n
     for (let reads = 0; reads < 3; reads++) {
-      const read = await this.read(where, partition, from, NEIGHBOURHOOD_BYTES)
+      const reading = this.read(where, partition, from, NEIGHBOURHOOD_BYTES)
+      this.recent?.track(where.alias, where.topic, partition, reading)
+      const read = await reading
       cost.fetches++
       cost.recordsRead += read.records.length
       this.recent?.put(where.alias, where.topic, partition, read.records)
@@ -176,6 +181,14 @@ export class ExactProver {
       from = read.nextOffset
     }
     return { before, at, end }
+  }
+
+  /** Both records from a recent read, when it had one at the position: the log's end does not matter then. */
+  private recentNeighbourhood (where: WalkedTopic, partition: number, position: bigint): Neighbourhood | undefined {
+    const at = this.recent?.get(where.alias, where.topic, partition, position)
+    if (at === undefined || at === null || position === 0n) return undefined
+    const before = this.recent!.get(where.alias, where.topic, partition, position - 1n)
+    return before === undefined ? undefined : { before, at, end: position + 1n }
   }
 
   /** Offset of the first record of a partition (downstream: the first not aborted, as the walk drops those), or null when it has none. */
