@@ -1,19 +1,17 @@
 // The composition root of `mm2-failback run` (kminion's main.go): configuration and adapters in, the
 // parts wired together. It follows every topic of the follow plan on every cluster
-// (cluster-follower.ts), feeds the records through the shared ingest (engine/ingest/) into the index,
-// the committed-offset store and the freshness gauges, and, once every followed topic was read to
-// its end once (readiness.ts), starts the outputs: history snapshots (the index's syncs and exact
-// mode's proven pairs), reverse offset syncs and two-way group sync, and the lag collector. Every part
-// gets its adapters from `adapters`, so the whole daemon runs in unit tests against fakes.
+// (cluster-follower.ts) and hands what it fetches to the record router (record-router.ts), which feeds
+// it through the shared ingest (engine/ingest/) into the index, the committed-offset store and the
+// freshness gauges. Once every followed topic was read to its end once (readiness.ts), it starts the
+// outputs: history snapshots (the index's syncs and exact mode's proven pairs), reverse offset syncs
+// and two-way group sync, and the lag collector. Every part gets its adapters from `adapters`, so the
+// whole daemon runs in unit tests against fakes.
 import type { Mm2Config, Mm2Flow } from '../../core/mm2/model.ts'
 import { compileNameFilter } from '../../core/mm2/filters.ts'
 import { enabledFlows } from '../../core/mm2/flows.ts'
 import type { SidecarConfig } from '../../config/schema.ts'
-import { decodeCheckpoint } from '../../core/codec/checkpoint.ts'
-import { decodeConsumerOffsetsRecord } from '../../core/codec/consumer-offsets.ts'
-import { decodeHeartbeat } from '../../core/codec/heartbeat.ts'
 import type { ProvenPairKey, ProvenPairs } from '../../core/exact/proven-pairs.ts'
-import { CommittedOffsets, type CommittedOffset } from '../../core/sync/committed-offsets.ts'
+import { CommittedOffsets } from '../../core/sync/committed-offsets.ts'
 import type { CommitRoute } from '../../core/sync/route.ts'
 import { SyncIndex } from '../../core/translation/sync-index.ts'
 import { initialiseSeries } from '../../metrics/initial-series.ts'
@@ -22,7 +20,7 @@ import { metricsIngestSink } from '../ingest/metrics-sink.ts'
 import { RecordIngest } from '../ingest/record-ingest.ts'
 import { SyncIngest } from '../ingest/sync-ingest.ts'
 import type { Logger } from '../logger.ts'
-import { CONSUMER_OFFSETS_TOPIC, RECORD_TYPE, followPlan, type FollowPlan, type TopicRole } from '../../core/mm2/follow-plan.ts'
+import { CONSUMER_OFFSETS_TOPIC, followPlan, type FollowPlan } from '../../core/mm2/follow-plan.ts'
 import { ClusterFollower } from './cluster-follower.ts'
 import { CommitPoller } from './commit-poller.ts'
 import { FlowFreshness } from './flow-freshness.ts'
@@ -33,8 +31,9 @@ import { GroupMirror } from './group-mirror.ts'
 import { HistoryKeeper } from './history-keeper.ts'
 import { knownLabelValues } from './known-series.ts'
 import { LagCollector } from './lag-collector.ts'
-import type { AdapterFactory, ClusterAdapters, FetchedRecord, GroupAdminPort, PartitionReaderPort } from '../ports.ts'
+import type { AdapterFactory, ClusterAdapters, GroupAdminPort, PartitionReaderPort } from '../ports.ts'
 import { readinessDetail, readinessVerdict } from './readiness.ts'
+import { RecordRouter } from './record-router.ts'
 import { ReverseSyncWriters } from './reverse-sync-writers.ts'
 
 export interface DaemonOptions {
@@ -59,6 +58,7 @@ export class Daemon {
   private readonly pollers = new Map<string, CommitPoller>()
   private readonly ingest: RecordIngest
   private readonly syncs: SyncIngest
+  private readonly router: RecordRouter
   /** Exact mode's proven pairs (the translator's), seeded from and written to the history topic; null otherwise. */
   private readonly provenPairs: ProvenPairs | null
   private readonly freshness: FlowFreshness
@@ -132,6 +132,18 @@ export class Daemon {
         retryMs: config.translation.retryMs
       })
       : null
+    this.router = new RecordRouter({
+      plan: this.plan,
+      ingest: this.ingest,
+      syncs: this.syncs,
+      committed: this.committed,
+      freshness: this.freshness,
+      reverseSyncs: this.reverseSyncs,
+      isReplaying: (alias) => this.followers.get(alias)?.isReplaying() === true,
+      historyKeeper: () => this.historyKeeper,
+      groupMirror: () => this.groupMirror,
+      isReady: () => this.ready
+    })
     metrics.ready.set(0)
     initialiseSeries(metrics, knownLabelValues({ mm2, features: config.features, plan: this.plan, clusters: [...this.adapters.keys()], exact: exact !== null }))
   }
@@ -159,7 +171,7 @@ export class Daemon {
         retryDelayMs: config.follow.retryDelayMs,
         metrics,
         logger,
-        onRecords: (topic, partition, records) => { this.onRecords(alias, topic, partition, records) },
+        onRecords: (topic, partition, records) => { this.router.onRecords(alias, topic, partition, records) },
         onUnauthorized: (topic) => { this.onUnauthorized(alias, topic) }
       })
       this.followers.set(alias, follower)
@@ -192,7 +204,7 @@ export class Daemon {
       admin,
       intervalMs: config.follow.commitPollMs,
       groupFilter: (group) => this.groupFilter(group) && flows.some((flow) => flow.groups.matches(group)),
-      onCommits: (commits) => { this.onCommits(commits) },
+      onCommits: (commits) => { this.router.onCommits(commits) },
       logger
     })
     this.pollers.set(alias, poller)
@@ -250,87 +262,6 @@ export class Daemon {
       this.background('lag', lag.measure())
       this.every(config.lag.intervalMs, () => { this.background('lag', lag.measure()) })
     }
-  }
-
-  private onRecords (cluster: string, topic: string, partition: number, records: FetchedRecord[]): void {
-    const at = { cluster, topic, partition }
-    for (const role of this.plan.get(cluster)?.get(topic) ?? []) {
-      if (role.kind === 'offset-syncs') this.onOffsetSyncs(role.flow, at, records)
-      else if (role.kind === 'history') this.syncs.history(at, records)
-      else if (role.kind === 'checkpoints') this.onCheckpoints(role, at, records)
-      else if (role.kind === 'heartbeats') this.onHeartbeats(role, at, records)
-      else this.onConsumerOffsets(at, records)
-    }
-  }
-
-  private onOffsetSyncs (flow: Mm2Flow, at: { cluster: string, topic: string, partition: number }, records: FetchedRecord[]): void {
-    // A cluster that returns after readiness is read from the start again: replay, don't rewind.
-    const mode = this.followers.get(at.cluster)?.isReplaying() === true ? 'replay' : 'append'
-    const { mm2Syncs, accepted } = this.syncs.offsetSyncs(flow, at, records, mode)
-    const touched = new Map<string, Set<number>>()
-    for (const sync of accepted) {
-      this.historyKeeper?.markDirty(flow.source, flow.target, sync.topic, sync.partition)
-      this.reverseSyncs.onSync(flow, sync)
-      const partitions = touched.get(sync.topic) ?? new Set<number>()
-      touched.set(sync.topic, partitions.add(sync.partition))
-    }
-    for (const [topic, partitions] of touched) this.reevaluate(flow, topic, partitions)
-    // Only MM2's own syncs say the flow is alive: not our reverse syncs, not garbage.
-    if (mm2Syncs > 0) this.freshness.syncsRead(flow, Date.now())
-  }
-
-  /**
-   * New syncs of `flow` for `topic` can translate commits that were untranslatable, or translate them
-   * more precisely: re-evaluate the groups committed on those partitions, on both sides of the flow.
-   */
-  private reevaluate (flow: Mm2Flow, topic: string, partitions: ReadonlySet<number>): void {
-    if (!this.ready || this.groupMirror === null) return
-    const remote = flow.policy.formatRemoteTopic(flow.source, topic)
-    const commits = [...partitions].flatMap((partition) => [
-      ...this.committed.onPartition(flow.source, topic, partition),
-      ...this.committed.onPartition(flow.target, remote, partition)
-    ])
-    if (commits.length > 0) this.groupMirror.submit(commits, false, true)
-  }
-
-  private onCheckpoints (role: TopicRole & { kind: 'checkpoints' }, at: { cluster: string, topic: string, partition: number }, records: FetchedRecord[]): void {
-    const source = { ...at, recordType: RECORD_TYPE.checkpoints }
-    this.ingest.each(source, records, (record) => decodeCheckpoint(record.key, record.value), (_checkpoint, record) => {
-      this.freshness.checkpoint(role.flow, Number(record.timestamp))
-    })
-  }
-
-  private onHeartbeats (role: TopicRole & { kind: 'heartbeats' }, at: { cluster: string, topic: string, partition: number }, records: FetchedRecord[]): void {
-    const source = { ...at, recordType: RECORD_TYPE.heartbeats }
-    this.ingest.each(source, records, (record) => decodeHeartbeat(record.key, record.value), (heartbeat) => {
-      this.freshness.heartbeat(role.flow, Number(heartbeat.timestamp))
-    })
-  }
-
-  private onConsumerOffsets (at: { cluster: string, topic: string, partition: number }, records: FetchedRecord[]): void {
-    const source = { ...at, recordType: RECORD_TYPE['consumer-offsets'] }
-    const fresh: CommittedOffset[] = []
-    type GroupOffsetRecord = Exclude<ReturnType<typeof decodeConsumerOffsetsRecord>, { kind: 'skipped' }>
-    const decode = (record: { key: Uint8Array | null, value: Uint8Array | null }): GroupOffsetRecord | undefined => {
-      const decoded = decodeConsumerOffsetsRecord(record.key, record.value)
-      // Group metadata and the other coordinator records are well-formed, and not for us.
-      return decoded.kind === 'skipped' ? undefined : decoded
-    }
-    this.ingest.each(source, records, decode, (decoded) => {
-      const { group, topic, partition } = decoded.key
-      if (decoded.kind === 'offset-deletion') this.committed.delete(at.cluster, group, topic, partition)
-      else if (decoded.kind === 'offset-commit') {
-        const { offset, metadata, commitTimestamp } = decoded.value
-        fresh.push({ cluster: at.cluster, group, topic, partition, offset, metadata, commitTimestamp })
-      }
-    })
-    this.onCommits(fresh)
-  }
-
-  /** New group commits on a cluster, from __consumer_offsets or the admin poller. */
-  private onCommits (commits: CommittedOffset[]): void {
-    for (const commit of commits) this.committed.set(commit)
-    if (this.ready && commits.length > 0) this.groupMirror?.submit(commits)
   }
 
   /** The partition reader of a cluster, opened on first use. */

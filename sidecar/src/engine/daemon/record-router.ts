@@ -1,0 +1,127 @@
+// Routes the records the followers fetch (docs/design.md §2.1) by the role their topic has in the
+// follow plan: MM2's offset syncs and the history topic go to the shared sync ingest (the index, then
+// reverse syncs, history snapshots and a re-evaluation of the groups committed on those partitions),
+// checkpoints and heartbeats to the flow freshness gauges, and group commits (from __consumer_offsets
+// or the admin poller) to the committed-offset store and, once ready, to group sync. It keeps no
+// state of its own; the parts it hands records to are injected by the daemon.
+import type { Mm2Flow } from '../../core/mm2/model.ts'
+import { decodeCheckpoint } from '../../core/codec/checkpoint.ts'
+import { decodeConsumerOffsetsRecord } from '../../core/codec/consumer-offsets.ts'
+import { decodeHeartbeat } from '../../core/codec/heartbeat.ts'
+import type { CommittedOffset, CommittedOffsets } from '../../core/sync/committed-offsets.ts'
+import { RECORD_TYPE, type FollowPlan, type TopicRole } from '../../core/mm2/follow-plan.ts'
+import type { RecordIngest } from '../ingest/record-ingest.ts'
+import type { SyncIngest, TopicPartition } from '../ingest/sync-ingest.ts'
+import type { FetchedRecord } from '../ports.ts'
+import type { FlowFreshness } from './flow-freshness.ts'
+import type { GroupMirror } from './group-mirror.ts'
+import type { HistoryKeeper } from './history-keeper.ts'
+import type { ReverseSyncWriters } from './reverse-sync-writers.ts'
+
+export interface RecordRouterOptions {
+  plan: FollowPlan
+  ingest: RecordIngest
+  syncs: Pick<SyncIngest, 'history' | 'offsetSyncs'>
+  committed: CommittedOffsets
+  freshness: Pick<FlowFreshness, 'syncsRead' | 'checkpoint' | 'heartbeat'>
+  reverseSyncs: Pick<ReverseSyncWriters, 'onSync'>
+  /** Whether the follower of `cluster` is reading it from the start again (it returned after readiness). */
+  isReplaying: (cluster: string) => boolean
+  /** The history keeper, once the outputs started with history on; null before. */
+  historyKeeper: () => Pick<HistoryKeeper, 'markDirty'> | null
+  /** Group sync; null when it is off. */
+  groupMirror: () => Pick<GroupMirror, 'submit'> | null
+  /** Whether the daemon passed the readiness gate: before it, nothing is submitted to group sync. */
+  isReady: () => boolean
+}
+
+export class RecordRouter {
+  private readonly options: RecordRouterOptions
+
+  constructor (options: RecordRouterOptions) {
+    this.options = options
+  }
+
+  /** Records fetched from one partition of a followed topic, handed to each role the topic has on `cluster`. */
+  onRecords (cluster: string, topic: string, partition: number, records: FetchedRecord[]): void {
+    const at = { cluster, topic, partition }
+    for (const role of this.options.plan.get(cluster)?.get(topic) ?? []) {
+      if (role.kind === 'offset-syncs') this.onOffsetSyncs(role.flow, at, records)
+      else if (role.kind === 'history') this.options.syncs.history(at, records)
+      else if (role.kind === 'checkpoints') this.onCheckpoints(role, at, records)
+      else if (role.kind === 'heartbeats') this.onHeartbeats(role, at, records)
+      else this.onConsumerOffsets(at, records)
+    }
+  }
+
+  /** New group commits on a cluster, from __consumer_offsets or the admin poller. */
+  onCommits (commits: CommittedOffset[]): void {
+    for (const commit of commits) this.options.committed.set(commit)
+    if (this.options.isReady() && commits.length > 0) this.options.groupMirror()?.submit(commits)
+  }
+
+  private onOffsetSyncs (flow: Mm2Flow, at: TopicPartition, records: FetchedRecord[]): void {
+    // A cluster that returns after readiness is read from the start again: replay, don't rewind.
+    const mode = this.options.isReplaying(at.cluster) ? 'replay' : 'append'
+    const { mm2Syncs, accepted } = this.options.syncs.offsetSyncs(flow, at, records, mode)
+    const touched = new Map<string, Set<number>>()
+    for (const sync of accepted) {
+      this.options.historyKeeper()?.markDirty(flow.source, flow.target, sync.topic, sync.partition)
+      this.options.reverseSyncs.onSync(flow, sync)
+      const partitions = touched.get(sync.topic) ?? new Set<number>()
+      touched.set(sync.topic, partitions.add(sync.partition))
+    }
+    for (const [topic, partitions] of touched) this.reevaluate(flow, topic, partitions)
+    // Only MM2's own syncs say the flow is alive: not our reverse syncs, not garbage.
+    if (mm2Syncs > 0) this.options.freshness.syncsRead(flow, Date.now())
+  }
+
+  /**
+   * New syncs of `flow` for `topic` can translate commits that were untranslatable, or translate them
+   * more precisely: re-evaluate the groups committed on those partitions, on both sides of the flow.
+   */
+  private reevaluate (flow: Mm2Flow, topic: string, partitions: ReadonlySet<number>): void {
+    const groupMirror = this.options.groupMirror()
+    if (!this.options.isReady() || groupMirror === null) return
+    const remote = flow.policy.formatRemoteTopic(flow.source, topic)
+    const commits = [...partitions].flatMap((partition) => [
+      ...this.options.committed.onPartition(flow.source, topic, partition),
+      ...this.options.committed.onPartition(flow.target, remote, partition)
+    ])
+    if (commits.length > 0) groupMirror.submit(commits, false, true)
+  }
+
+  private onCheckpoints (role: TopicRole & { kind: 'checkpoints' }, at: TopicPartition, records: FetchedRecord[]): void {
+    const source = { ...at, recordType: RECORD_TYPE.checkpoints }
+    this.options.ingest.each(source, records, (record) => decodeCheckpoint(record.key, record.value), (_checkpoint, record) => {
+      this.options.freshness.checkpoint(role.flow, Number(record.timestamp))
+    })
+  }
+
+  private onHeartbeats (role: TopicRole & { kind: 'heartbeats' }, at: TopicPartition, records: FetchedRecord[]): void {
+    const source = { ...at, recordType: RECORD_TYPE.heartbeats }
+    this.options.ingest.each(source, records, (record) => decodeHeartbeat(record.key, record.value), (heartbeat) => {
+      this.options.freshness.heartbeat(role.flow, Number(heartbeat.timestamp))
+    })
+  }
+
+  private onConsumerOffsets (at: TopicPartition, records: FetchedRecord[]): void {
+    const source = { ...at, recordType: RECORD_TYPE['consumer-offsets'] }
+    const fresh: CommittedOffset[] = []
+    type GroupOffsetRecord = Exclude<ReturnType<typeof decodeConsumerOffsetsRecord>, { kind: 'skipped' }>
+    const decode = (record: { key: Uint8Array | null, value: Uint8Array | null }): GroupOffsetRecord | undefined => {
+      const decoded = decodeConsumerOffsetsRecord(record.key, record.value)
+      // Group metadata and the other coordinator records are well-formed, and not for us.
+      return decoded.kind === 'skipped' ? undefined : decoded
+    }
+    this.options.ingest.each(source, records, decode, (decoded) => {
+      const { group, topic, partition } = decoded.key
+      if (decoded.kind === 'offset-deletion') this.options.committed.delete(at.cluster, group, topic, partition)
+      else if (decoded.kind === 'offset-commit') {
+        const { offset, metadata, commitTimestamp } = decoded.value
+        fresh.push({ cluster: at.cluster, group, topic, partition, offset, metadata, commitTimestamp })
+      }
+    })
+    this.onCommits(fresh)
+  }
+}
