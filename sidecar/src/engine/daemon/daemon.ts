@@ -294,6 +294,7 @@ export class Daemon {
     this.stopped = true
     for (const timer of this.timers) clearInterval(timer)
     for (const poller of this.pollers.values()) poller.stop()
+    this.router.stop()
     await this.groupMirror?.stop()
     await this.historyKeeper?.stop()
     await this.reverseSyncs.stop()

@@ -42,6 +42,14 @@ export class FailureRetries {
     this.resubmit([...commits.values()], false)
   }
 
+  /** Whether the commit's partition is held for some cluster (re-evaluations leave it to the probes). */
+  isHeld (commit: CommittedOffset): boolean {
+    if (this.held.size === 0) return false
+    const key = compositeKey(commit.cluster, commit.group, commit.topic, commit.partition)
+    for (const commits of this.held.values()) if (commits.has(key)) return true
+    return false
+  }
+
   /** Commits held for a cluster (tests). */
   heldCount (cluster: string): number {
     return this.held.get(cluster)?.size ?? 0

@@ -75,6 +75,8 @@ export class GroupMirror {
   private readonly now: () => number
   private readonly queues = new Map<string, Promise<void>>()
   private readonly pending = new Map<string, Map<string, PendingCommit>>()
+  /** Per (cluster, topic, group): the routes of its commits (see routesOf). */
+  private readonly routes = new Map<string, readonly CommitRoute[]>()
   /** Per target cluster: its groups' liveness, asked for many groups at once. */
   private readonly liveness = new Map<string, BatchedLiveness>()
   /** Re-read windows, untranslatable partitions and translation ages of the groups mirrored. */
@@ -111,6 +113,10 @@ export class GroupMirror {
   submit (commits: readonly CommittedOffset[], countSkips = true, skipSettled = false): void {
     if (this.stopped) return
     for (const commit of commits) {
+      // A re-evaluation for new syncs cannot improve on a commit already mirrored exactly: not even queued.
+      if (skipSettled && this.settled.get(settledKey(commit)) === commit.offset) continue
+      // Nor on one held for a cluster that did not answer: its probes tell when to try again.
+      if (!countSkips && this.failures.isHeld(commit)) continue
       // One queue per (cluster, group): a group's writes to the other side happen one after the other.
       const groupKey = compositeKey(commit.cluster, commit.group)
       const partitions = this.pending.get(groupKey) ?? new Map<string, PendingCommit>()
@@ -203,9 +209,8 @@ export class GroupMirror {
 
   /** The commit's route and translation: the index's answer, proven exactly in exact mode. */
   private async translate ({ commit, countSkips, skipSettled }: PendingCommit): Promise<{ route: CommitRoute, translation: Translation } | null> {
-    if (!this.options.groupFilter(commit.group)) return null
     if (skipSettled && this.settled.get(settledKey(commit)) === commit.offset) return null
-    const routes = routeCommit(this.options.flows, commit.cluster, commit.topic, commit.group)
+    const routes = this.routesOf(commit)
     const chosen = translateCommit(this.options.index, routes, commit.partition, commit.offset)
     const exact = this.options.exact
     if (chosen === null || exact === undefined || exact === null) return chosen
@@ -335,6 +340,17 @@ export class GroupMirror {
 
   private countActive (plan: PlannedCommit, group: string): void {
     this.options.metrics.groupCommitsSkipped.inc({ flow: routeFlow(plan.route), direction: plan.route.direction, group, reason: 'group-active' })
+  }
+
+  /** The commit's routes (none for a group the sidecar's filter leaves out); they depend only on the flows, so each is worked out once. */
+  private routesOf ({ cluster, topic, group }: CommittedOffset): readonly CommitRoute[] {
+    const key = compositeKey(cluster, topic, group)
+    let routes = this.routes.get(key)
+    if (routes === undefined) {
+      routes = this.options.groupFilter(group) ? routeCommit(this.options.flows, cluster, topic, group) : []
+      this.routes.set(key, routes)
+    }
+    return routes
   }
 
   private livenessOf (admin: GroupAdminPort): BatchedLiveness {

@@ -2,8 +2,9 @@
 // follow plan: MM2's offset syncs and the history topic go to the shared sync ingest (the index, then
 // reverse syncs, history snapshots and a re-evaluation of the groups committed on those partitions),
 // checkpoints and heartbeats to the flow freshness gauges, and group commits (from __consumer_offsets
-// or the admin poller) to the committed-offset store and, once ready, to group sync. It keeps no
-// state of its own; the parts it hands records to are injected by the daemon.
+// or the admin poller) to the committed-offset store and, once ready, to group sync. The parts it
+// hands records to are injected by the daemon; its only state is the re-evaluations it has coalesced.
+import { compositeKey } from '../../core/keys.ts'
 import type { Mm2Flow } from '../../core/mm2/model.ts'
 import { decodeCheckpoint } from '../../core/codec/checkpoint.ts'
 import { decodeConsumerOffsetsRecord } from '../../core/codec/consumer-offsets.ts'
@@ -33,13 +34,32 @@ export interface RecordRouterOptions {
   groupMirror: () => Pick<GroupMirror, 'submit'> | null
   /** Whether the daemon passed the readiness gate: before it, nothing is submitted to group sync. */
   isReady: () => boolean
+  /** How long re-evaluations for new syncs are gathered before they go (default 250 ms). */
+  reevaluateDelayMs?: number
 }
+
+/**
+ * Every new sync of a partition (MM2's, and the reverse syncs the sidecar writes itself, read back)
+ * re-evaluates every group committed there: with a thousand groups and syncs arriving many times a
+ * second, doing it per sync costs more than the commits themselves. The syncs of this long go together.
+ */
+const REEVALUATE_DELAY_MS = 250
 
 export class RecordRouter {
   private readonly options: RecordRouterOptions
+  /** Partitions with new syncs whose groups are re-evaluated when the timer fires, per flow and topic. */
+  private readonly due = new Map<string, { flow: Mm2Flow, topic: string, partitions: Set<number> }>()
+  private timer: NodeJS.Timeout | null = null
 
   constructor (options: RecordRouterOptions) {
     this.options = options
+  }
+
+  /** Drops the re-evaluations not made yet (shutdown). */
+  stop (): void {
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = null
+    this.due.clear()
   }
 
   /** Records fetched from one partition of a followed topic, handed to each role the topic has on `cluster`. */
@@ -81,14 +101,32 @@ export class RecordRouter {
    * more precisely: re-evaluate the groups committed on those partitions, on both sides of the flow.
    */
   private reevaluate (flow: Mm2Flow, topic: string, partitions: ReadonlySet<number>): void {
+    if (!this.options.isReady() || this.options.groupMirror() === null) return
+    const key = compositeKey(flow.source, flow.target, topic)
+    const due = this.due.get(key) ?? { flow, topic, partitions: new Set<number>() }
+    for (const partition of partitions) due.partitions.add(partition)
+    this.due.set(key, due)
+    if (this.timer !== null) return
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.reevaluateDue()
+    }, this.options.reevaluateDelayMs ?? REEVALUATE_DELAY_MS)
+    this.timer.unref()
+  }
+
+  private reevaluateDue (): void {
     const groupMirror = this.options.groupMirror()
-    if (!this.options.isReady() || groupMirror === null) return
-    const remote = flow.policy.formatRemoteTopic(flow.source, topic)
-    const commits = [...partitions].flatMap((partition) => [
-      ...this.options.committed.onPartition(flow.source, topic, partition),
-      ...this.options.committed.onPartition(flow.target, remote, partition)
-    ])
-    if (commits.length > 0) groupMirror.submit(commits, false, true)
+    const due = [...this.due.values()]
+    this.due.clear()
+    if (groupMirror === null) return
+    for (const { flow, topic, partitions } of due) {
+      const remote = flow.policy.formatRemoteTopic(flow.source, topic)
+      const commits = [...partitions].flatMap((partition) => [
+        ...this.options.committed.onPartition(flow.source, topic, partition),
+        ...this.options.committed.onPartition(flow.target, remote, partition)
+      ])
+      if (commits.length > 0) groupMirror.submit(commits, false, true)
+    }
   }
 
   private onCheckpoints (role: TopicRole & { kind: 'checkpoints' }, at: TopicPartition, records: FetchedRecord[]): void {
@@ -107,7 +145,9 @@ export class RecordRouter {
 
   private onConsumerOffsets (at: TopicPartition, records: FetchedRecord[]): void {
     const source = { ...at, recordType: RECORD_TYPE['consumer-offsets'] }
-    const fresh: CommittedOffset[] = []
+    // The batch's newest commit per (group, topic, partition), in log order; a deletion later in the
+    // batch takes back a commit before it, so a deleted offset is never mirrored.
+    const fresh = new Map<string, CommittedOffset>()
     type GroupOffsetRecord = Exclude<ReturnType<typeof decodeConsumerOffsetsRecord>, { kind: 'skipped' }>
     const decode = (record: { key: Uint8Array | null, value: Uint8Array | null }): GroupOffsetRecord | undefined => {
       const decoded = decodeConsumerOffsetsRecord(record.key, record.value)
@@ -116,12 +156,14 @@ export class RecordRouter {
     }
     this.options.ingest.each(source, records, decode, (decoded) => {
       const { group, topic, partition } = decoded.key
+      const key = compositeKey(group, topic, partition)
+      fresh.delete(key)
       if (decoded.kind === 'offset-deletion') this.options.committed.delete(at.cluster, group, topic, partition)
       else if (decoded.kind === 'offset-commit') {
         const { offset, metadata, commitTimestamp } = decoded.value
-        fresh.push({ cluster: at.cluster, group, topic, partition, offset, metadata, commitTimestamp })
+        fresh.set(key, { cluster: at.cluster, group, topic, partition, offset, metadata, commitTimestamp })
       }
     })
-    this.onCommits(fresh)
+    this.onCommits([...fresh.values()])
   }
 }

@@ -17,6 +17,13 @@ export class TranslationGauges {
   private readonly alignedAt = new Map<string, { labels: { flow: string, direction: string, group: string }, atMs: number }>()
   /** Per (flow, direction, group), the partitions whose committed offset cannot be translated now. */
   private readonly untranslatable = new Map<string, Set<string>>()
+  /**
+   * The value each series was last set to: a gauge is set only when its value changes. With a thousand
+   * groups committing every second, setting them all each time (prom-client hashes the labels on
+   * every call) cost more than the translation itself.
+   */
+  private readonly lastSet = new Map<string, number>()
+  private readonly flowNames = new WeakMap<CommitRoute['flow'], string>()
 
   constructor (metrics: Gauges, now: () => number) {
     this.metrics = metrics
@@ -25,29 +32,45 @@ export class TranslationGauges {
 
   /** A commit was translated (or found untranslatable): its window and the group's untranslatable count. */
   translated (route: CommitRoute, commit: CommittedOffset, translation: Translation): void {
-    const flow = flowName(route.flow)
-    const labels = { flow, direction: route.direction, group: commit.group, topic: commit.topic, partition: String(commit.partition) }
+    const flow = this.flowName(route)
     // An untranslatable partition is exposed from its earliest record: a consumer moved now would start
     // there (auto.offset.reset=earliest) and re-read every record below the group's position.
-    const window = translation.kind === 'translated' ? translation.rereadWindow : commit.offset
-    this.metrics.translationRereadWindow.set(labels, Number(window))
+    const window = Number(translation.kind === 'translated' ? translation.rereadWindow : commit.offset)
+    const windowKey = compositeKey('window', flow, route.direction, commit.group, commit.topic, commit.partition)
+    if (this.lastSet.get(windowKey) !== window) {
+      this.lastSet.set(windowKey, window)
+      const labels = { flow, direction: route.direction, group: commit.group, topic: commit.topic, partition: String(commit.partition) }
+      this.metrics.translationRereadWindow.set(labels, window)
+    }
     const groupKey = compositeKey(flow, route.direction, commit.group)
     const partitions = this.untranslatable.get(groupKey) ?? new Set<string>()
     this.untranslatable.set(groupKey, partitions)
     const partitionKey = compositeKey(commit.cluster, commit.topic, commit.partition)
     if (translation.kind === 'translated') partitions.delete(partitionKey)
     else partitions.add(partitionKey)
-    this.metrics.untranslatablePartitions.set({ flow, direction: route.direction, group: commit.group }, partitions.size)
+    if (this.lastSet.get(groupKey) !== partitions.size) {
+      this.lastSet.set(groupKey, partitions.size)
+      this.metrics.untranslatablePartitions.set({ flow, direction: route.direction, group: commit.group }, partitions.size)
+    }
   }
 
   /** The other side is in line with the group's commits (written, or found in sync). */
   aligned (route: CommitRoute, group: string): void {
-    const labels = { flow: flowName(route.flow), direction: route.direction, group }
+    const labels = { flow: this.flowName(route), direction: route.direction, group }
     this.alignedAt.set(compositeKey(labels.flow, labels.direction, group), { labels, atMs: this.now() })
   }
 
   /** Sets translation_age_seconds for every group seen in line at least once. */
   exportAges (nowMs: number): void {
     for (const { labels, atMs } of this.alignedAt.values()) this.metrics.translationAge.set(labels, Math.max(0, nowMs - atMs) / 1000)
+  }
+
+  private flowName (route: CommitRoute): string {
+    let name = this.flowNames.get(route.flow)
+    if (name === undefined) {
+      name = flowName(route.flow)
+      this.flowNames.set(route.flow, name)
+    }
+    return name
   }
 }

@@ -1,7 +1,7 @@
 // RecordRouter against fakes of the parts it feeds: each followed topic's records go where its role in
 // the follow plan says, group commits reach group sync only after readiness, new syncs re-evaluate the
 // commits on both sides of their partitions, and a returning cluster's syncs are replayed.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { encodeCheckpoint } from '../../../../sidecar/src/core/codec/checkpoint.ts'
 import { encodeOffsetCommitKey, encodeOffsetCommitValue } from '../../../../sidecar/src/core/codec/consumer-offsets.ts'
 import { encodeHeartbeat } from '../../../../sidecar/src/core/codec/heartbeat.ts'
@@ -129,7 +129,20 @@ describe('RecordRouter', () => {
     expect(calls.submitted).toHaveLength(2)
   })
 
-  it('sends new syncs to history and reverse syncs, and re-evaluates the commits on both sides of their partitions once ready', () => {
+  it('never mirrors a commit that a deletion later in the same batch took back; a commit after the deletion goes', () => {
+    const { router, calls, state, store } = setup()
+    state.ready = true
+    const deletion = { key: encodeOffsetCommitKey({ group: 'g', topic: 'orders', partition: 0 }), value: null }
+    router.onRecords('A', '__consumer_offsets', 0, fetched([commit('g', 'orders', 0, 10n), deletion, commit('g', 'orders', 1, 5n)]))
+    expect(store.get('A', 'g', 'orders', 0)).toBeUndefined()
+    expect(calls.submitted).toEqual([{ commits: [committed('A', 'g', 'orders', 1, 5n)], countSkips: undefined, skipSettled: undefined }])
+    router.onRecords('A', '__consumer_offsets', 0, fetched([deletion, commit('g', 'orders', 0, 12n), commit('g', 'orders', 0, 13n)], 3))
+    expect(store.get('A', 'g', 'orders', 0)?.offset).toBe(13n)
+    expect(calls.submitted[1]).toEqual({ commits: [committed('A', 'g', 'orders', 0, 13n)], countSkips: undefined, skipSettled: undefined })
+  })
+
+  it('sends new syncs to history and reverse syncs, and re-evaluates the commits on both sides of their partitions once ready, the syncs of 250 ms together', () => {
+    vi.useFakeTimers()
     const { router, calls, state, store } = setup()
     store.set(committed('A', 'g', 'orders', 0, 10n))
     store.set(committed('B', 'h', 'A.orders', 0, 9n))
@@ -144,10 +157,24 @@ describe('RecordRouter', () => {
     expect(calls.submitted).toEqual([])
     state.ready = true
     router.onRecords('A', syncsTopic, 0, [])
-    // One re-evaluation per touched partition, that skips commits already mirrored exactly and counts no skips.
+    vi.advanceTimersByTime(100)
+    router.onRecords('A', syncsTopic, 0, [])
+    vi.advanceTimersByTime(149)
+    expect(calls.submitted).toEqual([])
+    vi.advanceTimersByTime(1)
+    // One re-evaluation per touched partition for both reads, that skips commits already mirrored exactly and counts no skips.
     expect(calls.submitted).toEqual([{
       commits: [committed('A', 'g', 'orders', 0, 10n), committed('B', 'h', 'A.orders', 0, 9n)], countSkips: false, skipSettled: true
     }])
+    // Syncs after that go in the next round; stop() drops a round not made yet.
+    router.onRecords('A', syncsTopic, 0, [])
+    vi.advanceTimersByTime(250)
+    expect(calls.submitted).toHaveLength(2)
+    router.onRecords('A', syncsTopic, 0, [])
+    router.stop()
+    vi.advanceTimersByTime(1000)
+    expect(calls.submitted).toHaveLength(2)
+    vi.useRealTimers()
   })
 
   it('replays the syncs of a returning cluster, and only MM2\'s own syncs count as a sign of the flow\'s life', () => {
