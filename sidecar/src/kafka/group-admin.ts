@@ -3,7 +3,9 @@
 // committing offsets *with metadata* the way an admin client does (generation -1, no member id), so
 // the broker itself refuses the write when the group has live members. @platformatic/kafka's
 // alterConsumerGroupOffsets drops the metadata, and the sidecar needs it to recognise its own writes.
-import { Admin, FindCoordinatorKeyTypes, kGetApi, kGetConnection, type Broker, type Callback, type Connection } from '@platformatic/kafka'
+import {
+  Admin, FindCoordinatorKeyTypes, kGetApi, kGetConnection, type Broker, type Callback, type CallbackWithPromise, type Connection
+} from '@platformatic/kafka'
 import { isMm2FailbackError, Mm2FailbackError } from '../errors.ts'
 import { describeCluster, toAdminOptions, type ClusterClientOptions } from './client-options.ts'
 import { explainClientError, isCoordinatorError } from './client-errors.ts'
@@ -43,6 +45,9 @@ export interface CommitResult {
 
 type ApiFunction = (connection: Connection, ...args: unknown[]) => void
 
+/** Default number of connections OffsetCommits are spread over (GroupAdmin's `committers`). */
+const COMMIT_CONNECTIONS = 4
+
 /** Group administration on one cluster; see the module comment. */
 export class GroupAdmin extends Admin {
   readonly cluster: ClusterClientOptions
@@ -51,10 +56,28 @@ export class GroupAdmin extends Admin {
    * the broker says it is not the coordinator any more, or the request to it fails.
    */
   private readonly coordinators = new Map<string, Broker>()
+  /**
+   * More connections for OffsetCommit, opened on the first commit: a broker answers the requests of
+   * one connection one at a time, and an OffsetCommit waits for its append to __consumer_offsets
+   * (several ms), so one connection caps group sync at a few hundred groups a second. A group always
+   * commits over the same connection (by a hash of its id), so its commits stay in order.
+   */
+  private committers: Admin[] | null = null
+  private readonly commitConnections: number
 
-  constructor (cluster: ClusterClientOptions) {
+  /** `commitConnections`: connections to each coordinator that OffsetCommits are spread over (see `committers`). */
+  constructor (cluster: ClusterClientOptions, commitConnections = COMMIT_CONNECTIONS) {
     super(toAdminOptions(cluster, 'groups'))
     this.cluster = cluster
+    this.commitConnections = Math.max(1, commitConnections)
+  }
+
+  override close (callback: CallbackWithPromise<void>): void
+  override close (): Promise<void>
+  override close (callback?: CallbackWithPromise<void>): void | Promise<void> {
+    for (const committer of this.committers ?? []) committer.close().catch(() => {})
+    this.committers = null
+    return callback === undefined ? super.close() : super.close(callback)
   }
 
   /** Liveness of each named group; groups the cluster does not know come back with exists=false. */
@@ -172,7 +195,7 @@ export class GroupAdmin extends Admin {
   private async commitTo (coordinator: Broker, groupId: string, request: unknown[]): Promise<CommitResult[]> {
     let response: OffsetCommitResponse
     try {
-      response = await this.callApi<OffsetCommitResponse>(coordinator, 'OffsetCommit', groupId, -1, '', null, request)
+      response = await this.callApiOn<OffsetCommitResponse>(this.committerOf(groupId), coordinator, 'OffsetCommit', groupId, -1, '', null, request)
     } catch (error) {
       // platformatic raises a ResponseError carrying the parsed response when any partition has an error code.
       const carried = (error as { response?: Partial<OffsetCommitResponse> }).response
@@ -241,9 +264,24 @@ export class GroupAdmin extends Admin {
     return result
   }
 
+  /** The client whose connection carries the group's OffsetCommits: this one, or one of the committers. */
+  private committerOf (groupId: string): Admin {
+    if (this.commitConnections === 1) return this
+    this.committers ??= Array.from({ length: this.commitConnections - 1 }, () => new Admin(toAdminOptions(this.cluster, 'groups')))
+    let hash = 0
+    for (let i = 0; i < groupId.length; i++) hash = (hash * 31 + groupId.charCodeAt(i)) | 0
+    const slot = Math.abs(hash) % this.commitConnections
+    return slot === 0 ? this : this.committers[slot - 1]!
+  }
+
   private async callApi<T> (broker: Broker, apiName: string, ...args: unknown[]): Promise<T> {
+    return await this.callApiOn<T>(this, broker, apiName, ...args)
+  }
+
+  /** One request to `broker` over the connection of `client` (this one or a committer); API versions are this client's. */
+  private async callApiOn<T> (client: Admin, broker: Broker, apiName: string, ...args: unknown[]): Promise<T> {
     const connection = await new Promise<Connection>((resolve, reject) => {
-      this[kGetConnection](broker, (error, value) => { if (error !== null && error !== undefined) reject(error); else resolve(value as Connection) })
+      client[kGetConnection](broker, (error, value) => { if (error !== null && error !== undefined) reject(error); else resolve(value as Connection) })
     })
     const api = await new Promise<ApiFunction>((resolve, reject) => {
       this[kGetApi](apiName, ((error: Error | null, value: unknown) => {

@@ -109,8 +109,8 @@ export const METRICS = {
     'Fetch requests the exact proofs sent (a quick proof sends one a side), per flow and direction; divided by exact_proofs_total it is the requests per proof. 0 from startup for every flow and direction when exact mode is on.',
     ['flow', 'direction']),
   exactProofReadRecords: metric('exact_proof_read_records', 'histogram',
-    'Records read (whole fetched batches, both logs together) by each exact proof that read the logs, proven or fallen back, per flow and direction; at-anchor proofs read nothing and are not observed.',
-    ['flow', 'direction'], [2, 4, 6, 8, 12, 16, 24, 32, 64, 128, 256, 512, 1024, 4096, 10000]),
+    'Records each exact proof that looked at the logs (quick or walk, proven or fallen back) fetched itself (whole batches, both logs together), per flow and direction; a proof answered by records another proof had just fetched counts 0; at-anchor proofs look at no log and are not observed.',
+    ['flow', 'direction'], [0, 1, 2, 4, 6, 8, 12, 16, 24, 32, 64, 128, 256, 512, 1024, 4096, 10000]),
 
   consumerLagRecords: metric('consumer_lag_records', 'gauge',
     'Records between the group\'s committed offset and the partition\'s high watermark, per cluster, group, topic and partition.',

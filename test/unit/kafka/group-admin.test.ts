@@ -41,6 +41,18 @@ describe('GroupAdmin.liveness', () => {
 })
 
 describe('GroupAdmin.commit', () => {
+  it('spreads groups over its commit connections, a group always on the same one', async () => {
+    const admin = new GroupAdmin({ alias: 'B', bootstrapServers: ['127.0.0.1:1'] }, 4)
+    const committerOf = (admin as unknown as { committerOf: (group: string) => unknown }).committerOf.bind(admin)
+    const used = new Set(Array.from({ length: 200 }, (_, i) => committerOf(`group-${i}`)))
+    expect(used.size).toBe(4)
+    expect(used.has(admin)).toBe(true)
+    expect(committerOf('group-7')).toBe(committerOf('group-7'))
+    const single = new GroupAdmin({ alias: 'B', bootstrapServers: ['127.0.0.1:1'] }, 1)
+    expect((single as unknown as { committerOf: (group: string) => unknown }).committerOf('any')).toBe(single)
+    await Promise.all([admin.close(), single.close()].map(async (closing) => { await closing.catch(() => {}) }))
+  })
+
   it('asks for a group\'s coordinator once, and again (retrying once) when the broker says it is not the coordinator', async () => {
     const admin = new GroupAdmin({ alias: 'B', bootstrapServers: ['127.0.0.1:1'] })
     const stub = admin as unknown as Record<string, unknown>
@@ -52,9 +64,11 @@ describe('GroupAdmin.commit', () => {
     }
     const sentTo: number[] = []
     let movedOnce = false
-    stub.callApi = async (broker: { port: number }, _api: string, _group: string, _generation: number, _member: string, _instance: null,
+    const clients = new Set<unknown>()
+    stub.callApiOn = async (client: unknown, broker: { port: number }, _api: string, _group: string, _generation: number, _member: string, _instance: null,
       request: Array<{ name: string, partitions: Array<{ partitionIndex: number }> }>) => {
       sentTo.push(broker.port)
+      clients.add(client)
       // The first broker stops being the coordinator after the second commit (NOT_COORDINATOR is 16).
       const errorCode = broker.port === 9001 && movedOnce ? 16 : 0
       const answer = (topic: { name: string, partitions: Array<{ partitionIndex: number }> }): unknown =>
@@ -71,6 +85,8 @@ describe('GroupAdmin.commit', () => {
       expect(await admin.commit('g', offsets)).toEqual([{ topic: 'orders', partition: 0, errorCode: 0 }])
       expect(lookups).toEqual([['g'], ['g']])
       expect(sentTo).toEqual([9001, 9001, 9001, 9002])
+      // One group's commits always go over the same connection (one of the committers'), so they stay in order.
+      expect(clients.size).toBe(1)
     } finally {
       await admin.close().catch(() => {})
     }

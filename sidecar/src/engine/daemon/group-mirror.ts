@@ -1,9 +1,10 @@
 // Two-way group sync (docs/design.md §2.4): when a group commits on one cluster, translate the
 // offsets and commit them on the other, through the pure rules of core/sync (routing, the commit
-// decision and the safety rules shared with reconcile). Work is serial per (source cluster, group),
-// so one group's commits are applied in order, and batched: every partition a group committed in one
-// request becomes one OffsetCommit on the other side. Liveness costs a request, so it is asked only
-// for groups with something to write, right before the write.
+// decision and the safety rules shared with reconcile). Work is serial per (source cluster, group)
+// (group-queues.ts), so one group's commits are applied in order, and batched: every partition a
+// group committed in one request becomes one OffsetCommit on the other side. Liveness costs a
+// request, so it is asked only for groups with something to write, right before the write, and for
+// many groups at once (batched-liveness.ts).
 import type { Mm2Flow } from '../../core/mm2/model.ts'
 import { decideCommitSync, type CommitSkipReason } from '../../core/sync/commit-decision.ts'
 import type { CommittedOffset, CommittedOffsets } from '../../core/sync/committed-offsets.ts'
@@ -23,6 +24,7 @@ import { flowName } from '../../core/mm2/flow-name.ts'
 import type { ExactTranslator } from '../exact/exact-translator.ts'
 import { BatchedLiveness } from './batched-liveness.ts'
 import { FailureRetries } from './failure-retries.ts'
+import { GroupQueues } from './group-queues.ts'
 import { reportRefusedCommit, reportSyncFailure } from './sync-failure-report.ts'
 import { TranslationGauges } from './translation-gauges.ts'
 
@@ -73,8 +75,8 @@ const FAILURE_PROBE_MS = 250
 export class GroupMirror {
   private readonly options: GroupMirrorOptions
   private readonly now: () => number
-  private readonly queues = new Map<string, Promise<void>>()
-  private readonly pending = new Map<string, Map<string, PendingCommit>>()
+  /** One queue per (cluster, group): see GroupQueues. */
+  private readonly queues: GroupQueues<PendingCommit>
   /** Per (cluster, topic, group): the routes of its commits (see routesOf). */
   private readonly routes = new Map<string, readonly CommitRoute[]>()
   /** Per target cluster: its groups' liveness, asked for many groups at once. */
@@ -100,6 +102,9 @@ export class GroupMirror {
     this.options = options
     this.now = options.now ?? Date.now
     this.gauges = new TranslationGauges(options.metrics, this.now)
+    this.queues = new GroupQueues(async (entries) => { await this.process(entries) }, (error) => {
+      this.options.logger.error(`group sync failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`)
+    })
     this.failures = new FailureRetries((commits, probe) => {
       if (probe) for (const commit of commits) if (this.heldForRead.has(settledKey(commit))) this.readProbes.add(settledKey(commit))
       this.submit(commits.map((commit) => this.latest(commit)), false)
@@ -117,19 +122,12 @@ export class GroupMirror {
       if (skipSettled && this.settled.get(settledKey(commit)) === commit.offset) continue
       // Nor on one held for a cluster that did not answer: its probes tell when to try again.
       if (!countSkips && this.failures.isHeld(commit)) continue
-      // One queue per (cluster, group): a group's writes to the other side happen one after the other.
-      const groupKey = compositeKey(commit.cluster, commit.group)
-      const partitions = this.pending.get(groupKey) ?? new Map<string, PendingCommit>()
-      this.pending.set(groupKey, partitions)
-      const partitionKey = compositeKey(commit.topic, commit.partition)
-      // Newer commits of the same partition replace older ones not processed yet.
-      const queued = partitions.get(partitionKey)
-      partitions.set(partitionKey, {
+      // Newer commits of a partition replace older ones not processed yet.
+      this.queues.add(compositeKey(commit.cluster, commit.group), compositeKey(commit.topic, commit.partition), (queued) => ({
         commit,
         countSkips: countSkips || (queued?.countSkips ?? false),
         skipSettled: skipSettled && (queued?.skipSettled ?? true)
-      })
-      if (!this.queues.has(groupKey)) this.queues.set(groupKey, this.processLoop(groupKey))
+      }))
     }
   }
 
@@ -140,7 +138,7 @@ export class GroupMirror {
 
   /** Resolves when every queued commit has been processed (tests, shutdown). */
   async idle (): Promise<void> {
-    while (this.queues.size > 0) await Promise.all([...this.queues.values()])
+    await this.queues.idle()
   }
 
   async stop (): Promise<void> {
@@ -154,21 +152,6 @@ export class GroupMirror {
   /** Sets translation_age_seconds for every group seen in line at least once. */
   exportAges (nowMs: number): void {
     this.gauges.exportAges(nowMs)
-  }
-
-  private async processLoop (groupKey: string): Promise<void> {
-    try {
-      for (;;) {
-        const partitions = this.pending.get(groupKey)
-        if (partitions === undefined || partitions.size === 0) break
-        this.pending.delete(groupKey)
-        await this.process([...partitions.values()]).catch((error: unknown) => {
-          this.options.logger.error(`group sync failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`)
-        })
-      }
-    } finally {
-      this.queues.delete(groupKey)
-    }
   }
 
   private async process (entries: readonly PendingCommit[]): Promise<void> {

@@ -160,12 +160,12 @@ export class ExactTranslator {
     if (this.pairs.add(key, pair)) this.options.onProven?.(route, partition, pair)
   }
 
-  /** What a proof read: records and fetch requests, and the records of each proof that read the logs. */
+  /** What a proof read: records and fetch requests, and the records of each proof that looked at the logs (not at-anchor). */
   private countCost (route: CommitRoute, outcome: ProofOutcome): void {
     const labels = { flow: flowName(route.flow), direction: route.direction }
     this.options.metrics.exactProofRecordsRead.inc(labels, outcome.recordsRead)
     this.options.metrics.exactProofFetches.inc(labels, outcome.fetches)
-    if (outcome.fetches > 0) this.options.metrics.exactProofReadRecords.observe(labels, outcome.recordsRead)
+    if (outcome.method !== 'at-anchor') this.options.metrics.exactProofReadRecords.observe(labels, outcome.recordsRead)
   }
 
   private countProof (route: CommitRoute, method: string): void {
