@@ -3,11 +3,12 @@
 // a pair proven before, or the first records of both logs) the constant-cost check of
 // core/exact/quick-proof.ts is tried first; where it is refuted, the pure ExactWalk
 // (core/exact/exact-walk.ts) walks from the anchor, up to its cap.
-import { ExactWalk, type ExactOutcome, type MatchRecord } from '../../core/exact/exact-walk.ts'
+import { ExactWalk, type ExactOutcome } from '../../core/exact/exact-walk.ts'
 import { checkCandidate, interpolate, pairSide, sidesOf, type Neighbourhood } from '../../core/exact/quick-proof.ts'
 import type { CommitRoute } from '../../core/sync/route.ts'
 import { isBelowMm2Syncs, type OffsetSyncPair, type Translation } from '../../core/translation/translation.ts'
 import type { PartitionReaderPort, RangeRead } from '../ports.ts'
+import { NeighbourhoodReads } from './neighbourhood-reads.ts'
 import type { RecentBatches } from './recent-batches.ts'
 
 /** How a proof was made: at a sync, by the constant-cost check, or by a walk; with what it read. */
@@ -22,12 +23,6 @@ export type ProofOutcome = ExactOutcome & {
   notCopied?: boolean
 }
 
-/**
- * One batch a read: asked for one byte, the broker still returns the whole first batch at the offset
- * (KIP-74), so a quick proof reads one producer batch a side (two where the position starts a batch),
- * whatever follows it in the log.
- */
-const NEIGHBOURHOOD_BYTES = 1
 const WALK_BYTES = 256 * 1024
 
 interface WalkedTopic { alias: string, topic: string }
@@ -47,6 +42,7 @@ export class ExactProver {
   private readonly readerOf: (alias: string) => PartitionReaderPort
   private readonly maxExactRecords: number | undefined
   private readonly recent: RecentBatches | null
+  private readonly reads = new NeighbourhoodReads()
 
   /** `recent`: share recent reads between the quick proofs of groups at nearby positions (the daemon). */
   constructor (readerOf: (alias: string) => PartitionReaderPort, maxExactRecords?: number, recent: RecentBatches | null = null) {
@@ -149,38 +145,20 @@ export class ExactProver {
     }
   }
 
-  /** The records at position - 1 and position of one side (a read or two), and where its log ends. */
+  /**
+   * The records at position - 1 and position of one side (a read or two), and where its log ends: from
+   * a recent read when one holds both, else read together with the other proofs of the partition
+   * waiting now (neighbourhood-reads.ts).
+   */
   private async neighbourhood (where: WalkedTopic, partition: number, position: bigint, cost: ProofCost): Promise<Neighbourhood> {
     const known = this.recentNeighbourhood(where, partition, position)
     if (known !== undefined) return known
-    // Another proof is reading this partition now: its read may hold these records too.
-    const settled = this.recent?.settled(where.alias, where.topic, partition)
-    if (settled !== undefined) {
-      await settled
-      const read = this.recentNeighbourhood(where, partition, position)
-      if (read !== undefined) return read
-    }
-    let before: MatchRecord | null = null
-    let at: MatchRecord | null = null
-    let from = position > 0n ? position - 1n : 0n
-    let end = 0n
-    for (let reads = 0; reads < 3; reads++) {
-      const reading = this.read(where, partition, from, NEIGHBOURHOOD_BYTES)
-      this.recent?.track(where.alias, where.topic, partition, reading)
-      const read = await reading
-      cost.fetches++
-      cost.recordsRead += read.records.length
-      this.recent?.put(where.alias, where.topic, partition, read.records)
-      end = read.endOffset
-      for (const record of read.records) {
-        if (record.offset === position - 1n) before = record
-        else if (record.offset === position) at = record
-      }
-      // Done once the read reached past the position, or nothing more is there.
-      if (at !== null || read.nextOffset > position || read.nextOffset <= from || read.nextOffset >= read.endOffset) break
-      from = read.nextOffset
-    }
-    return { before, at, end }
+    return await this.reads.neighbourhood(
+      { cluster: where.alias, topic: where.topic, partition },
+      position,
+      cost,
+      async (from, maxBytes) => await this.read(where, partition, from, maxBytes),
+      (records) => { this.recent?.put(where.alias, where.topic, partition, records) })
   }
 
   /** Both records from a recent read, when it had one at the position: the log's end does not matter then. */

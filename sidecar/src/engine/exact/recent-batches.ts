@@ -24,8 +24,6 @@ export interface RecentBatchesOptions {
 
 export class RecentBatches {
   private readonly partitions = new Map<string, Segment[]>()
-  /** Per (cluster, topic, partition), the reads out now: a proof waits for them before it reads itself. */
-  private readonly reading = new Map<string, Set<Promise<unknown>>>()
   private readonly ttlMs: number
   private readonly perPartition: number
   private readonly now: () => number
@@ -60,29 +58,6 @@ export class RecentBatches {
       if (offset >= segment.first && offset <= segment.last) return segment.records.get(offset) ?? null
     }
     return undefined
-  }
-
-  /** Tracks a read of the partition until it settles (see `settled`). */
-  track (cluster: string, topic: string, partition: number, read: Promise<unknown>): void {
-    const key = compositeKey(cluster, topic, partition)
-    const reads = this.reading.get(key) ?? new Set<Promise<unknown>>()
-    this.reading.set(key, reads)
-    reads.add(read)
-    const done = (): void => {
-      reads.delete(read)
-      if (reads.size === 0 && this.reading.get(key) === reads) this.reading.delete(key)
-    }
-    read.then(done, done)
-  }
-
-  /**
-   * Resolves once the reads of the partition out now have settled, so that proofs of groups at nearby
-   * positions that arrive together send one fetch, not one each; undefined when none is out.
-   */
-  settled (cluster: string, topic: string, partition: number): Promise<void> | undefined {
-    const reads = this.reading.get(compositeKey(cluster, topic, partition))
-    if (reads === undefined || reads.size === 0) return undefined
-    return Promise.allSettled([...reads]).then(() => {})
   }
 
   /** Partitions with reads kept (for tests). */
