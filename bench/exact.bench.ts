@@ -552,7 +552,8 @@ const lab = await startLab({
     'sync.group.offsets.enabled': 'false'
   }
 })
-const adminA = new GroupAdmin({ ...lab.clientOptions('A'), clientIdPrefix: 'bench-exact' })
+// The groups' commits go over 16 connections (a broker answers one connection's requests one at a time).
+const adminA = new GroupAdmin({ ...lab.clientOptions('A'), clientIdPrefix: 'bench-exact' }, 16)
 const adminB = new GroupAdmin({ ...lab.clientOptions('B'), clientIdPrefix: 'bench-exact' })
 let producer: SteadyProducer | null = null
 try {

@@ -32,6 +32,8 @@ export interface SidecarConfig {
     exclude: string[]
     /** How long a group's liveness answer is trusted before asking the cluster again. */
     livenessCacheMs: number
+    /** Connections per cluster the group commits are spread over (a broker answers one connection's requests one at a time). */
+    commitConnections: number
   }
   translation: {
     /**
@@ -99,6 +101,13 @@ export const CONFIG_KEYS: readonly Leaf[] = [
   { path: 'groupSync.exclude', type: 'list', help: 'Java regexes of groups never to sync.' },
   { path: 'groupSync.livenessCacheMs', type: 'int', min: 0, max: 600_000, help: 'How long an answer "the group has no live members" is trusted.' },
   {
+    path: 'groupSync.commitConnections',
+    type: 'int',
+    min: 1,
+    max: 64,
+    help: 'Connections per cluster group commits are spread over (a broker answers one connection\'s requests one at a time).'
+  },
+  {
     path: 'translation.mode',
     type: 'enum',
     values: ['exact', 'conservative'],
@@ -123,7 +132,7 @@ export function defaultConfig (): SidecarConfig {
   return {
     metrics: { host: '127.0.0.1', port: 9464, namespace: 'mm2_failback', processMetrics: true },
     features: { reverseSyncs: true, groupSync: true, history: true, lag: true },
-    groupSync: { allowRewind: false, include: ['.*'], exclude: [], livenessCacheMs: 1000 },
+    groupSync: { allowRewind: false, include: ['.*'], exclude: [], livenessCacheMs: 1000, commitConnections: 8 },
     translation: { mode: 'exact', maxProofRecords: 10_000, retryMs: 200, copyWaitMs: 10_000 },
     history: { topic: 'mm2-failback.history.internal', replicationFactor: -1, flushIntervalMs: 1000 },
     lag: { intervalMs: 15_000 },

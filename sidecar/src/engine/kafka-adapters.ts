@@ -22,7 +22,7 @@ export function kafkaClusterAdapters (client: ClusterClientOptions): ClusterAdap
       maxWaitMs: spec.maxWaitMs,
       retryDelayMs: spec.retryDelayMs
     }, handlers),
-    admin: () => new GroupAdmin(client),
+    admin: (commitConnections) => new GroupAdmin(client, commitConnections),
     reader: () => new PartitionReader(client),
     reverseSyncWriter: (topic) => new OffsetSyncWriter(client, topic),
     historyWriter: (topic, replicationFactor) => new HistoryWriter(client, topic, replicationFactor)

@@ -79,7 +79,8 @@ export interface HistoryWriterPort {
 export interface ClusterAdapters {
   readonly client: ClusterClientOptions
   follower: (spec: FollowerSpec, handlers: FollowerHandlers) => TopicFollower
-  admin: () => GroupAdminPort
+  /** `commitConnections`: connections group commits are spread over (groupSync.commitConnections). */
+  admin: (commitConnections?: number) => GroupAdminPort
   reader: () => PartitionReaderPort
   reverseSyncWriter: (topic: string) => ReverseSyncWriterPort
   historyWriter: (topic: string, replicationFactor: number) => HistoryWriterPort

@@ -162,7 +162,7 @@ export class Daemon {
     for (const [alias, topics] of this.plan) {
       const adapters = this.adapters.get(alias)
       if (adapters === undefined) continue
-      this.admins.set(alias, adapters.admin())
+      this.admins.set(alias, adapters.admin(config.groupSync.commitConnections))
       const follower = new ClusterFollower({
         alias,
         adapters,
