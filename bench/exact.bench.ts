@@ -1,7 +1,7 @@
 // Benchmark: the daemon's exact mode under load, against the conservative mode measured in the same run.
 //   node bench/exact.bench.ts [--kafka 4.1] [--groups 1000] [--partitions 12] [--seconds 60] [--warmup 15]
 //                             [--rate 3000] [--produce-interval-ms 50] [--max-lag 20] [--sample 20]
-//                             [--modes conservative,exact] [--sidecar-node-options "--cpu-prof"]
+//                             [--modes conservative,exact] [--commit-connections N] [--sidecar-node-options "--cpu-prof"]
 // One lab (A, B, MM2). A steady producer writes `--rate` records/s to a topic of `--partitions` partitions
 // on A for the whole run (one send every `--produce-interval-ms`, round robin, so each partition gets
 // small batches). For each mode in turn, `mm2-failback run` is started as a process (translation.mode set,
@@ -45,7 +45,8 @@ const { values } = parseArgs({
     'max-lag': { type: 'string', default: '20' },
     sample: { type: 'string', default: '20' },
     modes: { type: 'string', default: 'conservative,exact' },
-    'sidecar-node-options': { type: 'string', default: '' }
+    'sidecar-node-options': { type: 'string', default: '' },
+    'commit-connections': { type: 'string', default: '' }
   }
 })
 const GROUPS = Number(values.groups)
@@ -361,7 +362,10 @@ async function runMode (lab: Lab, adminA: GroupAdmin, adminB: GroupAdmin, mode: 
     mm2Config: lab.mm2PropertiesPath!,
     logDir: lab.logDir,
     name: `sidecar-exact-bench-${mode}`,
-    sets: [`translation.mode=${mode}`, 'log.level=info', 'features.lag=false', `groupSync.include=${prefix}-.*`],
+    sets: [
+      `translation.mode=${mode}`, 'log.level=info', 'features.lag=false', `groupSync.include=${prefix}-.*`,
+      ...(values['commit-connections'] === '' ? [] : [`groupSync.commitConnections=${values['commit-connections']}`])
+    ],
     // e.g. --sidecar-node-options "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the sidecar under this load.
     ...(values['sidecar-node-options'] === '' ? {} : { env: { NODE_OPTIONS: values['sidecar-node-options'] } })
   })

@@ -132,7 +132,7 @@ export function defaultConfig (): SidecarConfig {
   return {
     metrics: { host: '127.0.0.1', port: 9464, namespace: 'mm2_failback', processMetrics: true },
     features: { reverseSyncs: true, groupSync: true, history: true, lag: true },
-    groupSync: { allowRewind: false, include: ['.*'], exclude: [], livenessCacheMs: 1000, commitConnections: 8 },
+    groupSync: { allowRewind: false, include: ['.*'], exclude: [], livenessCacheMs: 1000, commitConnections: 16 },
     translation: { mode: 'exact', maxProofRecords: 10_000, retryMs: 200, copyWaitMs: 10_000 },
     history: { topic: 'mm2-failback.history.internal', replicationFactor: -1, flushIntervalMs: 1000 },
     lag: { intervalMs: 15_000 },

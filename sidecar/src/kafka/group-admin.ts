@@ -46,7 +46,7 @@ export interface CommitResult {
 type ApiFunction = (connection: Connection, ...args: unknown[]) => void
 
 /** Default number of connections OffsetCommits are spread over (GroupAdmin's `committers`). */
-const COMMIT_CONNECTIONS = 8
+const COMMIT_CONNECTIONS = 16
 
 /** Group administration on one cluster; see the module comment. */
 export class GroupAdmin extends Admin {
