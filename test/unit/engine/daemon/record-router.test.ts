@@ -141,7 +141,7 @@ describe('RecordRouter', () => {
     expect(calls.submitted[1]).toEqual({ commits: [committed('A', 'g', 'orders', 0, 13n)], countSkips: undefined, skipSettled: undefined })
   })
 
-  it('sends new syncs to history and reverse syncs, and re-evaluates the commits on both sides of their partitions once ready, the syncs of 250 ms together', () => {
+  it('sends new syncs to history and reverse syncs, and re-evaluates the commits on both sides of their partitions once ready, at once and then at most once a second', () => {
     vi.useFakeTimers()
     const { router, calls, state, store } = setup()
     store.set(committed('A', 'g', 'orders', 0, 10n))
@@ -156,24 +156,29 @@ describe('RecordRouter', () => {
     // Not ready yet: nothing to group sync.
     expect(calls.submitted).toEqual([])
     state.ready = true
+    // The first syncs after a quiet spell: at once, one re-evaluation per touched partition, that skips
+    // commits already mirrored exactly and counts no skips.
     router.onRecords('A', syncsTopic, 0, [])
-    vi.advanceTimersByTime(100)
-    router.onRecords('A', syncsTopic, 0, [])
-    vi.advanceTimersByTime(149)
-    expect(calls.submitted).toEqual([])
-    vi.advanceTimersByTime(1)
-    // One re-evaluation per touched partition for both reads, that skips commits already mirrored exactly and counts no skips.
-    expect(calls.submitted).toEqual([{
+    const round = {
       commits: [committed('A', 'g', 'orders', 0, 10n), committed('B', 'h', 'A.orders', 0, 9n)], countSkips: false, skipSettled: true
-    }])
-    // Syncs after that go in the next round; stop() drops a round not made yet.
+    }
+    expect(calls.submitted).toEqual([round])
+    // Syncs within the next second are gathered: one more round at its end.
+    vi.advanceTimersByTime(400)
     router.onRecords('A', syncsTopic, 0, [])
-    vi.advanceTimersByTime(250)
-    expect(calls.submitted).toHaveLength(2)
+    router.onRecords('A', syncsTopic, 0, [])
+    vi.advanceTimersByTime(599)
+    expect(calls.submitted).toHaveLength(1)
+    vi.advanceTimersByTime(1)
+    expect(calls.submitted).toEqual([round, round])
+    // A quiet second after that: the next syncs go at once again; stop() drops a round not made yet.
+    vi.advanceTimersByTime(1000)
+    router.onRecords('A', syncsTopic, 0, [])
+    expect(calls.submitted).toHaveLength(3)
     router.onRecords('A', syncsTopic, 0, [])
     router.stop()
-    vi.advanceTimersByTime(1000)
-    expect(calls.submitted).toHaveLength(2)
+    vi.advanceTimersByTime(2000)
+    expect(calls.submitted).toHaveLength(3)
     vi.useRealTimers()
   })
 
