@@ -82,6 +82,17 @@ export function isLiveMemberError (code: number): boolean {
   return LIVE_MEMBER_CODES.has(code)
 }
 
+/**
+ * The parsed response a client error carries: @platformatic/kafka fails a whole response with a
+ * ResponseError when one partition (or topic) has an error code, and keeps the response on it; the
+ * callers here read the codes per partition. Any other error is thrown again.
+ */
+export function carriedResponse<T> (error: unknown): T {
+  const response = (error as { response?: unknown } | null)?.response
+  if (response === undefined || response === null) throw error
+  return response as T
+}
+
 /** True when the broker asked is not the group's coordinator now: ask FindCoordinator again. */
 export function isCoordinatorError (code: number): boolean {
   return COORDINATOR_CODES.has(code)

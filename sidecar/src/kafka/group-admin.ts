@@ -8,7 +8,7 @@ import {
 } from '@platformatic/kafka'
 import { isMm2FailbackError, Mm2FailbackError } from '../errors.ts'
 import { describeCluster, toAdminOptions, type ClusterClientOptions } from './client-options.ts'
-import { explainClientError, isCoordinatorError } from './client-errors.ts'
+import { carriedResponse, explainClientError, isCoordinatorError } from './client-errors.ts'
 
 export type GroupProtocol = 'classic' | 'consumer' | 'none'
 
@@ -193,15 +193,8 @@ export class GroupAdmin extends Admin {
 
   /** One OffsetCommit to the coordinator; per-partition error codes come back, not thrown. */
   private async commitTo (coordinator: Broker, groupId: string, request: unknown[]): Promise<CommitResult[]> {
-    let response: OffsetCommitResponse
-    try {
-      response = await this.callApiOn<OffsetCommitResponse>(this.committerOf(groupId), coordinator, 'OffsetCommit', groupId, -1, '', null, request)
-    } catch (error) {
-      // platformatic raises a ResponseError carrying the parsed response when any partition has an error code.
-      const carried = (error as { response?: Partial<OffsetCommitResponse> }).response
-      if (carried?.topics === undefined) throw error
-      response = carried as OffsetCommitResponse
-    }
+    const response = await this.callApiOn<OffsetCommitResponse>(this.committerOf(groupId), coordinator, 'OffsetCommit', groupId, -1, '', null, request)
+      .catch((error: unknown) => carriedResponse<OffsetCommitResponse>(error))
     return response.topics.flatMap((topic) => topic.partitions.map((partition) => ({
       topic: topic.name,
       partition: partition.partitionIndex,

@@ -2,6 +2,7 @@
 // topics the broker flags as internal (__consumer_offsets among them), and its listOffsets goes
 // through that cache, so the sidecar asks Metadata and ListOffsets itself, through the client's own
 // connection pool, API version negotiation and security settings.
+import { carriedResponse } from './client-errors.ts'
 import { Consumer, kGetApi, kGetBootstrapConnection, kGetConnection, type Broker, type Callback, type Connection, type fetchV17 } from '@platformatic/kafka'
 
 export interface RawTopicMetadata {
@@ -44,16 +45,12 @@ export class RawConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
       this[kGetBootstrapConnection]((error, value) => { if (error !== null && error !== undefined) reject(error); else resolve(value as Connection) })
     })
     const api = await this.api('Metadata')
+    // An unknown topic fails the whole response in the client; treat it as "not there yet".
     const response = await new Promise<MetadataResponse>((resolve, reject) => {
       api(connection, topics, false, false, (error: Error | null, value: never) => {
         if (error !== null && error !== undefined) reject(error); else resolve(value)
       })
-    }).catch((error: unknown) => {
-      // An unknown topic fails the whole response in the client; treat it as "not there yet".
-      const response = (error as { response?: unknown }).response
-      if (response !== undefined) return response as never
-      throw error
-    })
+    }).catch((error: unknown) => carriedResponse<MetadataResponse>(error))
     const version = (api as unknown as { version?: number }).version ?? 12
     const brokers = new Map<number, Broker>(response.brokers.map((broker) => [broker.nodeId, { host: broker.host, port: broker.port }]))
     const result = new Map<string, RawTopicMetadata>()
@@ -71,21 +68,9 @@ export class RawConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
 
   /** ListOffsets against one broker: timestamp -2 = earliest, -1 = latest (the last stable offset when readCommitted). */
   async rawListOffsets (broker: Broker, topic: string, partitions: number[], timestamp: bigint, readCommitted: boolean): Promise<Map<number, bigint>> {
-    const connection = await new Promise<Connection>((resolve, reject) => {
-      this[kGetConnection](broker, (error, value) => { if (error !== null && error !== undefined) reject(error); else resolve(value as Connection) })
-    })
-    const api = await this.api('ListOffsets')
-    const response = await new Promise<ListOffsetsResponse>((resolve, reject) => {
-      const request = [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp })) }]
-      api(connection, -1, readCommitted ? 1 : 0, request, (error: Error | null, value: never) => {
-        if (error !== null && error !== undefined) reject(error); else resolve(value)
-      })
-    }).catch((error: unknown) => {
-      // Per-partition errors (e.g. a leader moved) fail the whole response in the client; keep the good ones.
-      const response = (error as { response?: unknown }).response
-      if (response !== undefined) return response as never
-      throw error
-    })
+    const request = [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp })) }]
+    // Per-partition errors (e.g. a leader moved) fail the whole response in the client; keep the good ones.
+    const response = await this.callBroker<ListOffsetsResponse>(broker, 'ListOffsets', -1, readCommitted ? 1 : 0, request)
     const offsets = new Map<number, bigint>()
     for (const entry of response.topics) {
       for (const partition of entry.partitions) if (partition.errorCode === 0) offsets.set(partition.partitionIndex, partition.offset)
@@ -100,21 +85,22 @@ export class RawConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
    * broker's, unfiltered: aborted batches stay, with the aborted-transaction index when read_committed.
    */
   async rawFetch (broker: Broker, topicId: string, partition: number, from: bigint, maxBytes: number, isolationLevel: 0 | 1): Promise<fetchV17.FetchResponse> {
+    const topics = [{ topicId, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: from, lastFetchedEpoch: -1, partitionMaxBytes: maxBytes }] }]
+    // A partition error (e.g. OFFSET_OUT_OF_RANGE) fails the whole response in the client; the caller reads it per partition.
+    return await this.callBroker<fetchV17.FetchResponse>(broker, 'Fetch', 0, 1, maxBytes, isolationLevel, 0, -1, topics, [], '')
+  }
+
+  /** One request to `broker`; a response the client failed for a partition's error code comes back as it is. */
+  private async callBroker<T> (broker: Broker, apiName: string, ...args: unknown[]): Promise<T> {
     const connection = await new Promise<Connection>((resolve, reject) => {
       this[kGetConnection](broker, (error, value) => { if (error !== null && error !== undefined) reject(error); else resolve(value as Connection) })
     })
-    const api = await this.api('Fetch')
-    const topics = [{ topicId, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: from, lastFetchedEpoch: -1, partitionMaxBytes: maxBytes }] }]
-    return await new Promise<fetchV17.FetchResponse>((resolve, reject) => {
-      api(connection, 0, 1, maxBytes, isolationLevel, 0, -1, topics, [], '', (error: Error | null, value: never) => {
+    const api = await this.api(apiName)
+    return await new Promise<T>((resolve, reject) => {
+      api(connection, ...args, (error: Error | null, value: T) => {
         if (error !== null && error !== undefined) reject(error); else resolve(value)
       })
-    }).catch((error: unknown) => {
-      // A partition error (e.g. OFFSET_OUT_OF_RANGE) fails the whole response in the client; the caller reads it per partition.
-      const response = (error as { response?: unknown }).response
-      if (response !== undefined) return response as never
-      throw error
-    })
+    }).catch((error: unknown) => carriedResponse<T>(error))
   }
 
   private async api (name: string): Promise<ApiFunction> {
