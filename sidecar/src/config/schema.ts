@@ -34,6 +34,8 @@ export interface SidecarConfig {
     livenessCacheMs: number
     /** Connections per cluster the group commits are spread over (a broker answers one connection's requests one at a time). */
     commitConnections: number
+    /** How often every known commit is evaluated again (a group that lost its members, a copy the other side lost). */
+    fullPassMs: number
   }
   translation: {
     /**
@@ -108,6 +110,13 @@ export const CONFIG_KEYS: readonly Leaf[] = [
     help: 'Connections per cluster group commits are spread over (a broker answers one connection\'s requests one at a time).'
   },
   {
+    path: 'groupSync.fullPassMs',
+    type: 'int',
+    min: 100,
+    max: 3_600_000,
+    help: 'How often every known commit is evaluated again, e.g. one skipped while its group had members on the other cluster.'
+  },
+  {
     path: 'translation.mode',
     type: 'enum',
     values: ['exact', 'conservative'],
@@ -132,7 +141,7 @@ export function defaultConfig (): SidecarConfig {
   return {
     metrics: { host: '127.0.0.1', port: 9464, namespace: 'mm2_failback', processMetrics: true },
     features: { reverseSyncs: true, groupSync: true, history: true, lag: true },
-    groupSync: { allowRewind: false, include: ['.*'], exclude: [], livenessCacheMs: 1000, commitConnections: 16 },
+    groupSync: { allowRewind: false, include: ['.*'], exclude: [], livenessCacheMs: 1000, commitConnections: 16, fullPassMs: 10_000 },
     translation: { mode: 'exact', maxProofRecords: 10_000, retryMs: 200, copyWaitMs: 10_000 },
     history: { topic: 'mm2-failback.history.internal', replicationFactor: -1, flushIntervalMs: 1000 },
     lag: { intervalMs: 15_000 },

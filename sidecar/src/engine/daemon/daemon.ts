@@ -255,7 +255,7 @@ export class Daemon {
     if (config.features.reverseSyncs) this.reverseSyncs.start((what, task) => { this.background(what, task) })
     if (this.groupMirror !== null) {
       this.groupMirror.resyncAll()
-      this.every(10_000, () => { this.groupMirror?.resyncAll() })
+      this.every(config.groupSync.fullPassMs, () => { this.groupMirror?.resyncAll() })
     }
     if (config.features.lag) {
       const lag = new LagCollector({ flows: this.flows, index: this.index, committed: this.committed, admins: this.admins, metrics })

@@ -26,6 +26,7 @@ import { BatchedLiveness } from './batched-liveness.ts'
 import { FailureRetries } from './failure-retries.ts'
 import { GroupQueues } from './group-queues.ts'
 import { reportRefusedCommit, reportSyncFailure } from './sync-failure-report.ts'
+import { SettledCommits } from './settled-commits.ts'
 import { TranslationGauges } from './translation-gauges.ts'
 
 type GroupSyncMetrics = Pick<SidecarMetrics,
@@ -62,12 +63,11 @@ interface PendingCommit {
   commit: CommittedOffset
   /** False for re-evaluation passes, whose skips were counted when the commit first arrived. */
   countSkips: boolean
-  /** A re-evaluation for new offset syncs: nothing to do for a commit already mirrored exactly. */
-  skipSettled: boolean
 }
 
 const routeFlow = (route: CommitRoute): string => flowName(route.flow)
 const settledKey = (commit: CommittedOffset): string => compositeKey(commit.cluster, commit.group, commit.topic, commit.partition)
+const isOwnWrite = (commit: CommittedOffset): boolean => parseProvenance(commit.metadata) !== null
 
 /** Pause between probes of a cluster that did not answer (one held commit per probe; see FailureRetries). */
 const FAILURE_PROBE_MS = 250
@@ -83,11 +83,8 @@ export class GroupMirror {
   private readonly liveness = new Map<string, BatchedLiveness>()
   /** Re-read windows, untranslatable partitions and translation ages of the groups mirrored. */
   private readonly gauges: TranslationGauges
-  /**
-   * Per (cluster, group, topic, partition), the commit offset last mirrored exactly (written, or found in
-   * sync): new MM2 syncs cannot improve on it, so their re-evaluations skip it (the periodic full pass does not).
-   */
-  private readonly settled = new Map<string, bigint>()
+  /** Commits mirrored exactly, which re-evaluations leave alone while the other side holds them. */
+  private readonly settled: SettledCommits
   /** Per (cluster, group, topic, partition), the pending re-proof of a commit that can be proven later. */
   private readonly retries = new Map<string, NodeJS.Timeout>()
   /** Commits whose target or proof read failed, held until that cluster answers. */
@@ -102,6 +99,7 @@ export class GroupMirror {
     this.options = options
     this.now = options.now ?? Date.now
     this.gauges = new TranslationGauges(options.metrics, this.now)
+    this.settled = new SettledCommits(options.committed)
     this.queues = new GroupQueues(async (entries) => { await this.process(entries) }, (error) => {
       this.options.logger.error(`group sync failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`)
     })
@@ -111,22 +109,18 @@ export class GroupMirror {
     }, FAILURE_PROBE_MS)
   }
 
-  /**
-   * New commits of groups on a cluster; `countSkips` is false for re-evaluation passes, and
-   * `skipSettled` true for those prompted by new offset syncs (commits mirrored exactly are left alone).
-   */
-  submit (commits: readonly CommittedOffset[], countSkips = true, skipSettled = false): void {
+  /** New commits of groups on a cluster; `countSkips` is false for re-evaluation passes (new syncs, the periodic pass, retries). */
+  submit (commits: readonly CommittedOffset[], countSkips = true): void {
     if (this.stopped) return
     for (const commit of commits) {
-      // A re-evaluation for new syncs cannot improve on a commit already mirrored exactly: not even queued.
-      if (skipSettled && this.settled.get(settledKey(commit)) === commit.offset) continue
-      // Nor on one held for a cluster that did not answer: its probes tell when to try again.
-      if (!countSkips && this.failures.isHeld(commit)) continue
+      // A re-evaluation cannot change anything for our own writes (never mirrored back), for a commit
+      // mirrored exactly whose copy the other side still holds, nor for one held for a cluster that does
+      // not answer (its probes tell when to try again): none is even queued.
+      if (!countSkips && (isOwnWrite(commit) || this.settled.holds(commit) || this.failures.isHeld(commit))) continue
       // Newer commits of a partition replace older ones not processed yet.
       this.queues.add(compositeKey(commit.cluster, commit.group), compositeKey(commit.topic, commit.partition), (queued) => ({
         commit,
-        countSkips: countSkips || (queued?.countSkips ?? false),
-        skipSettled: skipSettled && (queued?.skipSettled ?? true)
+        countSkips: countSkips || (queued?.countSkips ?? false)
       }))
     }
   }
@@ -179,7 +173,7 @@ export class GroupMirror {
       const exact = this.options.exact !== undefined && this.options.exact !== null && translation.kind === 'translated' && translation.method === 'exact'
       if (decision.action === 'skip') {
         if (decision.reason === 'in-sync') this.gauges.aligned(route, commit.group)
-        if (decision.reason === 'in-sync' && exact) this.settled.set(settledKey(commit), commit.offset)
+        if (decision.reason === 'in-sync' && exact) this.settled.settle(commit, route.targetCluster, route.targetTopic, translation.offset)
         this.skip(route, commit, decision.reason, counted)
         continue
       }
@@ -191,8 +185,9 @@ export class GroupMirror {
   }
 
   /** The commit's route and translation: the index's answer, proven exactly in exact mode. */
-  private async translate ({ commit, countSkips, skipSettled }: PendingCommit): Promise<{ route: CommitRoute, translation: Translation } | null> {
-    if (skipSettled && this.settled.get(settledKey(commit)) === commit.offset) return null
+  private async translate ({ commit, countSkips }: PendingCommit): Promise<{ route: CommitRoute, translation: Translation } | null> {
+    // Settled while it waited in line.
+    if (!countSkips && this.settled.holds(commit)) return null
     const routes = this.routesOf(commit)
     const chosen = translateCommit(this.options.index, routes, commit.partition, commit.offset)
     const exact = this.options.exact
@@ -307,7 +302,7 @@ export class GroupMirror {
     metrics.groupCommitsApplied.inc({ flow, direction: plan.route.direction, group })
     metrics.commitLatency.observe({ flow, direction: plan.route.direction }, Math.max(0, now - Number(plan.source.commitTimestamp)) / 1000)
     this.gauges.aligned(plan.route, group)
-    if (plan.exact) this.settled.set(settledKey(plan.source), plan.source.offset)
+    if (plan.exact) this.settled.settle(plan.source, targetCluster, plan.route.targetTopic, plan.offset)
     committed.set({
       cluster: targetCluster,
       group,

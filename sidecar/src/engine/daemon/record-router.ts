@@ -136,7 +136,7 @@ export class RecordRouter {
         ...this.options.committed.onPartition(flow.source, topic, partition),
         ...this.options.committed.onPartition(flow.target, remote, partition)
       ])
-      if (commits.length > 0) groupMirror.submit(commits, false, true)
+      if (commits.length > 0) groupMirror.submit(commits, false)
     }
   }
 

@@ -168,6 +168,24 @@ describe('Daemon (fake clusters)', () => {
       expect(b.commits).toHaveLength(1)
     })
 
+    it('the periodic pass leaves a commit mirrored exactly alone while B holds the copy, and mirrors it again once B lost it', async () => {
+      const { a, b, metrics } = await start((config) => { config.groupSync.fullPassMs = 100 })
+      fill(a, b, 300)
+      a.append('__consumer_offsets', 0, commit('g', 'orders', 0, 250n))
+      await vi.waitFor(() => { expect(b.commits).toMatchObject([{ group: 'g', topic: 'A.orders', partition: 0, offset: 255n }]) })
+      const proofs = async (): Promise<number> => await value(metrics, 'exact_proofs_total', { flow: 'A->B', direction: 'forward', method: 'quick' }) +
+        await value(metrics, 'exact_proofs_total', { flow: 'A->B', direction: 'forward', method: 'at-anchor' })
+      const before = await proofs()
+      // Five passes: not proven again, not written again.
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      expect(await proofs()).toBe(before)
+      expect(b.commits).toHaveLength(1)
+      // The group's offset on B is deleted (a tombstone in B's __consumer_offsets): the next pass writes it back.
+      b.append('__consumer_offsets', 0, { key: encodeOffsetCommitKey({ group: 'g', topic: 'A.orders', partition: 0 }), value: null })
+      await vi.waitFor(() => { expect(b.commits.map((entry) => entry.offset)).toEqual([255n, 255n]) })
+      expect(await proofs()).toBe(before + 1)
+    })
+
     it('commits nothing while MM2 has not copied the records, then the exact offset as soon as it has', async () => {
       const { a, b, metrics } = await start((config) => { config.translation.retryMs = 20 })
       fill(a, b, 300)

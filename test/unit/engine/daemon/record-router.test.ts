@@ -49,7 +49,7 @@ function setup () {
     heartbeats: [] as Array<[string, number]>,
     reverse: [] as Array<[string, OffsetSync]>,
     dirty: [] as string[],
-    submitted: [] as Array<{ commits: readonly CommittedOffset[], countSkips?: boolean, skipSettled?: boolean }>,
+    submitted: [] as Array<{ commits: readonly CommittedOffset[], countSkips?: boolean }>,
     skipped: [] as SkippedRecord[]
   }
   const state = { ready: false, replaying: new Set<string>(), historyOn: true, accepted: [] as OffsetSync[], mm2Syncs: 1 }
@@ -75,7 +75,7 @@ function setup () {
     historyKeeper: () => state.historyOn
       ? { markDirty: (source, target, topic, partition) => { calls.dirty.push(`${source}->${target} ${topic}-${partition}`) } }
       : null,
-    groupMirror: () => ({ submit: (commits, countSkips, skipSettled) => { calls.submitted.push({ commits, countSkips, skipSettled }) } }),
+    groupMirror: () => ({ submit: (commits, countSkips) => { calls.submitted.push({ commits, countSkips }) } }),
     isReady: () => state.ready
   })
   return { router, calls, state, store }
@@ -120,7 +120,7 @@ describe('RecordRouter', () => {
     expect(calls.submitted).toEqual([])
     state.ready = true
     router.onRecords('B', '__consumer_offsets', 0, fetched([commit('h', 'A.orders', 0, 7n)]))
-    expect(calls.submitted).toEqual([{ commits: [committed('B', 'h', 'A.orders', 0, 7n)], countSkips: undefined, skipSettled: undefined }])
+    expect(calls.submitted).toEqual([{ commits: [committed('B', 'h', 'A.orders', 0, 7n)], countSkips: undefined }])
     // The admin poller's commits take the same way.
     router.onCommits([committed('B', 'p', 'A.orders', 0, 8n)])
     expect(store.get('B', 'p', 'A.orders', 0)?.offset).toBe(8n)
@@ -135,10 +135,10 @@ describe('RecordRouter', () => {
     const deletion = { key: encodeOffsetCommitKey({ group: 'g', topic: 'orders', partition: 0 }), value: null }
     router.onRecords('A', '__consumer_offsets', 0, fetched([commit('g', 'orders', 0, 10n), deletion, commit('g', 'orders', 1, 5n)]))
     expect(store.get('A', 'g', 'orders', 0)).toBeUndefined()
-    expect(calls.submitted).toEqual([{ commits: [committed('A', 'g', 'orders', 1, 5n)], countSkips: undefined, skipSettled: undefined }])
+    expect(calls.submitted).toEqual([{ commits: [committed('A', 'g', 'orders', 1, 5n)], countSkips: undefined }])
     router.onRecords('A', '__consumer_offsets', 0, fetched([deletion, commit('g', 'orders', 0, 12n), commit('g', 'orders', 0, 13n)], 3))
     expect(store.get('A', 'g', 'orders', 0)?.offset).toBe(13n)
-    expect(calls.submitted[1]).toEqual({ commits: [committed('A', 'g', 'orders', 0, 13n)], countSkips: undefined, skipSettled: undefined })
+    expect(calls.submitted[1]).toEqual({ commits: [committed('A', 'g', 'orders', 0, 13n)], countSkips: undefined })
   })
 
   it('sends new syncs to history and reverse syncs, and re-evaluates the commits on both sides of their partitions once ready, at once and then at most once a second', () => {
@@ -160,7 +160,7 @@ describe('RecordRouter', () => {
     // commits already mirrored exactly and counts no skips.
     router.onRecords('A', syncsTopic, 0, [])
     const round = {
-      commits: [committed('A', 'g', 'orders', 0, 10n), committed('B', 'h', 'A.orders', 0, 9n)], countSkips: false, skipSettled: true
+      commits: [committed('A', 'g', 'orders', 0, 10n), committed('B', 'h', 'A.orders', 0, 9n)], countSkips: false
     }
     expect(calls.submitted).toEqual([round])
     // Syncs within the next second are gathered: one more round at its end.
