@@ -4,7 +4,8 @@
 // the checks run in order on it and share it (a lab start costs ~20 s):
 //   1. no write into a group with live members on the target (classic; KIP-848 too on 4.x),
 //   2. never rewinds, 3. no ping-pong, 4. SIGKILL + restart writes no reverse sync backwards,
-//   5. two sidecars at once: one writer, 6. garbage in every followed topic is counted and skipped,
+//   5. two sidecars at once: one writer, elected through the group protocol; SIGKILL it and the other
+//      takes over within 15 s, 6. garbage in every followed topic is counted and skipped,
 //   7. cluster A away for a minute: its side degrades, the process recovers by itself.
 // Offsets are never predicted exactly (MM2 emits offset syncs sparsely, in bursts): every wait is a
 // waitFor on the sidecar's metrics or on the groups' real committed offsets.
@@ -34,6 +35,7 @@ const M = {
   skipped: 'mm2_failback_group_commits_skipped_total',
   written: 'mm2_failback_reverse_syncs_written_total',
   failures: 'mm2_failback_sync_failures_total',
+  writer: 'mm2_failback_reverse_sync_writer',
   recordsSkipped: 'mm2_failback_records_skipped_total',
   up: 'mm2_failback_up'
 }
@@ -270,7 +272,7 @@ describe.each(VERSIONS)('sidecar safety and robustness on Kafka %s', (kafka) => 
     report.push(`4: ${kills} SIGKILLs while writing; ${REVERSE_SYNCS_TOPIC} holds ${seen.length} reverse syncs (${ownReverseSyncs(committed.syncs).length} committed), strictly increasing per partition; B commit at ${committedOnB.join('/')} mirrored to A at ${[...mirrored.values()].map((entry) => entry.offset).join('/')}`)
   })
 
-  it('5. two sidecars started at once: one writer, the topic stays strictly increasing', async () => {
+  it('5. two sidecars started at once: one writer; SIGKILL it and the other takes over within 15 s; the topic stays strictly increasing', async () => {
     await sidecar.stop('SIGTERM')
     const producer = new BackgroundProducer(lab.bootstrap('A'), TOPIC, PARTITIONS)
     let twins: SidecarProcess[] = []
@@ -290,19 +292,37 @@ describe.each(VERSIONS)('sidecar safety and robustness on Kafka %s', (kafka) => 
           fencedLogged: readFileSync(twin.logFile, 'utf8').includes(FENCED_LOG)
         })
       }
-      await producer.stop()
       const writers = windows.filter((window) => window.writtenInWindow > 0).length
       expect(writers, `exactly one of the two writes reverse syncs while syncs keep flowing: ${JSON.stringify(windows)}`).toBe(1)
-      const fenced = windows.some((window) => window.fencedLogged)
-      const singleWriterThroughout = windows.filter((window) => window.written > 0).length === 1
-      expect(fenced || singleWriterThroughout, 'one was fenced, or only one ever wrote').toBe(true)
-      // A fenced instance stops: no loop of claims and failed writes.
-      for (const window of windows) expect(window.failures, JSON.stringify(windows)).toBeLessThanOrEqual(5)
+      // Elected, not fenced: the standby never claimed.
+      expect(windows.filter((window) => window.written > 0), JSON.stringify(windows)).toHaveLength(1)
+      for (const window of windows) expect(window.failures, JSON.stringify(windows)).toBe(0)
+      const writerIndex = windows.findIndex((window) => window.written > 0)
+      const [writer, standby] = [twins[writerIndex]!, twins[1 - writerIndex]!]
+      expect(await metric(writer, M.writer, { cluster: 'B' })).toBe(1)
+      expect(await metric(standby, M.writer, { cluster: 'B' })).toBe(0)
+
+      // The writer dies without leaving the group: the coordinator evicts it after the session timeout
+      // (10 s), and the standby is elected, claims the topic and writes.
+      const standbyWritten = await metric(standby, M.written, { flow: 'A->B' })
+      const killedAt = Date.now()
+      await writer.stop('SIGKILL')
+      await waitFor(async () => (await metric(standby, M.writer, { cluster: 'B' })) === 1 ? true : null, {
+        timeoutMs: 60_000, intervalMs: 100, description: 'the standby to be elected writer'
+      })
+      const electedS = (Date.now() - killedAt) / 1000
+      await waitFor(async () => (await metric(standby, M.written, { flow: 'A->B' })) > standbyWritten ? true : null, {
+        timeoutMs: 60_000, intervalMs: 100, description: 'the new writer to write reverse syncs'
+      })
+      const takeoverS = (Date.now() - killedAt) / 1000
+      await producer.stop()
+      expect(takeoverS, 'from SIGKILL of the writer to the first reverse sync written by the other').toBeLessThan(15)
       const uncommitted = ownReverseSyncs((await readOffsetSyncs(lab, 'B', REVERSE_SYNCS_TOPIC, false)).syncs)
       const committed = ownReverseSyncs((await readOffsetSyncs(lab, 'B', REVERSE_SYNCS_TOPIC, true)).syncs)
       expect(nonIncreasing(uncommitted), 'as MM2 reads the topic (read_uncommitted)').toEqual([])
       expect(nonIncreasing(committed), 'read_committed').toEqual([])
-      report.push(`5: twins wrote ${windows.map((window) => `${window.written} (${window.writtenInWindow} in the last 15 s, ${window.failures} failures, fenced logged: ${window.fencedLogged})`).join(' and ')}; ${uncommitted.length} reverse syncs (${committed.length} committed) strictly increasing`)
+      report.push(`5: twins wrote ${windows.map((window) => `${window.written} (${window.writtenInWindow} in the last 15 s, ${window.failures} failures, fenced logged: ${window.fencedLogged})`).join(' and ')}; ` +
+        `writer SIGKILLed: the other elected after ${electedS.toFixed(1)} s, writing after ${takeoverS.toFixed(1)} s; ${uncommitted.length} reverse syncs (${committed.length} committed) strictly increasing`)
     } finally {
       await producer.stop()
       for (const twin of twins) await twin.stop('SIGTERM')

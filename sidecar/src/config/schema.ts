@@ -71,6 +71,18 @@ export interface SidecarConfig {
     /** Where __consumer_offsets may not be read, how often group offsets are polled through the admin API instead. */
     commitPollMs: number
   }
+  coordination: {
+    /**
+     * Instances of one deployment share the work through a consumer group on every cluster (docs/design.md
+     * §2.7); off: this instance acts alone (a second one is fenced and stays a standby).
+     */
+    enabled: boolean
+    /** The group the instances of one deployment share; `__` keeps MM2's default group filter from copying it. */
+    groupId: string
+    /** An instance that stops heartbeating (crashed, cut off) loses its share after this long. */
+    sessionTimeoutMs: number
+    heartbeatIntervalMs: number
+  }
   log: {
     level: 'debug' | 'info' | 'warn' | 'error'
     format: 'json' | 'text'
@@ -133,6 +145,16 @@ export const CONFIG_KEYS: readonly Leaf[] = [
   { path: 'follow.retryDelayMs', type: 'int', min: 10, max: 600_000, help: 'Pause between retries against an unreachable cluster.' },
   { path: 'follow.commitPollMs', type: 'int', min: 100, max: 600_000, help: 'Where __consumer_offsets may not be read (no READ ACL), how often group offsets are polled through the admin API instead.' },
   { path: 'follow.unreachableGraceMs', type: 'int', min: 0, max: 3_600_000, help: 'At startup, a cluster that has not answered for this long stops holding back readiness; the other side then works from the history topic.' },
+  { path: 'coordination.enabled', type: 'bool', help: 'Share the work with the other instances of this deployment through a consumer group on every cluster; off: act alone.' },
+  { path: 'coordination.groupId', type: 'string', help: 'The consumer group the instances of one deployment share (needs READ on it; `__` keeps MM2 from copying it).' },
+  {
+    path: 'coordination.sessionTimeoutMs',
+    type: 'int',
+    min: 1000,
+    max: 300_000,
+    help: 'An instance that stops heartbeating loses its share after this long (within the broker\'s group.min/max.session.timeout.ms).'
+  },
+  { path: 'coordination.heartbeatIntervalMs', type: 'int', min: 100, max: 60_000, help: 'Time between heartbeats to the group coordinator.' },
   { path: 'log.level', type: 'enum', values: ['debug', 'info', 'warn', 'error'], help: 'Lowest level logged.' },
   { path: 'log.format', type: 'enum', values: ['json', 'text'], help: 'json: one object a line; text: for terminals.' }
 ]
@@ -146,6 +168,7 @@ export function defaultConfig (): SidecarConfig {
     history: { topic: 'mm2-failback.history.internal', replicationFactor: -1, flushIntervalMs: 1000 },
     lag: { intervalMs: 15_000 },
     follow: { maxWaitMs: 500, retryDelayMs: 2000, unreachableGraceMs: 30_000, commitPollMs: 2000 },
+    coordination: { enabled: true, groupId: '__mm2-failback', sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000 },
     log: { level: 'info', format: 'json' }
   }
 }
@@ -204,6 +227,11 @@ export function resolveConfig (layers: readonly ConfigOverride[]): SidecarConfig
     for (const { pattern, reason } of compilePatternList(config.groupSync[key]).invalid) {
       problems.push(`groupSync.${key}: ${JSON.stringify(pattern)} is not a valid regular expression for mm2-failback: ${reason}.`)
     }
+  }
+  const { sessionTimeoutMs, heartbeatIntervalMs } = config.coordination
+  if (heartbeatIntervalMs * 3 > sessionTimeoutMs) {
+    // The member must heartbeat several times per session, or one late heartbeat costs it its share.
+    problems.push(`coordination.heartbeatIntervalMs (${heartbeatIntervalMs}) must be at most a third of coordination.sessionTimeoutMs (${sessionTimeoutMs}).`)
   }
   if (problems.length > 0) {
     const message = problems.length === 1 ? problems[0]! : `${problems.length} configuration problems: ${problems.join(' ')}`

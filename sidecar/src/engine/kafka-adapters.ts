@@ -8,6 +8,7 @@ import { HistoryWriter } from '../kafka/history-writer.ts'
 import { clusterClientOptions } from '../kafka/mm2-cluster-options.ts'
 import { OffsetSyncWriter } from '../kafka/offset-sync-writer.ts'
 import { PartitionReader } from '../kafka/partition-reader.ts'
+import { ShardMembership } from '../kafka/shard-membership.ts'
 import { TopicTailer } from '../kafka/tailer.ts'
 import type { AdapterFactory, ClusterAdapters } from './ports.ts'
 
@@ -20,12 +21,14 @@ export function kafkaClusterAdapters (client: ClusterClientOptions): ClusterAdap
       topics: spec.topics,
       readCommitted: spec.readCommitted,
       maxWaitMs: spec.maxWaitMs,
-      retryDelayMs: spec.retryDelayMs
+      retryDelayMs: spec.retryDelayMs,
+      assigned: spec.assigned ?? []
     }, handlers),
     admin: (commitConnections) => new GroupAdmin(client, commitConnections),
     reader: () => new PartitionReader(client),
     reverseSyncWriter: (topic) => new OffsetSyncWriter(client, topic),
-    historyWriter: (topic, replicationFactor) => new HistoryWriter(client, topic, replicationFactor)
+    historyWriter: (topic, replicationFactor) => new HistoryWriter(client, topic, replicationFactor),
+    membership: (spec, handlers) => new ShardMembership({ client, ...spec }, handlers)
   }
 }
 

@@ -22,6 +22,11 @@ export interface TopicFollower {
   isCaughtUp: () => boolean
   endOffset: (topic: string, partition: number) => Promise<bigint>
   waitForPosition: (topic: string, partition: number, offset: bigint) => Promise<void>
+  /** Follows only these partitions of a topic of the spec's `assigned` (null: every one); see TopicTailer.assign. */
+  assign: (topic: string, partitions: ReadonlySet<number> | null) => void
+  isPartitionCaughtUp: (topic: string, partition: number) => boolean
+  /** The topic's partition count, undefined before the cluster first answered. */
+  partitionCount: (topic: string) => number | undefined
   close: () => Promise<void>
 }
 
@@ -30,6 +35,8 @@ export interface FollowerSpec {
   readCommitted: boolean
   maxWaitMs: number
   retryDelayMs: number
+  /** Topics whose partitions are dealt by assign() (__consumer_offsets, shared by the instances). */
+  assigned?: readonly string[]
 }
 
 /** Group administration on one cluster. */
@@ -75,6 +82,32 @@ export interface HistoryWriterPort {
   close: () => Promise<void>
 }
 
+/** How the instances of one deployment share a cluster's __consumer_offsets partitions (see MembershipPort). */
+export interface MembershipSpec {
+  groupId: string
+  topic: string
+  sessionTimeoutMs: number
+  heartbeatIntervalMs: number
+  rebalanceTimeoutMs: number
+}
+
+export interface MembershipHandlers {
+  /** The partitions this instance owns now; called on every change (empty while rejoining or cut off). */
+  onOwned: (partitions: readonly number[]) => void
+  /** Joining or a heartbeat failed; the membership retries by itself. */
+  onError: (error: unknown) => void
+  /** Awaited before every (re)join, after everything owned was released: work on the old share finishes first. */
+  beforeRejoin?: () => Promise<void>
+}
+
+/** This instance's membership in the deployment's consumer group on one cluster. */
+export interface MembershipPort {
+  readonly partitions: readonly number[]
+  start: () => void
+  /** Leaves the group, so the others take over at once. */
+  close: () => Promise<void>
+}
+
 /** The adapters of one cluster. */
 export interface ClusterAdapters {
   readonly client: ClusterClientOptions
@@ -84,6 +117,7 @@ export interface ClusterAdapters {
   reader: () => PartitionReaderPort
   reverseSyncWriter: (topic: string) => ReverseSyncWriterPort
   historyWriter: (topic: string, replicationFactor: number) => HistoryWriterPort
+  membership: (spec: MembershipSpec, handlers: MembershipHandlers) => MembershipPort
 }
 
 /** Builds the adapters of a cluster alias of mm2.properties. */

@@ -58,6 +58,8 @@ export class OffsetSyncWriter {
       // which the coordinator answers with PRODUCER_FENCED once the id exists).
       const transaction = await this.producer.beginTransaction({ producerId: -1n, producerEpoch: -1 })
       await transaction.cancel()
+      // Elected again after a takeover: this claim fenced the instance that wrote meanwhile.
+      this.fenced = false
     } catch (error) {
       // A failed begin leaves the client's transaction state behind; start over with a new producer.
       await this.producer.close(true).catch(() => {})

@@ -32,6 +32,8 @@ export interface ShardMembershipHandlers {
   onOwned: (partitions: readonly number[]) => void
   /** The group could not be joined or a heartbeat failed; the membership retries by itself. */
   onError: (error: unknown) => void
+  /** Awaited before every (re)join, once everything owned was released, as a Java consumer's onPartitionsRevoked. */
+  beforeRejoin?: () => Promise<void>
 }
 
 const RETRY_MS = 1000
@@ -60,9 +62,11 @@ export class ShardMembership {
       heartbeatInterval: options.heartbeatIntervalMs,
       rebalanceTimeout: options.rebalanceTimeoutMs,
       autocommit: false,
-      // Called before every JoinGroup, the first and every rejoin: release everything first (eager).
-      protocolsMetadata: () => {
+      // Called before every JoinGroup, the first and every rejoin: release everything, and let the work
+      // on it finish, before the coordinator can deal it to another member (eager rebalancing).
+      protocolsMetadata: async () => {
         this.setOwned([])
+        await this.handlers.beforeRejoin?.()
         return Buffer.alloc(0)
       }
     })

@@ -27,6 +27,8 @@ export interface TailerHandlers {
   onSuccess?: () => void
   /** Called once per topic the cluster refuses to let us read (TOPIC_AUTHORIZATION_FAILED); the tailer stops following it. */
   onUnauthorized?: (topic: string) => void
+  /** Called when a partition was read to the end it had when the tailer started following it. */
+  onPartitionCaughtUp?: (topic: string, partition: number) => void
 }
 
 export interface TailerOptions {
@@ -40,6 +42,8 @@ export interface TailerOptions {
   topicRefreshMs?: number
   /** Wait between failed rounds. */
   retryDelayMs?: number
+  /** Topics whose partitions are dealt by assign(): none is followed, and the tailer is not caught up, before the first call. */
+  assigned?: readonly string[]
 }
 
 interface PartitionState {
@@ -63,6 +67,8 @@ export class TopicTailer {
   private readonly partitions = new Map<string, PartitionState>()
   private readonly unauthorized = new Set<string>()
   private readonly topicIds = new Map<string, string>()
+  /** Per topic of `assigned`, the partitions to follow (null: every one); a topic missing here waits for its first assignment. */
+  private readonly assignments = new Map<string, ReadonlySet<number> | null>()
   private metadata: RawClusterMetadata | null = null
   private lastTopicRefresh = 0
   private closed = false
@@ -72,7 +78,7 @@ export class TopicTailer {
 
   constructor (options: TailerOptions, handlers: TailerHandlers) {
     this.cluster = options.client.alias
-    this.options = { start: 'earliest', maxWaitMs: 500, readCommitted: false, topicRefreshMs: 5000, retryDelayMs: 1000, ...options }
+    this.options = { start: 'earliest', maxWaitMs: 500, readCommitted: false, topicRefreshMs: 5000, retryDelayMs: 1000, assigned: [], ...options }
     this.handlers = handlers
     this.consumer = new RawConsumer(toConsumerOptions(options.client, 'tailer'))
   }
@@ -80,8 +86,37 @@ export class TopicTailer {
   /** True once every partition known at its first sighting was read up to its then high watermark. */
   isCaughtUp (): boolean {
     if (!this.initialRefreshDone) return false
+    for (const topic of this.options.assigned) if (!this.assignments.has(topic)) return false
     for (const state of this.partitions.values()) if (!state.ready) return false
     return true
+  }
+
+  /** True once a followed partition was read to the end it had when the tailer started following it. */
+  isPartitionCaughtUp (topic: string, partition: number): boolean {
+    return this.partitions.get(partitionKey(topic, partition))?.ready ?? false
+  }
+
+  /** The topic's partition count as last seen in the metadata, undefined before. */
+  partitionCount (topic: string): number | undefined {
+    return this.metadata?.topics.get(topic)?.leaders.length
+  }
+
+  /**
+   * Follows only `partitions` of a topic of `assigned` (null: every one). Partitions dealt away are
+   * dropped; partitions dealt anew are read from the start position up to their end, as at startup.
+   */
+  assign (topic: string, partitions: ReadonlySet<number> | null): void {
+    this.assignments.set(topic, partitions === null ? null : new Set(partitions))
+    for (const [key, state] of this.partitions) if (state.topic === topic && !this.isAssigned(topic, state.partition)) this.partitions.delete(key)
+    // Pick the new ones up at the next round.
+    this.lastTopicRefresh = 0
+    this.notifyIfCaughtUp()
+  }
+
+  private isAssigned (topic: string, partition: number): boolean {
+    if (!this.options.assigned.includes(topic)) return true
+    const assigned = this.assignments.get(topic)
+    return assigned === null || (assigned !== undefined && assigned.has(partition))
   }
 
   /** Resolves when isCaughtUp() first becomes true. */
@@ -155,7 +190,7 @@ export class TopicTailer {
     for (const [topic, info] of this.metadata.topics) {
       this.topicIds.set(topic, info.id)
       for (let partition = 0; partition < info.leaders.length; partition++) {
-        if (!this.partitions.has(partitionKey(topic, partition))) added.push({ topic, partition })
+        if (!this.partitions.has(partitionKey(topic, partition)) && this.isAssigned(topic, partition)) added.push({ topic, partition })
       }
     }
     if (added.length > 0) await this.addPartitions(added)
@@ -187,6 +222,7 @@ export class TopicTailer {
       }
       const nextOffset = this.options.start === 'latest' ? end : start
       this.partitions.set(partitionKey(topic, partition), { topic, partition, nextOffset, readyAt: end, ready: nextOffset >= end })
+      if (nextOffset >= end) this.handlers.onPartitionCaughtUp?.(topic, partition)
     }
   }
 
@@ -256,6 +292,8 @@ export class TopicTailer {
           this.lastTopicRefresh = 0
           continue
         }
+        // Dealt away while the fetch was out: its records are another instance's now.
+        if (!this.isAssigned(topic, state.partition)) continue
         const { records, nextOffset } = recordsFromBatches(partitionResponse.records ?? [], state.nextOffset, partitionResponse.abortedTransactions)
         state.nextOffset = nextOffset > state.nextOffset ? nextOffset : state.nextOffset
         const progress = { highWatermark: partitionResponse.highWatermark, logStartOffset: partitionResponse.logStartOffset }
@@ -264,7 +302,10 @@ export class TopicTailer {
           // Compaction or transaction markers can leave the end offsets unreachable by records; the
           // high watermark the broker reports now is the real end.
           const target = state.readyAt ?? partitionResponse.highWatermark
-          if (state.nextOffset >= target || state.nextOffset >= partitionResponse.highWatermark) state.ready = true
+          if (state.nextOffset >= target || state.nextOffset >= partitionResponse.highWatermark) {
+            state.ready = true
+            this.handlers.onPartitionCaughtUp?.(topic, state.partition)
+          }
         }
       }
     }

@@ -14,7 +14,7 @@ export const REVERSE_SYNC_SKIP_REASONS = ['not-newer'] as const
 export type ReverseSyncSkipReason = (typeof REVERSE_SYNC_SKIP_REASONS)[number]
 
 /** The writes (and the lag read) whose failures sync_failures_total counts, by `operation` label. */
-export const SYNC_FAILURE_OPERATIONS = ['reverse-sync-claim', 'reverse-sync', 'describe-group', 'commit', 'history', 'lag'] as const
+export const SYNC_FAILURE_OPERATIONS = ['reverse-sync-claim', 'reverse-sync', 'describe-group', 'commit', 'history', 'lag', 'coordination'] as const
 export type SyncFailureOperation = (typeof SYNC_FAILURE_OPERATIONS)[number]
 
 /** Why an exact proof fell back to the conservative translation (exact_fallbacks_total's `reason`); docs/design.md §6.1. */

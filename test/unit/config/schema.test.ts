@@ -65,6 +65,12 @@ describe('sidecar config schema', () => {
         '\\b (a word boundary) changed meaning for non-ASCII letters in Java 19, so it depends on the JVM running MM2 (at index 3).')
   })
 
+  it('keeps the coordination heartbeat well inside the session timeout', () => {
+    expect(problemsOf(() => resolveConfig([{ path: 'coordination.heartbeatIntervalMs', value: '5000', origin: '--set' }])))
+      .toBe('coordination.heartbeatIntervalMs (5000) must be at most a third of coordination.sessionTimeoutMs (10000).')
+    expect(resolveConfig([{ path: 'coordination.heartbeatIntervalMs', value: '3000', origin: '--set' }]).coordination.heartbeatIntervalMs).toBe(3000)
+  })
+
   it('loads YAML, env and --set with the documented precedence; ignores unknown env', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mm2fb-config-'))
     const file = join(dir, 'sidecar.yaml')

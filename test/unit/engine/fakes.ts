@@ -4,11 +4,15 @@
 // delivers records in offset order per partition and is caught up once it delivered what the topic
 // held when it started; an admin commit into a group with members is refused per partition with
 // UNKNOWN_MEMBER_ID (error 25), as a broker does for generation -1.
+import { encodeOffsetCommitKey, encodeOffsetCommitValue } from '../../../sidecar/src/core/codec/consumer-offsets.ts'
+import { encodeOffsetSync } from '../../../sidecar/src/core/codec/offset-sync.ts'
+import { groupPartition } from '../../../sidecar/src/core/naming/group-partition.ts'
+import { Mm2FailbackError } from '../../../sidecar/src/errors.ts'
 import type { OffsetSync } from '../../../sidecar/src/core/codec/offset-sync.ts'
 import type { HistoryRecord } from '../../../sidecar/src/core/codec/sync-history.ts'
 import type {
   AdapterFactory, ClusterAdapters, CommitResult, FetchedRecord, FollowerHandlers, FollowerSpec, GroupAdminPort, GroupLiveness,
-  HistoryWriterPort, OffsetToCommit, PartitionReaderPort, RangeRead, ReverseSyncWriterPort, TopicFollower
+  HistoryWriterPort, MembershipHandlers, MembershipPort, OffsetToCommit, PartitionReaderPort, RangeRead, ReverseSyncWriterPort, TopicFollower
 } from '../../../sidecar/src/engine/ports.ts'
 
 export interface FakeRecord {
@@ -28,6 +32,8 @@ class FakeFollower implements TopicFollower {
   private started = false
   private caughtUp = false
   private closed = false
+  /** Per topic of spec.assigned, the partitions dealt to this follower (null: every one). */
+  private readonly assignments = new Map<string, ReadonlySet<number> | null>()
 
   constructor (cluster: FakeCluster, spec: FollowerSpec, handlers: FollowerHandlers) {
     this.cluster = cluster
@@ -53,6 +59,7 @@ class FakeFollower implements TopicFollower {
         continue
       }
       for (const [partition, log] of this.cluster.partitionsOf(topic)) {
+        if (!this.isAssigned(topic, partition)) continue
         const key = `${topic}/${partition}`
         const from = this.positions.get(key) ?? 0
         if (from >= log.length) continue
@@ -68,7 +75,33 @@ class FakeFollower implements TopicFollower {
   }
 
   isCaughtUp (): boolean {
+    if ((this.spec.assigned ?? []).some((topic) => !this.assignments.has(topic))) return false
     return this.caughtUp && !this.cluster.holdCatchUp
+  }
+
+  /** A partition dealt anew is read from its start, as the real tailer does. */
+  assign (topic: string, partitions: ReadonlySet<number> | null): void {
+    this.assignments.set(topic, partitions)
+    for (const key of [...this.positions.keys()]) {
+      const [keyTopic, partition] = [key.slice(0, key.lastIndexOf('/')), Number(key.slice(key.lastIndexOf('/') + 1))]
+      if (keyTopic === topic && !this.isAssigned(topic, partition)) this.positions.delete(key)
+    }
+    this.pump()
+    for (const [partition] of this.cluster.partitionsOf(topic)) if (this.isAssigned(topic, partition)) this.handlers.onPartitionCaughtUp?.(topic, partition)
+  }
+
+  isPartitionCaughtUp (topic: string, partition: number): boolean {
+    return this.caughtUp && this.isAssigned(topic, partition)
+  }
+
+  partitionCount (topic: string): number | undefined {
+    return topic === '__consumer_offsets' ? this.cluster.offsetsPartitions : Math.max(0, ...this.cluster.partitionsOf(topic).keys()) + 1
+  }
+
+  private isAssigned (topic: string, partition: number): boolean {
+    if (!(this.spec.assigned ?? []).includes(topic)) return true
+    const assigned = this.assignments.get(topic)
+    return assigned === null || (assigned !== undefined && assigned.has(partition))
   }
 
   async endOffset (topic: string, partition: number): Promise<bigint> {
@@ -106,6 +139,15 @@ export class FakeAdmin implements GroupAdminPort {
     return offsets.map((entry) => {
       if (live) return { topic: entry.topic, partition: entry.partition, errorCode: 25 }
       this.fake.commits.push({ group: groupId, ...entry })
+      if (this.fake.logCommits) {
+        const value = {
+          version: 3 as const, offset: entry.offset, leaderEpoch: -1, metadata: entry.metadata, commitTimestamp: BigInt(Date.now()), expireTimestamp: -1n
+        }
+        this.fake.append('__consumer_offsets', groupPartition(groupId, this.fake.offsetsPartitions), {
+          key: encodeOffsetCommitKey({ group: groupId, topic: entry.topic, partition: entry.partition }),
+          value: encodeOffsetCommitValue(value)
+        })
+      }
       this.fake.offsets.set(JSON.stringify([groupId, entry.topic, entry.partition]), { offset: entry.offset, metadata: entry.metadata })
       return { topic: entry.topic, partition: entry.partition, errorCode: 0 }
     })
@@ -188,13 +230,33 @@ export class FakeReverseSyncWriter implements ReverseSyncWriterPort {
   readonly written: OffsetSync[] = []
   isFenced = false
   claims = 0
+  private readonly fake: FakeCluster
+
   constructor (fake: FakeCluster, topic: string) {
     this.cluster = fake.client
     this.topic = topic
+    this.fake = fake
   }
 
-  async claim (): Promise<void> { this.claims++ }
-  async write (syncs: readonly OffsetSync[]): Promise<void> { this.written.push(...syncs) }
+  /** Like a transactional id's InitProducerId: this writer is the topic's writer now, every earlier one is fenced. */
+  async claim (): Promise<void> {
+    if (this.fake.down) throw new Error(`connect ECONNREFUSED (fake cluster ${this.fake.alias})`)
+    this.claims++
+    this.isFenced = false
+    this.fake.transactionalOwners.set(this.topic, this)
+  }
+
+  async write (syncs: readonly OffsetSync[]): Promise<void> {
+    if (this.fake.transactionalOwners.get(this.topic) !== this) {
+      this.isFenced = true
+      const context = { cluster: this.fake.alias, topic: this.topic, fenced: true }
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', `fenced on fake cluster ${this.fake.alias}`, context)
+    }
+    this.written.push(...syncs)
+    // What MM2 (and every instance's follower) reads back.
+    if (this.fake.echoReverseSyncs) this.fake.append(this.topic, 0, ...syncs.map((sync) => encodeOffsetSync(sync)))
+  }
+
   async close (): Promise<void> {}
 }
 
@@ -226,6 +288,16 @@ export class FakeCluster {
   readonly reverseSyncWriters: FakeReverseSyncWriter[] = []
   readonly historyWriters: FakeHistoryWriter[] = []
   readonly readers: FakeReader[] = []
+  /** Per offset-syncs topic, the reverse-sync writer that claimed it last (the others are fenced). */
+  readonly transactionalOwners = new Map<string, FakeReverseSyncWriter>()
+  /** Partitions of the fake's __consumer_offsets (the groups' commits go where groupPartition says). */
+  offsetsPartitions = 50
+  /** Group commits are appended to __consumer_offsets too (the group's partition), as a real cluster logs them. */
+  logCommits = false
+  /** Reverse syncs written are appended to their topic too, as a real cluster would have them. */
+  echoReverseSyncs = false
+  /** The consumer groups the sidecar's instances share the cluster's partitions through, by group id. */
+  readonly groups = new Map<string, FakeMembershipGroup>()
   down = false
   /** Answers and delivers, but its followers never report being read to the end (a slow first read). */
   holdCatchUp = false
@@ -271,8 +343,68 @@ export class FakeCluster {
         const writer = new FakeHistoryWriter(this, topic)
         this.historyWriters.push(writer)
         return writer
+      },
+      membership: (spec, handlers) => {
+        const group = this.groups.get(spec.groupId) ?? new FakeMembershipGroup()
+        group.partitionCount = this.offsetsPartitions
+        this.groups.set(spec.groupId, group)
+        return new FakeMembership(group, handlers)
       }
     }
+  }
+}
+
+/**
+ * A consumer group of the fake cluster, as the coordinator runs it (eager rebalancing): every member
+ * releases everything, then the partitions are dealt round robin in join order.
+ */
+export class FakeMembershipGroup {
+  readonly members: FakeMembership[] = []
+  partitionCount = 50
+
+  join (member: FakeMembership): void {
+    this.members.push(member)
+    this.rebalance()
+  }
+
+  /** A member leaves, or the coordinator evicts one that stopped heartbeating (it is not told). */
+  remove (member: FakeMembership): void {
+    const index = this.members.indexOf(member)
+    if (index < 0) return
+    this.members.splice(index, 1)
+    this.rebalance()
+  }
+
+  rebalance (): void {
+    for (const member of this.members) member.assign([])
+    const dealt = this.members.map((): number[] => [])
+    for (let partition = 0; partition < this.partitionCount && dealt.length > 0; partition++) dealt[partition % dealt.length]!.push(partition)
+    this.members.forEach((member, index) => { member.assign(dealt[index]!) })
+  }
+}
+
+export class FakeMembership implements MembershipPort {
+  partitions: readonly number[] = []
+  private readonly group: FakeMembershipGroup
+  private readonly handlers: MembershipHandlers
+
+  constructor (group: FakeMembershipGroup, handlers: MembershipHandlers) {
+    this.group = group
+    this.handlers = handlers
+  }
+
+  start (): void {
+    this.group.join(this)
+  }
+
+  async close (): Promise<void> {
+    this.group.remove(this)
+    this.assign([])
+  }
+
+  assign (partitions: readonly number[]): void {
+    this.partitions = partitions
+    this.handlers.onOwned(partitions)
   }
 }
 

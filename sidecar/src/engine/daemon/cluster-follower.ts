@@ -23,6 +23,10 @@ export interface ClusterFollowerOptions {
   onRecords: (topic: string, partition: number, records: FetchedRecord[]) => void
   /** A followed topic the cluster refuses to let us read. */
   onUnauthorized: (topic: string) => void
+  /** __consumer_offsets' partitions are dealt over the instances (coordination): none is read before assignCommits(). */
+  shardedCommits?: boolean
+  /** A partition of __consumer_offsets was read to the end it had when it was dealt to this instance. */
+  onCommitPartitionCaughtUp?: (partition: number) => void
   now?: () => number
 }
 
@@ -65,14 +69,33 @@ export class ClusterFollower {
         this.everAnswered = true
         this.failingSinceMs = null
       },
-      onUnauthorized: (topic: string) => { options.onUnauthorized(topic) }
+      onUnauthorized: (topic: string) => { options.onUnauthorized(topic) },
+      onPartitionCaughtUp: (topic: string, partition: number) => {
+        if (topic === CONSUMER_OFFSETS_TOPIC) options.onCommitPartitionCaughtUp?.(partition)
+      }
     }
     const common = { maxWaitMs: options.maxWaitMs, retryDelayMs }
     const mm2Topics = options.topics.filter((topic) => topic !== CONSUMER_OFFSETS_TOPIC)
     this.mm2Topics = adapters.follower({ ...common, topics: mm2Topics, readCommitted: false }, handlers)
+    const assigned = options.shardedCommits === true ? [CONSUMER_OFFSETS_TOPIC] : []
     this.commits = options.topics.includes(CONSUMER_OFFSETS_TOPIC)
-      ? adapters.follower({ ...common, topics: [CONSUMER_OFFSETS_TOPIC], readCommitted: true }, handlers)
+      ? adapters.follower({ ...common, topics: [CONSUMER_OFFSETS_TOPIC], readCommitted: true, assigned }, handlers)
       : null
+  }
+
+  /** Reads only these partitions of __consumer_offsets (null: every one): this instance's share, and its counterpart's. */
+  assignCommits (partitions: ReadonlySet<number> | null): void {
+    this.commits?.assign(CONSUMER_OFFSETS_TOPIC, partitions)
+  }
+
+  /** True when a partition of __consumer_offsets is followed and was read to its end once. */
+  isCommitPartitionCaughtUp (partition: number): boolean {
+    return this.commits?.isPartitionCaughtUp(CONSUMER_OFFSETS_TOPIC, partition) ?? true
+  }
+
+  /** __consumer_offsets' partition count, undefined before the cluster answered. */
+  commitPartitionCount (): number | undefined {
+    return this.commits?.partitionCount(CONSUMER_OFFSETS_TOPIC)
   }
 
   start (): void {

@@ -34,7 +34,9 @@ import { LagCollector } from './lag-collector.ts'
 import type { AdapterFactory, ClusterAdapters, GroupAdminPort, PartitionReaderPort } from '../ports.ts'
 import { readinessDetail, readinessVerdict } from './readiness.ts'
 import { RecordRouter } from './record-router.ts'
-import { ReverseSyncWriters } from './reverse-sync-writers.ts'
+import { ReverseSyncWriters, reverseSyncClusters } from './reverse-sync-writers.ts'
+import { CommitShards } from './commit-shards.ts'
+import { Coordination, membershipSpec } from './coordination.ts'
 
 export interface DaemonOptions {
   mm2: Mm2Config
@@ -63,6 +65,9 @@ export class Daemon {
   private readonly provenPairs: ProvenPairs | null
   private readonly freshness: FlowFreshness
   private readonly reverseSyncs: ReverseSyncWriters
+  /** How the instances of the deployment share the work (§2.7); null: this instance works alone. */
+  private readonly coordination: Coordination | null
+  private readonly shards: CommitShards | null
   private readonly groupMirror: GroupMirror | null
   private readonly groupFilter: (group: string) => boolean
   private readonly timers: NodeJS.Timeout[] = []
@@ -80,6 +85,7 @@ export class Daemon {
     }
     this.groupFilter = compileNameFilter(config.groupSync.include, config.groupSync.exclude)
     this.ingest = new RecordIngest(metricsIngestSink(metrics, logger))
+    this.coordination = config.coordination.enabled ? this.createCoordination() : null
     this.reverseSyncs = new ReverseSyncWriters({
       mm2,
       flows: this.flows,
@@ -88,7 +94,8 @@ export class Daemon {
       followers: (alias) => this.followers.get(alias)?.mm2Topics,
       metrics,
       logger,
-      retryDelayMs: config.follow.retryDelayMs
+      retryDelayMs: config.follow.retryDelayMs,
+      election: config.features.reverseSyncs ? this.coordination : null
     })
     const pairKey = (route: CommitRoute, partition: number): ProvenPairKey =>
       ({ source: route.flow.source, target: route.flow.target, topic: route.syncTopic, partition })
@@ -129,7 +136,18 @@ export class Daemon {
         groupFilter: this.groupFilter,
         livenessCacheMs: config.groupSync.livenessCacheMs,
         exact,
-        retryMs: config.translation.retryMs
+        retryMs: config.translation.retryMs,
+        owns: (commit) => this.shards?.owns(commit) ?? true
+      })
+      : null
+    this.shards = this.coordination !== null && this.groupMirror !== null
+      ? new CommitShards({
+        coordination: this.coordination,
+        followers: () => this.followers,
+        resyncAll: () => { this.groupMirror?.resyncAll() },
+        idle: async () => { await this.groupMirror?.idle() },
+        isReady: () => this.ready,
+        drainTimeoutMs: config.coordination.sessionTimeoutMs / 2
       })
       : null
     this.router = new RecordRouter({
@@ -145,7 +163,9 @@ export class Daemon {
       isReady: () => this.ready
     })
     metrics.ready.set(0)
-    initialiseSeries(metrics, knownLabelValues({ mm2, features: config.features, plan: this.plan, clusters: [...this.adapters.keys()], exact: exact !== null }))
+    const clusters = [...this.adapters.keys()]
+    const coordination = this.coordination !== null
+    initialiseSeries(metrics, knownLabelValues({ mm2, features: config.features, plan: this.plan, clusters, exact: exact !== null, coordination }))
   }
 
   get isReady (): boolean {
@@ -172,11 +192,15 @@ export class Daemon {
         metrics,
         logger,
         onRecords: (topic, partition, records) => { this.router.onRecords(alias, topic, partition, records) },
-        onUnauthorized: (topic) => { this.onUnauthorized(alias, topic) }
+        onUnauthorized: (topic) => { this.onUnauthorized(alias, topic) },
+        shardedCommits: this.shards !== null,
+        onCommitPartitionCaughtUp: () => { this.shards?.caughtUp() }
       })
       this.followers.set(alias, follower)
       follower.start()
     }
+    // Joined from the start: which of __consumer_offsets' partitions to read depends on this instance's share.
+    this.coordination?.start()
     this.every(1000, () => {
       const now = Date.now()
       this.groupMirror?.exportAges(now)
@@ -252,7 +276,10 @@ export class Daemon {
       this.historyKeeper.markAllDirty()
       this.historyKeeper.start()
     }
-    if (config.features.reverseSyncs) this.reverseSyncs.start((what, task) => { this.background(what, task) })
+    if (config.features.reverseSyncs) {
+      // An emitter activates only now, once the instance is ready, even when it was elected earlier.
+      this.reverseSyncs.start((what, task) => { this.background(what, task) })
+    }
     if (this.groupMirror !== null) {
       this.groupMirror.resyncAll()
       this.every(config.groupSync.fullPassMs, () => { this.groupMirror?.resyncAll() })
@@ -262,6 +289,21 @@ export class Daemon {
       this.background('lag', lag.measure())
       this.every(config.lag.intervalMs, () => { this.background('lag', lag.measure()) })
     }
+  }
+
+  /** One membership per cluster whose groups this instance mirrors or whose reverse syncs it writes. */
+  private createCoordination (): Coordination {
+    const { mm2, config, metrics, logger } = this.options
+    const commitClusters = config.features.groupSync ? [...this.plan].filter(([, topics]) => topics.has(CONSUMER_OFFSETS_TOPIC)).map(([alias]) => alias) : []
+    const writerClusters = config.features.reverseSyncs ? reverseSyncClusters(mm2, this.flows) : []
+    return new Coordination({
+      clusters: [...new Set([...commitClusters, ...writerClusters])].filter((alias) => this.adapters.has(alias)),
+      adapters: (alias) => this.adapters.get(alias)!,
+      spec: membershipSpec(config),
+      metrics,
+      logger,
+      beforeRejoin: async () => { await this.shards?.drain() }
+    })
   }
 
   /** The partition reader of a cluster, opened on first use. */
@@ -297,6 +339,9 @@ export class Daemon {
     this.router.stop()
     await this.groupMirror?.stop()
     await this.historyKeeper?.stop()
+    // Leaving the group first hands the writer's seat and the shares over at once.
+    this.shards?.stop()
+    await this.coordination?.stop()
     await this.reverseSyncs.stop()
     await Promise.all([...this.followers.values()].map(async (follower) => { await follower.close() }))
     await Promise.all([...this.admins.values()].map(async (admin) => { await admin.close().catch(() => {}) }))

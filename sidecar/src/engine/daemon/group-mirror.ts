@@ -47,6 +47,8 @@ export interface GroupMirrorOptions {
   exact?: ExactTranslator | null
   /** Pause before a commit whose proof can succeed later (records not copied yet) is proven again. */
   retryMs?: number
+  /** Whether this instance mirrors the commit (its group is in this instance's share, commit-shards.ts); default: every one. */
+  owns?: (commit: CommittedOffset) => boolean
   now?: () => number
 }
 
@@ -117,6 +119,7 @@ export class GroupMirror {
       // mirrored exactly whose copy the other side still holds, nor for one held for a cluster that does
       // not answer (its probes tell when to try again): none is even queued.
       if (!countSkips && (isOwnWrite(commit) || this.settled.holds(commit) || this.failures.isHeld(commit))) continue
+      if (this.options.owns?.(commit) === false) continue
       // Newer commits of a partition replace older ones not processed yet.
       this.queues.add(compositeKey(commit.cluster, commit.group), compositeKey(commit.topic, commit.partition), (queued) => ({
         commit,
@@ -272,6 +275,8 @@ export class GroupMirror {
       logger.once(`group-active:${targetCluster}:${group}:${live.members}`, 'info', text, { cluster: targetCluster, group, members: live.members })
       return
     }
+    // The group went to another instance while its commits waited (a rebalance): that instance writes them.
+    if (this.options.owns?.(plans[0]!.source) === false) return
     let results
     try {
       const offsets = plans.map((plan) => ({ topic: plan.route.targetTopic, partition: plan.source.partition, offset: plan.offset, metadata: plan.metadata }))

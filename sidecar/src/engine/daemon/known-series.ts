@@ -18,9 +18,11 @@ export interface KnownSeriesInput {
   clusters: readonly string[]
   /** translation.mode is exact: group commits are proven, and their fallbacks counted. */
   exact?: boolean
+  /** coordination.enabled: the instances share the work through a group on each cluster. */
+  coordination?: boolean
 }
 
-export function knownLabelValues ({ mm2, features, plan, clusters, exact = false }: KnownSeriesInput): KnownLabelValues {
+export function knownLabelValues ({ mm2, features, plan, clusters, exact = false, coordination = false }: KnownSeriesInput): KnownLabelValues {
   const reverseSyncFlows: string[] = []
   const operations: Array<{ cluster: string, operation: SyncFailureOperation }> = []
   if (features.reverseSyncs) {
@@ -34,6 +36,8 @@ export function knownLabelValues ({ mm2, features, plan, clusters, exact = false
   for (const cluster of clusters) {
     // Group sync writes to either side of a flow (forward and reverse routes); lag reads every cluster.
     if (features.groupSync) operations.push({ cluster, operation: 'describe-group' }, { cluster, operation: 'commit' })
+    // The instances share the work through a group on every cluster they mirror groups of or write reverse syncs to.
+    if (coordination && (features.groupSync || features.reverseSyncs)) operations.push({ cluster, operation: 'coordination' })
     if (features.history) operations.push({ cluster, operation: 'history' })
     if (features.lag) operations.push({ cluster, operation: 'lag' })
   }

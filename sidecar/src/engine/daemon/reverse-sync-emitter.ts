@@ -38,6 +38,8 @@ export class ReverseSyncEmitter {
   private stopped = false
   private flushing: Promise<void> | null = null
   private retryTimer: NodeJS.Timeout | null = null
+  /** Bumped by deactivate(): an activation still under way when it happens does not go active. */
+  private epoch = 0
 
   constructor (options: ReverseSyncEmitterOptions) {
     this.options = options
@@ -55,8 +57,10 @@ export class ReverseSyncEmitter {
   /** Claims the destination, reads it to its end and backfills; retried by the caller on failure. */
   async activate (): Promise<void> {
     const { writer, logger, flowName } = this.options
+    const epoch = this.epoch
     await writer.claim()
     await this.options.readToEnd()
+    if (epoch !== this.epoch || this.stopped) return
     const backlog: OffsetSync[] = []
     for (const history of this.options.index.histories()) {
       for (const pair of history.syncs()) {
@@ -69,9 +73,21 @@ export class ReverseSyncEmitter {
     await this.flush()
   }
 
+  /**
+   * Stops writing (another instance was elected): nothing queued is written, an activation under way
+   * is dropped. The next activate() claims the destination again, fencing whoever wrote meanwhile.
+   */
+  async deactivate (): Promise<void> {
+    this.epoch++
+    this.active = false
+    this.queue = []
+    await this.flushing?.catch(() => {})
+  }
+
   /** A new sync of the flow arrived in the index. */
   onSync (sync: OffsetSync): void {
-    if (this.stopped) return
+    // Inactive, nothing is kept: activation backfills from the index, which holds this sync too.
+    if (this.stopped || !this.active) return
     this.queue.push(sync)
     if (this.active && this.flushing === null && this.retryTimer === null) this.flushInBackground()
   }

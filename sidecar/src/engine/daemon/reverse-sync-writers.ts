@@ -1,8 +1,9 @@
 // Starts one ReverseSyncEmitter per flow whose reverse syncs MM2 would read (docs/design.md §2.3):
 // flow S->T's syncs, inverted, go into the offset-syncs topic of flow T->S, which MM2 reads only when
-// T->S is enabled with checkpoints. Claiming the topic is retried until it works; a fenced emitter
-// stays down, since claiming again would fence the instance that fenced it, which would then claim
-// back, and so on, with neither writing (exactly one writer).
+// T->S is enabled with checkpoints. With coordination (coordination.ts), an emitter writes while
+// this instance is the elected writer of its destination cluster, and stops when another one is.
+// Alone, it claims the topic until that works, and a fenced emitter stays down: claiming again would
+// fence the instance that fenced it, which would then claim back, with neither writing.
 import type { Mm2Config, Mm2Flow } from '../../core/mm2/model.ts'
 import type { OffsetSync } from '../../core/codec/offset-sync.ts'
 import { ReverseSyncHighWater } from '../../core/sync/reverse-syncs.ts'
@@ -15,12 +16,18 @@ import type { Logger } from '../logger.ts'
 import type { ClusterAdapters, TopicFollower } from '../ports.ts'
 import { ReverseSyncEmitter } from './reverse-sync-emitter.ts'
 import { flowName } from '../../core/mm2/flow-name.ts'
+import type { WriterSeats } from './coordination.ts'
 
 /** Where the reverse syncs of `flow` go, or null when MM2 would not read them. */
 export function reverseSyncDestination (mm2: Mm2Config, flow: Mm2Flow): { cluster: string, topic: string } | null {
   const reverse = reverseFlowOf(mm2, flow)
   if (reverse === undefined || !reverse.enabled || !reverse.emitCheckpointsEnabled) return null
   return reverse.internalTopics.offsetSyncs
+}
+
+/** The clusters reverse offset syncs are written to. */
+export function reverseSyncClusters (mm2: Mm2Config, flows: readonly Mm2Flow[]): string[] {
+  return [...new Set(flows.map((flow) => reverseSyncDestination(mm2, flow)?.cluster).filter((alias): alias is string => alias !== undefined))]
 }
 
 export interface ReverseSyncWritersOptions {
@@ -33,6 +40,8 @@ export interface ReverseSyncWritersOptions {
   metrics: Pick<SidecarMetrics, 'reverseSyncsSkipped' | 'reverseSyncsWritten' | 'syncFailures'>
   logger: Logger
   retryDelayMs: number
+  /** Which instance writes to each cluster; null: this one alone. */
+  election: WriterSeats | null
 }
 
 export class ReverseSyncWriters {
@@ -87,12 +96,25 @@ export class ReverseSyncWriters {
         retryDelayMs
       })
       this.emitters.set(flow, emitter)
-      background(`reverse syncs of ${flowName(flow)}`, this.activateWithRetry(emitter, flow, destination.cluster))
+      const { election } = this.options
+      if (election === null) {
+        background(`reverse syncs of ${flowName(flow)}`, this.activateWithRetry(emitter, flow, destination.cluster, () => !emitter.isFenced))
+        continue
+      }
+      election.onChange(destination.cluster, (elected) => {
+        if (!elected) {
+          background(`reverse syncs of ${flowName(flow)}`, emitter.deactivate())
+          return
+        }
+        const stillElected = (): boolean => election.isElected(destination.cluster)
+        background(`reverse syncs of ${flowName(flow)}`, this.activateWithRetry(emitter, flow, destination.cluster, stillElected))
+      })
     }
   }
 
-  private async activateWithRetry (emitter: ReverseSyncEmitter, flow: Mm2Flow, cluster: string): Promise<void> {
-    while (!this.stopped && !emitter.isActive && !emitter.isFenced) {
+  /** Claims and activates until it works, while `wanted()` holds. */
+  private async activateWithRetry (emitter: ReverseSyncEmitter, flow: Mm2Flow, cluster: string, wanted: () => boolean): Promise<void> {
+    while (!this.stopped && !emitter.isActive && wanted()) {
       try {
         await emitter.activate()
       } catch (error) {

@@ -63,7 +63,8 @@ describe('Daemon: event counters at zero from startup', () => {
     expect(reverseWritten.sort()).toEqual(['flow="A->B"', 'flow="B->A"'])
     expect(reverseSkipped.sort()).toEqual(['flow="A->B",reason="not-newer"', 'flow="B->A",reason="not-newer"'])
     // Reverse syncs of A->B go to flow B->A's offset-syncs topic, on B (its source) by default.
-    const operations = ['describe-group', 'commit', 'history', 'lag']
+    // coordination: the deployment's group on each cluster (writer election and group-sync shares).
+    const operations = ['describe-group', 'commit', 'coordination', 'history', 'lag']
     expect(failures.sort()).toEqual([
       ...['A', 'B'].flatMap((cluster) => [...operations, 'reverse-sync-claim', 'reverse-sync']
         .map((operation) => `cluster="${cluster}",operation="${operation}"`))
@@ -88,7 +89,8 @@ describe('Daemon: event counters at zero from startup', () => {
     })
     expect(reverseWritten).toEqual([])
     expect(reverseSkipped).toEqual([])
-    const failureSeries = (cluster: string): string[] => [`cluster="${cluster}",operation="commit"`, `cluster="${cluster}",operation="describe-group"`]
+    const failureSeries = (cluster: string): string[] =>
+      ['commit', 'coordination', 'describe-group'].map((operation) => `cluster="${cluster}",operation="${operation}"`)
     expect(failures.sort()).toEqual(['backup', 'primary'].flatMap(failureSeries).sort())
     const types = new Set(recordsSkipped.map((labels) => labels.replace(/,reason="[^"]*"$/, '')))
     // offset-syncs.topic.location = target: the flow's offset syncs, checkpoints and replicated heartbeats are all on backup.

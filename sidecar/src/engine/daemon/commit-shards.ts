@@ -1,0 +1,98 @@
+// Group sync sharded over the instances of a deployment (docs/design.md §2.7): which commits this
+// instance mirrors, and which partitions of __consumer_offsets it reads on each cluster.
+//   - It mirrors a commit of group G on cluster C when it owns G's partition of C's __consumer_offsets
+//     (groupPartition) in the deployment's group on C (coordination.ts).
+//   - To decide (in sync, ahead, never rewind) it needs G's commits on the other cluster as well, so on
+//     every cluster it reads the partitions it owns on any cluster: the same partition numbers hold the
+//     same groups where the clusters' topics have the same partition count (the default, 50). Where
+//     they differ, it reads every partition.
+//   - A partition dealt to it is read from its start, on every cluster, before its groups' commits are
+//     mirrored; then every known commit is evaluated again (other instances' groups are left alone).
+//   - Before it rejoins the group (a rebalance), the work on its old share finishes, so that a group
+//     is never written by two instances at once.
+import { groupPartition } from '../../core/naming/group-partition.ts'
+import type { CommittedOffset } from '../../core/sync/committed-offsets.ts'
+import type { ClusterFollower } from './cluster-follower.ts'
+import type { Coordination } from './coordination.ts'
+
+/** Kafka's default offsets.topic.num.partitions, for a cluster whose __consumer_offsets cannot be described. */
+const DEFAULT_OFFSETS_PARTITIONS = 50
+
+export interface CommitShardsOptions {
+  coordination: Coordination
+  followers: () => ReadonlyMap<string, ClusterFollower>
+  /** Evaluates every known commit again (ownership filters out the other instances' groups). */
+  resyncAll: () => void
+  /** Resolves when group sync has finished the work it holds. */
+  idle: () => Promise<void>
+  isReady: () => boolean
+  /** The longest a rebalance waits for the old share's work (the coordinator waits the rebalance timeout). */
+  drainTimeoutMs: number
+}
+
+export class CommitShards {
+  private readonly options: CommitShardsOptions
+  private resyncTimer: NodeJS.Timeout | null = null
+
+  constructor (options: CommitShardsOptions) {
+    this.options = options
+    options.coordination.onShareChange(() => { this.deal() })
+  }
+
+  /**
+   * True when this instance mirrors `commit` now: its group's partition on its cluster is this instance's
+   * share, and the group's partition was read to its end on every cluster since it was dealt here (the
+   * decision needs the group's offsets on the other side: not knowing them could rewind it there).
+   */
+  owns (commit: Pick<CommittedOffset, 'cluster' | 'group'>): boolean {
+    const followers = this.options.followers()
+    const partitionOn = (cluster: string): number => groupPartition(commit.group, followers.get(cluster)?.commitPartitionCount() ?? DEFAULT_OFFSETS_PARTITIONS)
+    if (!this.options.coordination.owns(commit.cluster, partitionOn(commit.cluster))) return false
+    for (const [cluster, follower] of followers) if (!follower.isCommitPartitionCaughtUp(partitionOn(cluster))) return false
+    return true
+  }
+
+  /** A partition dealt here was read to its end: its groups' commits can be mirrored now. */
+  caughtUp (): void {
+    if (!this.options.isReady() || this.resyncTimer !== null) return
+    // Several partitions usually catch up within moments of each other: one pass for all of them.
+    this.resyncTimer = setTimeout(() => {
+      this.resyncTimer = null
+      this.options.resyncAll()
+    }, 100)
+    this.resyncTimer.unref()
+  }
+
+  /** Lets group sync finish the old share's work before this instance rejoins (bounded by `drainTimeoutMs`). */
+  async drain (): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, this.options.drainTimeoutMs) })
+    await Promise.race([this.options.idle(), timeout])
+    clearTimeout(timer)
+  }
+
+  stop (): void {
+    if (this.resyncTimer !== null) clearTimeout(this.resyncTimer)
+    this.resyncTimer = null
+  }
+
+  /** Tells every cluster's follower of __consumer_offsets which partitions to read now. */
+  private deal (): void {
+    const followers = [...this.options.followers().values()]
+    const partitions = this.followedPartitions(followers)
+    for (const follower of followers) follower.assignCommits(partitions)
+  }
+
+  /** The partition numbers owned on any cluster; null (every one) when working alone somewhere or the partition counts differ. */
+  private followedPartitions (followers: readonly ClusterFollower[]): ReadonlySet<number> | null {
+    const counts = new Set(followers.map((follower) => follower.commitPartitionCount()).filter((count) => count !== undefined))
+    if (counts.size > 1) return null
+    const union = new Set<number>()
+    for (const follower of followers) {
+      const owned = this.options.coordination.ownedPartitions(follower.alias)
+      if (owned === null) return null
+      for (const partition of owned) union.add(partition)
+    }
+    return union
+  }
+}

@@ -1,0 +1,155 @@
+// How the instances of one deployment share the work (docs/design.md §2.7). Each instance is a member of
+// one consumer group on every cluster it works on, subscribed to that cluster's __consumer_offsets, and
+// the group coordinator deals the topic's partitions over the live members. Kafka's group protocol does
+// the membership: a crashed instance stops heartbeating, the coordinator evicts it after the session
+// timeout and deals its partitions to the others.
+//   - Group sync: the owner of partition p of cluster C's __consumer_offsets mirrors the commits of the
+//     groups stored there (groupPartition) from C to the other cluster.
+//   - Reverse syncs: the owner of partition 0 on cluster C writes the reverse offset syncs that go to C
+//     (claiming the topic fences the previous writer, so a zombie can never write after a takeover).
+//
+// Where a cluster refuses the group (no READ on it), this instance works alone there: it owns every
+// partition, and the transactional id still fences a second instance, which then stays a standby.
+import type { SidecarConfig } from '../../config/schema.ts'
+import { CONSUMER_OFFSETS_TOPIC } from '../../core/mm2/follow-plan.ts'
+import { authorizationFailure, messageOf } from '../../kafka/client-errors.ts'
+import type { SidecarMetrics } from '../../metrics/registry.ts'
+import type { Logger } from '../logger.ts'
+import type { AdapterFactory, MembershipPort, MembershipSpec } from '../ports.ts'
+
+/** The membership the sidecar's configuration asks for: the group shares each cluster's __consumer_offsets. */
+export function membershipSpec (config: SidecarConfig): MembershipSpec {
+  const { groupId, sessionTimeoutMs, heartbeatIntervalMs } = config.coordination
+  // A rebalance waits this long for every member to rejoin; a live member rejoins within a heartbeat.
+  return { groupId, topic: CONSUMER_OFFSETS_TOPIC, sessionTimeoutMs, heartbeatIntervalMs, rebalanceTimeoutMs: sessionTimeoutMs }
+}
+
+/** Which instance writes the reverse offset syncs that go to a cluster (what the reverse-sync writers need). */
+export interface WriterSeats {
+  isElected: (cluster: string) => boolean
+  /** Calls `listener` on every change of this instance's seat on `cluster`, and at once when it already holds it. */
+  onChange: (cluster: string, listener: (elected: boolean) => void) => void
+}
+
+export interface CoordinationOptions {
+  clusters: readonly string[]
+  adapters: AdapterFactory
+  spec: MembershipSpec
+  metrics: Pick<SidecarMetrics, 'reverseSyncWriter' | 'ownedPartitions' | 'syncFailures'>
+  logger: Logger
+  /** Called before this instance rejoins its group on `cluster` (it owns nothing meanwhile): let work on the old share finish. */
+  beforeRejoin?: (cluster: string) => Promise<void>
+}
+
+interface Seat {
+  membership: MembershipPort
+  owned: ReadonlySet<number>
+  /** The group was refused: this instance works alone on the cluster and owns every partition. */
+  alone: boolean
+  writerListeners: Array<(elected: boolean) => void>
+}
+
+export class Coordination implements WriterSeats {
+  private readonly options: CoordinationOptions
+  private readonly seats = new Map<string, Seat>()
+  private readonly shareListeners: Array<(cluster: string) => void> = []
+
+  constructor (options: CoordinationOptions) {
+    this.options = options
+    for (const cluster of options.clusters) {
+      const seat: Seat = {
+        membership: options.adapters(cluster).membership(options.spec, {
+          onOwned: (partitions) => { this.update(cluster, new Set(partitions)) },
+          onError: (error) => { this.failed(cluster, error) },
+          beforeRejoin: async () => { await options.beforeRejoin?.(cluster) }
+        }),
+        owned: new Set(),
+        alone: false,
+        writerListeners: []
+      }
+      this.seats.set(cluster, seat)
+      options.metrics.reverseSyncWriter.set({ cluster }, 0)
+      options.metrics.ownedPartitions.set({ cluster }, 0)
+    }
+  }
+
+  start (): void {
+    for (const seat of this.seats.values()) seat.membership.start()
+  }
+
+  /** True when this instance mirrors the commits stored in partition `partition` of `cluster`'s __consumer_offsets. */
+  owns (cluster: string, partition: number): boolean {
+    const seat = this.seats.get(cluster)
+    // A cluster outside coordination (it gets no reverse syncs and no group sync) is nobody's to share.
+    if (seat === undefined) return true
+    return seat.alone || seat.owned.has(partition)
+  }
+
+  /** The partitions owned on `cluster`; null when this instance works alone there (every partition). */
+  ownedPartitions (cluster: string): ReadonlySet<number> | null {
+    const seat = this.seats.get(cluster)
+    return seat === undefined || seat.alone ? null : seat.owned
+  }
+
+  isElected (cluster: string): boolean {
+    return this.owns(cluster, 0) && this.seats.has(cluster)
+  }
+
+  onChange (cluster: string, listener: (elected: boolean) => void): void {
+    const seat = this.seats.get(cluster)
+    if (seat === undefined) return
+    seat.writerListeners.push(listener)
+    if (this.isElected(cluster)) listener(true)
+  }
+
+  /** Calls `listener` whenever this instance's share of a cluster changes. */
+  onShareChange (listener: (cluster: string) => void): void {
+    this.shareListeners.push(listener)
+  }
+
+  async stop (): Promise<void> {
+    await Promise.all([...this.seats.values()].map(async (seat) => { await seat.membership.close() }))
+  }
+
+  private update (cluster: string, owned: ReadonlySet<number>): void {
+    const seat = this.seats.get(cluster)
+    if (seat === undefined || seat.alone) return
+    const wasElected = this.isElected(cluster)
+    seat.owned = owned
+    this.options.metrics.ownedPartitions.set({ cluster }, owned.size)
+    const elected = this.isElected(cluster)
+    for (const listener of this.shareListeners) listener(cluster)
+    if (elected !== wasElected) this.seatChanged(cluster, seat, elected)
+  }
+
+  private seatChanged (cluster: string, seat: Seat, elected: boolean): void {
+    this.options.metrics.reverseSyncWriter.set({ cluster }, elected ? 1 : 0)
+    const { groupId, topic } = this.options.spec
+    const text = elected
+      ? `this instance now writes the reverse offset syncs that go to cluster ${cluster} (partition 0 of ${topic} in group ${groupId})`
+      : `this instance no longer writes the reverse offset syncs that go to cluster ${cluster} (group ${groupId} rebalanced, or its coordinator was out of reach)`
+    this.options.logger.info(text, { cluster, group: groupId })
+    for (const listener of seat.writerListeners) listener(elected)
+  }
+
+  private failed (cluster: string, error: unknown): void {
+    const seat = this.seats.get(cluster)
+    if (seat === undefined) return
+    const { groupId } = this.options.spec
+    const refused = authorizationFailure(error) !== null
+    this.options.metrics.syncFailures.inc({ cluster, operation: 'coordination', code: refused ? 'MM2_KAFKA_REQUEST_FAILED' : 'MM2_CLUSTER_UNREACHABLE' })
+    if (refused && !seat.alone) {
+      const text = `cluster ${cluster} refuses group ${groupId} (grant READ on Group ${groupId} so that instances share the work and take over from ` +
+        'each other); this instance works alone there: it mirrors every group and writes reverse offset syncs unless another instance fenced it'
+      this.options.logger.warn(text, { cluster, group: groupId })
+      seat.membership.close().catch(() => {})
+      const wasElected = this.isElected(cluster)
+      seat.alone = true
+      for (const listener of this.shareListeners) listener(cluster)
+      if (!wasElected) this.seatChanged(cluster, seat, true)
+      return
+    }
+    const text = `group ${groupId} on cluster ${cluster}: ${messageOf(error)}; retrying`
+    this.options.logger.once(`coordination:${cluster}:${messageOf(error)}`, 'warn', text, { cluster, group: groupId })
+  }
+}
