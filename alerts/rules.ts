@@ -158,7 +158,31 @@ export function ruleGroups (config: MonitoringConfig): RuleGroup[] {
       `max by (cluster, group, topic, partition) (\n  delta(${m('consumerLagRecords')}${cg}[${config.consumerStallWindow}]) > 0\n    and ${m('consumerLagRecords')}${cg} > 0\n    and changes(${m('consumerCommittedOffset')}${cg}[${config.consumerStallWindow}]) == 0\n    and ${m('consumerCommittedOffset')}${cg} offset ${config.consumerStallWindow}\n)`,
       f.consumerStalled,
       'Group {{ $labels.group }} is stalled on {{ $labels.topic }} partition {{ $labels.partition }} on cluster {{ $labels.cluster }}.',
-      `Group {{ $labels.group }} on cluster {{ $labels.cluster }} has not committed a new offset on topic {{ $labels.topic }} partition {{ $labels.partition }} for ${config.consumerStallWindow} while its lag grew by {{ $value }} records: the consumer is stuck or stopped while producers continue.`)
+      `Group {{ $labels.group }} on cluster {{ $labels.cluster }} has not committed a new offset on topic {{ $labels.topic }} partition {{ $labels.partition }} for ${config.consumerStallWindow} while its lag grew by {{ $value }} records: the consumer is stuck or stopped while producers continue.`),
+
+    alert('MM2FailbackNoReverseSyncWriter', 'warning',
+      // Each instance exports 1 where it is the elected writer for the cluster, 0 elsewhere: summed over the
+      // deployment's instances, exactly 1 per cluster. A takeover takes seconds, so the window only hides restarts.
+      `sum by (cluster) (${m('reverseSyncWriter')}${s()}) == 0`,
+      f.noReverseSyncWriter,
+      'No mm2-failback instance writes the reverse offset syncs that go to cluster {{ $labels.cluster }}.',
+      `For ${f.noReverseSyncWriter} no sidecar instance has been the elected writer of the reverse offset syncs that go to cluster {{ $labels.cluster }}: MM2's checkpoints for failback onto {{ $labels.cluster }} stop following the groups. Group sync itself goes on.`),
+
+    alert('MM2FailbackGroupsUnowned', 'warning',
+      // The instances divide the partitions of each cluster's __consumer_offsets between them (one share per
+      // instance); the groups stored in a partition nobody owns are not mirrored.
+      `sum by (cluster) (${m('ownedPartitions')}${s()})
+  < on (cluster)
+max by (cluster) (${m('commitPartitions')}${s()})`,
+      f.groupsUnowned,
+      'Groups of cluster {{ $labels.cluster }} are mirrored by no mm2-failback instance.',
+      `For ${f.groupsUnowned} the sidecar instances together have owned only {{ $value }} of the partitions of __consumer_offsets on cluster {{ $labels.cluster }}: the groups stored in the others are not mirrored to the other cluster. Instances are rebalancing, cut off from the group coordinator, or catching up.`),
+
+    alert('MM2FailbackInstancesBelowExpected', 'warning',
+      `sum by (job) (up${s()}) < ${t.expectedInstances}`,
+      f.instancesBelowExpected,
+      'Fewer mm2-failback instances are up than expected.',
+      `Only {{ $value }} of the ${t.expectedInstances} expected sidecar instances of job {{ $labels.job }} have been up for ${f.instancesBelowExpected}. The others' work has moved to the live ones (a writer takeover, shares rebalanced); one more failure leaves nothing to take over.`)
   ]
 
   return [

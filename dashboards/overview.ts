@@ -194,6 +194,28 @@ export function overviewDashboard (config: MonitoringConfig): Record<string, unk
           ]
         })
       },
+      { row: row(ids, 'Instances') },
+      {
+        panel: timeseriesPanel(ids, {
+          title: 'Reverse-sync writer',
+          description: 'Instances that are the elected writer of the reverse offset syncs going to each cluster: exactly 1 in a healthy deployment. 0 for more than a takeover (the session timeout, 10 s) means nobody writes them (MM2FailbackNoReverseSyncWriter).',
+          unit: 'short',
+          min: 0,
+          queries: [{ expr: `sum by (cluster) (${m('reverseSyncWriter')}${s(cluster)})`, legend: '{{cluster}}' }]
+        })
+      },
+      {
+        panel: timeseriesPanel(ids, {
+          title: 'Group shares',
+          description: 'Partitions of each cluster\'s __consumer_offsets each instance owns (it mirrors the groups stored there), and the partitions there are. The shares add up to the total in a healthy deployment (MM2FailbackGroupsUnowned).',
+          unit: 'short',
+          min: 0,
+          queries: [
+            { expr: `sum by (cluster, instance) (${m('ownedPartitions')}${s(cluster)})`, legend: '{{cluster}} {{instance}}' },
+            { expr: `max by (cluster) (${m('commitPartitions')}${s(cluster)})`, legend: '{{cluster}} total' }
+          ]
+        })
+      },
       { row: row(ids, 'Groups at risk') },
       {
         panel: tablePanel(ids, {

@@ -124,6 +124,8 @@ describe.each(VERSIONS)('ACLs on Kafka %s', (kafka) => {
 
     const denied = log(sidecar).split('\n').filter((line) => /AUTHORIZATION_FAILED|denies|does not allow mm2-failback to read/.test(line))
     expect(denied).toEqual([])
+    // Without the optional coordination ACLs it says so once per cluster and works alone there.
+    expect(log(sidecar).match(/refuses group __mm2-failback/g)?.length).toBe(2)
   })
 
   it('reconcile --dry-run and --execute work with the same ACLs', async () => {
@@ -185,14 +187,20 @@ describe.each(VERSIONS)('ACLs on Kafka %s', (kafka) => {
       (command.cluster === 'A' && command.args.includes('--group')) ||
       (command.cluster === 'B' && command.args.includes('Write') && command.args.includes('mm2-offset-syncs.A.internal'))))
     expect(restore).toHaveLength(2)
+    // Read on __consumer_offsets, and the coordination group and topic, on each cluster.
     const optional = commands.filter((command) => command.optional)
-    expect(optional.map((command) => command.cluster).sort()).toEqual(['A', 'B'])
+    expect(optional.map((command) => command.cluster).sort()).toEqual(['A', 'A', 'A', 'B', 'B', 'B'])
     for (const command of [...restore, ...optional]) await runAclCommand(lab.kafka, command.args)
     await sidecars[0]!.stop()
     const sidecar = await startSidecarProcess({ mm2Config: sidecarConfig, logDir: lab.logDir, name: 'sidecar-acls-optional' })
     sidecars.push(sidecar)
     await waitFor(async () => await sidecar.ready(), { timeoutMs: 90_000, description: 'the restarted sidecar to be ready' })
     expect(log(sidecar)).not.toMatch(POLLING)
+    // With the coordination ACLs it is elected through the group (no "refuses group" warning) and writes the reverse syncs to B.
+    await waitFor(async () => /mm2_failback_reverse_sync_writer\{cluster="B"\} 1/.test(await sidecar.scrape()) ? true : null, {
+      timeoutMs: 60_000, intervalMs: 500, description: 'the restarted sidecar to be elected writer on B through the group'
+    })
+    expect(log(sidecar)).not.toMatch(/refuses group/)
     await admins.commit('B', 'billing-event', REMOTE, await lab.endOffsets('B', REMOTE))
     await waitMirrored(admins, { from: 'B', to: 'A', group: 'billing-event', topic: TOPIC, partitions: PARTITIONS, timeoutMs: 60_000 })
   })

@@ -79,6 +79,8 @@ export interface SidecarConfig {
     enabled: boolean
     /** The group the instances of one deployment share; `__` keeps MM2's default group filter from copying it. */
     groupId: string
+    /** The topic the group is subscribed to (created with as many partitions as __consumer_offsets; nothing is written to it). */
+    topic: string
     /** An instance that stops heartbeating (crashed, cut off) loses its share after this long. */
     sessionTimeoutMs: number
     heartbeatIntervalMs: number
@@ -148,6 +150,11 @@ export const CONFIG_KEYS: readonly Leaf[] = [
   { path: 'coordination.enabled', type: 'bool', help: 'Share the work with the other instances of this deployment through a consumer group on every cluster; off: act alone.' },
   { path: 'coordination.groupId', type: 'string', help: 'The consumer group the instances of one deployment share (needs READ on it; `__` keeps MM2 from copying it).' },
   {
+    path: 'coordination.topic',
+    type: 'string',
+    help: 'The topic the group is subscribed to: created with as many partitions as __consumer_offsets, never written (`.internal` keeps MM2 from copying it).'
+  },
+  {
     path: 'coordination.sessionTimeoutMs',
     type: 'int',
     min: 1000,
@@ -168,7 +175,7 @@ export function defaultConfig (): SidecarConfig {
     history: { topic: 'mm2-failback.history.internal', replicationFactor: -1, flushIntervalMs: 1000 },
     lag: { intervalMs: 15_000 },
     follow: { maxWaitMs: 500, retryDelayMs: 2000, unreachableGraceMs: 30_000, commitPollMs: 2000 },
-    coordination: { enabled: true, groupId: '__mm2-failback', sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000 },
+    coordination: { enabled: true, groupId: '__mm2-failback', topic: 'mm2-failback.shards.internal', sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000 },
     log: { level: 'info', format: 'json' }
   }
 }

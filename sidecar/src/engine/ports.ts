@@ -85,7 +85,9 @@ export interface HistoryWriterPort {
 /** How the instances of one deployment share a cluster's __consumer_offsets partitions (see MembershipPort). */
 export interface MembershipSpec {
   groupId: string
+  /** The coordination topic: one partition per partition of __consumer_offsets, created when missing. */
   topic: string
+  replicationFactor: number
   sessionTimeoutMs: number
   heartbeatIntervalMs: number
   rebalanceTimeoutMs: number
@@ -102,7 +104,10 @@ export interface MembershipHandlers {
 
 /** This instance's membership in the deployment's consumer group on one cluster. */
 export interface MembershipPort {
+  /** The coordination topic's partitions owned now. */
   readonly partitions: readonly number[]
+  /** The coordination topic's partition count, undefined until known. */
+  readonly partitionCount: number | undefined
   start: () => void
   /** Leaves the group, so the others take over at once. */
   close: () => Promise<void>

@@ -1,8 +1,12 @@
-// Membership of the sidecar instances of one deployment in a consumer group on one cluster, subscribed
-// to __consumer_offsets (docs/design.md §2.7): the broker's group coordinator assigns that topic's
-// partitions over the live instances, so owning a partition means owning the groups stored in it, and
-// the owner of partition 0 writes the reverse offset syncs that go to this cluster. Kafka's own classic
-// group protocol does the membership: join, heartbeats, rebalances, eviction after the session timeout.
+// Membership of the sidecar instances of one deployment in a consumer group on one cluster
+// (docs/design.md §2.7), subscribed to a coordination topic with as many partitions as the cluster's
+// __consumer_offsets (created when missing; nothing is ever written to it). The broker's group
+// coordinator deals its partitions over the live instances: owning partition p means owning the groups
+// stored in partition p of __consumer_offsets, and the owner of partition 0 writes the reverse offset
+// syncs that go to this cluster. (Subscribing to __consumer_offsets itself is not possible: the client
+// leaves internal topics out of the metadata the group leader assigns from.) Kafka's own classic group
+// protocol does the membership: join, heartbeats, rebalances, eviction after the session timeout; the
+// leader deals the partitions balanced and sticky (core/coordination/sticky-assignment.ts).
 //
 // Two rules keep two instances from acting on one partition at once:
 //   - eager rebalancing: everything owned is released before this instance (re)joins, and the
@@ -10,16 +14,23 @@
 //   - a member cut off from the coordinator (no successful heartbeat for half the session timeout)
 //     releases everything, well before the coordinator evicts it and gives its partitions away.
 // Nothing is read or committed through the group: the partitions are read by the sidecar's own tailer.
-import { Consumer, type GroupAssignment } from '@platformatic/kafka'
-import { toConsumerOptions, type ClusterClientOptions } from './client-options.ts'
-import { messageOf } from './client-errors.ts'
+import { Admin, Consumer, FindCoordinatorKeyTypes, type GroupAssignment } from '@platformatic/kafka'
+import { Mm2FailbackError } from '../errors.ts'
+import { describeCluster, toAdminOptions, toConsumerOptions, type ClusterClientOptions } from './client-options.ts'
+import { explainClientError, messageOf, type RequiredPermission } from './client-errors.ts'
+import { decodeClaim, encodeClaim, stickyAssignment } from '../core/coordination/sticky-assignment.ts'
+import { RawConsumer } from './raw-consumer.ts'
+
+const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets'
 
 export interface ShardMembershipOptions {
   client: ClusterClientOptions
   /** The group id the instances of one deployment share. */
   groupId: string
-  /** The topic whose partitions are shared out. */
+  /** The coordination topic whose partitions are dealt (one per partition of __consumer_offsets). */
   topic: string
+  /** Of the coordination topic when it is created (-1: the broker's default). */
+  replicationFactor: number
   sessionTimeoutMs: number
   heartbeatIntervalMs: number
   /** How long the coordinator waits for every member to rejoin during a rebalance. */
@@ -45,6 +56,9 @@ export class ShardMembership {
   private readonly now: () => number
   private readonly consumer: Consumer<Buffer, Buffer, Buffer, Buffer>
   private owned: readonly number[] = []
+  /** The share last dealt to this member: claimed again at the next rebalance (sticky). */
+  private lastAssigned: readonly number[] = []
+  private topicPartitions: number | undefined
   private lastContactMs = 0
   private watchdog: NodeJS.Timeout | null = null
   private retry: NodeJS.Timeout | null = null
@@ -63,16 +77,29 @@ export class ShardMembership {
       rebalanceTimeout: options.rebalanceTimeoutMs,
       autocommit: false,
       // Called before every JoinGroup, the first and every rejoin: release everything, and let the work
-      // on it finish, before the coordinator can deal it to another member (eager rebalancing).
+      // on it finish, before the coordinator can deal it to another member (eager rebalancing). The
+      // subscription carries what this member owned, so that the leader's assignment can be sticky.
       protocolsMetadata: async () => {
         this.setOwned([])
         await this.handlers.beforeRejoin?.()
-        return Buffer.alloc(0)
+        return Buffer.from(encodeClaim(this.lastAssigned))
+      },
+      partitionAssigner: (_current, members, _topics, metadata) => {
+        const count = metadata.topics.get(options.topic)?.partitionsCount ?? 0
+        const claims = [...members.values()].map((member) => ({
+          memberId: member.memberId,
+          previous: decodeClaim(typeof member.metadata === 'string' ? Buffer.from(member.metadata) : member.metadata)
+        }))
+        return [...stickyAssignment(claims, count)].map(([memberId, partitions]) => ({
+          memberId,
+          assignments: new Map([[options.topic, { topic: options.topic, partitions }]])
+        }))
       }
     })
     this.consumer.on('consumer:group:join', (payload) => {
       this.lastContactMs = this.now()
-      this.setOwned(partitionsOf(payload.assignments ?? [], options.topic))
+      this.lastAssigned = partitionsOf(payload.assignments ?? [], options.topic)
+      this.setOwned(this.lastAssigned)
     })
     this.consumer.on('consumer:heartbeat:end', () => { this.lastContactMs = this.now() })
     this.consumer.on('consumer:heartbeat:error', (payload) => { this.handlers.onError(payload.error) })
@@ -86,6 +113,11 @@ export class ShardMembership {
   /** The partitions owned now. */
   get partitions (): readonly number[] {
     return this.owned
+  }
+
+  /** The coordination topic's partition count, undefined until it is known. */
+  get partitionCount (): number | undefined {
+    return this.topicPartitions
   }
 
   /** This instance's member id in the group, '' before it joined. */
@@ -115,7 +147,7 @@ export class ShardMembership {
 
   private join (): void {
     if (this.closed) return
-    this.consumer.joinGroup({}).then(() => {
+    this.ensureTopic().then(async () => await this.consumer.joinGroup({})).then(() => {
       this.lastContactMs = this.now()
     }, (error: unknown) => {
       this.handlers.onError(new Error(`cannot join group ${this.options.groupId} on cluster ${this.cluster.alias}: ${messageOf(error)}`, { cause: error }))
@@ -130,6 +162,44 @@ export class ShardMembership {
       this.join()
     }, RETRY_MS)
     this.retry.unref()
+  }
+
+  /**
+   * Creates the coordination topic with as many partitions as __consumer_offsets when it is missing, and
+   * learns its partition count. Another instance may create it at the same moment: that is fine.
+   */
+  private async ensureTopic (): Promise<void> {
+    if (this.topicPartitions !== undefined) return
+    const { client, topic, replicationFactor } = this.options
+    const raw = new RawConsumer(toConsumerOptions(client, 'shards-metadata'))
+    const admin = new Admin(toAdminOptions(client, 'shards-admin'))
+    try {
+      let metadata = await raw.rawMetadata([topic, CONSUMER_OFFSETS_TOPIC])
+      if (!metadata.topics.has(topic)) {
+        // A cluster where no group was ever used has no __consumer_offsets yet: looking up a group's
+        // coordinator makes the broker create it, with its offsets.topic.num.partitions.
+        for (let attempt = 0; attempt < 40 && !metadata.topics.has(CONSUMER_OFFSETS_TOPIC); attempt++) {
+          await admin.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: [this.options.groupId] }).catch(() => {})
+          await new Promise((resolve) => setTimeout(resolve, 250))
+          metadata = await raw.rawMetadata([topic, CONSUMER_OFFSETS_TOPIC])
+        }
+        const partitions = metadata.topics.get(CONSUMER_OFFSETS_TOPIC)?.leaders.length
+        if (partitions === undefined) throw new Error(`${CONSUMER_OFFSETS_TOPIC} does not exist yet`)
+        await admin.createTopics({ topics: [topic], partitions, replicas: replicationFactor }).catch((error: unknown) => {
+          if (!messageOf(error).includes('TOPIC_ALREADY_EXISTS')) throw error
+        })
+        metadata = await raw.rawMetadata([topic])
+      }
+      const count = metadata.topics.get(topic)?.leaders.length
+      if (count === undefined || count === 0) throw new Error(`topic ${topic} has no partitions yet`)
+      this.topicPartitions = count
+    } catch (error) {
+      const needs: RequiredPermission[] = [{ operation: 'Create', resource: 'Topic', name: topic }, { operation: 'Describe', resource: 'Topic', name: topic }]
+      const text = `cannot set up the coordination topic ${topic} on ${describeCluster(client)}: ${explainClientError(error, client, needs)}`
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', text, { cluster: client.alias, topic }, { cause: error })
+    } finally {
+      await Promise.all([raw.close(true).catch(() => {}), admin.close().catch(() => {})])
+    }
   }
 
   /** Cut off for half the session timeout: the coordinator may soon give the partitions to another instance. */

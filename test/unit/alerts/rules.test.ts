@@ -12,7 +12,8 @@ const config = DEFAULT_MONITORING_CONFIG
 
 const ALERTS = [
   'MM2FailbackDown', 'MM2FailbackNotReady', 'MM2FailbackClusterUnreachable', 'MM2ReplicationDelayHigh', 'MM2Down',
-  'MM2OffsetSyncsStale', 'MM2FailbackSyncFailures', 'MM2FailbackUntranslatablePartitions', 'MM2ConsumerLagHigh', 'MM2ConsumerStalled'
+  'MM2OffsetSyncsStale', 'MM2FailbackSyncFailures', 'MM2FailbackUntranslatablePartitions', 'MM2ConsumerLagHigh', 'MM2ConsumerStalled',
+  'MM2FailbackNoReverseSyncWriter', 'MM2FailbackGroupsUnowned', 'MM2FailbackInstancesBelowExpected'
 ]
 
 interface AlertCase { alertname: string, exp_alerts?: Array<{ exp_labels?: Record<string, string>, exp_annotations?: Record<string, string> }> }

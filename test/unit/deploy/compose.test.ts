@@ -71,7 +71,13 @@ describe('docker-compose config', () => {
 
 describe('docker-compose.yml and the repository', () => {
   it('has the services of the stack', () => {
-    expect(Object.keys(services).sort()).toEqual(['grafana', 'jmx-exporter-agent', 'kafka-a', 'kafka-b', 'mirrormaker2', 'mm2-failback', 'prometheus'])
+    expect(Object.keys(services).sort())
+      .toEqual(['grafana', 'jmx-exporter-agent', 'kafka-a', 'kafka-b', 'mirrormaker2', 'mm2-failback', 'mm2-failback-2', 'prometheus'])
+    // Two sidecar instances of one deployment: the same image, configuration and command.
+    const [first, second] = [service('mm2-failback'), service('mm2-failback-2')]
+    expect(second.image).toBe(first.image)
+    expect(second.command).toEqual(first.command)
+    expect(second.volumes).toEqual(first.volumes)
   })
 
   it('mounts only files and directories that exist, and only declared named volumes', () => {
@@ -173,9 +179,10 @@ describe('docker-compose.yml and the repository', () => {
     expect(configFile).toBe('deploy/compose/prometheus.yml')
     const config = readYaml<{ rule_files: string[], scrape_configs: Array<{ job_name: string, static_configs: Array<{ targets: string[] }> }> }>(configFile)
     const targets = Object.fromEntries(config.scrape_configs.map((job) => [job.job_name, job.static_configs.flatMap((entry) => entry.targets)]))
-    const sidecarPort = /:(\d+)$/.exec(service('mm2-failback').ports![0]!)![1]
+    const sidecarPort = (name: string): string => /:(\d+)$/.exec(service(name).ports![0]!)![1]!
     const mm2Port = /=(\d+):/.exec(String(service('mirrormaker2').environment?.KAFKA_OPTS))![1]
-    expect(targets[selectorJob(DEFAULT_MONITORING_CONFIG.selectors.sidecar)]).toEqual([`mm2-failback:${sidecarPort}`])
+    expect(targets[selectorJob(DEFAULT_MONITORING_CONFIG.selectors.sidecar)])
+      .toEqual([`mm2-failback:${sidecarPort('mm2-failback')}`, `mm2-failback-2:${sidecarPort('mm2-failback-2')}`])
     expect(targets[selectorJob(DEFAULT_MONITORING_CONFIG.selectors.mm2)]).toEqual([`mirrormaker2:${mm2Port}`])
     expect(config.rule_files.map((file) => composeHostPath(prometheus.volumes!, file))).toEqual(['alerts/generated/mm2-failback.rules.yaml'])
   })

@@ -48,7 +48,7 @@ const EXPECTED_KINDS: Record<(typeof KUSTOMIZATIONS)[number], string[]> = {
   'deploy/kubernetes/overlays/sidecar-container': ['ConfigMap', 'Deployment', 'PrometheusRule', 'Service', 'ServiceAccount', 'ServiceMonitor'],
   'deploy/kubernetes/overlays/strimzi': [
     'ConfigMap', 'Deployment', 'KafkaConnect', 'KafkaConnector', 'KafkaMirrorMaker2',
-    'PodMonitor', 'PrometheusRule', 'Service', 'ServiceAccount', 'ServiceMonitor'
+    'PodDisruptionBudget', 'PodMonitor', 'PrometheusRule', 'Service', 'ServiceAccount', 'ServiceMonitor'
   ]
 }
 

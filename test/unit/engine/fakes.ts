@@ -385,6 +385,7 @@ export class FakeMembershipGroup {
 
 export class FakeMembership implements MembershipPort {
   partitions: readonly number[] = []
+  get partitionCount (): number { return this.group.partitionCount }
   private readonly group: FakeMembershipGroup
   private readonly handlers: MembershipHandlers
 

@@ -12,6 +12,7 @@
 //     is never written by two instances at once.
 import { groupPartition } from '../../core/naming/group-partition.ts'
 import type { CommittedOffset } from '../../core/sync/committed-offsets.ts'
+import type { SidecarMetrics } from '../../metrics/registry.ts'
 import type { ClusterFollower } from './cluster-follower.ts'
 import type { Coordination } from './coordination.ts'
 
@@ -28,6 +29,7 @@ export interface CommitShardsOptions {
   isReady: () => boolean
   /** The longest a rebalance waits for the old share's work (the coordinator waits the rebalance timeout). */
   drainTimeoutMs: number
+  metrics: Pick<SidecarMetrics, 'ownedPartitions' | 'commitPartitions'>
 }
 
 export class CommitShards {
@@ -76,22 +78,32 @@ export class CommitShards {
     this.resyncTimer = null
   }
 
-  /** Tells every cluster's follower of __consumer_offsets which partitions to read now. */
+  /** Tells every cluster's follower of __consumer_offsets which partitions to read now, and exports the shares. */
   private deal (): void {
     const followers = [...this.options.followers().values()]
     const partitions = this.followedPartitions(followers)
-    for (const follower of followers) follower.assignCommits(partitions)
+    for (const follower of followers) {
+      follower.assignCommits(partitions)
+      const count = follower.commitPartitionCount()
+      if (count === undefined) continue
+      const owned = Array.from({ length: count }, (_, partition) => partition).filter((partition) => this.options.coordination.owns(follower.alias, partition))
+      this.options.metrics.ownedPartitions.set({ cluster: follower.alias }, owned.length)
+      this.options.metrics.commitPartitions.set({ cluster: follower.alias }, count)
+    }
   }
 
-  /** The partition numbers owned on any cluster; null (every one) when working alone somewhere or the partition counts differ. */
+  /**
+   * The partitions owned on any cluster; null (every one) when this instance works alone somewhere, a
+   * count is not known yet, or the clusters' counts differ (then a group's partition differs between them).
+   */
   private followedPartitions (followers: readonly ClusterFollower[]): ReadonlySet<number> | null {
-    const counts = new Set(followers.map((follower) => follower.commitPartitionCount()).filter((count) => count !== undefined))
-    if (counts.size > 1) return null
+    const counts = followers.map((follower) => follower.commitPartitionCount())
+    const count = counts[0]
+    if (count === undefined || counts.some((other) => other !== count)) return null
     const union = new Set<number>()
     for (const follower of followers) {
-      const owned = this.options.coordination.ownedPartitions(follower.alias)
-      if (owned === null) return null
-      for (const partition of owned) union.add(partition)
+      if (this.options.coordination.isAlone(follower.alias)) return null
+      for (let partition = 0; partition < count; partition++) if (this.options.coordination.owns(follower.alias, partition)) union.add(partition)
     }
     return union
   }

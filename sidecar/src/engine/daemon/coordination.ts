@@ -1,6 +1,7 @@
 // How the instances of one deployment share the work (docs/design.md §2.7). Each instance is a member of
-// one consumer group on every cluster it works on, subscribed to that cluster's __consumer_offsets, and
-// the group coordinator deals the topic's partitions over the live members. Kafka's group protocol does
+// one consumer group on every cluster it works on, subscribed to a coordination topic with one partition
+// per partition of __consumer_offsets, and the group coordinator deals those partitions over the live
+// members (kafka/shard-membership.ts). Kafka's group protocol does
 // the membership: a crashed instance stops heartbeating, the coordinator evicts it after the session
 // timeout and deals its partitions to the others.
 //   - Group sync: the owner of partition p of cluster C's __consumer_offsets mirrors the commits of the
@@ -11,7 +12,6 @@
 // Where a cluster refuses the group (no READ on it), this instance works alone there: it owns every
 // partition, and the transactional id still fences a second instance, which then stays a standby.
 import type { SidecarConfig } from '../../config/schema.ts'
-import { CONSUMER_OFFSETS_TOPIC } from '../../core/mm2/follow-plan.ts'
 import { authorizationFailure, messageOf } from '../../kafka/client-errors.ts'
 import type { SidecarMetrics } from '../../metrics/registry.ts'
 import type { Logger } from '../logger.ts'
@@ -19,9 +19,9 @@ import type { AdapterFactory, MembershipPort, MembershipSpec } from '../ports.ts
 
 /** The membership the sidecar's configuration asks for: the group shares each cluster's __consumer_offsets. */
 export function membershipSpec (config: SidecarConfig): MembershipSpec {
-  const { groupId, sessionTimeoutMs, heartbeatIntervalMs } = config.coordination
+  const { groupId, topic, sessionTimeoutMs, heartbeatIntervalMs } = config.coordination
   // A rebalance waits this long for every member to rejoin; a live member rejoins within a heartbeat.
-  return { groupId, topic: CONSUMER_OFFSETS_TOPIC, sessionTimeoutMs, heartbeatIntervalMs, rebalanceTimeoutMs: sessionTimeoutMs }
+  return { groupId, topic, replicationFactor: config.history.replicationFactor, sessionTimeoutMs, heartbeatIntervalMs, rebalanceTimeoutMs: sessionTimeoutMs }
 }
 
 /** Which instance writes the reverse offset syncs that go to a cluster (what the reverse-sync writers need). */
@@ -35,7 +35,7 @@ export interface CoordinationOptions {
   clusters: readonly string[]
   adapters: AdapterFactory
   spec: MembershipSpec
-  metrics: Pick<SidecarMetrics, 'reverseSyncWriter' | 'ownedPartitions' | 'syncFailures'>
+  metrics: Pick<SidecarMetrics, 'reverseSyncWriter' | 'syncFailures'>
   logger: Logger
   /** Called before this instance rejoins its group on `cluster` (it owns nothing meanwhile): let work on the old share finish. */
   beforeRejoin?: (cluster: string) => Promise<void>
@@ -69,7 +69,6 @@ export class Coordination implements WriterSeats {
       }
       this.seats.set(cluster, seat)
       options.metrics.reverseSyncWriter.set({ cluster }, 0)
-      options.metrics.ownedPartitions.set({ cluster }, 0)
     }
   }
 
@@ -77,18 +76,23 @@ export class Coordination implements WriterSeats {
     for (const seat of this.seats.values()) seat.membership.start()
   }
 
-  /** True when this instance mirrors the commits stored in partition `partition` of `cluster`'s __consumer_offsets. */
+  /**
+   * True when this instance mirrors the commits stored in partition `partition` of `cluster`'s
+   * __consumer_offsets: it owns that partition of the coordination topic (modulo its partition count,
+   * in case the two topics differ).
+   */
   owns (cluster: string, partition: number): boolean {
     const seat = this.seats.get(cluster)
     // A cluster outside coordination (it gets no reverse syncs and no group sync) is nobody's to share.
-    if (seat === undefined) return true
-    return seat.alone || seat.owned.has(partition)
+    if (seat === undefined || seat.alone) return true
+    const count = seat.membership.partitionCount
+    return count !== undefined && seat.owned.has(partition % count)
   }
 
-  /** The partitions owned on `cluster`; null when this instance works alone there (every partition). */
-  ownedPartitions (cluster: string): ReadonlySet<number> | null {
+  /** Whether this instance works alone on `cluster` (or it is outside coordination): it owns every partition. */
+  isAlone (cluster: string): boolean {
     const seat = this.seats.get(cluster)
-    return seat === undefined || seat.alone ? null : seat.owned
+    return seat === undefined || seat.alone
   }
 
   isElected (cluster: string): boolean {
@@ -116,7 +120,6 @@ export class Coordination implements WriterSeats {
     if (seat === undefined || seat.alone) return
     const wasElected = this.isElected(cluster)
     seat.owned = owned
-    this.options.metrics.ownedPartitions.set({ cluster }, owned.size)
     const elected = this.isElected(cluster)
     for (const listener of this.shareListeners) listener(cluster)
     if (elected !== wasElected) this.seatChanged(cluster, seat, elected)

@@ -147,7 +147,8 @@ export class Daemon {
         resyncAll: () => { this.groupMirror?.resyncAll() },
         idle: async () => { await this.groupMirror?.idle() },
         isReady: () => this.ready,
-        drainTimeoutMs: config.coordination.sessionTimeoutMs / 2
+        drainTimeoutMs: config.coordination.sessionTimeoutMs / 2,
+        metrics
       })
       : null
     this.router = new RecordRouter({

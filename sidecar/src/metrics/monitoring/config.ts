@@ -24,6 +24,8 @@ export interface MonitoringThresholds {
   readonly syncFailuresPerSecond: number
   /** Dashboards only: a re-read window above this many records is shown in red. */
   readonly rereadWindowRecords: number
+  /** MM2FailbackInstancesBelowExpected: fewer sidecar instances up than this (e.g. the Deployment's replicas). */
+  readonly expectedInstances: number
 }
 
 /** `for` durations of the alerts (Prometheus duration strings). */
@@ -38,6 +40,9 @@ export interface MonitoringFor {
   readonly untranslatable: string
   readonly consumerLag: string
   readonly consumerStalled: string
+  readonly noReverseSyncWriter: string
+  readonly groupsUnowned: string
+  readonly instancesBelowExpected: string
 }
 
 export interface MonitoringConfig {
@@ -82,7 +87,8 @@ export const DEFAULT_MONITORING_CONFIG: MonitoringConfig = {
     offsetSyncLagRecords: 1000,
     consumerLagSeconds: 900,
     syncFailuresPerSecond: 0,
-    rereadWindowRecords: 10000
+    rereadWindowRecords: 10000,
+    expectedInstances: 1
   },
   for: {
     sidecarDown: '5m',
@@ -94,7 +100,10 @@ export const DEFAULT_MONITORING_CONFIG: MonitoringConfig = {
     syncFailures: '10m',
     untranslatable: '30m',
     consumerLag: '15m',
-    consumerStalled: '5m'
+    consumerStalled: '5m',
+    noReverseSyncWriter: '5m',
+    groupsUnowned: '5m',
+    instancesBelowExpected: '10m'
   },
   rateWindow: '5m',
   consumerStallWindow: '15m',

@@ -1,0 +1,93 @@
+// The two facts coordination (docs/design.md §2.7) rests on, checked against real brokers of every
+// tested Kafka line:
+//   - where a group lives: the partition of __consumer_offsets holding a group's commits is
+//     groupPartition(group, 50), as computed by the sidecar (Java's String.hashCode);
+//   - ShardMembership: instances in one consumer group get balanced, disjoint shares of the coordination
+//     topic it creates with as many partitions as __consumer_offsets, covering every partition, and a
+//     joining member leaves partition 0 with its owner; when one leaves, the other owns everything within seconds.
+import { afterEach, describe, expect, it } from 'vitest'
+import { decodeConsumerOffsetsRecord, type ConsumerOffsetsRecord } from '../../sidecar/src/core/codec/index.ts'
+import { groupPartition } from '../../sidecar/src/core/naming/group-partition.ts'
+import { GroupAdmin } from '../../sidecar/src/kafka/group-admin.ts'
+import { ShardMembership } from '../../sidecar/src/kafka/shard-membership.ts'
+import { waitFor } from '../../lab/lab.ts'
+import { suffix, useLab } from './helpers/lab-fixture.ts'
+import { labClient, readWholeTopic, type TopicRecord } from './helpers/topic-reader.ts'
+
+const VERSIONS = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((version) => version.trim())
+const CONSUMER_OFFSETS = '__consumer_offsets'
+
+describe.each(VERSIONS)('coordination on Kafka %s', (kafka) => {
+  // __consumer_offsets with Kafka's default 50 partitions (the lab's default is 1, for speed).
+  const lab = useLab(`coordination ${kafka}`, { kafka, clusters: ['A'], mm2: false, brokerProps: { 'offsets.topic.num.partitions': 50 } })
+  const memberships: ShardMembership[] = []
+  afterEach(async () => { await Promise.all(memberships.splice(0).map(async (membership) => { await membership.close() })) })
+
+  it('the broker stores each group\'s commits in partition groupPartition(group, 50) of __consumer_offsets', async () => {
+    const run = suffix()
+    const topic = `where-${run}`
+    await lab().createTopic('A', topic, 1)
+    const groups = Array.from({ length: 40 }, (_, index) => `where-${run}-${index}`)
+    const admin = new GroupAdmin(labClient(lab(), 'A'))
+    try {
+      for (const group of groups) await admin.commit(group, [{ topic, partition: 0, offset: 0n, metadata: '' }])
+    } finally {
+      await admin.close()
+    }
+    const stored = new Map<string, Set<number>>()
+    const decode = (record: TopicRecord): { partition: number, decoded: ConsumerOffsetsRecord } =>
+      ({ partition: record.partition, decoded: decodeConsumerOffsetsRecord(record.key, record.value) })
+    const records = await readWholeTopic(lab(), 'A', CONSUMER_OFFSETS, decode)
+    for (const { partition, decoded } of records) {
+      if (decoded.kind !== 'offset-commit' || !groups.includes(decoded.key.group)) continue
+      stored.set(decoded.key.group, (stored.get(decoded.key.group) ?? new Set()).add(partition))
+    }
+    expect([...stored.keys()].sort()).toEqual([...groups].sort())
+    for (const group of groups) expect([...stored.get(group)!], group).toEqual([groupPartition(group, 50)])
+    // The sample spreads over many partitions, so the check is not one partition by luck.
+    expect(new Set(groups.map((group) => groupPartition(group, 50))).size).toBeGreaterThan(20)
+  })
+
+  it('two members share the 50 partitions disjointly; when one leaves, the other owns all of them within seconds', async () => {
+    const groupId = `__mm2-failback-it-${suffix()}`
+    const owned = [new Set<number>(), new Set<number>()]
+    const errors: unknown[] = []
+    const start = (index: number): ShardMembership => {
+      const membership = new ShardMembership({
+        client: labClient(lab(), 'A'),
+        groupId,
+        topic: `mm2-failback.shards-${groupId}.internal`,
+        replicationFactor: 1,
+        sessionTimeoutMs: 6000,
+        heartbeatIntervalMs: 500,
+        rebalanceTimeoutMs: 6000
+      }, {
+        onOwned: (partitions) => { owned[index] = new Set(partitions) },
+        onError: (error) => { errors.push(error) }
+      })
+      memberships.push(membership)
+      membership.start()
+      return membership
+    }
+    const first = start(0)
+    await waitFor(() => owned[0]!.size === 50 ? true : null, { timeoutMs: 60_000, intervalMs: 100, description: 'the first member to own every partition' })
+      .catch((error: unknown) => { throw new Error(`${String(error)}; membership errors: ${errors.map(String).join('; ')}`) })
+    start(1)
+    await waitFor(() => owned[0]!.size > 0 && owned[1]!.size > 0 && owned[0]!.size + owned[1]!.size === 50 ? true : null, {
+      timeoutMs: 60_000, intervalMs: 100, description: 'both members to own a share'
+    })
+    expect([...owned[0]!].filter((partition) => owned[1]!.has(partition))).toEqual([])
+    // Balanced, and sticky: the first member keeps partition 0 (the writer's seat) when the second joins.
+    expect([owned[0]!.size, owned[1]!.size]).toEqual([25, 25])
+    expect(owned[0]!.has(0)).toBe(true)
+    expect([...owned[0]!, ...owned[1]!].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, partition) => partition))
+
+    const leftAt = Date.now()
+    await first.close()
+    memberships.splice(memberships.indexOf(first), 1)
+    await waitFor(() => owned[1]!.size === 50 ? true : null, { timeoutMs: 30_000, intervalMs: 50, description: 'the remaining member to own every partition' })
+    const takeoverMs = Date.now() - leftAt
+    console.log(`[coordination ${kafka}] after a clean leave, the other member owned all 50 partitions in ${takeoverMs} ms`)
+    expect(takeoverMs).toBeLessThan(10_000)
+  })
+})
