@@ -94,8 +94,11 @@ export interface MembershipSpec {
 }
 
 export interface MembershipHandlers {
-  /** The partitions this instance owns now; called on every change (empty while rejoining or cut off). */
-  onOwned: (partitions: readonly number[]) => void
+  /**
+   * The partitions this instance owns now: on every change and every assignment (an empty one too).
+   * `settled` is false for the release before a rejoin, whose assignment follows within the rebalance.
+   */
+  onOwned: (partitions: readonly number[], settled: boolean) => void
   /** Joining or a heartbeat failed; the membership retries by itself. */
   onError: (error: unknown) => void
   /** Awaited before every (re)join, after everything owned was released: work on the old share finishes first. */

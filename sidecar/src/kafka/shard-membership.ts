@@ -40,7 +40,12 @@ export interface ShardMembershipOptions {
 
 export interface ShardMembershipHandlers {
   /** The partitions this instance owns now (empty while it rejoins or is cut off). Called on every change. */
-  onOwned: (partitions: readonly number[]) => void
+  /**
+   * The partitions this instance owns now, on every change and on every assignment (an empty one too).
+   * `settled` is false for the release before a rejoin (the next assignment follows within the rebalance),
+   * true for an assignment, a cut-off and the close.
+   */
+  onOwned: (partitions: readonly number[], settled: boolean) => void
   /** The group could not be joined or a heartbeat failed; the membership retries by itself. */
   onError: (error: unknown) => void
   /** Awaited before every (re)join, once everything owned was released, as a Java consumer's onPartitionsRevoked. */
@@ -80,7 +85,7 @@ export class ShardMembership {
       // on it finish, before the coordinator can deal it to another member (eager rebalancing). The
       // subscription carries what this member owned, so that the leader's assignment can be sticky.
       protocolsMetadata: async () => {
-        this.setOwned([])
+        this.setOwned([], false)
         await this.handlers.beforeRejoin?.()
         return Buffer.from(encodeClaim(this.lastAssigned))
       },
@@ -99,7 +104,7 @@ export class ShardMembership {
     this.consumer.on('consumer:group:join', (payload) => {
       this.lastContactMs = this.now()
       this.lastAssigned = partitionsOf(payload.assignments ?? [], options.topic)
-      this.setOwned(this.lastAssigned)
+      this.setOwned(this.lastAssigned, true, true)
     })
     this.consumer.on('consumer:heartbeat:end', () => { this.lastContactMs = this.now() })
     this.consumer.on('consumer:heartbeat:error', (payload) => { this.handlers.onError(payload.error) })
@@ -139,7 +144,7 @@ export class ShardMembership {
     this.closed = true
     if (this.watchdog !== null) clearInterval(this.watchdog)
     if (this.retry !== null) clearTimeout(this.retry)
-    this.setOwned([])
+    this.setOwned([], true)
     // Errors are ignored: leaving fails only when the coordinator is unreachable, and the session timeout then does it.
     await new Promise<void>((resolve) => { this.consumer.leaveGroup(true, () => { resolve() }) })
     await this.consumer.close(true).catch(() => {})
@@ -205,14 +210,16 @@ export class ShardMembership {
   /** Cut off for half the session timeout: the coordinator may soon give the partitions to another instance. */
   private checkContact (): void {
     if (this.owned.length === 0) return
-    if (this.now() - this.lastContactMs > this.options.sessionTimeoutMs / 2) this.setOwned([])
+    if (this.now() - this.lastContactMs > this.options.sessionTimeoutMs / 2) this.setOwned([], true)
   }
 
-  private setOwned (partitions: readonly number[]): void {
+  /** `assignment`: an assignment from the coordinator, reported even when it changes nothing (the first may be empty). */
+  private setOwned (partitions: readonly number[], settled: boolean, assignment = false): void {
     const sorted = [...partitions].sort((a, b) => a - b)
-    if (sorted.length === this.owned.length && sorted.every((partition, index) => partition === this.owned[index])) return
+    const same = sorted.length === this.owned.length && sorted.every((partition, index) => partition === this.owned[index])
+    if (same && !assignment) return
     this.owned = sorted
-    this.handlers.onOwned(sorted)
+    this.handlers.onOwned(sorted, settled)
   }
 }
 

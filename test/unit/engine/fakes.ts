@@ -376,7 +376,7 @@ export class FakeMembershipGroup {
   }
 
   rebalance (): void {
-    for (const member of this.members) member.assign([])
+    for (const member of this.members) member.assign([], false)
     const dealt = this.members.map((): number[] => [])
     for (let partition = 0; partition < this.partitionCount && dealt.length > 0; partition++) dealt[partition % dealt.length]!.push(partition)
     this.members.forEach((member, index) => { member.assign(dealt[index]!) })
@@ -403,9 +403,10 @@ export class FakeMembership implements MembershipPort {
     this.assign([])
   }
 
-  assign (partitions: readonly number[]): void {
+  /** `settled` false: the release before a rejoin, as the real membership reports it. */
+  assign (partitions: readonly number[], settled = true): void {
     this.partitions = partitions
-    this.handlers.onOwned(partitions)
+    this.handlers.onOwned(partitions, settled)
   }
 }
 

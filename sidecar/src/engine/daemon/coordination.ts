@@ -44,6 +44,8 @@ export interface CoordinationOptions {
 interface Seat {
   membership: MembershipPort
   owned: ReadonlySet<number>
+  /** This instance holds the writer's seat (partition 0), as of the last settled change. */
+  elected: boolean
   /** The group was refused: this instance works alone on the cluster and owns every partition. */
   alone: boolean
   writerListeners: Array<(elected: boolean) => void>
@@ -59,11 +61,12 @@ export class Coordination implements WriterSeats {
     for (const cluster of options.clusters) {
       const seat: Seat = {
         membership: options.adapters(cluster).membership(options.spec, {
-          onOwned: (partitions) => { this.update(cluster, new Set(partitions)) },
+          onOwned: (partitions, settled) => { this.update(cluster, new Set(partitions), settled) },
           onError: (error) => { this.failed(cluster, error) },
           beforeRejoin: async () => { await options.beforeRejoin?.(cluster) }
         }),
         owned: new Set(),
+        elected: false,
         alone: false,
         writerListeners: []
       }
@@ -96,7 +99,8 @@ export class Coordination implements WriterSeats {
   }
 
   isElected (cluster: string): boolean {
-    return this.owns(cluster, 0) && this.seats.has(cluster)
+    const seat = this.seats.get(cluster)
+    return seat !== undefined && (seat.alone || seat.elected)
   }
 
   onChange (cluster: string, listener: (elected: boolean) => void): void {
@@ -115,17 +119,24 @@ export class Coordination implements WriterSeats {
     await Promise.all([...this.seats.values()].map(async (seat) => { await seat.membership.close() }))
   }
 
-  private update (cluster: string, owned: ReadonlySet<number>): void {
+  /**
+   * Group sync follows every change at once (a group is never mirrored by two instances). The writer's
+   * seat follows only settled changes: the release before a rejoin is followed, within the rebalance, by
+   * the next assignment, which usually gives the seat back (sticky); and the transactional id fences a
+   * writer that kept writing meanwhile anyway.
+   */
+  private update (cluster: string, owned: ReadonlySet<number>, settled: boolean): void {
     const seat = this.seats.get(cluster)
     if (seat === undefined || seat.alone) return
-    const wasElected = this.isElected(cluster)
     seat.owned = owned
-    const elected = this.isElected(cluster)
     for (const listener of this.shareListeners) listener(cluster)
-    if (elected !== wasElected) this.seatChanged(cluster, seat, elected)
+    if (!settled) return
+    const elected = owned.has(0)
+    if (elected !== seat.elected) this.seatChanged(cluster, seat, elected)
   }
 
   private seatChanged (cluster: string, seat: Seat, elected: boolean): void {
+    seat.elected = elected
     this.options.metrics.reverseSyncWriter.set({ cluster }, elected ? 1 : 0)
     const { groupId, topic } = this.options.spec
     const text = elected
@@ -142,8 +153,10 @@ export class Coordination implements WriterSeats {
     const refused = authorizationFailure(error) !== null
     this.options.metrics.syncFailures.inc({ cluster, operation: 'coordination', code: refused ? 'MM2_KAFKA_REQUEST_FAILED' : 'MM2_CLUSTER_UNREACHABLE' })
     if (refused && !seat.alone) {
-      const text = `cluster ${cluster} refuses group ${groupId} (grant READ on Group ${groupId} so that instances share the work and take over from ` +
-        'each other); this instance works alone there: it mirrors every group and writes reverse offset syncs unless another instance fenced it'
+      const { topic } = this.options.spec
+      const text = `cluster ${cluster} refuses group ${groupId} or its topic ${topic} (grant READ on Group ${groupId}, CREATE and DESCRIBE on Topic ${topic}, ` +
+        'so that instances share the work and take over from each other); this instance works alone there: it mirrors every group and writes ' +
+        'reverse offset syncs unless another instance fenced it'
       this.options.logger.warn(text, { cluster, group: groupId })
       seat.membership.close().catch(() => {})
       const wasElected = this.isElected(cluster)

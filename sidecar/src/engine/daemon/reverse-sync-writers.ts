@@ -101,13 +101,16 @@ export class ReverseSyncWriters {
         background(`reverse syncs of ${flowName(flow)}`, this.activateWithRetry(emitter, flow, destination.cluster, () => !emitter.isFenced))
         continue
       }
+      // Seat changes are applied one after the other: a deactivation finishes (its write out) before the
+      // next activation claims the topic again.
+      let transitions = Promise.resolve()
       election.onChange(destination.cluster, (elected) => {
-        if (!elected) {
-          background(`reverse syncs of ${flowName(flow)}`, emitter.deactivate())
-          return
-        }
         const stillElected = (): boolean => election.isElected(destination.cluster)
-        background(`reverse syncs of ${flowName(flow)}`, this.activateWithRetry(emitter, flow, destination.cluster, stillElected))
+        transitions = transitions.then(async () => {
+          if (!elected) await emitter.deactivate()
+          else await this.activateWithRetry(emitter, flow, destination.cluster, stillElected)
+        })
+        background(`reverse syncs of ${flowName(flow)}`, transitions)
       })
     }
   }
