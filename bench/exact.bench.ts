@@ -2,6 +2,7 @@
 //   node bench/exact.bench.ts [--kafka 4.1] [--groups 1000] [--partitions 12] [--seconds 60] [--warmup 15]
 //                             [--rate 3000] [--produce-interval-ms 50] [--max-lag 20] [--sample 20]
 //                             [--modes conservative,exact] [--commit-connections N] [--sidecar-node-options "--cpu-prof"]
+//                             [--offsets-partitions 50]
 // One lab (A, B, MM2). A steady producer writes `--rate` records/s to a topic of `--partitions` partitions
 // on A for the whole run (one send every `--produce-interval-ms`, round robin, so each partition gets
 // small batches). For each mode in turn, `mm2-failback run` is started as a process (translation.mode set,
@@ -47,6 +48,7 @@ const { values } = parseArgs({
     sample: { type: 'string', default: '20' },
     modes: { type: 'string', default: 'conservative,exact' },
     'sidecar-node-options': { type: 'string', default: '' },
+    'offsets-partitions': { type: 'string', default: '50' },
     'commit-connections': { type: 'string', default: '' }
   }
 })
@@ -532,7 +534,8 @@ function report (lab: Lab, results: ModeResult[], aligned: string): void {
   console.log('')
   console.log(`exact vs conservative group sync, Kafka ${lab.version}: ${GROUPS} groups x ${PARTITIONS} partitions committing every second on A, ` +
     `producer ${RATE} records/s (a send every ${PRODUCE_INTERVAL_MS} ms, ~${num(RATE * PRODUCE_INTERVAL_MS / 1000 / PARTITIONS)} records a partition), ` +
-    `lag 0..${MAX_LAG} records; ${WARMUP_S} s warm-up, ${WINDOW_S} s window per mode; sidecar as a process, lag export off`)
+    `lag 0..${MAX_LAG} records; ${WARMUP_S} s warm-up, ${WINDOW_S} s window per mode; sidecar as a process, lag export off; ` +
+    `__consumer_offsets with ${values['offsets-partitions']} partitions`)
   console.log('latency: \'sidecar histogram\' = commit_translation_latency_seconds (commit record on A -> translated commit acknowledged on B), ' +
     'interpolated in its buckets; ' +
     `'sampled' = ${SAMPLE} groups polled on B every ${POLL_MS} ms (our OffsetCommit sent -> seen); offsets of ${TOPIC} on A and ${REMOTE} on B ${aligned}`)
@@ -566,8 +569,12 @@ function report (lab: Lab, results: ModeResult[], aligned: string): void {
 // MM2 as a production deployment runs it: checkpoints and group refreshes once a minute (the lab's test
 // default of 5 s made MM2's checkpoint connector walk the bench's 2,000 groups and take a whole core), and
 // its own group-offset sync off, so that the offsets on B are the sidecar's alone.
+// __consumer_offsets with Kafka's default 50 partitions, as a production cluster has them (the lab's
+// default of 1, for fast test startup, puts every group on one coordinator shard, which a thousand
+// groups committing every second on both clusters queue behind).
 const lab = await startLab({
   kafka: values.kafka,
+  brokerProps: { 'offsets.topic.num.partitions': Number(values['offsets-partitions']) },
   mm2Props: {
     'emit.checkpoints.interval.seconds': '60',
     'refresh.groups.interval.seconds': '60',
