@@ -207,12 +207,13 @@ export function overviewDashboard (config: MonitoringConfig): Record<string, unk
       {
         panel: timeseriesPanel(ids, {
           title: 'Group shares',
-          description: 'Partitions of each cluster\'s __consumer_offsets each instance owns (it mirrors the groups stored there), and the partitions there are. The shares add up to the total in a healthy deployment (MM2FailbackGroupsUnowned).',
+          description: 'Partitions of each cluster\'s __consumer_offsets each instance owns, the groups stored there that it mirrors, and the partitions there are. The shares add up to the total in a healthy deployment (MM2FailbackGroupsUnowned).',
           unit: 'short',
           min: 0,
           queries: [
-            { expr: `sum by (cluster, instance) (${m('ownedPartitions')}${s(cluster)})`, legend: '{{cluster}} {{instance}}' },
-            { expr: `max by (cluster) (${m('commitPartitions')}${s(cluster)})`, legend: '{{cluster}} total' }
+            { expr: `sum by (cluster, instance) (${m('ownedPartitions')}${s(cluster)})`, legend: '{{cluster}} {{instance}} partitions' },
+            { expr: `sum by (cluster, instance) (${m('ownedGroups')}${s(cluster)})`, legend: '{{cluster}} {{instance}} groups' },
+            { expr: `max by (cluster) (${m('commitPartitions')}${s(cluster)})`, legend: '{{cluster}} partitions in all' }
           ]
         })
       },

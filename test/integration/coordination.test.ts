@@ -90,4 +90,41 @@ describe.each(VERSIONS)('coordination on Kafka %s', (kafka) => {
     console.log(`[coordination ${kafka}] after a clean leave, the other member owned all 50 partitions in ${takeoverMs} ms`)
     expect(takeoverMs).toBeLessThan(10_000)
   })
+
+  it('a member cut off from the coordinator releases its share after half the session timeout, and takes it back in touch before eviction', async () => {
+    const groupId = `__mm2-failback-it-${suffix()}`
+    const membership = new ShardMembership({
+      client: labClient(lab(), 'A'),
+      groupId,
+      topic: `mm2-failback.shards-${groupId}.internal`,
+      replicationFactor: 1,
+      sessionTimeoutMs: 12_000,
+      heartbeatIntervalMs: 500,
+      rebalanceTimeoutMs: 12_000
+    }, {
+      onOwned: () => {},
+      onError: () => {}
+    })
+    memberships.push(membership)
+    membership.start()
+    const owns = (count: number) => () => membership.partitions.length === count ? true : null
+    await waitFor(owns(50), { timeoutMs: 60_000, intervalMs: 100, description: 'the member to own every partition' })
+    // The broker stops answering (SIGSTOP) for 9 s: longer than half the session timeout, shorter than all of it.
+    const broker = lab().jvms().find((jvm) => jvm.name.startsWith('broker-A'))!
+    const stoppedAt = Date.now()
+    process.kill(broker.pid!, 'SIGSTOP')
+    try {
+      await waitFor(owns(0), { timeoutMs: 9_000, intervalMs: 50, description: 'the cut-off member to release its share' })
+      const releasedAfterMs = Date.now() - stoppedAt
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, 9_000 - (Date.now() - stoppedAt))))
+      process.kill(broker.pid!, 'SIGCONT')
+      const resumedAt = Date.now()
+      await waitFor(owns(50), { timeoutMs: 30_000, intervalMs: 50, description: 'the member to own its share again' })
+      console.log(`[coordination ${kafka}] cut off: released after ${releasedAfterMs} ms (session 12 s), owned again ${Date.now() - resumedAt} ms after the broker answered`)
+      expect(releasedAfterMs).toBeGreaterThanOrEqual(6_000)
+      expect(releasedAfterMs).toBeLessThan(9_000)
+    } finally {
+      process.kill(broker.pid!, 'SIGCONT')
+    }
+  })
 })

@@ -65,6 +65,8 @@ export class ShardMembership {
   private lastAssigned: readonly number[] = []
   private topicPartitions: number | undefined
   private lastContactMs = 0
+  /** The share was released because the coordinator was out of reach (not for a rebalance). */
+  private cutOff = false
   private watchdog: NodeJS.Timeout | null = null
   private retry: NodeJS.Timeout | null = null
   private closed = false
@@ -104,9 +106,18 @@ export class ShardMembership {
     this.consumer.on('consumer:group:join', (payload) => {
       this.lastContactMs = this.now()
       this.lastAssigned = partitionsOf(payload.assignments ?? [], options.topic)
+      this.cutOff = false
       this.setOwned(this.lastAssigned, true, true)
     })
-    this.consumer.on('consumer:heartbeat:end', () => { this.lastContactMs = this.now() })
+    this.consumer.on('consumer:heartbeat:end', () => {
+      this.lastContactMs = this.now()
+      // Back in touch before the coordinator evicted it: still a member of this generation, so the share
+      // released at the cut-off is still this instance's.
+      if (this.cutOff) {
+        this.cutOff = false
+        this.setOwned(this.lastAssigned, true)
+      }
+    })
     this.consumer.on('consumer:heartbeat:error', (payload) => { this.handlers.onError(payload.error) })
     // A rejoin that fails for good (the coordinator unreachable for longer than the client retries).
     this.consumer.on('error', (error: unknown) => {
@@ -210,7 +221,10 @@ export class ShardMembership {
   /** Cut off for half the session timeout: the coordinator may soon give the partitions to another instance. */
   private checkContact (): void {
     if (this.owned.length === 0) return
-    if (this.now() - this.lastContactMs > this.options.sessionTimeoutMs / 2) this.setOwned([], true)
+    if (this.now() - this.lastContactMs > this.options.sessionTimeoutMs / 2) {
+      this.cutOff = true
+      this.setOwned([], true)
+    }
   }
 
   /** `assignment`: an assignment from the coordinator, reported even when it changes nothing (the first may be empty). */

@@ -29,7 +29,9 @@ export interface CommitShardsOptions {
   isReady: () => boolean
   /** The longest a rebalance waits for the old share's work (the coordinator waits the rebalance timeout). */
   drainTimeoutMs: number
-  metrics: Pick<SidecarMetrics, 'ownedPartitions' | 'commitPartitions'>
+  metrics: Pick<SidecarMetrics, 'ownedPartitions' | 'commitPartitions' | 'ownedGroups'>
+  /** The groups with committed offsets on a cluster. */
+  groupsOn: (cluster: string) => readonly string[]
 }
 
 export class CommitShards {
@@ -47,11 +49,19 @@ export class CommitShards {
    * decision needs the group's offsets on the other side: not knowing them could rewind it there).
    */
   owns (commit: Pick<CommittedOffset, 'cluster' | 'group'>): boolean {
+    if (!this.ownsGroup(commit.cluster, commit.group)) return false
     const followers = this.options.followers()
-    const partitionOn = (cluster: string): number => groupPartition(commit.group, followers.get(cluster)?.commitPartitionCount() ?? DEFAULT_OFFSETS_PARTITIONS)
-    if (!this.options.coordination.owns(commit.cluster, partitionOn(commit.cluster))) return false
-    for (const [cluster, follower] of followers) if (!follower.isCommitPartitionCaughtUp(partitionOn(cluster))) return false
+    for (const [cluster, follower] of followers) if (!follower.isCommitPartitionCaughtUp(this.partitionOf(cluster, commit.group))) return false
     return true
+  }
+
+  /** Whether `group`'s partition of `cluster`'s __consumer_offsets is in this instance's share. */
+  private ownsGroup (cluster: string, group: string): boolean {
+    return this.options.coordination.owns(cluster, this.partitionOf(cluster, group))
+  }
+
+  private partitionOf (cluster: string, group: string): number {
+    return groupPartition(group, this.options.followers().get(cluster)?.commitPartitionCount() ?? DEFAULT_OFFSETS_PARTITIONS)
   }
 
   /** A partition dealt here was read to its end: its groups' commits can be mirrored now. */
@@ -71,6 +81,14 @@ export class CommitShards {
     const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, this.options.drainTimeoutMs) })
     await Promise.race([this.options.idle(), timeout])
     clearTimeout(timer)
+  }
+
+  /** Sets owned_groups: the groups known on each cluster that this instance mirrors. */
+  exportOwnedGroups (): void {
+    for (const cluster of this.options.followers().keys()) {
+      const owned = this.options.groupsOn(cluster).filter((group) => this.ownsGroup(cluster, group)).length
+      this.options.metrics.ownedGroups.set({ cluster }, owned)
+    }
   }
 
   stop (): void {

@@ -12,16 +12,26 @@
 // Where a cluster refuses the group (no READ on it), this instance works alone there: it owns every
 // partition, and the transactional id still fences a second instance, which then stays a standby.
 import type { SidecarConfig } from '../../config/schema.ts'
+import { CONSUMER_OFFSETS_TOPIC, type FollowPlan } from '../../core/mm2/follow-plan.ts'
+import type { Mm2Config, Mm2Flow } from '../../core/mm2/model.ts'
 import { authorizationFailure, messageOf } from '../../kafka/client-errors.ts'
 import type { SidecarMetrics } from '../../metrics/registry.ts'
 import type { Logger } from '../logger.ts'
 import type { AdapterFactory, MembershipPort, MembershipSpec } from '../ports.ts'
+import { reverseSyncClusters } from './reverse-sync-writers.ts'
 
 /** The membership the sidecar's configuration asks for: the group shares each cluster's __consumer_offsets. */
 export function membershipSpec (config: SidecarConfig): MembershipSpec {
   const { groupId, topic, sessionTimeoutMs, heartbeatIntervalMs } = config.coordination
   // A rebalance waits this long for every member to rejoin; a live member rejoins within a heartbeat.
   return { groupId, topic, replicationFactor: config.history.replicationFactor, sessionTimeoutMs, heartbeatIntervalMs, rebalanceTimeoutMs: sessionTimeoutMs }
+}
+
+/** The clusters whose groups this instance mirrors (their commits are followed) or whose reverse syncs it writes. */
+export function coordinatedClusters (mm2: Mm2Config, config: SidecarConfig, plan: FollowPlan, flows: readonly Mm2Flow[]): string[] {
+  const commitClusters = config.features.groupSync ? [...plan].filter(([, topics]) => topics.has(CONSUMER_OFFSETS_TOPIC)).map(([alias]) => alias) : []
+  const writerClusters = config.features.reverseSyncs ? reverseSyncClusters(mm2, flows) : []
+  return [...new Set([...commitClusters, ...writerClusters])]
 }
 
 /** Which instance writes the reverse offset syncs that go to a cluster (what the reverse-sync writers need). */

@@ -34,9 +34,9 @@ import { LagCollector } from './lag-collector.ts'
 import type { AdapterFactory, ClusterAdapters, GroupAdminPort, PartitionReaderPort } from '../ports.ts'
 import { readinessDetail, readinessVerdict } from './readiness.ts'
 import { RecordRouter } from './record-router.ts'
-import { ReverseSyncWriters, reverseSyncClusters } from './reverse-sync-writers.ts'
+import { ReverseSyncWriters } from './reverse-sync-writers.ts'
 import { CommitShards } from './commit-shards.ts'
-import { Coordination, membershipSpec } from './coordination.ts'
+import { Coordination, coordinatedClusters, membershipSpec } from './coordination.ts'
 
 export interface DaemonOptions {
   mm2: Mm2Config
@@ -148,7 +148,8 @@ export class Daemon {
         idle: async () => { await this.groupMirror?.idle() },
         isReady: () => this.ready,
         drainTimeoutMs: config.coordination.sessionTimeoutMs / 2,
-        metrics
+        metrics,
+        groupsOn: (cluster) => this.committed.groups(cluster)
       })
       : null
     this.router = new RecordRouter({
@@ -205,6 +206,7 @@ export class Daemon {
     this.every(1000, () => {
       const now = Date.now()
       this.groupMirror?.exportAges(now)
+      this.shards?.exportOwnedGroups()
       this.freshness.export(now)
     })
     this.background('readiness', this.becomeReady())
@@ -295,10 +297,8 @@ export class Daemon {
   /** One membership per cluster whose groups this instance mirrors or whose reverse syncs it writes. */
   private createCoordination (): Coordination {
     const { mm2, config, metrics, logger } = this.options
-    const commitClusters = config.features.groupSync ? [...this.plan].filter(([, topics]) => topics.has(CONSUMER_OFFSETS_TOPIC)).map(([alias]) => alias) : []
-    const writerClusters = config.features.reverseSyncs ? reverseSyncClusters(mm2, this.flows) : []
     return new Coordination({
-      clusters: [...new Set([...commitClusters, ...writerClusters])].filter((alias) => this.adapters.has(alias)),
+      clusters: coordinatedClusters(mm2, config, this.plan, this.flows).filter((alias) => this.adapters.has(alias)),
       adapters: (alias) => this.adapters.get(alias)!,
       spec: membershipSpec(config),
       metrics,

@@ -163,6 +163,11 @@ describe('group sync shared by the instances (coordination.enabled, the default)
     expect(evenGroups.length).toBeLessThan(groups.length)
     expect(await applied(first)).toBe(evenGroups.length)
     expect(await applied(second)).toBe(groups.length - evenGroups.length)
+    // Each reports the groups it mirrors (refreshed every second).
+    await vi.waitFor(async () => {
+      const owned = [await gauge(first, 'owned_groups', 'A'), await gauge(second, 'owned_groups', 'A')]
+      expect(owned).toEqual([evenGroups.length, groups.length - evenGroups.length])
+    }, { timeout: 3000 })
 
     // The first leaves: the second owns every partition, reads the new ones from their start, and mirrors every group.
     await first.daemon.stop()
@@ -176,9 +181,13 @@ describe('group sync shared by the instances (coordination.enabled, the default)
   })
 })
 
-async function ownedPartitions (instance: Instance, cluster: string): Promise<number> {
-  const line = (await instance.metrics.registry.metrics()).split('\n').find((entry) => entry.startsWith(`mm2_failback_owned_partitions{cluster="${cluster}"}`))
+async function gauge (instance: Instance, name: string, cluster: string): Promise<number> {
+  const line = (await instance.metrics.registry.metrics()).split('\n').find((entry) => entry.startsWith(`mm2_failback_${name}{cluster="${cluster}"}`))
   return line === undefined ? Number.NaN : Number(line.slice(line.lastIndexOf(' ') + 1))
+}
+
+async function ownedPartitions (instance: Instance, cluster: string): Promise<number> {
+  return await gauge(instance, 'owned_partitions', cluster)
 }
 
 async function applied (instance: Instance): Promise<number> {
