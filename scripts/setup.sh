@@ -3,6 +3,7 @@
 #   1. npm packages (node_modules, including the pinned Node 24 runtime) when missing or stale;
 #   2. Kafka 3.9 and 4.1 jars from Maven Central (lab/install.sh; a warm cache runs no Maven);
 #   3. promtool/prometheus from Debian's `prometheus` package (alert-rule tests and the dashboard check);
+#   3b. kcat from Debian's `kcat` package (the baseline of `npm run bench:tail`);
 #   4. for the static checks of the deployment files (test/unit/deploy/): kubeconform and kustomize (Go module
 #      proxy) and the Kubernetes/Strimzi/prometheus-operator JSON schemas (scripts/deploy-tools.ts, cached);
 #   5. docker-compose from Debian's `docker-compose` package (`docker-compose config` on docker-compose.yml).
@@ -45,6 +46,18 @@ if ! command -v promtool >/dev/null 2>&1; then
   fi
 else
   log "promtool present ($(promtool --version 2>&1 | head -1))"
+fi
+
+# 3b. kcat (Debian package `kcat`): the baseline of `npm run bench:tail` for reading a topic.
+if ! command -v kcat >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    log "installing Debian package kcat (bench:tail's baseline)"
+    apt_install kcat
+  else
+    log "kcat missing and not root: install the Debian package 'kcat' for npm run bench:tail (sudo apt-get install kcat)"
+  fi
+else
+  log "kcat present"
 fi
 
 # 4. kubeconform, kustomize and JSON schemas for test/unit/deploy/kubeconform.test.ts (Go, pip and Maven;

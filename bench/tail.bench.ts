@@ -1,0 +1,148 @@
+// Benchmark: the sidecar's catch-up on __consumer_offsets against kcat reading the same topic, in one run.
+//   node bench/tail.bench.ts [--kafka 4.1] [--records 1000000] [--groups 500] [--rounds 3]
+// One lab (A, B, MM2; __consumer_offsets with Kafka's default 50 partitions). `--records` commit records are
+// written to A's __consumer_offsets with the admin API: `--groups` groups, each committing 50 partitions
+// of one topic over and over. Then, `--rounds` times, interleaved:
+//   - kcat (Debian's `kcat`) reads A's __consumer_offsets from the beginning to its end (-e), output discarded;
+//     wall time of the process;
+//   - `mm2-failback run` (one instance, lag export off) reads and decodes every followed topic to readiness;
+//     the catch-up is timed from its log ("following N topics on cluster A" to "ready: every followed topic
+//     was read to its end once"), so the process start (Node, module loading) is measured apart: from spawn to
+//     the first log line;
+// and prints kcat's time / the sidecar's (the ratio: >= 0.8 is the goal), both in records a second, the
+// sidecar's RSS after the catch-up and its bytes per tracked group-partition (RSS over groups x partitions).
+// Targets (printed, never asserted): ratio >= 0.8x kcat, RSS <= 256 MiB.
+import { execFileSync, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { GroupAdmin } from '../sidecar/src/kafka/group-admin.ts'
+import { startLab, type Lab } from '../lab/lab.ts'
+import { startSidecarProcess } from '../lab/process/sidecar-process.ts'
+import { waitFor } from '../lab/wait.ts'
+
+const { values } = parseArgs({
+  options: {
+    kafka: { type: 'string', default: '4.1' },
+    records: { type: 'string', default: '1000000' },
+    groups: { type: 'string', default: '500' },
+    rounds: { type: 'string', default: '3' }
+  }
+})
+const RECORDS = Number(values.records)
+const GROUPS = Number(values.groups)
+const ROUNDS = Number(values.rounds)
+const PARTITIONS = 50
+const TOPIC = 'tail-bench'
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim())
+
+const median = (list: readonly number[]): number => {
+  const sorted = [...list].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+const triple = (list: readonly number[], digits: number, unit = ''): string =>
+  `${Math.min(...list).toFixed(digits)} / ${median(list).toFixed(digits)} / ${Math.max(...list).toFixed(digits)}${unit}`
+
+function rssMb (pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024
+}
+
+function cpuSeconds (pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK
+}
+
+/** Writes `RECORDS` commit records: each OffsetCommit of a group covers the 50 partitions (50 records). */
+async function writeCommits (lab: Lab): Promise<number> {
+  const admin = new GroupAdmin({ ...lab.clientOptions('A'), clientIdPrefix: 'tail-bench' }, 16)
+  const requests = Math.ceil(RECORDS / PARTITIONS)
+  let written = 0
+  let next = 0
+  try {
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        const index = next++
+        if (index >= requests) return
+        const group = `tail-${index % GROUPS}`
+        const offset = BigInt(Math.floor(index / GROUPS) + 1)
+        const offsets = Array.from({ length: PARTITIONS }, (_, partition) => ({ topic: TOPIC, partition, offset, metadata: '' }))
+        const results = await admin.commit(group, offsets)
+        written += results.filter((result) => result.errorCode === 0).length
+      }
+    }
+    await Promise.all(Array.from({ length: 32 }, async () => { await worker() }))
+  } finally {
+    await admin.close()
+  }
+  return written
+}
+
+async function kcatSeconds (lab: Lab): Promise<number> {
+  const started = performance.now()
+  await new Promise<void>((resolve, reject) => {
+    const args = ['-C', '-b', lab.bootstrap('A'), '-t', '__consumer_offsets', '-o', 'beginning', '-e', '-q', '-f', '%o\n']
+    const child = spawn('kcat', args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+    child.on('error', reject)
+    child.on('exit', (code) => { if (code === 0) resolve(); else reject(new Error(`kcat exited with ${code}: ${stderr}`)) })
+  })
+  return (performance.now() - started) / 1000
+}
+
+interface SidecarRound { startS: number, catchUpS: number, rssMb: number, cpuS: number }
+
+async function sidecarRound (lab: Lab, round: number): Promise<SidecarRound> {
+  const spawnedAt = Date.now()
+  const sidecar = await startSidecarProcess({
+    mm2Config: lab.mm2PropertiesPath!,
+    logDir: lab.logDir,
+    name: `sidecar-tail-bench-${round}`,
+    sets: ['log.level=info', 'features.lag=false', 'coordination.enabled=false']
+  })
+  try {
+    await waitFor(async () => await sidecar.ready(), { timeoutMs: 600_000, intervalMs: 50, description: 'the sidecar to read every followed topic to its end' })
+    const pid = sidecar.child.pid!
+    const lines = readFileSync(sidecar.logFile, 'utf8').split('\n').filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { time: string, msg: string })
+    const firstLine = Date.parse(lines[0]!.time)
+    const following = Date.parse(lines.find((line) => line.msg.startsWith('following '))!.time)
+    const ready = Date.parse(lines.find((line) => line.msg.startsWith('ready: every followed topic'))!.time)
+    return { startS: (firstLine - spawnedAt) / 1000, catchUpS: (ready - following) / 1000, rssMb: rssMb(pid), cpuS: cpuSeconds(pid) }
+  } finally {
+    await sidecar.stop()
+  }
+}
+
+const lab = await startLab({ kafka: values.kafka, brokerProps: { 'offsets.topic.num.partitions': PARTITIONS } })
+try {
+  execFileSync('kcat', ['-V'], { stdio: 'ignore' })
+  await lab.createTopic('A', TOPIC, PARTITIONS)
+  const writeStarted = performance.now()
+  const written = await writeCommits(lab)
+  console.log(`wrote ${written} commit records (${GROUPS} groups x ${PARTITIONS} partitions) in ${((performance.now() - writeStarted) / 1000).toFixed(1)} s`)
+  const kcat: number[] = []
+  const sidecar: SidecarRound[] = []
+  // Warm the page cache and the broker once, so the first timed reader is not the one that pays for it.
+  await kcatSeconds(lab)
+  for (let round = 1; round <= ROUNDS; round++) {
+    kcat.push(await kcatSeconds(lab))
+    sidecar.push(await sidecarRound(lab, round))
+    console.log(`round ${round}: kcat ${kcat.at(-1)!.toFixed(2)} s, sidecar catch-up ${sidecar.at(-1)!.catchUpS.toFixed(2)} s (process start ${sidecar.at(-1)!.startS.toFixed(2)} s), RSS ${sidecar.at(-1)!.rssMb.toFixed(0)} MB`)
+  }
+  const ratios = kcat.map((seconds, index) => seconds / sidecar[index]!.catchUpS)
+  const tracked = GROUPS * PARTITIONS
+  console.log()
+  console.log(`__consumer_offsets catch-up, Kafka ${lab.version}: ${written} commit records, ${tracked} group-partitions; ${ROUNDS} rounds, min / median / max`)
+  console.log(`  kcat -C -e, wall time                    ${triple(kcat, 2, ' s')}  (${triple(kcat.map((seconds) => written / seconds / 1000), 0, ' k records/s')})`)
+  console.log(`  sidecar: read, decode, index to ready     ${triple(sidecar.map((round) => round.catchUpS), 2, ' s')}  (${triple(sidecar.map((round) => written / round.catchUpS / 1000), 0, ' k records/s')})`)
+  console.log(`  sidecar: process start (apart)            ${triple(sidecar.map((round) => round.startS), 2, ' s')}`)
+  console.log(`  ratio kcat time / sidecar time            ${triple(ratios, 2, 'x')}   target >= 0.8x: ${median(ratios) >= 0.8 ? 'met' : 'NOT met'} (median)`)
+  console.log(`  sidecar RSS after the catch-up            ${triple(sidecar.map((round) => round.rssMb), 0, ' MB')}   target <= 256 MiB: ${median(sidecar.map((round) => round.rssMb)) <= 256 * 1.048576 ? 'met' : 'NOT met'} (median)`)
+  console.log(`  bytes per tracked group-partition         ${triple(sidecar.map((round) => round.rssMb * 1024 * 1024 / tracked), 0, ' B')} (whole RSS / group-partitions)`)
+  console.log(`  sidecar CPU to ready (start included)     ${triple(sidecar.map((round) => round.cpuS), 2, ' s')}`)
+} finally {
+  await lab.stop()
+}
