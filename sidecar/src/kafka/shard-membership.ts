@@ -17,7 +17,7 @@
 import { Admin, Consumer, FindCoordinatorKeyTypes, type GroupAssignment } from '@platformatic/kafka'
 import { Mm2FailbackError } from '../errors.ts'
 import { describeCluster, toAdminOptions, toConsumerOptions, type ClusterClientOptions } from './client-options.ts'
-import { explainClientError, messageOf, type RequiredPermission } from './client-errors.ts'
+import { authorizationFailure, explainClientError, messageOf, type RequiredPermission } from './client-errors.ts'
 import { decodeClaim, encodeClaim, stickyAssignment } from '../core/coordination/sticky-assignment.ts'
 import { RawConsumer } from './raw-consumer.ts'
 
@@ -194,8 +194,13 @@ export class ShardMembership {
       if (!metadata.topics.has(topic)) {
         // A cluster where no group was ever used has no __consumer_offsets yet: looking up a group's
         // coordinator makes the broker create it, with its offsets.topic.num.partitions.
+        let refusal: unknown = null
         for (let attempt = 0; attempt < 40 && !metadata.topics.has(CONSUMER_OFFSETS_TOPIC); attempt++) {
-          await admin.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: [this.options.groupId] }).catch(() => {})
+          await admin.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: [this.options.groupId] }).catch((error: unknown) => {
+            // A principal without Describe on the group: the coordinator lookup is refused, and so would the group be.
+            if (authorizationFailure(error) !== null) refusal = error
+          })
+          if (refusal !== null) throw refusal
           await new Promise((resolve) => setTimeout(resolve, 250))
           metadata = await raw.rawMetadata([topic, CONSUMER_OFFSETS_TOPIC])
         }
@@ -210,7 +215,11 @@ export class ShardMembership {
       if (count === undefined || count === 0) throw new Error(`topic ${topic} has no partitions yet`)
       this.topicPartitions = count
     } catch (error) {
-      const needs: RequiredPermission[] = [{ operation: 'Create', resource: 'Topic', name: topic }, { operation: 'Describe', resource: 'Topic', name: topic }]
+      const needs: RequiredPermission[] = [
+        { operation: 'Create', resource: 'Topic', name: topic },
+        { operation: 'Describe', resource: 'Topic', name: topic },
+        { operation: 'Read', resource: 'Group', name: this.options.groupId }
+      ]
       const text = `cannot set up the coordination topic ${topic} on ${describeCluster(client)}: ${explainClientError(error, client, needs)}`
       throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', text, { cluster: client.alias, topic }, { cause: error })
     } finally {
