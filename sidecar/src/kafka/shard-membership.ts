@@ -22,6 +22,8 @@ import { decodeClaim, encodeClaim, stickyAssignment } from '../core/coordination
 import { RawConsumer } from './raw-consumer.ts'
 
 const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets'
+/** Kafka's default offsets.topic.num.partitions. */
+const DEFAULT_OFFSETS_PARTITIONS = 50
 
 export interface ShardMembershipOptions {
   client: ClusterClientOptions
@@ -195,7 +197,11 @@ export class ShardMembership {
         // A cluster where no group was ever used has no __consumer_offsets yet: looking up a group's
         // coordinator makes the broker create it, with its offsets.topic.num.partitions.
         let refusal: unknown = null
-        for (let attempt = 0; attempt < 40 && !metadata.topics.has(CONSUMER_OFFSETS_TOPIC); attempt++) {
+        // A principal that may not describe __consumer_offsets (group offsets polled through the admin API)
+        // cannot learn its partition count.
+        const hidden = metadata.unauthorized.has(CONSUMER_OFFSETS_TOPIC)
+        const attempts = hidden ? 0 : 40
+        for (let attempt = 0; attempt < attempts && !metadata.topics.has(CONSUMER_OFFSETS_TOPIC); attempt++) {
           await admin.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: [this.options.groupId] }).catch((error: unknown) => {
             // A principal without Describe on the group: the coordinator lookup is refused, and so would the group be.
             if (authorizationFailure(error) !== null) refusal = error
@@ -204,8 +210,9 @@ export class ShardMembership {
           await new Promise((resolve) => setTimeout(resolve, 250))
           metadata = await raw.rawMetadata([topic, CONSUMER_OFFSETS_TOPIC])
         }
-        const partitions = metadata.topics.get(CONSUMER_OFFSETS_TOPIC)?.leaders.length
-        if (partitions === undefined) throw new Error(`${CONSUMER_OFFSETS_TOPIC} does not exist yet`)
+        // Still not there (or not to be described): Kafka's default. Any count works, since a group's partition
+        // p stands for the coordination partition p modulo its count, the same in every instance.
+        const partitions = metadata.topics.get(CONSUMER_OFFSETS_TOPIC)?.leaders.length ?? DEFAULT_OFFSETS_PARTITIONS
         await admin.createTopics({ topics: [topic], partitions, replicas: replicationFactor }).catch((error: unknown) => {
           if (!messageOf(error).includes('TOPIC_ALREADY_EXISTS')) throw error
         })
