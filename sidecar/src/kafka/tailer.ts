@@ -93,6 +93,9 @@ export class TopicTailer {
 
   /** True once a followed partition was read to the end it had when the tailer started following it. */
   isPartitionCaughtUp (topic: string, partition: number): boolean {
+    // A topic the cluster refuses to let us read is not followed: nothing to wait for (e.g. group offsets
+    // polled through the admin API instead of __consumer_offsets).
+    if (this.unauthorized.has(topic)) return true
     return this.partitions.get(partitionKey(topic, partition))?.ready ?? false
   }
 
