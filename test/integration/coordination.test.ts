@@ -30,7 +30,12 @@ describe.each(VERSIONS)('coordination on Kafka %s', (kafka) => {
     const groups = Array.from({ length: 40 }, (_, index) => `where-${run}-${index}`)
     const admin = new GroupAdmin(labClient(lab(), 'A'))
     try {
-      for (const group of groups) await admin.commit(group, [{ topic, partition: 0, offset: 0n, metadata: '' }])
+      // The first commits may meet a coordinator still loading the new __consumer_offsets: retried until taken.
+      const taken = async (group: string): Promise<true | null> => {
+        const results = await admin.commit(group, [{ topic, partition: 0, offset: 0n, metadata: '' }]).catch(() => [{ errorCode: -1 }])
+        return results.every((result) => result.errorCode === 0) ? true : null
+      }
+      for (const group of groups) await waitFor(async () => await taken(group), { timeoutMs: 30_000, intervalMs: 200, description: `the commit of ${group}` })
     } finally {
       await admin.close()
     }

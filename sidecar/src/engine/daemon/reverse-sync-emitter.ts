@@ -31,6 +31,9 @@ export interface ReverseSyncEmitterOptions {
   retryDelayMs?: number
 }
 
+/** Syncs kept while inactive (the newest): enough for the proven pairs of a thousand groups' partitions. */
+const MAX_INACTIVE_QUEUE = 100_000
+
 export class ReverseSyncEmitter {
   private readonly options: ReverseSyncEmitterOptions
   private queue: OffsetSync[] = []
@@ -80,14 +83,15 @@ export class ReverseSyncEmitter {
   async deactivate (): Promise<void> {
     this.epoch++
     this.active = false
-    this.queue = []
     await this.flushing?.catch(() => {})
   }
 
-  /** A new sync of the flow arrived in the index. */
+  /** A new sync of the flow (MM2's, in the index, or a proven pair, which is not in the index). */
   onSync (sync: OffsetSync): void {
-    // Inactive, nothing is kept: activation backfills from the index, which holds this sync too.
-    if (this.stopped || !this.active) return
+    if (this.stopped) return
+    // Inactive (a standby), the newest syncs are kept for the activation, which backfills the index's too;
+    // bounded, so that an instance that never writes does not grow.
+    if (!this.active && this.queue.length >= MAX_INACTIVE_QUEUE) this.queue.shift()
     this.queue.push(sync)
     if (this.active && this.flushing === null && this.retryTimer === null) this.flushInBackground()
   }
