@@ -8,6 +8,7 @@ import type { ClusterClientOptions } from '../kafka/client-options.ts'
 import type { CommitResult, CommittedOffset, GroupLiveness, OffsetToCommit } from '../kafka/group-admin.ts'
 import type { RangeRead } from '../kafka/partition-reader.ts'
 import type { FetchedRecord } from '../kafka/record-batches.ts'
+import type { ShardMembershipHandlers, ShardMembershipOptions } from '../kafka/shard-membership.ts'
 import type { PartitionProgress, TailerHandlers } from '../kafka/tailer.ts'
 
 export type { CommitResult, CommittedOffset, FetchedRecord, GroupLiveness, OffsetToCommit, PartitionProgress, RangeRead }
@@ -83,27 +84,10 @@ export interface HistoryWriterPort {
 }
 
 /** How the instances of one deployment share a cluster's __consumer_offsets partitions (see MembershipPort). */
-export interface MembershipSpec {
-  groupId: string
-  /** The coordination topic: one partition per partition of __consumer_offsets, created when missing. */
-  topic: string
-  replicationFactor: number
-  sessionTimeoutMs: number
-  heartbeatIntervalMs: number
-  rebalanceTimeoutMs: number
-}
+export type MembershipSpec = Omit<ShardMembershipOptions, 'client' | 'now'>
 
-export interface MembershipHandlers {
-  /**
-   * The partitions this instance owns now: on every change and every assignment (an empty one too).
-   * `settled` is false for the release before a rejoin, whose assignment follows within the rebalance.
-   */
-  onOwned: (partitions: readonly number[], settled: boolean) => void
-  /** Joining or a heartbeat failed; the membership retries by itself. */
-  onError: (error: unknown) => void
-  /** Awaited before every (re)join, after everything owned was released: work on the old share finishes first. */
-  beforeRejoin?: () => Promise<void>
-}
+/** What a membership reports: its share on every change, its failures, and the moment before a rejoin. */
+export type MembershipHandlers = ShardMembershipHandlers
 
 /** This instance's membership in the deployment's consumer group on one cluster. */
 export interface MembershipPort {

@@ -41,7 +41,6 @@ export interface ShardMembershipOptions {
 }
 
 export interface ShardMembershipHandlers {
-  /** The partitions this instance owns now (empty while it rejoins or is cut off). Called on every change. */
   /**
    * The partitions this instance owns now, on every change and on every assignment (an empty one too).
    * `settled` is false for the release before a rejoin (the next assignment follows within the rebalance),
