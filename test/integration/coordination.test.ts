@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { decodeConsumerOffsetsRecord, type ConsumerOffsetsRecord } from '../../sidecar/src/core/codec/index.ts'
 import { groupPartition } from '../../sidecar/src/core/naming/group-partition.ts'
 import { GroupAdmin } from '../../sidecar/src/kafka/group-admin.ts'
-import { ShardMembership } from '../../sidecar/src/kafka/shard-membership.ts'
+import { ShardMembership, type ShardMembershipHandlers } from '../../sidecar/src/kafka/shard-membership.ts'
 import { waitFor } from '../../lab/lab.ts'
 import { suffix, useLab } from './helpers/lab-fixture.ts'
 import { labClient, readWholeTopic, type TopicRecord } from './helpers/topic-reader.ts'
@@ -22,6 +22,16 @@ describe.each(VERSIONS)('coordination on Kafka %s', (kafka) => {
   const lab = useLab(`coordination ${kafka}`, { kafka, clusters: ['A'], mm2: false, brokerProps: { 'offsets.topic.num.partitions': 50 } })
   const memberships: ShardMembership[] = []
   afterEach(async () => { await Promise.all(memberships.splice(0).map(async (membership) => { await membership.close() })) })
+  /** A started member of `groupId` on A (its own coordination topic), closed after the test. */
+  const member = (groupId: string, sessionTimeoutMs: number, handlers: ShardMembershipHandlers): ShardMembership => {
+    const topic = `mm2-failback.shards-${groupId}.internal`
+    const client = labClient(lab(), 'A')
+    const timing = { sessionTimeoutMs, heartbeatIntervalMs: 500, rebalanceTimeoutMs: sessionTimeoutMs }
+    const membership = new ShardMembership({ client, groupId, topic, replicationFactor: 1, ...timing }, handlers)
+    memberships.push(membership)
+    membership.start()
+    return membership
+  }
 
   it('the broker stores each group\'s commits in partition groupPartition(group, 50) of __consumer_offsets', async () => {
     const run = suffix()
@@ -57,23 +67,10 @@ describe.each(VERSIONS)('coordination on Kafka %s', (kafka) => {
     const groupId = `__mm2-failback-it-${suffix()}`
     const owned = [new Set<number>(), new Set<number>()]
     const errors: unknown[] = []
-    const start = (index: number): ShardMembership => {
-      const membership = new ShardMembership({
-        client: labClient(lab(), 'A'),
-        groupId,
-        topic: `mm2-failback.shards-${groupId}.internal`,
-        replicationFactor: 1,
-        sessionTimeoutMs: 6000,
-        heartbeatIntervalMs: 500,
-        rebalanceTimeoutMs: 6000
-      }, {
-        onOwned: (partitions) => { owned[index] = new Set(partitions) },
-        onError: (error) => { errors.push(error) }
-      })
-      memberships.push(membership)
-      membership.start()
-      return membership
-    }
+    const start = (index: number): ShardMembership => member(groupId, 6000, {
+      onOwned: (partitions) => { owned[index] = new Set(partitions) },
+      onError: (error) => { errors.push(error) }
+    })
     const first = start(0)
     await waitFor(() => owned[0]!.size === 50 ? true : null, { timeoutMs: 60_000, intervalMs: 100, description: 'the first member to own every partition' })
       .catch((error: unknown) => { throw new Error(`${String(error)}; membership errors: ${errors.map(String).join('; ')}`) })
@@ -98,20 +95,7 @@ describe.each(VERSIONS)('coordination on Kafka %s', (kafka) => {
 
   it('a member cut off from the coordinator releases its share after half the session timeout, and takes it back in touch before eviction', async () => {
     const groupId = `__mm2-failback-it-${suffix()}`
-    const membership = new ShardMembership({
-      client: labClient(lab(), 'A'),
-      groupId,
-      topic: `mm2-failback.shards-${groupId}.internal`,
-      replicationFactor: 1,
-      sessionTimeoutMs: 12_000,
-      heartbeatIntervalMs: 500,
-      rebalanceTimeoutMs: 12_000
-    }, {
-      onOwned: () => {},
-      onError: () => {}
-    })
-    memberships.push(membership)
-    membership.start()
+    const membership = member(groupId, 12_000, { onOwned: () => {}, onError: () => {} })
     const owns = (count: number) => () => membership.partitions.length === count ? true : null
     await waitFor(owns(50), { timeoutMs: 60_000, intervalMs: 100, description: 'the member to own every partition' })
     // The broker stops answering (SIGSTOP) for 9 s: longer than half the session timeout, shorter than all of it.

@@ -23,7 +23,7 @@ import { RawConsumer } from './raw-consumer.ts'
 
 const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets'
 /** Kafka's default offsets.topic.num.partitions. */
-const DEFAULT_OFFSETS_PARTITIONS = 50
+export const DEFAULT_OFFSETS_PARTITIONS = 50
 
 export interface ShardMembershipOptions {
   client: ClusterClientOptions
@@ -135,11 +135,6 @@ export class ShardMembership {
   /** The coordination topic's partition count, undefined until it is known. */
   get partitionCount (): number | undefined {
     return this.topicPartitions
-  }
-
-  /** This instance's member id in the group, '' before it joined. */
-  get memberId (): string {
-    return this.consumer.memberId ?? ''
   }
 
   /** Joins the group in the background (retried until it works) and starts the cut-off watchdog. */

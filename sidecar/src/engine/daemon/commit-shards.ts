@@ -12,12 +12,10 @@
 //     is never written by two instances at once.
 import { groupPartition } from '../../core/naming/group-partition.ts'
 import type { CommittedOffset } from '../../core/sync/committed-offsets.ts'
+import { DEFAULT_OFFSETS_PARTITIONS } from '../../kafka/shard-membership.ts'
 import type { SidecarMetrics } from '../../metrics/registry.ts'
 import type { ClusterFollower } from './cluster-follower.ts'
 import type { Coordination } from './coordination.ts'
-
-/** Kafka's default offsets.topic.num.partitions, for a cluster whose __consumer_offsets cannot be described. */
-const DEFAULT_OFFSETS_PARTITIONS = 50
 
 export interface CommitShardsOptions {
   coordination: Coordination
