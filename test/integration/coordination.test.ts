@@ -4,12 +4,14 @@
 //     groupPartition(group, 50), as computed by the sidecar (Java's String.hashCode);
 //   - ShardMembership: instances in one consumer group get balanced, disjoint shares of the coordination
 //     topic it creates with as many partitions as __consumer_offsets, covering every partition, and a
-//     joining member leaves partition 0 with its owner; when one leaves, the other owns everything within seconds.
+//     joining member leaves partition 0 with its owner; when one leaves, the other owns everything within seconds;
+//   - a group's partition stays known while its cluster does not answer (the tailer keeps the partition count).
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeConsumerOffsetsRecord, type ConsumerOffsetsRecord } from '../../sidecar/src/core/codec/index.ts'
 import { groupPartition } from '../../sidecar/src/core/naming/group-partition.ts'
 import { GroupAdmin } from '../../sidecar/src/kafka/group-admin.ts'
 import { ShardMembership, type ShardMembershipHandlers } from '../../sidecar/src/kafka/shard-membership.ts'
+import { TopicTailer } from '../../sidecar/src/kafka/tailer.ts'
 import { waitFor } from '../../lab/lab.ts'
 import { suffix, useLab } from './helpers/lab-fixture.ts'
 import { labClient, readWholeTopic, type TopicRecord } from './helpers/topic-reader.ts'
@@ -33,14 +35,13 @@ describe.each(VERSIONS)('coordination on Kafka %s', (kafka) => {
     return membership
   }
 
-  it('the broker stores each group\'s commits in partition groupPartition(group, 50) of __consumer_offsets', async () => {
-    const run = suffix()
-    const topic = `where-${run}`
-    await lab().createTopic('A', topic, 1)
-    const groups = Array.from({ length: 40 }, (_, index) => `where-${run}-${index}`)
+  /**
+   * Commits offset 0 of `topic`-0 for each group on A; the first commits may meet a coordinator still
+   * loading the new __consumer_offsets: retried until taken.
+   */
+  const commitOffsetZero = async (groups: readonly string[], topic: string): Promise<void> => {
     const admin = new GroupAdmin(labClient(lab(), 'A'))
     try {
-      // The first commits may meet a coordinator still loading the new __consumer_offsets: retried until taken.
       const taken = async (group: string): Promise<true | null> => {
         const results = await admin.commit(group, [{ topic, partition: 0, offset: 0n, metadata: '' }]).catch(() => [{ errorCode: -1 }])
         return results.every((result) => result.errorCode === 0) ? true : null
@@ -49,6 +50,14 @@ describe.each(VERSIONS)('coordination on Kafka %s', (kafka) => {
     } finally {
       await admin.close()
     }
+  }
+
+  it('the broker stores each group\'s commits in partition groupPartition(group, 50) of __consumer_offsets', async () => {
+    const run = suffix()
+    const topic = `where-${run}`
+    await lab().createTopic('A', topic, 1)
+    const groups = Array.from({ length: 40 }, (_, index) => `where-${run}-${index}`)
+    await commitOffsetZero(groups, topic)
     const stored = new Map<string, Set<number>>()
     const decode = (record: TopicRecord): { partition: number, decoded: ConsumerOffsetsRecord } =>
       ({ partition: record.partition, decoded: decodeConsumerOffsetsRecord(record.key, record.value) })
@@ -114,6 +123,30 @@ describe.each(VERSIONS)('coordination on Kafka %s', (kafka) => {
       expect(releasedAfterMs).toBeLessThan(9_000)
     } finally {
       process.kill(broker.pid!, 'SIGCONT')
+    }
+  })
+
+  it('the tailer of __consumer_offsets keeps its partition count while the cluster does not answer, so groups keep their partition', async () => {
+    const topic = `count-${suffix()}`
+    await lab().createTopic('A', topic, 1)
+    await commitOffsetZero(['billing'], topic)
+    const client = { ...labClient(lab(), 'A'), requestTimeoutMs: 1_500 }
+    const errors: unknown[] = []
+    const handlers = { onRecords: () => {}, onError: (error: unknown) => { errors.push(error) } }
+    const tailer = new TopicTailer({ client, topics: [CONSUMER_OFFSETS], maxWaitMs: 200, retryDelayMs: 200 }, handlers)
+    tailer.start()
+    const broker = lab().jvms().find((jvm) => jvm.name.startsWith('broker-A'))!
+    try {
+      await tailer.caughtUp()
+      expect(tailer.partitionCount(CONSUMER_OFFSETS)).toBe(50)
+      process.kill(broker.pid!, 'SIGSTOP')
+      const failed = () => errors.length > 0 ? true : null
+      await waitFor(failed, { timeoutMs: 20_000, intervalMs: 50, description: 'the tailer to fail a request to the stopped broker' })
+      expect(tailer.partitionCount(CONSUMER_OFFSETS), 'partition count while cluster A does not answer').toBe(50)
+      expect(tailer.isPartitionCaughtUp(CONSUMER_OFFSETS, groupPartition('billing', 50))).toBe(true)
+    } finally {
+      process.kill(broker.pid!, 'SIGCONT')
+      await tailer.close()
     }
   })
 })

@@ -67,6 +67,7 @@ export class TopicTailer {
   private readonly partitions = new Map<string, PartitionState>()
   private readonly unauthorized = new Set<string>()
   private readonly topicIds = new Map<string, string>()
+  private readonly partitionCounts = new Map<string, number>()
   /** Per topic of `assigned`, the partitions to follow (null: every one); a topic missing here waits for its first assignment. */
   private readonly assignments = new Map<string, ReadonlySet<number> | null>()
   private metadata: RawClusterMetadata | null = null
@@ -99,9 +100,13 @@ export class TopicTailer {
     return this.partitions.get(partitionKey(topic, partition))?.ready ?? false
   }
 
-  /** The topic's partition count as last seen in the metadata, undefined before. */
+  /**
+   * The topic's partition count as last seen in the metadata, undefined before. It outlives the metadata,
+   * which is dropped while the cluster does not answer: a group's partition of __consumer_offsets must
+   * not change because its cluster is down for a moment.
+   */
   partitionCount (topic: string): number | undefined {
-    return this.metadata?.topics.get(topic)?.leaders.length
+    return this.partitionCounts.get(topic)
   }
 
   /**
@@ -192,6 +197,7 @@ export class TopicTailer {
     const added: Array<{ topic: string, partition: number }> = []
     for (const [topic, info] of this.metadata.topics) {
       this.topicIds.set(topic, info.id)
+      this.partitionCounts.set(topic, info.leaders.length)
       for (let partition = 0; partition < info.leaders.length; partition++) {
         if (!this.partitions.has(partitionKey(topic, partition)) && this.isAssigned(topic, partition)) added.push({ topic, partition })
       }
