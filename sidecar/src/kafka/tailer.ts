@@ -262,6 +262,9 @@ export class TopicTailer {
   }
 
   private async fetchFrom (node: number, states: PartitionState[]): Promise<void> {
+    // Small fetches (1 MiB, 256 KiB a partition): a catch-up turns every byte into short-lived record
+    // objects, and 16 MiB responses made V8 grow its heap to hundreds of MB for them, at no gain in
+    // speed (bench:tail reads as fast with 1 MiB as with 16 MiB).
     const topics = [...groupBy(states, (state) => state.topic)].map(([topic, list]) => ({
       topicId: this.topicIds.get(topic)!,
       partitions: list.map((state) => ({
@@ -269,14 +272,14 @@ export class TopicTailer {
         currentLeaderEpoch: -1,
         fetchOffset: state.nextOffset,
         lastFetchedEpoch: -1,
-        partitionMaxBytes: 4 * 1024 * 1024
+        partitionMaxBytes: 256 * 1024
       }))
     }))
     const response: FetchResponse = await this.consumer.fetch({
       node,
       topics,
       minBytes: 1,
-      maxBytes: 16 * 1024 * 1024,
+      maxBytes: 1024 * 1024,
       maxWaitTime: this.options.maxWaitMs,
       isolationLevel: this.options.readCommitted ? 1 : 0
     })

@@ -5,6 +5,7 @@
 // (core/exact/exact-walk.ts) walks from the anchor, up to its cap.
 import { ExactWalk, type ExactOutcome } from '../../core/exact/exact-walk.ts'
 import { checkCandidate, interpolate, pairSide, sidesOf, type Neighbourhood } from '../../core/exact/quick-proof.ts'
+import { compositeKey } from '../../core/keys.ts'
 import type { CommitRoute } from '../../core/sync/route.ts'
 import { isBelowMm2Syncs, type OffsetSyncPair, type Translation } from '../../core/translation/translation.ts'
 import type { PartitionReaderPort, RangeRead } from '../ports.ts'
@@ -43,6 +44,11 @@ export class ExactProver {
   private readonly maxExactRecords: number | undefined
   private readonly recent: RecentBatches | null
   private readonly reads = new NeighbourhoodReads()
+  /**
+   * The first-record lookups out now, per log: the groups of a partition are proven in one pass (a
+   * restart, the periodic pass), and hundreds asking the same log for its first record at once share one answer.
+   */
+  private readonly firstRecordLookups = new Map<string, Promise<bigint | null>>()
 
   /** `recent`: share recent reads between the quick proofs of groups at nearby positions (the daemon). */
   constructor (readerOf: (alias: string) => PartitionReaderPort, maxExactRecords?: number, recent: RecentBatches | null = null) {
@@ -171,6 +177,19 @@ export class ExactProver {
 
   /** Offset of the first record of a partition (downstream: the first not aborted, as the walk drops those), or null when it has none. */
   private async firstRecordOffset (where: WalkedTopic, partition: number, skipAborted: boolean, cost: ProofCost): Promise<bigint | null> {
+    const key = compositeKey(where.alias, where.topic, partition, skipAborted ? 1 : 0)
+    const pending = this.firstRecordLookups.get(key)
+    if (pending !== undefined) return await pending
+    const lookup = this.readFirstRecordOffset(where, partition, skipAborted, cost)
+    this.firstRecordLookups.set(key, lookup)
+    try {
+      return await lookup
+    } finally {
+      this.firstRecordLookups.delete(key)
+    }
+  }
+
+  private async readFirstRecordOffset (where: WalkedTopic, partition: number, skipAborted: boolean, cost: ProofCost): Promise<bigint | null> {
     let from = 0n
     for (;;) {
       const read = await this.read(where, partition, from, 64 * 1024)

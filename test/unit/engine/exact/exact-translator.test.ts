@@ -135,6 +135,23 @@ describe('ExactTranslator', () => {
     expect(await counter(metrics, 'exact_fallbacks_total', { flow: 'A->B' })).toBe(0)
   })
 
+  it('asks each log for its first record once for all the groups of a partition proven at the same moment', async () => {
+    const { readers } = setup(UPSTREAM, range(0, 300))
+    const reads = { A: 0, B: 0 }
+    const counted = (alias: 'A' | 'B'): PartitionReaderPort => ({
+      ...readers[alias],
+      read: async (...args) => { reads[alias]++; return await readers[alias].read(...args) }
+    })
+    const prover = new ExactProver((alias) => counted(alias as 'A' | 'B'))
+    // 200 groups on orders-0, all below MM2's first sync, proven in one pass (a restart, the periodic pass).
+    const outcomes = await Promise.all(Array.from({ length: 200 }, async () => await prover.proveFromLogStart(forward, 0, 30n)))
+    for (const outcome of outcomes) expect(outcome).toMatchObject({ kind: 'exact', offset: 30n })
+    // Every proof still checks that the two first records are one (a one-record walk each side: 200
+    // reads); beyond that, one first-record lookup per log and one quick-proof read shared by all (each
+    // proof asking the log on its own made it 201 a side).
+    expect({ A: reads.A - 200, B: reads.B - 200 }).toEqual({ A: 2, B: 2 })
+  })
+
   it('does not anchor on the first records when they differ (MM2 did not copy from the log start)', async () => {
     const { translator } = setup(UPSTREAM, COPIED)
     const result = await translator.translate(forward, 0, 30n, { kind: 'untranslatable', reason: 'no-sync-at-or-below' })
