@@ -44,6 +44,7 @@ export interface ConsoleConsumerOptions {
  * (`--partition` + `--offset`), so it leaves no trace in `__consumer_offsets`.
  */
 export async function runConsoleConsumer (line: KafkaLine, options: ConsoleConsumerOptions): Promise<string> {
+  const flags = lineInfo(line).consolePropertyFlags
   const args = [
     '--bootstrap-server', options.bootstrapServers,
     '--topic', options.topic,
@@ -52,9 +53,9 @@ export async function runConsoleConsumer (line: KafkaLine, options: ConsoleConsu
     '--max-messages', String(options.maxMessages),
     '--timeout-ms', String(options.timeoutMs ?? 30_000),
     '--formatter', options.formatter,
-    '--consumer-property', 'exclude.internal.topics=false'
+    flags.consumer, 'exclude.internal.topics=false'
   ]
-  for (const [k, v] of Object.entries(options.consumerProps ?? {})) args.push('--consumer-property', `${k}=${v}`)
+  for (const [k, v] of Object.entries(options.consumerProps ?? {})) args.push(flags.consumer, `${k}=${v}`)
   const { stdout } = await runJavaTool(line, lineInfo(line).consoleConsumerClass, args)
   return stdout
 }
@@ -71,6 +72,7 @@ export async function consumeAsGroup (line: KafkaLine, options: {
   maxMessages: number
   groupProtocol?: 'classic' | 'consumer'
 }): Promise<void> {
+  const flags = lineInfo(line).consolePropertyFlags
   const args = [
     '--bootstrap-server', options.bootstrapServers,
     '--topic', options.topic,
@@ -79,10 +81,10 @@ export async function consumeAsGroup (line: KafkaLine, options: {
     '--max-messages', String(options.maxMessages),
     '--timeout-ms', '60000',
     '--formatter', 'org.apache.kafka.tools.consumer.NoOpMessageFormatter',
-    '--consumer-property', 'enable.auto.commit=true',
-    '--consumer-property', 'max.poll.records=10'
+    flags.consumer, 'enable.auto.commit=true',
+    flags.consumer, 'max.poll.records=10'
   ]
-  if (options.groupProtocol) args.push('--consumer-property', `group.protocol=${options.groupProtocol}`)
+  if (options.groupProtocol) args.push(flags.consumer, `group.protocol=${options.groupProtocol}`)
   await runJavaTool(line, lineInfo(line).consoleConsumerClass, args)
 }
 
@@ -131,19 +133,20 @@ export async function dumpPartition (line: KafkaLine, options: {
   partition: number
   idleMs?: number
 }): Promise<Array<{ offset: bigint, key: Buffer | null, value: Buffer | null }>> {
+  const flags = lineInfo(line).consolePropertyFlags
   const args = [
     '--bootstrap-server', options.bootstrapServers,
     '--topic', options.topic,
     '--partition', String(options.partition),
     '--offset', 'earliest',
     '--timeout-ms', String(options.idleMs ?? 8000),
-    '--consumer-property', 'exclude.internal.topics=false',
-    '--property', 'print.offset=true',
-    '--property', 'print.key=true',
-    '--property', 'print.value=true',
-    '--property', 'key.separator=\t',
-    '--property', 'key.deserializer=org.apache.kafka.common.serialization.BytesDeserializer',
-    '--property', 'value.deserializer=org.apache.kafka.common.serialization.BytesDeserializer'
+    flags.consumer, 'exclude.internal.topics=false',
+    flags.formatter, 'print.offset=true',
+    flags.formatter, 'print.key=true',
+    flags.formatter, 'print.value=true',
+    flags.formatter, 'key.separator=\t',
+    flags.formatter, 'key.deserializer=org.apache.kafka.common.serialization.BytesDeserializer',
+    flags.formatter, 'value.deserializer=org.apache.kafka.common.serialization.BytesDeserializer'
   ]
   const { stdout } = await runJavaTool(line, lineInfo(line).consoleConsumerClass, args)
   return stdout.split('\n').filter(l => l !== '').map(row => {

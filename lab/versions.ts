@@ -25,20 +25,30 @@ export interface KafkaLineInfo {
   logging: 'log4j1' | 'log4j2'
   /** kafka-acls.sh's main class (Scala in core until 3.9, moved to kafka-tools in 4.0). */
   aclCommandClass: string
+  /**
+   * The console consumer's flags for consumer and formatter properties: KIP-1147 (4.2) renamed them to
+   * --command-property / --formatter-property, and the old names print a deprecation line to stdout
+   * (a line from 4.2 on passes { consumer: '--command-property', formatter: '--formatter-property' }).
+   */
+  consolePropertyFlags: { consumer: string, formatter: string }
 }
+
+const CONSOLE_FLAGS_BEFORE_4_2 = { consumer: '--consumer-property', formatter: '--property' }
 
 const LINE_INFO: Record<KafkaLine, Omit<KafkaLineInfo, 'version' | 'line'>> = {
   3.9: {
     consoleConsumerClass: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
     offsetsFormatterClass: 'kafka.coordinator.group.GroupMetadataManager$OffsetsMessageFormatter',
     logging: 'log4j1',
-    aclCommandClass: 'kafka.admin.AclCommand'
+    aclCommandClass: 'kafka.admin.AclCommand',
+    consolePropertyFlags: CONSOLE_FLAGS_BEFORE_4_2
   },
   4.1: {
     consoleConsumerClass: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
     offsetsFormatterClass: 'org.apache.kafka.tools.consumer.OffsetsMessageFormatter',
     logging: 'log4j2',
-    aclCommandClass: 'org.apache.kafka.tools.AclCommand'
+    aclCommandClass: 'org.apache.kafka.tools.AclCommand',
+    consolePropertyFlags: CONSOLE_FLAGS_BEFORE_4_2
   }
 }
 
