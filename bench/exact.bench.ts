@@ -532,7 +532,7 @@ function report (lab: Lab, results: ModeResult[], aligned: string): void {
   const widths = header.map((_, index) => Math.max(...[header, ...rows].map((line) => (line[index] ?? '').length)))
   const format = (line: string[]): string => line.map((cell, index) => index === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[index]!)).join('  ')
   console.log('')
-  console.log(`exact vs conservative group sync, Kafka ${lab.version}: ${GROUPS} groups x ${PARTITIONS} partitions committing every second on A, ` +
+  console.log(`exact vs conservative group sync, ${lab.description}: ${GROUPS} groups x ${PARTITIONS} partitions committing every second on A, ` +
     `producer ${RATE} records/s (a send every ${PRODUCE_INTERVAL_MS} ms, ~${num(RATE * PRODUCE_INTERVAL_MS / 1000 / PARTITIONS)} records a partition), ` +
     `lag 0..${MAX_LAG} records; ${WARMUP_S} s warm-up, ${WINDOW_S} s window per mode; sidecar as a process, lag export off; ` +
     `__consumer_offsets with ${values['offsets-partitions']} partitions`)

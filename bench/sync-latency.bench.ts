@@ -64,7 +64,7 @@ try {
     return sorted.length === 0 ? 'no translated commit seen' : `p50 ${percentile(sorted, 0.5).toFixed(3)} s, p99 ${percentile(sorted, 0.99).toFixed(3)} s over ${sorted.length} commits (${missed[path]} not seen within 15 s)`
   }
   const p99 = (path: 'sidecar' | 'mm2'): number => percentile([...latencies[path]].sort((a, b) => a - b), 0.99)
-  console.log(`commit-to-translated-commit latency, Kafka ${lab.version}, ${rounds} commits`)
+  console.log(`commit-to-translated-commit latency, ${lab.description}, ${rounds} commits`)
   console.log(`  baseline MM2 checkpoint + sync.group.offsets (emit.checkpoints 5 s, sync 5 s): ${line('mm2')}`)
   console.log(`  mm2-failback group sync: ${line('sidecar')}`)
   if (latencies.sidecar.length > 0 && latencies.mm2.length > 0) console.log(`  ratio p99 sidecar / MM2: ${(p99('sidecar') / p99('mm2')).toFixed(3)}x`)

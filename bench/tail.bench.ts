@@ -176,7 +176,7 @@ try {
   const ratios = kcat.map((seconds, index) => seconds / sidecar[index]!.catchUpS)
   const tracked = GROUPS * PARTITIONS
   console.log()
-  console.log(`__consumer_offsets catch-up, Kafka ${lab.version}: ${written} commit records, ${tracked} group-partitions; ${ROUNDS} rounds, min / median / max`)
+  console.log(`__consumer_offsets catch-up, ${lab.description}: ${written} commit records, ${tracked} group-partitions; ${ROUNDS} rounds, min / median / max`)
   console.log(`  kcat -C -e, wall time                    ${triple(kcat, 2, ' s')}  (${triple(kcat.map((seconds) => written / seconds / 1000), 0, ' k records/s')})`)
   console.log(`  sidecar: read, decode, index to ready     ${triple(sidecar.map((round) => round.catchUpS), 2, ' s')}  (${triple(sidecar.map((round) => written / round.catchUpS / 1000), 0, ' k records/s')})`)
   console.log(`  sidecar: process start (apart)            ${triple(sidecar.map((round) => round.startS), 2, ' s')}`)

@@ -1,7 +1,7 @@
 // Captures golden fixtures from a real lab: raw bytes of MM2's internal topics and of
 // __consumer_offsets, each paired with what Kafka's own Java formatters print for the same record.
 //
-//   node lab/capture-fixtures.ts [--kafka 3.9|4.1 ...] [--out test/fixtures/mm2]
+//   node lab/capture-fixtures.ts [--kafka 3.9|4.1|4.4 ...] [--out test/fixtures/mm2]
 //
 // Writes <out>/kafka-<version>/{offset-sync,checkpoint,heartbeat,consumer-offsets}.json in the
 // format of test/fixtures/mm2/README.md ({ description, key, value, expected, source }).

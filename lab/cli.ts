@@ -1,4 +1,4 @@
-// npm run lab -- up|down|status [--kafka 3.9|4.1] [--mm2-prop k=v ...]
+// npm run lab -- up|down|status [--kafka 3.9|4.1|4.4] [--mm2-prop k=v ...]
 //
 //   up      start clusters A and B and MM2, print where everything is, and return; the JVMs keep
 //           running (PIDs in <runDir>/lab.json, the run dir in .lab/current). --foreground stays

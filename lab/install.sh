@@ -8,10 +8,13 @@
 # Idempotent: a marker file records the sha256 of the pom the jars were resolved from; when it
 # matches, Maven is not even started. Editing a pom (e.g. a patch bump) re-resolves that line.
 #
+# A line may run MM2 from a jar set of its own, lab/kafka-<line>-mm2/pom.xml (installed with the line):
+# the 4.4 line, since Maven Central serves no connect-mirror 4.4.0 (see lab/kafka-4.4/pom.xml).
+#
 # The Prometheus JMX exporter javaagent (jmx-exporter/pom.xml, for the monitoring integration test)
 # is cached the same way in ${cache_root}/jmx-exporter/libs/.
 #
-# Usage: lab/install.sh [3.9] [4.1] [jmx-exporter]        (no argument = all)
+# Usage: lab/install.sh [3.9] [4.1] [4.4] [jmx-exporter]        (no argument = all)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,7 +22,7 @@ cache_root="${MM2_FAILBACK_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mm2-failba
 maven_plugin="org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies"
 
 lines=("$@")
-if [ ${#lines[@]} -eq 0 ]; then lines=(3.9 4.1 jmx-exporter); fi
+if [ ${#lines[@]} -eq 0 ]; then lines=(3.9 4.1 4.4 jmx-exporter); fi
 
 install_line() {
   local line="$1"
@@ -59,4 +62,8 @@ install_line() {
   exec 9>&-
 }
 
-for line in "${lines[@]}"; do install_line "$line"; done
+for line in "${lines[@]}"; do
+  install_line "$line"
+  # A line whose MM2 runs from a jar set of its own (lab/kafka-<line>-mm2, see lab/kafka-4.4/pom.xml).
+  if [ "$line" != jmx-exporter ] && [ -f "$here/kafka-$line-mm2/pom.xml" ]; then install_line "$line-mm2"; fi
+done

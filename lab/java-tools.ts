@@ -6,12 +6,21 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { logConfig, logConfigProperty } from './config.ts'
 import { javaBinary } from './jvm.ts'
-import { classPath, lineInfo, type KafkaLine } from './versions.ts'
+import { classPath, lineInfo, mirrorMakerClassPath, type KafkaLine } from './versions.ts'
 
 const execFileAsync = promisify(execFile)
 
-/** Runs a Java main class with the line's jars; logs go to stderr at WARN so stdout is the tool's output. */
-export async function runJavaTool (line: KafkaLine, mainClass: string, args: string[], timeoutMs = 120_000): Promise<{ stdout: string, stderr: string }> {
+/**
+ * Runs a Java main class with the line's jars (`mm2`: MirrorMaker 2's, for its formatters); logs go to
+ * stderr at WARN so stdout is the tool's output.
+ */
+export async function runJavaTool (
+  line: KafkaLine,
+  mainClass: string,
+  args: string[],
+  timeoutMs = 120_000,
+  mm2 = false
+): Promise<{ stdout: string, stderr: string }> {
   const { logging } = lineInfo(line)
   const dir = mkdtempSync(join(tmpdir(), 'mm2-failback-tool-'))
   try {
@@ -20,7 +29,7 @@ export async function runJavaTool (line: KafkaLine, mainClass: string, args: str
     writeFileSync(logFile, log.text)
     const props = Object.entries(logConfigProperty(logging, logFile)).map(([k, v]) => `-D${k}=${v}`)
     const { stdout, stderr } = await execFileAsync(javaBinary(), [
-      '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', ...props, '-cp', classPath(line), mainClass, ...args
+      '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', ...props, '-cp', mm2 ? mirrorMakerClassPath(line) : classPath(line), mainClass, ...args
     ], { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 })
     return { stdout, stderr }
   } finally {
@@ -56,7 +65,9 @@ export async function runConsoleConsumer (line: KafkaLine, options: ConsoleConsu
     flags.consumer, 'exclude.internal.topics=false'
   ]
   for (const [k, v] of Object.entries(options.consumerProps ?? {})) args.push(flags.consumer, `${k}=${v}`)
-  const { stdout } = await runJavaTool(line, lineInfo(line).consoleConsumerClass, args)
+  // MM2's formatters live in connect-mirror: run them with MM2's own jars.
+  const mm2 = options.formatter.startsWith('org.apache.kafka.connect.mirror.')
+  const { stdout } = await runJavaTool(line, lineInfo(line).consoleConsumerClass, args, undefined, mm2)
   return stdout
 }
 

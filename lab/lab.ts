@@ -13,7 +13,7 @@ import { MirrorMaker, type Mm2Readiness } from './mirror-maker.ts'
 import { isListening, LOOPBACK } from './net.ts'
 import { generateSecurityMaterial, LabSecurity, type LabSecurityOptions } from './security.ts'
 import type { ClusterClientOptions } from '../sidecar/src/kafka/client-options.ts'
-import { ensureJars, ensureJmxExporterJar, lineInfo, parseKafkaLine, REPO_ROOT, type KafkaLine } from './versions.ts'
+import { describeLine, ensureJars, ensureJmxExporterJar, lineInfo, parseKafkaLine, REPO_ROOT, type KafkaLine } from './versions.ts'
 
 export { waitFor } from './wait.ts'
 export type { RawRecord, ProduceRecord } from './clients.ts'
@@ -74,6 +74,8 @@ export const STATE_FILE = 'lab.json'
 export class Lab {
   readonly kafka: KafkaLine
   readonly version: string
+  /** "Kafka 4.1.2", or "Kafka 4.4.0 (MM2 4.3.1)" when MM2 is another release than the brokers. */
+  readonly description: string
   readonly runDir: string
   readonly logDir: string
   readonly clusters: Record<string, KafkaCluster>
@@ -101,6 +103,7 @@ export class Lab {
   }) {
     this.kafka = args.kafka
     this.version = lineInfo(args.kafka).version
+    this.description = describeLine(lineInfo(args.kafka))
     this.runDir = args.runDir
     this.logDir = args.logDir
     this.clusters = args.clusters

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { listTopics, totalEndOffset } from './clients.ts'
 import { formatProperties, logConfig, logConfigProperty, type Properties } from './config.ts'
 import { JvmProcess } from './jvm.ts'
-import { classPath, lineInfo, MIRROR_MAKER_CLASS, type KafkaLine } from './versions.ts'
+import { lineInfo, MIRROR_MAKER_CLASS, mirrorMakerClassPath, type KafkaLine } from './versions.ts'
 import { waitFor } from './wait.ts'
 
 export interface Flow { source: string, target: string }
@@ -71,7 +71,7 @@ export class MirrorMaker {
       name: 'mm2',
       mainClass: MIRROR_MAKER_CLASS,
       args: [this.propertiesFile],
-      classPath: classPath(options.line),
+      classPath: mirrorMakerClassPath(options.line),
       heap: options.heap ?? { min: '64m', max: '512m' },
       systemProperties: logConfigProperty(logging, logConfigFile),
       jvmOptions: options.jvmOptions ?? [],

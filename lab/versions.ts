@@ -10,13 +10,15 @@ import { fileURLToPath } from 'node:url'
 export const LAB_DIR = dirname(fileURLToPath(import.meta.url))
 export const REPO_ROOT = join(LAB_DIR, '..')
 
-export const KAFKA_LINES = ['3.9', '4.1'] as const
+export const KAFKA_LINES = ['3.9', '4.1', '4.4'] as const
 export type KafkaLine = typeof KAFKA_LINES[number]
 
 export interface KafkaLineInfo {
   line: KafkaLine
   /** Full version, read from the pom (e.g. 3.9.2). */
   version: string
+  /** MirrorMaker 2's full version: the brokers' unless the line runs MM2 from a jar set of its own. */
+  mm2Version: string
   /** Console consumer main class (moved to kafka-tools already in 3.9). */
   consoleConsumerClass: string
   /** Formatter for `__consumer_offsets` offset-commit records. */
@@ -31,11 +33,16 @@ export interface KafkaLineInfo {
    * (a line from 4.2 on passes { consumer: '--command-property', formatter: '--formatter-property' }).
    */
   consolePropertyFlags: { consumer: string, formatter: string }
+  /**
+   * The jar set (lab/<name>/pom.xml) MM2 and its formatters run from, when not the brokers' own: a line
+   * whose MM2 release is not on Maven Central runs the newest one that is (see lab/kafka-4.4/pom.xml).
+   */
+  mm2JarSet?: string
 }
 
 const CONSOLE_FLAGS_BEFORE_4_2 = { consumer: '--consumer-property', formatter: '--property' }
 
-const LINE_INFO: Record<KafkaLine, Omit<KafkaLineInfo, 'version' | 'line'>> = {
+const LINE_INFO: Record<KafkaLine, Omit<KafkaLineInfo, 'version' | 'mm2Version' | 'line'>> = {
   3.9: {
     consoleConsumerClass: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
     offsetsFormatterClass: 'kafka.coordinator.group.GroupMetadataManager$OffsetsMessageFormatter',
@@ -49,6 +56,14 @@ const LINE_INFO: Record<KafkaLine, Omit<KafkaLineInfo, 'version' | 'line'>> = {
     logging: 'log4j2',
     aclCommandClass: 'org.apache.kafka.tools.AclCommand',
     consolePropertyFlags: CONSOLE_FLAGS_BEFORE_4_2
+  },
+  4.4: {
+    consoleConsumerClass: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
+    offsetsFormatterClass: 'org.apache.kafka.tools.consumer.OffsetsMessageFormatter',
+    logging: 'log4j2',
+    aclCommandClass: 'org.apache.kafka.tools.AclCommand',
+    consolePropertyFlags: { consumer: '--command-property', formatter: '--formatter-property' },
+    mm2JarSet: 'kafka-4.4-mm2'
   }
 }
 
@@ -68,8 +83,17 @@ export function parseKafkaLine (value: string): KafkaLine {
   throw new Error(`Unknown Kafka line ${JSON.stringify(value)}; the lab supports ${KAFKA_LINES.join(', ')}.`)
 }
 
+/** The lab's jar sets: one per line (`kafka-<line>`: brokers and tools), plus an MM2 set where a line has one. */
+function jarSetOf (line: KafkaLine): string {
+  return `kafka-${line}`
+}
+
+function jarSetPom (set: string): string {
+  return join(LAB_DIR, set, 'pom.xml')
+}
+
 export function pomPath (line: KafkaLine): string {
-  return join(LAB_DIR, `kafka-${line}`, 'pom.xml')
+  return jarSetPom(jarSetOf(line))
 }
 
 /** Same rule as install.sh: MM2_FAILBACK_LAB_CACHE, else $XDG_CACHE_HOME/mm2-failback, else ~/.cache/mm2-failback. */
@@ -79,23 +103,47 @@ export function jarCacheRoot (): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'mm2-failback')
 }
 
+function jarSetLibs (set: string): string {
+  return join(jarCacheRoot(), set, 'libs')
+}
+
 export function libsDir (line: KafkaLine): string {
-  return join(jarCacheRoot(), `kafka-${line}`, 'libs')
+  return jarSetLibs(jarSetOf(line))
+}
+
+function pomKafkaVersion (set: string): string {
+  const version = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(jarSetPom(set), 'utf8'))?.[1]
+  if (!version) throw new Error(`${jarSetPom(set)} has no <kafka.version> property.`)
+  return version
 }
 
 export function lineInfo (line: KafkaLine): KafkaLineInfo {
-  const pom = readFileSync(pomPath(line), 'utf8')
-  const version = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom)?.[1]
-  if (!version) throw new Error(`${pomPath(line)} has no <kafka.version> property.`)
-  return { line, version, ...LINE_INFO[line] }
+  const info = LINE_INFO[line]
+  const version = pomKafkaVersion(jarSetOf(line))
+  return { ...info, line, version, mm2Version: info.mm2JarSet === undefined ? version : pomKafkaVersion(info.mm2JarSet) }
 }
 
-/** True when the cache marker says the jars were resolved from the current pom. */
-export function jarsInstalled (line: KafkaLine): boolean {
-  const marker = join(dirname(libsDir(line)), '.complete')
+/** "Kafka 4.1.2", or "Kafka 4.4.0 (MM2 4.3.1)" where MM2 comes from a jar set of its own. */
+export function describeLine (info: Pick<KafkaLineInfo, 'version' | 'mm2Version'>): string {
+  return info.mm2Version === info.version ? `Kafka ${info.version}` : `Kafka ${info.version} (MM2 ${info.mm2Version})`
+}
+
+function jarSetInstalled (set: string): boolean {
+  const marker = join(dirname(jarSetLibs(set)), '.complete')
   if (!existsSync(marker)) return false
-  const hash = createHash('sha256').update(readFileSync(pomPath(line))).digest('hex')
+  const hash = createHash('sha256').update(readFileSync(jarSetPom(set))).digest('hex')
   return readFileSync(marker, 'utf8').split('\n').includes(`pom-sha256=${hash}`)
+}
+
+/** The jar sets a line runs from: its own, and its MM2 set if it has one. */
+function jarSetsOf (line: KafkaLine): string[] {
+  const mm2 = LINE_INFO[line].mm2JarSet
+  return mm2 === undefined ? [jarSetOf(line)] : [jarSetOf(line), mm2]
+}
+
+/** True when the cache markers say the line's jars were resolved from the current poms. */
+export function jarsInstalled (line: KafkaLine): boolean {
+  return jarSetsOf(line).every(jarSetInstalled)
 }
 
 /** Installs the jars of `line` unless cached (runs install.sh, which starts Maven only when needed). */
@@ -106,9 +154,15 @@ export function ensureJars (line: KafkaLine): string {
   return libsDir(line)
 }
 
-/** Java class path wildcard for the cached jars of `line`. */
+/** Java class path wildcard for the cached jars of `line` (brokers and tools). */
 export function classPath (line: KafkaLine): string {
   return join(libsDir(line), '*')
+}
+
+/** Java class path wildcard MirrorMaker 2 and its formatters run from. */
+export function mirrorMakerClassPath (line: KafkaLine): string {
+  const set = LINE_INFO[line].mm2JarSet
+  return set === undefined ? classPath(line) : join(jarSetLibs(set), '*')
 }
 
 /** The Prometheus JMX exporter javaagent jar (lab/jmx-exporter/pom.xml), installed by install.sh if needed. */

@@ -9,7 +9,7 @@ import { DRILL_WORKLOADS, formatDrillTable, runDrill, WORKLOAD_DEFAULTS, type Dr
 import { formatDrillHeader, formatSummaryTable, summarizeDrills } from '../lab/drill/summary.ts'
 import { startSidecarProcess, type SidecarProcess } from '../lab/process/sidecar-process.ts'
 
-const USAGE = `Usage: npm run demo -- [--runs N] [--workload steady|burst] [--kafka 3.9|4.1] [--keep]
+const USAGE = `Usage: npm run demo -- [--runs N] [--workload steady|burst] [--kafka 3.9|4.1|4.4] [--keep]
 
 Runs the failover/failback drill with MM2 alone and with MM2 + mm2-failback, each on a fresh local lab
 (two KRaft clusters A and B and a real MirrorMaker 2), and prints a table comparing them.
@@ -18,7 +18,8 @@ Runs the failover/failback drill with MM2 alone and with MM2 + mm2-failback, eac
                    min / median / max over the runs per cell (median of an even N: the lower middle value)
   --workload W     steady (default): ${describe('steady')}
                    burst: ${describe('burst')}
-  --kafka V        Kafka and MirrorMaker 2 version line: 3.9 or 4.1 (default 4.1)
+  --kafka V        Kafka and MirrorMaker 2 version line: 3.9, 4.1 or 4.4 (default 4.1; 4.4 runs
+                   Kafka 4.4.0 brokers with MM2 4.3.1, the newest MM2 on Maven Central)
   --keep           leave the last run's second lab and the sidecar running (stop with \`npm run lab -- down\`)
   -h, --help       print this help
 `
@@ -75,7 +76,7 @@ let kafkaVersion = values.kafka
 async function withLab (persistent: boolean, fn: (lab: Lab) => Promise<void>): Promise<void> {
   log(`starting a Kafka ${values.kafka} lab: clusters A and B (KRaft) and MirrorMaker 2 with flows A->B and B->A`)
   const lab = await startLab({ kafka: values.kafka, persistent })
-  kafkaVersion = lab.version
+  kafkaVersion = lab.description.replace(/^Kafka /, '')
   log(`lab up in ${(lab.startupMs / 1000).toFixed(1)} s: A=${lab.bootstrap('A')} B=${lab.bootstrap('B')}; mm2.properties ${lab.mm2PropertiesPath}`)
   let failed = false
   try {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything mm2-failback's demo and tests need, idempotently and cached:
 #   1. npm packages (node_modules, including the pinned Node 24 runtime) when missing or stale;
-#   2. Kafka 3.9 and 4.1 jars from Maven Central (lab/install.sh; a warm cache runs no Maven);
+#   2. Kafka 3.9, 4.1 and 4.4 jars from Maven Central (lab/install.sh; a warm cache runs no Maven);
 #   3. promtool/prometheus from Debian's `prometheus` package (alert-rule tests and the dashboard check);
 #   3b. kcat from Debian's `kcat` package (the baseline of `npm run bench:tail`);
 #   4. for the static checks of the deployment files (test/unit/deploy/): kubeconform and kustomize (Go module

@@ -19,8 +19,9 @@ import { runCli } from '../../lab/process/cli-process.ts'
 import { Admins, readOffsetSyncs, waitMirrored } from './safety-helpers.ts'
 import { startSidecarProcess, type SidecarProcess } from '../../lab/process/sidecar-process.ts'
 import { produceSequence } from '../../lab/drill/workload.ts'
+import { testedKafkaLines } from '../kafka-lines.ts'
 
-const VERSIONS = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((version) => version.trim()).filter(Boolean)
+const VERSIONS = testedKafkaLines()
 const USER = 'failback'
 const PRINCIPAL = `User:${USER}`
 const TOPIC = 'orders'

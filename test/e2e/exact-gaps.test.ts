@@ -12,8 +12,9 @@ import { runCli } from '../../lab/process/cli-process.ts'
 import { startSidecarProcess, type SidecarProcess } from '../../lab/process/sidecar-process.ts'
 import { GAP_LAB, gapsBelow, isAborted, prepareGapTopics, type PresentRecord } from './gap-workloads.ts'
 import { Admins, metricSum } from './safety-helpers.ts'
+import { testedKafkaLines } from '../kafka-lines.ts'
 
-const VERSIONS = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((version) => version.trim())
+const VERSIONS = testedKafkaLines()
 const PARTITIONS = 3
 
 interface PlanRow { sourceTopic: string, partition: number, targetTopic: string, translatedOffset: string | null, method: string }

@@ -12,8 +12,9 @@ import { produceSequence } from '../../lab/drill/workload.ts'
 import { startSidecarProcess, type SidecarProcess } from '../../lab/process/sidecar-process.ts'
 import { readWholeTopic } from '../integration/helpers/topic-reader.ts'
 import { Admins, metricSum, readOffsetSyncs, type TopicSync } from './safety-helpers.ts'
+import { testedKafkaLines } from '../kafka-lines.ts'
 
-const VERSIONS = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((version) => version.trim())
+const VERSIONS = testedKafkaLines()
 const TOPIC = 'burst'
 const REMOTE = 'A.burst'
 const PARTITIONS = 24

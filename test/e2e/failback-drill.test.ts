@@ -7,8 +7,9 @@ import { startLab, type Lab } from '../../lab/lab.ts'
 import { waitFor } from '../../lab/wait.ts'
 import { formatDrillTable, runDrill, type DrillResult } from '../../lab/drill/drill.ts'
 import { startSidecarProcess, type SidecarProcess } from '../../lab/process/sidecar-process.ts'
+import { testedKafkaLines } from '../kafka-lines.ts'
 
-const VERSIONS = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((version) => version.trim())
+const VERSIONS = testedKafkaLines()
 
 describe.each(VERSIONS)('failover/failback drill on Kafka %s', (kafka) => {
   const labs: Lab[] = []

@@ -9,8 +9,9 @@ import { startLab, type Lab } from '../../lab/lab.ts'
 import { waitFor } from '../../lab/wait.ts'
 import { startSidecarProcess, type SidecarProcess } from '../../lab/process/sidecar-process.ts'
 import { produceSequence } from '../../lab/drill/workload.ts'
+import { testedKafkaLines } from '../kafka-lines.ts'
 
-const VERSIONS = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((version) => version.trim())
+const VERSIONS = testedKafkaLines()
 const HISTORY_TOPIC = 'mm2-failback.history.internal'
 
 describe.each(VERSIONS)('durable translation history on Kafka %s', (kafka) => {

@@ -20,8 +20,9 @@ import { waitFor } from '../../lab/wait.ts'
 import { startSidecarProcess, type SidecarProcess } from '../../lab/process/sidecar-process.ts'
 import { readWholeTopic } from '../integration/helpers/topic-reader.ts'
 import { Admins, BackgroundProducer, metricSum, nonIncreasing, readOffsetSyncs, sleep } from './safety-helpers.ts'
+import { testedKafkaLines } from '../kafka-lines.ts'
 
-const VERSIONS = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((version) => version.trim())
+const VERSIONS = testedKafkaLines()
 const TOPIC = 'orders'
 const REMOTE = 'A.orders'
 const PARTITIONS = 3

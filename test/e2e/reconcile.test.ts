@@ -13,8 +13,9 @@ import { Admins, LiveMember } from './safety-helpers.ts'
 import { GAP_LAB, gapsBelow, isAborted, prepareGapTopics } from './gap-workloads.ts'
 import { consumeUntil, DeliveryLedger } from '../../lab/drill/workload.ts'
 import { runCli, type CliResult } from '../../lab/process/cli-process.ts'
+import { testedKafkaLines } from '../kafka-lines.ts'
 
-const versions = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((v) => v.trim()).filter(Boolean)
+const versions = testedKafkaLines()
 
 /** Runs the CLI as a user would: node bin/mm2-failback.js ... */
 const cli = async (...args: string[]): Promise<CliResult> => await runCli(args)

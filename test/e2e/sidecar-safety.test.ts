@@ -18,8 +18,9 @@ import {
 } from './safety-helpers.ts'
 import { startSidecarProcess, type SidecarProcess } from '../../lab/process/sidecar-process.ts'
 import { produceSequence } from '../../lab/drill/workload.ts'
+import { testedKafkaLines } from '../kafka-lines.ts'
 
-const VERSIONS = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((version) => version.trim())
+const VERSIONS = testedKafkaLines()
 
 const TOPIC = 'orders'
 const REMOTE = 'A.orders'

@@ -18,6 +18,7 @@ import { consumeAsGroup } from '../../lab/java-tools.ts'
 import { waitFor, type Lab } from '../../lab/lab.ts'
 import { suffix, useLab } from './helpers/lab-fixture.ts'
 import { labClient, TopicReader, type TopicRecord } from './helpers/topic-reader.ts'
+import { testedKafkaLines } from '../kafka-lines.ts'
 
 const CONSUMER_OFFSETS = '__consumer_offsets'
 const PARTITIONS = 3
@@ -65,7 +66,7 @@ function committedMap (group: string, offsets: CommittedOffset[]): Map<string, b
   return new Map(offsets.map(o => [keyOf(group, o.topic, o.partition), o.offset]))
 }
 
-describe.each(['3.9', '4.1'] as const)('codecs against MM2 on Kafka %s', kafka => {
+describe.each(testedKafkaLines())('codecs against MM2 on Kafka %s', kafka => {
   const lab = useLab(`codecs ${kafka}`, { kafka })
 
   it('decode every record of the MM2 internal topics and __consumer_offsets on both clusters', async () => {

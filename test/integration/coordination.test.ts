@@ -15,8 +15,9 @@ import { TopicTailer } from '../../sidecar/src/kafka/tailer.ts'
 import { waitFor } from '../../lab/lab.ts'
 import { suffix, useLab } from './helpers/lab-fixture.ts'
 import { labClient, readWholeTopic, type TopicRecord } from './helpers/topic-reader.ts'
+import { testedKafkaLines } from '../kafka-lines.ts'
 
-const VERSIONS = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((version) => version.trim())
+const VERSIONS = testedKafkaLines()
 const CONSUMER_OFFSETS = '__consumer_offsets'
 
 describe.each(VERSIONS)('coordination on Kafka %s', (kafka) => {

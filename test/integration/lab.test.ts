@@ -9,11 +9,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { KafkaCluster } from '../../lab/cluster.ts'
 import { isAlive } from '../../lab/jvm.ts'
 import { startLab, waitFor, type Lab } from '../../lab/lab.ts'
+import { testedKafkaLines } from '../kafka-lines.ts'
 
 const GiB = 2 ** 30
 const suffix = () => randomBytes(4).toString('hex')
 
-describe.each(['3.9', '4.1'] as const)('lab with Kafka %s', kafka => {
+describe.each(testedKafkaLines())('lab with Kafka %s', kafka => {
   let lab: Lab | undefined
   let pids: number[] = []
   let ports: number[] = []

@@ -25,10 +25,11 @@ import { waitFor } from '../../lab/wait.ts'
 import { Admins } from '../e2e/safety-helpers.ts'
 import { startSidecarProcess, type SidecarProcess } from '../../lab/process/sidecar-process.ts'
 import { consumeUntil, DeliveryLedger, produceSequence } from '../../lab/drill/workload.ts'
+import { testedKafkaLines } from '../kafka-lines.ts'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus'
-const VERSIONS = (process.env.MM2_FAILBACK_E2E_VERSIONS ?? '3.9,4.1').split(',').map((v) => v.trim()).filter(Boolean)
+const VERSIONS = testedKafkaLines()
 const TOPIC = 'orders'
 const PARTITIONS = 3
 const GROUP = 'monitoring-app'

@@ -21,6 +21,7 @@ import { GroupAdmin } from '../../sidecar/src/kafka/group-admin.ts'
 import { waitFor } from '../../lab/lab.ts'
 import { suffix, useLab } from './helpers/lab-fixture.ts'
 import { labClient, TopicReader } from './helpers/topic-reader.ts'
+import { testedKafkaLines } from '../kafka-lines.ts'
 
 const PARTITIONS = 3
 // 5 x 100 = 500 records: with offset.lag.max=10 MM2 writes a few dozen syncs, and the 64 exponentially
@@ -37,7 +38,7 @@ function translateLikeMm2 (slots: readonly OffsetSyncPair[], offset: bigint): bi
   return sync.downstreamOffset + (sync.upstreamOffset === offset ? 0n : 1n)
 }
 
-describe.each(['3.9', '4.1'] as const)('offset translation against MM2 on Kafka %s', kafka => {
+describe.each(testedKafkaLines())('offset translation against MM2 on Kafka %s', kafka => {
   // Connect flushes source offsets every offset.flush.interval.ms, and only then does MM2 write the
   // offset syncs it delayed (the last records of a quiet partition). A top-level key does not reach the
   // herders' workers (MirrorMakerConfig.workerConfig copies only a few prefixes), a per-cluster one does.

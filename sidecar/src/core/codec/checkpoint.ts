@@ -10,9 +10,9 @@
 //  (V0)      offset         INT64    the translated offset on the target cluster (our `downstreamOffset`)
 //            metadata       STRING   the commit's metadata, "" when there was none
 //
-// The value's version header is dispatched through VALUE_READERS. Java only `assert`s the version
-// (disabled in production) and would parse any version as V0; we raise MM2_DECODE_UNSUPPORTED_VERSION
-// instead, because a new layout read as V0 would produce wrong offsets silently. Trailing bytes are
+// The value's version header is dispatched through VALUE_READERS. Up to Kafka 4.3 Java only `assert`s
+// the version (disabled in production) and would parse any version as V0; from 4.4 it throws, as we
+// do (MM2_DECODE_UNSUPPORTED_VERSION): a new layout read as V0 would produce wrong offsets silently. Trailing bytes are
 // ignored as Schema.read does. A null value is a tombstone: MM2 never writes one, we raise
 // MM2_DECODE_TOMBSTONE. Negative offsets or partitions cannot come from MM2 (OffsetAndMetadata
 // rejects negative offsets) and raise MM2_DECODE_INVALID.

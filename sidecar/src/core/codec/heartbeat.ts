@@ -9,7 +9,7 @@
 //  (V0)
 //
 // The version header is dispatched through VALUE_READERS; an unknown version raises
-// MM2_DECODE_UNSUPPORTED_VERSION (Java only asserts it). Trailing bytes are ignored as Schema.read
+// MM2_DECODE_UNSUPPORTED_VERSION (as Java does from Kafka 4.4; before, it only asserted it). Trailing bytes are ignored as Schema.read
 // does; a null value (tombstone) raises MM2_DECODE_TOMBSTONE. The timestamp is not range-checked:
 // it is a wall clock reading, and judging its age is the caller's business.
 
