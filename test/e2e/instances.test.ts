@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeConsumerOffsetsRecord } from '../../sidecar/src/core/codec/index.ts'
+import { parseProvenance } from '../../sidecar/src/core/sync/provenance.ts'
 import { startLab, type Lab } from '../../lab/lab.ts'
 import { waitFor } from '../../lab/wait.ts'
 import { startSidecarProcess, type SidecarProcess } from '../../lab/process/sidecar-process.ts'
@@ -193,18 +194,27 @@ describe.each(VERSIONS)('three sidecar instances on Kafka %s', (kafka) => {
     const writers = new Set([...writes.values()].flat().map((write) => write.instance))
     expect(writers.size, 'instances that mirrored groups').toBeGreaterThanOrEqual(3)
 
-    // The groups' offsets on B, in the order B logged them, never go backwards.
+    // The groups' offsets on B, in the order B logged them: no instance ever moves one backwards. MM2's own
+    // group offset sync (sync.group.offsets.enabled) may: it reads B's offsets, then writes its (lower,
+    // conservative) translation, and a sidecar commit landing in between is overwritten. The sidecar
+    // then sees a commit that is not its own below its exact offset and writes that offset again.
     const rewinds: string[] = []
+    const rewoundByMm2 = new Map<string, bigint>()
     const lastOnB = new Map<string, bigint>()
     const records = await readWholeTopic(lab, 'B', '__consumer_offsets', (record) => decodeConsumerOffsetsRecord(record.key, record.value))
     for (const decoded of records) {
       if (decoded.kind !== 'offset-commit' || !groups.includes(decoded.key.group) || decoded.key.topic !== REMOTE) continue
       const key = `${decoded.key.group} ${REMOTE}-${decoded.key.partition}`
       const before = lastOnB.get(key)
-      if (before !== undefined && decoded.value.offset < before) rewinds.push(`${key}: ${decoded.value.offset} after ${before}`)
+      if (before !== undefined && decoded.value.offset < before) {
+        if (parseProvenance(decoded.value.metadata) !== null) rewinds.push(`${key}: ${decoded.value.offset} after ${before}`)
+        else rewoundByMm2.set(key, before)
+      }
       lastOnB.set(key, decoded.value.offset)
     }
-    expect(rewinds).toEqual([])
+    expect(rewinds, 'commits of the sidecar instances below the offset before them').toEqual([])
+    if (rewoundByMm2.size > 0) console.log(`[instances ${kafka}] MM2's group offset sync moved ${rewoundByMm2.size} partition(s) back: ${[...rewoundByMm2.keys()].join(', ')}`)
+    for (const [key, before] of rewoundByMm2) expect(lastOnB.get(key)! >= before, `${key} restored after MM2 moved it back`).toBe(true)
     const reverse = await readOffsetSyncs(lab, 'B', REVERSE_SYNCS_TOPIC, false)
     expect(nonIncreasing(reverse.syncs.filter((sync) => sync.topic.startsWith('A.')))).toEqual([])
 
