@@ -1,5 +1,7 @@
 // Benchmark: the sidecar's catch-up on __consumer_offsets against kcat reading the same topic, in one run.
-//   node bench/tail.bench.ts [--kafka 4.1] [--records 1000000] [--groups 500] [--rounds 3]
+//   node bench/tail.bench.ts [--kafka 4.1] [--records 1000000] [--groups 500] [--rounds 3] [--node-options '...']
+//   (--node-options: NODE_OPTIONS of the sidecar process, e.g. V8 heap flags; MM2_FAILBACK_BENCH_SETTLE_S: how long
+//   the sidecar is watched after readiness, sampled every 3 s, default 15)
 // One lab (A, B, MM2; __consumer_offsets with Kafka's default 50 partitions). `--records` commit records are
 // written to A's __consumer_offsets with the admin API: `--groups` groups, each committing 50 partitions
 // of one topic over and over. Then, `--rounds` times, interleaved:
@@ -10,7 +12,8 @@
 //     was read to its end once"), so the process start (Node, module loading) is measured apart: from spawn to
 //     the first log line;
 // and prints kcat's time / the sidecar's (the ratio: >= 0.8 is the goal), both in records a second, the
-// sidecar's RSS after the catch-up and its bytes per tracked group-partition (RSS over groups x partitions).
+// sidecar's RSS and V8 heap at readiness and SETTLE_S later (the first group-sync pass runs in between), and
+// its bytes per tracked group-partition (settled RSS over groups x partitions).
 // Targets (printed, never asserted): ratio >= 0.8x kcat, RSS <= 256 MiB.
 import { execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -106,7 +109,7 @@ interface SidecarRound {
   settledHeapUsedMb: number
 }
 
-const SETTLE_S = Number(process.env.MM2_FAILBACK_BENCH_SETTLE_S ?? 15)
+const SETTLE_S = Math.max(3, Number(process.env.MM2_FAILBACK_BENCH_SETTLE_S ?? 15))
 
 /** A gauge of Node's process metrics as the sidecar exports them, in MB. */
 function processGaugeMb (metrics: string, name: string): number {
@@ -134,17 +137,18 @@ async function sidecarRound (lab: Lab, round: number): Promise<SidecarRound> {
     const metrics = await sidecar.scrape()
     const atReady = { rssMb: rssMb(pid), cpuS: cpuSeconds(pid) }
     // Sampled while it settles: the group sync's first pass over every commit runs right after readiness.
-    const samples: string[] = []
+    // The last sample is the settled one.
+    const samples: Array<{ rssMb: number, heapUsedMb: number }> = []
     for (let second = 0; second < SETTLE_S; second += 3) {
       await new Promise((resolve) => setTimeout(resolve, 3000))
-      const sample = await sidecar.scrape()
-      samples.push(`${rssMb(pid).toFixed(0)}/${processGaugeMb(sample, 'nodejs_heap_size_used_bytes').toFixed(0)}`)
+      samples.push({ rssMb: rssMb(pid), heapUsedMb: processGaugeMb(await sidecar.scrape(), 'nodejs_heap_size_used_bytes') })
     }
-    console.log(`round ${round}: RSS/heap used MB every 3 s after readiness: ${samples.join(' ')}; CPU ${(cpuSeconds(pid) - atReady.cpuS).toFixed(1)} s meanwhile`)
-    const settledMetrics = await sidecar.scrape()
+    const series = samples.map((sample) => `${sample.rssMb.toFixed(0)}/${sample.heapUsedMb.toFixed(0)}`).join(' ')
+    console.log(`round ${round}: RSS/heap used MB every 3 s after readiness: ${series}; CPU ${(cpuSeconds(pid) - atReady.cpuS).toFixed(1)} s meanwhile`)
+    const settled = samples.at(-1)!
     return {
-      settledRssMb: rssMb(pid),
-      settledHeapUsedMb: processGaugeMb(settledMetrics, 'nodejs_heap_size_used_bytes'),
+      settledRssMb: settled.rssMb,
+      settledHeapUsedMb: settled.heapUsedMb,
       startS: (firstLine - spawnedAt) / 1000,
       catchUpS: (ready - following) / 1000,
       ...atReady,

@@ -18,8 +18,7 @@ export async function runJavaTool (
   line: KafkaLine,
   mainClass: string,
   args: string[],
-  timeoutMs = 120_000,
-  mm2 = false
+  { timeoutMs = 120_000, mm2 = false }: { timeoutMs?: number, mm2?: boolean } = {}
 ): Promise<{ stdout: string, stderr: string }> {
   const { logging } = lineInfo(line)
   const dir = mkdtempSync(join(tmpdir(), 'mm2-failback-tool-'))
@@ -67,7 +66,7 @@ export async function runConsoleConsumer (line: KafkaLine, options: ConsoleConsu
   for (const [k, v] of Object.entries(options.consumerProps ?? {})) args.push(flags.consumer, `${k}=${v}`)
   // MM2's formatters live in connect-mirror: run them with MM2's own jars.
   const mm2 = options.formatter.startsWith('org.apache.kafka.connect.mirror.')
-  const { stdout } = await runJavaTool(line, lineInfo(line).consoleConsumerClass, args, undefined, mm2)
+  const { stdout } = await runJavaTool(line, lineInfo(line).consoleConsumerClass, args, { mm2 })
   return stdout
 }
 

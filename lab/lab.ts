@@ -102,8 +102,9 @@ export class Lab {
     security?: LabSecurity | null
   }) {
     this.kafka = args.kafka
-    this.version = lineInfo(args.kafka).version
-    this.description = describeLine(lineInfo(args.kafka))
+    const info = lineInfo(args.kafka)
+    this.version = info.version
+    this.description = describeLine(info)
     this.runDir = args.runDir
     this.logDir = args.logDir
     this.clusters = args.clusters

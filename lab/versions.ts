@@ -42,6 +42,14 @@ export interface KafkaLineInfo {
 
 const CONSOLE_FLAGS_BEFORE_4_2 = { consumer: '--consumer-property', formatter: '--property' }
 
+/** Where Kafka 4.x keeps its tools (moved out of core in 4.0) and how it logs (Log4j 2, KIP-653). */
+const KAFKA_4_TOOLS = {
+  consoleConsumerClass: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
+  offsetsFormatterClass: 'org.apache.kafka.tools.consumer.OffsetsMessageFormatter',
+  logging: 'log4j2',
+  aclCommandClass: 'org.apache.kafka.tools.AclCommand'
+} as const
+
 const LINE_INFO: Record<KafkaLine, Omit<KafkaLineInfo, 'version' | 'mm2Version' | 'line'>> = {
   3.9: {
     consoleConsumerClass: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
@@ -50,18 +58,9 @@ const LINE_INFO: Record<KafkaLine, Omit<KafkaLineInfo, 'version' | 'mm2Version' 
     aclCommandClass: 'kafka.admin.AclCommand',
     consolePropertyFlags: CONSOLE_FLAGS_BEFORE_4_2
   },
-  4.1: {
-    consoleConsumerClass: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
-    offsetsFormatterClass: 'org.apache.kafka.tools.consumer.OffsetsMessageFormatter',
-    logging: 'log4j2',
-    aclCommandClass: 'org.apache.kafka.tools.AclCommand',
-    consolePropertyFlags: CONSOLE_FLAGS_BEFORE_4_2
-  },
+  4.1: { ...KAFKA_4_TOOLS, consolePropertyFlags: CONSOLE_FLAGS_BEFORE_4_2 },
   4.4: {
-    consoleConsumerClass: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
-    offsetsFormatterClass: 'org.apache.kafka.tools.consumer.OffsetsMessageFormatter',
-    logging: 'log4j2',
-    aclCommandClass: 'org.apache.kafka.tools.AclCommand',
+    ...KAFKA_4_TOOLS,
     consolePropertyFlags: { consumer: '--command-property', formatter: '--formatter-property' },
     mm2JarSet: 'kafka-4.4-mm2'
   }
@@ -83,7 +82,10 @@ export function parseKafkaLine (value: string): KafkaLine {
   throw new Error(`Unknown Kafka line ${JSON.stringify(value)}; the lab supports ${KAFKA_LINES.join(', ')}.`)
 }
 
-/** The lab's jar sets: one per line (`kafka-<line>`: brokers and tools), plus an MM2 set where a line has one. */
+/**
+ * The lab's jar sets, each resolved from lab/<set>/pom.xml into <cache>/<set>/libs by install.sh: one per
+ * line (`kafka-<line>`: brokers and tools), an MM2 set where a line has one, and `jmx-exporter`.
+ */
 function jarSetOf (line: KafkaLine): string {
   return `kafka-${line}`
 }
@@ -167,13 +169,10 @@ export function mirrorMakerClassPath (line: KafkaLine): string {
 
 /** The Prometheus JMX exporter javaagent jar (lab/jmx-exporter/pom.xml), installed by install.sh if needed. */
 export function ensureJmxExporterJar (): string {
-  const dir = join(jarCacheRoot(), 'jmx-exporter')
-  const pom = join(LAB_DIR, 'jmx-exporter', 'pom.xml')
-  const hash = createHash('sha256').update(readFileSync(pom)).digest('hex')
-  const marker = join(dir, '.complete')
-  if (!existsSync(marker) || !readFileSync(marker, 'utf8').split('\n').includes(`pom-sha256=${hash}`)) {
-    execFileSync(join(LAB_DIR, 'install.sh'), ['jmx-exporter'], { stdio: ['ignore', 'inherit', 'inherit'] })
+  const set = 'jmx-exporter'
+  if (!jarSetInstalled(set)) {
+    execFileSync(join(LAB_DIR, 'install.sh'), [set], { stdio: ['ignore', 'inherit', 'inherit'] })
   }
-  const version = /<jmx-exporter\.version>([^<]+)</.exec(readFileSync(pom, 'utf8'))?.[1]
-  return join(dir, 'libs', `jmx_prometheus_javaagent-${version}.jar`)
+  const version = /<jmx-exporter\.version>([^<]+)</.exec(readFileSync(jarSetPom(set), 'utf8'))?.[1]
+  return join(jarSetLibs(set), `jmx_prometheus_javaagent-${version}.jar`)
 }

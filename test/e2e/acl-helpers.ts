@@ -124,7 +124,7 @@ export function bindingsOf (args: readonly string[]): Binding[] {
 
 /** Runs `kafka-acls.sh <args>` (the line's AclCommand main class) and returns its output. */
 export async function runAclCommand (line: KafkaLine, args: readonly string[]): Promise<string> {
-  const { stdout } = await runJavaTool(line, lineInfo(line).aclCommandClass, [...args], 120_000)
+  const { stdout } = await runJavaTool(line, lineInfo(line).aclCommandClass, [...args], { timeoutMs: 120_000 })
   return stdout
 }
 
