@@ -6,17 +6,15 @@
 //   down    stop the lab recorded in .lab/current (or --run-dir, or --all labs under .lab/runs).
 //   status  show PIDs, ports, RSS and the mm2.properties path of that lab.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import yargs from 'yargs'
 import { hideBin } from 'yargs/helpers'
 import { parsePropertyArgs } from './config.ts'
 import { isAlive, readMemory, stopPid } from './jvm.ts'
 import { STATE_FILE, startLab, type LabState } from './lab.ts'
 import { isListening } from './net.ts'
-import { KAFKA_LINES, parseKafkaLine, REPO_ROOT } from './versions.ts'
-
-const LAB_ROOT = join(REPO_ROOT, '.lab')
-const CURRENT = join(LAB_ROOT, 'current')
+import { KAFKA_LINES, parseKafkaLine } from './versions.ts'
+import { currentRunDir, forgetCurrentLab, LAB_ROOT, recordCurrentLab } from './current.ts'
 
 function readState (runDir: string): LabState {
   const file = join(runDir, STATE_FILE)
@@ -24,14 +22,9 @@ function readState (runDir: string): LabState {
   return JSON.parse(readFileSync(file, 'utf8')) as LabState
 }
 
-function currentRunDir (explicit?: string): string {
-  if (explicit) return resolve(explicit)
-  if (!existsSync(CURRENT)) throw new Error(`No lab recorded in ${CURRENT}; start one with \`npm run lab -- up\` or pass --run-dir.`)
-  return readFileSync(CURRENT, 'utf8').trim()
-}
-
 function statePids (state: LabState): Array<[string, number]> {
   const pids: Array<[string, number]> = []
+  for (const attached of state.attached ?? []) if (attached.pid) pids.push([attached.name, attached.pid])
   if (state.mm2?.pid) pids.push(['mm2', state.mm2.pid])
   for (const [alias, c] of Object.entries(state.clusters)) if (c.pid) pids.push([`broker-${alias}`, c.pid])
   return pids
@@ -39,7 +32,7 @@ function statePids (state: LabState): Array<[string, number]> {
 
 async function down (runDir: string, keepData: boolean): Promise<void> {
   const state = readState(runDir)
-  // MM2 first, then the brokers; each PID is checked against the run dir before it is signalled.
+  // Attached processes (a kept sidecar) first, then MM2, then the brokers; each PID is checked against the run dir before it is signalled.
   for (const [name, pid] of statePids(state)) {
     const result = await stopPid(pid, runDir)
     console.log(`${name} pid ${pid}: ${result}`)
@@ -47,8 +40,9 @@ async function down (runDir: string, keepData: boolean): Promise<void> {
   if (!keepData) for (const c of Object.values(state.clusters)) rmSync(c.dataDir, { recursive: true, force: true })
   for (const c of Object.values(state.clusters)) c.pid = null
   if (state.mm2) state.mm2.pid = null
+  for (const attached of state.attached ?? []) attached.pid = null
   writeFileSync(join(runDir, STATE_FILE), JSON.stringify(state, null, 2) + '\n')
-  if (existsSync(CURRENT) && readFileSync(CURRENT, 'utf8').trim() === runDir) rmSync(CURRENT)
+  forgetCurrentLab(runDir)
   console.log(`lab in ${runDir} is down (logs kept in ${state.logDir})`)
 }
 
@@ -100,7 +94,7 @@ await yargs(hideBin(process.argv))
       brokerProps: parsePropertyArgs(argv['broker-prop']),
       persistent: !argv.foreground
     })
-    writeFileSync(CURRENT, lab.runDir + '\n')
+    recordCurrentLab(lab.runDir)
     console.log(`Kafka ${lab.version} lab up in ${(lab.startupMs / 1000).toFixed(1)} s: ${lab.runDir}`)
     for (const [alias, c] of Object.entries(lab.clusters)) console.log(`  ${alias}: ${c.bootstrapServers} (pid ${c.jvm.pid})`)
     if (lab.mm2) console.log(`  mm2: pid ${lab.mm2.jvm.pid}, properties ${lab.mm2PropertiesPath}`)
@@ -114,7 +108,7 @@ await yargs(hideBin(process.argv))
         process.once('SIGTERM', stop)
       })
       await lab.stop()
-      rmSync(CURRENT, { force: true })
+      forgetCurrentLab(lab.runDir)
       console.log('lab stopped')
     } else {
       console.log('Stop it with: npm run lab -- down')

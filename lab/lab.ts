@@ -67,6 +67,8 @@ export interface LabState {
   mm2PropertiesPath: string | null
   clusters: Record<string, { bootstrapServers: string, clientPort: number, controllerPort: number, pid: number | null, dataDir: string }>
   mm2: { pid: number | null } | null
+  /** Processes started beside the lab that outlive their starter (the demo's kept sidecar): `lab down` stops them first. */
+  attached?: Array<{ name: string, pid: number | null }>
 }
 
 export const STATE_FILE = 'lab.json'
@@ -88,6 +90,7 @@ export class Lab {
   /** Milliseconds from startLab() until clusters and MM2 were ready. */
   startupMs = 0
   readonly #peaks = new Map<string, number>()
+  readonly #attached: Array<{ name: string, pid: number }> = []
   readonly #sampler: NodeJS.Timeout
   #stopped = false
 
@@ -243,8 +246,15 @@ export class Lab {
         pid: c.jvm.running ? c.jvm.pid ?? null : null,
         dataDir: c.dataDir
       }])),
-      mm2: this.mm2 ? { pid: this.mm2.jvm.running ? this.mm2.jvm.pid ?? null : null } : null
+      mm2: this.mm2 ? { pid: this.mm2.jvm.running ? this.mm2.jvm.pid ?? null : null } : null,
+      attached: this.#attached.map((entry) => ({ ...entry }))
     }
+  }
+
+  /** Records a process that outlives its starter (its command line must name this run dir), for `lab down`. */
+  attach (name: string, pid: number): void {
+    this.#attached.push({ name, pid })
+    this.writeState()
   }
 
   /** Writes `<runDir>/lab.json` (PIDs, ports) so that `npm run lab -- down|status` can find this lab. */

@@ -3,6 +3,7 @@
 // first drill's outage cannot affect the second), and a table comparing them. With --runs N the
 // whole drill runs N times (two fresh labs per run) and the table shows min / median / max per cell.
 import { parseArgs } from 'node:util'
+import { recordCurrentLab, stopKeptLabCommand } from '../lab/current.ts'
 import { startLab, type Lab } from '../lab/lab.ts'
 import { parseKafkaLine } from '../lab/versions.ts'
 import { DRILL_WORKLOADS, formatDrillTable, runDrill, WORKLOAD_DEFAULTS, type DrillResult, type DrillWorkload } from '../lab/drill/drill.ts'
@@ -20,7 +21,7 @@ Runs the failover/failback drill with MM2 alone and with MM2 + mm2-failback, eac
                    burst: ${describe('burst')}
   --kafka V        Kafka and MirrorMaker 2 version line: 3.9, 4.1 or 4.4 (default 4.1; 4.4 runs
                    Kafka 4.4.0 brokers with MM2 4.3.1, the newest MM2 on Maven Central)
-  --keep           leave the last run's second lab and the sidecar running (stop with \`npm run lab -- down\`)
+  --keep           leave the last run's second lab and the sidecar running (it prints the command that stops them)
   -h, --help       print this help
 `
 
@@ -99,13 +100,21 @@ async function runOnce (keep: boolean): Promise<DrillResult[]> {
   await withLab(keep, async (lab) => {
     log('starting mm2-failback beside MM2 (same mm2.properties)')
     let sidecar: SidecarProcess | undefined
+    let kept = false
     try {
-      sidecar = await startSidecarProcess({ mm2Config: lab.mm2PropertiesPath!, logDir: lab.logDir })
+      sidecar = await startSidecarProcess({ mm2Config: lab.mm2PropertiesPath!, logDir: lab.logDir, outlive: keep })
+      if (keep) lab.attach('sidecar', sidecar.child.pid!)
       log(`mm2-failback serving ${sidecar.url}/metrics; log ${sidecar.logFile}`)
       results.push(await runDrill(lab, { mode: 'mm2+sidecar', topic: 'orders', group: 'billing', workload, log, scrapeSidecar: sidecar.scrape }))
-      if (keep) log(`left running: lab (npm run lab -- down) and the sidecar (pid ${sidecar.child.pid}) at ${sidecar.url}`)
+      if (keep) {
+        recordCurrentLab(lab.runDir)
+        log(`left running: the lab (A=${lab.bootstrap('A')} B=${lab.bootstrap('B')}) and the sidecar (pid ${sidecar.child.pid}, ${sidecar.url}); ` +
+          `stop them with: ${stopKeptLabCommand(lab.runDir)}`)
+        kept = true
+      }
     } finally {
-      if (!keep) await sidecar?.stop()
+      // A failed run stops its lab (withLab), so its sidecar goes too, kept or not.
+      if (!kept) await sidecar?.stop()
     }
   })
   return results

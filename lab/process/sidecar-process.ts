@@ -1,8 +1,9 @@
 // Runs `mm2-failback run` as a child process, as a user would (the CLI, a real process, its own
 // logs), and finds its /metrics address from its startup log line. Stopped by PID.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createWriteStream } from 'node:fs'
+import { closeSync, createWriteStream, openSync } from 'node:fs'
 import { join } from 'node:path'
+import { freePort } from '../net.ts'
 import { waitFor } from '../wait.ts'
 
 const ROOT = new URL('../../', import.meta.url).pathname
@@ -24,7 +25,14 @@ export async function startSidecarProcess (options: {
   name?: string
   sets?: string[]
   env?: Record<string, string>
+  /**
+   * Keep running after this process exits (the demo's --keep): its own session, output straight to the
+   * log file instead of through this process, and no kill on exit. Stop it by PID (`npm run lab -- down`
+   * stops the sidecars attached to a lab).
+   */
+  outlive?: boolean
 }): Promise<SidecarProcess> {
+  if (options.outlive === true) return await startDetached(options)
   const logFile = join(options.logDir, `${options.name ?? 'sidecar'}.log`)
   const log = createWriteStream(logFile, { flags: 'a' })
   const args = [
@@ -58,6 +66,44 @@ export async function startSidecarProcess (options: {
       child.kill(signal)
       await waitFor(() => exited, { timeoutMs: 20_000, description: `the sidecar (pid ${child.pid}) to exit` }).catch(() => { child.kill('SIGKILL') })
       log.end()
+    }
+  }
+}
+
+/** A sidecar in its own session writing to its log file: it survives this process. */
+async function startDetached (options: {
+  mm2Config: string
+  logDir: string
+  name?: string
+  sets?: string[]
+  env?: Record<string, string>
+}): Promise<SidecarProcess> {
+  const logFile = join(options.logDir, `${options.name ?? 'sidecar'}.log`)
+  const port = await freePort()
+  const args = [
+    join(ROOT, 'bin/mm2-failback.js'), 'run', '--mm2-config', options.mm2Config,
+    '--set', `metrics.port=${port}`, '--set', 'log.level=debug', ...(options.sets ?? []).flatMap((set) => ['--set', set])
+  ]
+  const fd = openSync(logFile, 'a')
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', fd, fd], env: { ...process.env, ...options.env }, detached: true })
+  closeSync(fd)
+  child.unref()
+  let exited = false
+  child.on('exit', () => { exited = true })
+  const base = `http://127.0.0.1:${port}`
+  const healthy = async (): Promise<boolean> => (await fetch(`${base}/healthz`).catch(() => null))?.ok === true
+  await waitFor(async () => exited || await healthy(), { timeoutMs: 30_000, description: 'the sidecar to serve /healthz' })
+  if (exited) throw new Error(`the sidecar exited before serving /metrics; see ${logFile}`)
+  return {
+    child,
+    url: base,
+    logFile,
+    scrape: async () => await (await fetch(`${base}/metrics`)).text(),
+    ready: async () => (await fetch(`${base}/ready`).catch(() => null))?.status === 200,
+    stop: async (signal = 'SIGTERM') => {
+      if (exited) return
+      child.kill(signal)
+      await waitFor(() => exited, { timeoutMs: 20_000, description: `the sidecar (pid ${child.pid}) to exit` }).catch(() => { child.kill('SIGKILL') })
     }
   }
 }

@@ -31,6 +31,8 @@ export const ERROR_CODES = {
   MM2_WOULD_REWIND: { retriable: false },
   /** No offset sync covers the requested offset, so it cannot be translated. */
   MM2_UNTRANSLATABLE: { retriable: false },
+  /** `run` was asked to stop and the stop failed, timed out or was cut short by a second signal. */
+  MM2_SHUTDOWN_INCOMPLETE: { retriable: false },
   /** Something that should be impossible happened; a bug in mm2-failback. */
   MM2_INTERNAL: { retriable: false }
 } as const satisfies Record<string, { retriable: boolean }>

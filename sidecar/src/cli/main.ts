@@ -3,6 +3,7 @@
 // reconcile's 3). Commands that do not exist yet are absent rather than stubbed.
 import yargs, { type Argv } from 'yargs'
 import { Mm2FailbackError, isMm2FailbackError } from '../errors.ts'
+import { PACKAGE } from '../package-info.ts'
 import { commands } from './commands/index.ts'
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo } from './context.ts'
 
@@ -23,7 +24,7 @@ export function buildCli (argv: string[], context: CliContext): Argv {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    .version(PACKAGE.version)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .epilogue('Exit codes: 0 success, 1 runtime failure, 2 bad usage or config. Docs: README.md.')
     .exitProcess(false)

@@ -85,6 +85,10 @@ export interface SidecarConfig {
     sessionTimeoutMs: number
     heartbeatIntervalMs: number
   }
+  shutdown: {
+    /** How long `run` may take to stop on SIGINT/SIGTERM before it reports the stop as incomplete and exits 1. */
+    deadlineMs: number
+  }
   log: {
     level: 'debug' | 'info' | 'warn' | 'error'
     format: 'json' | 'text'
@@ -162,6 +166,13 @@ export const CONFIG_KEYS: readonly Leaf[] = [
     help: 'An instance that stops heartbeating loses its share after this long (within the broker\'s group.min/max.session.timeout.ms).'
   },
   { path: 'coordination.heartbeatIntervalMs', type: 'int', min: 100, max: 60_000, help: 'Time between heartbeats to the group coordinator.' },
+  {
+    path: 'shutdown.deadlineMs',
+    type: 'int',
+    min: 1,
+    max: 600_000,
+    help: 'On SIGINT/SIGTERM, how long stopping may take before it is reported as incomplete and the process exits 1 (keep it below the pod\'s terminationGracePeriodSeconds).'
+  },
   { path: 'log.level', type: 'enum', values: ['debug', 'info', 'warn', 'error'], help: 'Lowest level logged.' },
   { path: 'log.format', type: 'enum', values: ['json', 'text'], help: 'json: one object a line; text: for terminals.' }
 ]
@@ -176,6 +187,7 @@ export function defaultConfig (): SidecarConfig {
     lag: { intervalMs: 15_000 },
     follow: { maxWaitMs: 500, retryDelayMs: 2000, unreachableGraceMs: 30_000, commitPollMs: 2000 },
     coordination: { enabled: true, groupId: '__mm2-failback', topic: 'mm2-failback.shards.internal', sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000 },
+    shutdown: { deadlineMs: 20_000 },
     log: { level: 'info', format: 'json' }
   }
 }

@@ -7,6 +7,8 @@ import type { SidecarConfig } from '../config/schema.ts'
 import type { Mm2Config } from '../core/mm2/model.ts'
 import { startHttpEndpoints, type HttpEndpoints } from '../metrics/http.ts'
 import { createMetrics } from '../metrics/registry.ts'
+import { PACKAGE } from '../package-info.ts'
+import { Mm2FailbackError } from '../errors.ts'
 import type { ClusterClientOptions } from '../kafka/client-options.ts'
 import { Daemon } from './daemon/daemon.ts'
 import { kafkaAdapters } from './kafka-adapters.ts'
@@ -33,7 +35,7 @@ export interface RunningSidecar {
   stop: () => Promise<void>
 }
 
-export const VERSION = '0.1.0'
+export const VERSION = PACKAGE.version
 
 /** Starts everything and returns handles; `runUntilStopped` wraps it for the CLI. */
 export async function startSidecar (options: RunOptions): Promise<RunningSidecar> {
@@ -66,13 +68,51 @@ export async function startSidecar (options: RunOptions): Promise<RunningSidecar
   return { daemon, http, config, mm2, logger, stop }
 }
 
-/** Runs until SIGINT or SIGTERM (or `stopSignal`). */
+/**
+ * Runs until SIGINT or SIGTERM (or `stopSignal`), then stops within shutdown.deadlineMs (default 20 s,
+ * below Kubernetes' 30 s before SIGKILL): a stop that cannot finish (a broker that takes requests and
+ * never answers, a failing shutdown step) is reported rather than left hanging with the endpoints still
+ * up. A second signal while stopping gives up on the clean stop at once. Rejects when the stop failed,
+ * timed out or was cut short; the caller exits non-zero without waiting for what it left open.
+ */
 export async function runUntilStopped (options: RunOptions): Promise<void> {
   const running = await startSidecar(options)
-  const signal = options.stopSignal ?? new Promise<void>((resolve) => {
-    process.once('SIGINT', () => { resolve() })
-    process.once('SIGTERM', () => { resolve() })
-  })
-  await signal
-  await running.stop()
+  const signals = options.stopSignal === undefined ? signalSequence() : null
+  await (options.stopSignal ?? signals!.first)
+  const deadlineMs = running.config.shutdown.deadlineMs
+  let timer: NodeJS.Timeout | undefined
+  const outcome = await Promise.race([
+    running.stop().then(() => null, (error: unknown) => `stopping failed: ${error instanceof Error ? error.message : String(error)}`),
+    new Promise<string>((resolve) => { timer = setTimeout(() => { resolve(`stopping did not finish within ${deadlineMs} ms`) }, deadlineMs) }),
+    ...(signals === null ? [] : [signals.second.then((name) => `${name} while stopping: not waiting for a clean stop`)])
+  ])
+  clearTimeout(timer)
+  signals?.dispose()
+  if (outcome === null) return
+  running.logger.error(`${outcome}; exiting`, {})
+  throw new Mm2FailbackError('MM2_SHUTDOWN_INCOMPLETE', `${outcome}; exiting without a clean stop`)
+}
+
+/** The first SIGINT/SIGTERM asks to stop; the second, while stopping, to give up waiting. */
+function signalSequence (): { first: Promise<string>, second: Promise<string>, dispose: () => void } {
+  let count = 0
+  let resolveFirst!: (name: string) => void
+  let resolveSecond!: (name: string) => void
+  const first = new Promise<string>((resolve) => { resolveFirst = resolve })
+  const second = new Promise<string>((resolve) => { resolveSecond = resolve })
+  const onSignal = (name: NodeJS.Signals): void => {
+    count += 1
+    if (count === 1) resolveFirst(name)
+    else resolveSecond(name)
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return {
+    first,
+    second,
+    dispose: () => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
+  }
 }

@@ -2,7 +2,9 @@
 // read to its end once, so nothing is translated from a partial index. One exception keeps the
 // surviving side working in a disaster: a cluster that has not answered at all for
 // follow.unreachableGraceMs is waited for no longer (the other side works from the history topic,
-// and that cluster's syncs are replayed as history when it returns).
+// and that cluster's syncs are replayed as history when it returns). Giving up needs another side to
+// work from: while no followed cluster has ever been read to its end, the sidecar is not ready, so a
+// sidecar that reaches nothing stays 503 and its not-ready alert fires.
 import type { ClusterHealth } from './cluster-follower.ts'
 
 export interface ReadinessVerdict {
@@ -22,10 +24,17 @@ export function readinessVerdict (clusters: readonly ClusterHealth[], pollersDon
     if (givenUp) unreachable.push(cluster.alias)
     else waitingFor.push(cluster.alias)
   }
+  const anyReadToEnd = clusters.some((cluster) => cluster.caughtUp)
+  if (!anyReadToEnd) return { ready: false, waitingFor: clusters.map((cluster) => cluster.alias), unreachable: [] }
   return { ready: waitingFor.length === 0 && pollersDone, waitingFor, unreachable }
 }
 
 /** Per cluster, what /ready shows. */
 export function readinessDetail (clusters: readonly ClusterHealth[]): Record<string, string> {
-  return Object.fromEntries(clusters.map((cluster) => [cluster.alias, cluster.caughtUp ? 'read to end' : 'reading']))
+  return Object.fromEntries(clusters.map((cluster) => [cluster.alias, clusterState(cluster)]))
+}
+
+function clusterState (cluster: ClusterHealth): string {
+  if (cluster.caughtUp) return 'read to end'
+  return cluster.everAnswered || cluster.failingSinceMs === null ? 'reading' : 'not answering'
 }

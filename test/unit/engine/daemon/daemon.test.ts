@@ -352,8 +352,21 @@ describe('Daemon (fake clusters)', () => {
       config.follow.unreachableGraceMs = 300
       b.down = true
     })
-    expect(daemon.readinessDetail()).toEqual({ A: 'read to end', B: 'reading' })
+    expect(daemon.readinessDetail()).toEqual({ A: 'read to end', B: 'not answering' })
     expect(logs.some((line) => line.includes('ready without cluster(s) B'))).toBe(true)
+  })
+
+  it('stays not ready while neither cluster has ever answered, long after the grace', async () => {
+    const { daemon, metrics, a, b } = await start((config, a, b) => {
+      config.follow.unreachableGraceMs = 100
+      a.down = true
+      b.down = true
+    }, false)
+    await new Promise((resolve) => setTimeout(resolve, 800))
+    expect(daemon.isReady).toBe(false)
+    expect((await metrics.registry.metrics()).split('\n')).toContain('mm2_failback_ready 0')
+    expect(daemon.readinessDetail()).toEqual({ A: 'not answering', B: 'not answering' })
+    expect([a.commits, b.commits, b.reverseSyncWriters, a.historyWriters, b.historyWriters]).toEqual([[], [], [], [], []])
   })
 
   it('polls group offsets through the admin API where __consumer_offsets may not be read', async () => {

@@ -26,7 +26,16 @@ describe('readinessVerdict', () => {
     expect(readinessVerdict([cluster('A', false, true, 0)], true, 10 * 60_000, 30_000)).toEqual({ ready: false, waitingFor: ['A'], unreachable: [] })
   })
 
-  it('shows per cluster whether it was read to its end', () => {
-    expect(readinessDetail([cluster('A', true, true, null), cluster('B', false, false, 0)])).toEqual({ A: 'read to end', B: 'reading' })
+  it('never gives up on every cluster: with none read to its end it stays not ready, however long they are silent', () => {
+    const silentA = cluster('A', false, false, 0)
+    const silentB = cluster('B', false, false, 0)
+    expect(readinessVerdict([silentA, silentB], true, 60 * 60_000, 30_000)).toEqual({ ready: false, waitingFor: ['A', 'B'], unreachable: [] })
+    expect(readinessVerdict([silentA], true, 60 * 60_000, 30_000)).toEqual({ ready: false, waitingFor: ['A'], unreachable: [] })
+    expect(readinessVerdict([], true, 0, 30_000).ready).toBe(false)
+  })
+
+  it('shows per cluster whether it was read to its end, is being read, or has not answered', () => {
+    expect(readinessDetail([cluster('A', true, true, null), cluster('B', false, true, null), cluster('C', false, false, 0)]))
+      .toEqual({ A: 'read to end', B: 'reading', C: 'not answering' })
   })
 })
