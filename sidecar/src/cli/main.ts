@@ -1,11 +1,13 @@
 // The command line: thin yargs commands that parse flags, call the engine, print, and map errors to
 // exit codes (0 success, 1 runtime failure, 2 bad usage or config; a command may define more, as
-// reconcile's 3). Commands that do not exist yet are absent rather than stubbed.
+// reconcile's 3). Commands that do not exist yet are absent rather than stubbed. Everything printed
+// goes through output-encoding.ts; errors through report-error.ts (JSON when `-o json` was asked for).
 import yargs, { type Argv } from 'yargs'
-import { Mm2FailbackError, isMm2FailbackError } from '../errors.ts'
+import { Mm2FailbackError } from '../errors.ts'
 import { PACKAGE } from '../package-info.ts'
 import { commands } from './commands/index.ts'
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo } from './context.ts'
+import { EXIT_OK, type CliContext, type CliIo } from './context.ts'
+import { reportError, requestedOutput } from './report-error.ts'
 
 const processIo: CliIo = {
   stdout: (text) => { process.stdout.write(text) },
@@ -59,18 +61,6 @@ export async function main (argv: string[], io: CliIo = processIo): Promise<numb
     }
     return context.exitCode
   } catch (error) {
-    return reportError(error, io)
+    return reportError(error, io, requestedOutput(argv) === 'json')
   }
-}
-
-function reportError (error: unknown, io: CliIo): number {
-  if (isMm2FailbackError(error)) {
-    const usage = error.code === 'MM2_USAGE' || error.code === 'MM2_CONFIG_INVALID'
-    io.stderr(`mm2-failback: ${error.message}\n`)
-    if (usage) io.stderr('hint: run `mm2-failback --help`, or `mm2-failback <command> --help`.\n')
-    return usage ? EXIT_USAGE : EXIT_FAILURE
-  }
-  const message = error instanceof Error ? error.message : String(error)
-  io.stderr(`mm2-failback: ${message}\n`)
-  return EXIT_FAILURE
 }

@@ -7,6 +7,7 @@ import { reverseFlowOf, shouldReplicateTopic } from '../../core/mm2/flows.ts'
 import type { Mm2Config, Mm2Flow, NameFilter } from '../../core/mm2/model.ts'
 import { displayValue } from '../../core/mm2/secret.ts'
 import { EXIT_OK, type CliContext } from '../context.ts'
+import { escapeText, formatJson, formatTable } from '../output-encoding.ts'
 
 export interface InspectArgs {
   'mm2-config': string
@@ -99,7 +100,7 @@ export function inspectCommand (context: CliContext): CommandModule<object, Insp
     handler: async (args) => {
       const config = await loadMm2Config(args['mm2-config'])
       const report = inspectReport(config, args.topic)
-      context.io.stdout(args.output === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderInspectTable(report))
+      context.io.stdout(args.output === 'json' ? formatJson(report) : renderInspectTable(report))
       context.exitCode = EXIT_OK
     }
   }
@@ -187,7 +188,10 @@ function pick (topic: { topic: string, cluster: string }): { topic: string, clus
   return { topic: topic.topic, cluster: topic.cluster }
 }
 
-/** Renders the report for people: aligned columns, one section per flow, warnings last. */
+/**
+ * Renders the report for people: aligned columns, one section per flow, warnings last. Names, paths and
+ * filters come from the file, so control characters in them are shown as escapes.
+ */
 export function renderInspectTable (report: InspectReport): string {
   const lines: string[] = []
   const policy = report.replicationPolicy
@@ -196,11 +200,11 @@ export function renderInspectTable (report: InspectReport): string {
     `internal topics use ${JSON.stringify(policy.internalTopicSeparator)}`)
   lines.push('')
   lines.push('Clusters')
-  lines.push(...table(['ALIAS', 'BOOTSTRAP SERVERS', 'SECURITY'], report.clusters.map((cluster) => [
+  lines.push(...formatTable(['ALIAS', 'BOOTSTRAP SERVERS', 'SECURITY'], report.clusters.map((cluster) => [
     cluster.alias,
     cluster.bootstrapServers.join(',') || '(none)',
     cluster.securityProtocol + (cluster.saslMechanism === null ? '' : ` (${cluster.saslMechanism})`)
-  ])))
+  ]), '  '))
   if (report.flows.length === 0) {
     lines.push('', 'No flow is enabled.')
   }
@@ -219,7 +223,7 @@ export function renderInspectTable (report: InspectReport): string {
         ? [topic.remoteTopic, topic.cluster, `${topic.topic} on ${flow.source}, replicated`]
         : [topic.remoteTopic, topic.cluster, `${topic.topic} on ${flow.source} would get this name, but the topic filter skips it`])
     }
-    lines.push(...table(['TOPIC', 'CLUSTER', 'WHAT'], rows))
+    lines.push(...formatTable(['TOPIC', 'CLUSTER', 'WHAT'], rows, '  '))
     lines.push(`  topics: ${filterText(flow.topicsFilter)}`)
     lines.push(`  groups: ${filterText(flow.groupsFilter)}`)
     lines.push(`  sync.group.offsets: ${flow.syncGroupOffsets.enabled ? `every ${flow.syncGroupOffsets.intervalSeconds} s` : 'disabled'}`)
@@ -228,7 +232,7 @@ export function renderInspectTable (report: InspectReport): string {
     lines.push('', 'Warnings')
     for (const warning of report.warnings) lines.push(`  ${warning}`)
   }
-  return lines.join('\n') + '\n'
+  return lines.map(escapeText).join('\n') + '\n'
 }
 
 function filterText (filter: FilterView): string {
@@ -238,10 +242,4 @@ function filterText (filter: FilterView): string {
 
 function shortClass (className: string): string {
   return className.slice(className.lastIndexOf('.') + 1)
-}
-
-function table (header: string[], rows: string[][]): string[] {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)))
-  const format = (row: string[]): string => '  ' + row.map((cell, column) => column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)).join('  ')
-  return [format(header), ...rows.map(format)]
 }

@@ -2,10 +2,11 @@
 // running sidecar. Thin: flags -> engine/reconcile/reconcile-session.ts -> print the plan (table, json or csv).
 import type { Argv, CommandModule } from 'yargs'
 import { loadMm2Config } from '../../config/load-mm2.ts'
-import { summaryLine, type Plan, type PlanRow } from '../../core/reconcile/plan.ts'
+import { summaryLine, type PlanRow } from '../../core/reconcile/plan.ts'
 import { reconcile, type ReconcileResult } from '../../engine/reconcile/reconcile-session.ts'
 import { Mm2FailbackError } from '../../errors.ts'
 import { EXIT_FAILURE, EXIT_OK, type CliContext, type CliIo } from '../context.ts'
+import { escapeText, formatCsv, formatJson, formatTable, type CsvValue } from '../output-encoding.ts'
 import { defaultConfig } from '../../config/schema.ts'
 
 /** Dry run whose plan has untranslatable partitions: scripts can stop before --execute. */
@@ -113,7 +114,8 @@ export function reconcileCommand (context: CliContext): CommandModule<object, Re
       const groupsRegex = args['groups-regex'] === undefined ? undefined : compileRegex('--groups-regex', args['groups-regex'])
       const topicsRegex = args.topics === undefined ? undefined : compileRegex('--topics', args.topics)
       const mm2 = await loadMm2Config(args['mm2-config'])
-      const progress = args.execute && context.io.isTty() ? progressBar(context.io) : undefined
+      // The bar redraws a line of stdout, so only above a table: JSON and CSV output must stay parseable.
+      const progress = args.execute && args.output === 'table' && context.io.isTty() ? progressBar(context.io) : undefined
       const result = await reconcile({
         mm2,
         from: args.from,
@@ -131,11 +133,8 @@ export function reconcileCommand (context: CliContext): CommandModule<object, Re
       })
       if (progress !== undefined) context.io.stdout('\n')
       context.io.stdout(renderReconcile(result, args.output))
-      for (const line of skippedRecordWarnings(result.skipped)) context.io.stderr(line)
-      for (const { group, topic } of result.unrouted) context.io.stderr(`mm2-failback: warning: group ${group} committed topic ${topic} on cluster ${args.from}, which no flow between ${args.from} and ${args.to} replicates; not planned.\n`)
-      for (const execution of result.executions) {
-        if (execution.status === 'refused' || execution.status === 'failed') context.io.stderr(`mm2-failback: ${execution.message ?? ''}\n`)
-      }
+      // With JSON, stderr is kept for an error object; the JSON already has these as skipped, unrouted and executions.
+      if (args.output !== 'json') for (const line of reconcileWarnings(result, args.from, args.to)) context.io.stderr(line)
       const refusedOrFailed = result.executions.some((execution) => execution.status === 'refused' || execution.status === 'failed')
       if (args.execute) context.exitCode = refusedOrFailed ? EXIT_FAILURE : EXIT_OK
       else context.exitCode = result.plan.untranslatable > 0 ? EXIT_UNTRANSLATABLE : EXIT_OK
@@ -145,8 +144,19 @@ export function reconcileCommand (context: CliContext): CommandModule<object, Re
 
 /** One warning per cluster, topic and reason under which records of MM2's topics or the history topic could not be used. */
 export function skippedRecordWarnings (skipped: ReconcileResult['skipped']): string[] {
-  return skipped.map((skip) =>
-    `mm2-failback: warning: skipped ${skip.count} bad ${skip.recordType} record(s) in topic ${skip.topic} on cluster ${skip.cluster} (${skip.reason}); they are not used for translation.\n`)
+  return skipped.map((skip) => escapeText(
+    `mm2-failback: warning: skipped ${skip.count} bad ${skip.recordType} record(s) in topic ${skip.topic} on cluster ${skip.cluster} (${skip.reason}); ` +
+    'they are not used for translation.') + '\n')
+}
+
+/** The lines for stderr after a plan: unusable records, topics no flow replicates, groups refused or failed. */
+function reconcileWarnings (result: ReconcileResult, from: string, to: string): string[] {
+  const unrouted = result.unrouted.map(({ group, topic }) =>
+    `mm2-failback: warning: group ${group} committed topic ${topic} on cluster ${from}, which no flow between ${from} and ${to} replicates; not planned.`)
+  const failed = result.executions
+    .filter((execution) => execution.status === 'refused' || execution.status === 'failed')
+    .map((execution) => `mm2-failback: ${execution.message ?? ''}`)
+  return [...skippedRecordWarnings(result.skipped), ...[...unrouted, ...failed].map((line) => escapeText(line) + '\n')]
 }
 
 function progressBar (io: CliIo): (done: number, total: number) => void {
@@ -162,44 +172,44 @@ const COLUMNS = [
   'translated', 'delta', 'method', 're-read window', 'action', 'note'
 ] as const
 
-function cells (row: PlanRow): string[] {
-  const show = (value: bigint | null): string => value === null ? '-' : value.toString()
-  const delta = row.delta === null ? '-' : row.delta > 0n ? `+${row.delta}` : row.delta.toString()
+const DELTA = COLUMNS.indexOf('delta')
+
+/** A row's values, typed: offsets stay numbers (CSV writes them as such), null where there is none. */
+function values (row: PlanRow): CsvValue[] {
   return [
     row.group,
     row.sourceCluster,
     row.targetCluster,
     row.sourceTopic,
     row.targetTopic,
-    String(row.partition),
-    row.sourceOffset.toString(),
-    show(row.targetOffset),
-    show(row.translatedOffset),
-    delta,
+    row.partition,
+    row.sourceOffset,
+    row.targetOffset,
+    row.translatedOffset,
+    row.delta,
     row.method,
-    show(row.rereadWindow),
+    row.rereadWindow,
     row.action === 'commit' ? 'commit' : `skip: ${row.reason ?? ''}`,
     row.note
   ]
 }
 
-/** Renders the plan (and what --execute did) as a table, JSON or CSV. */
-export function renderReconcile (result: ReconcileResult, output: 'table' | 'json' | 'csv'): string {
-  if (output === 'json') return JSON.stringify(toJson(result), (_key, value: unknown) => typeof value === 'bigint' ? value.toString() : value, 2) + '\n'
-  const rows = result.plan.groups.flatMap((group) => group.rows.map(cells))
-  if (output === 'csv') {
-    const quote = (cell: string): string => /[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell
-    return [COLUMNS.join(','), ...rows.map((row) => row.map(quote).join(','))].join('\n') + '\n'
-  }
-  const committed = result.executions.filter((execution) => execution.status === 'committed')
-  return renderTable(result.plan, rows) + committed.map((execution) => `${execution.message ?? ''}\n`).join('')
+/** How a table shows a value: '-' for none, a sign on a forward delta. */
+function tableCell (value: CsvValue, column: number): string {
+  if (value === null || value === undefined) return '-'
+  if (column === DELTA && typeof value === 'bigint' && value > 0n) return `+${value}`
+  return String(value)
 }
 
-function renderTable (plan: Plan, rows: string[][]): string {
-  const all = [[...COLUMNS], ...rows]
-  const widths = COLUMNS.map((_, column) => Math.max(...all.map((row) => row[column]!.length)))
-  const lines = all.map((row) => row.map((cell, column) => column === row.length - 1 ? cell : cell.padEnd(widths[column]!)).join('  ').trimEnd())
-  return [...lines, '', ...plan.groups.map(summaryLine)].join('\n') + '\n'
+/** Renders the plan (and what --execute did) as a table, JSON or CSV. */
+export function renderReconcile (result: ReconcileResult, output: 'table' | 'json' | 'csv'): string {
+  if (output === 'json') return formatJson(toJson(result))
+  const rows = result.plan.groups.flatMap((group) => group.rows.map(values))
+  if (output === 'csv') return formatCsv(COLUMNS, rows)
+  const table = formatTable(COLUMNS, rows.map((row) => row.map(tableCell)))
+  const committed = result.executions.filter((execution) => execution.status === 'committed').map((execution) => execution.message ?? '')
+  // One escape per line: a line break in a group id must not start a line of its own.
+  return [...table, '', ...result.plan.groups.map(summaryLine), ...committed].map(escapeText).join('\n') + '\n'
 }
 
 function toJson (result: ReconcileResult): unknown {

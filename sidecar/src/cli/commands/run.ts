@@ -2,6 +2,7 @@
 import type { Argv, CommandModule } from 'yargs'
 import { runUntilStopped } from '../../engine/sidecar-process.ts'
 import { EXIT_OK, type CliContext } from '../context.ts'
+import { escapeLogLine } from '../output-encoding.ts'
 
 interface RunArgs {
   'mm2-config': string
@@ -49,7 +50,8 @@ export function runCommand (context: CliContext): CommandModule<object, RunArgs>
         configPath: args.config,
         sets,
         env: process.env,
-        write: (line) => { context.io.stderr(line + '\n') }
+        // Log messages name groups and topics read from Kafka.
+        write: (line) => { context.io.stderr(escapeLogLine(line) + '\n') }
       })
       context.exitCode = EXIT_OK
     }

@@ -6,6 +6,7 @@ import { flowName } from '../../core/mm2/flow-name.ts'
 import { translateOne } from '../../engine/reconcile/reconcile-session.ts'
 import { Mm2FailbackError } from '../../errors.ts'
 import { EXIT_OK, type CliContext } from '../context.ts'
+import { escapeText, formatJson } from '../output-encoding.ts'
 import { EXIT_UNTRANSLATABLE, skippedRecordWarnings } from './reconcile.ts'
 import { defaultConfig } from '../../config/schema.ts'
 
@@ -66,17 +67,20 @@ export function translateCommand (context: CliContext): CommandModule<object, Tr
         timeoutMs: args['timeout-ms'],
         historyTopic: args['history-topic']
       })
-      for (const line of skippedRecordWarnings(skipped)) context.io.stderr(line)
+      // With JSON, stderr is kept for an error object, so unusable records are reported in the answer instead.
+      if (args.output !== 'json') for (const line of skippedRecordWarnings(skipped)) context.io.stderr(line)
+      const print = (result: Record<string, unknown>, lines: string[]): void => {
+        context.io.stdout(args.output === 'json' ? formatJson({ ...result, skipped }) : lines.map(escapeText).join('\n') + '\n')
+      }
       const where = `${args.topic} partition ${args.partition} offset ${offset} on cluster ${args.from}`
       const target = `${route.targetTopic} partition ${args.partition} on cluster ${args.to}`
       const flow = flowName(route.flow)
       // What was asked, first in every JSON answer.
       const asked = { from: args.from, to: args.to, topic: args.topic, targetTopic: route.targetTopic, partition: args.partition, offset }
-      let result: Record<string, unknown>
       if (translation.kind !== 'translated' && exact?.kind === 'exact') {
         // Below MM2's first offset sync, proven from the first record of both logs.
         const proof = `proven over ${exact.matched} records from the first records of both logs (${exact.duplicates} re-deliveries, ${exact.skipped} aborted not copied)`
-        result = {
+        print({
           ...asked,
           translatedOffset: exact.offset,
           method: 'exact',
@@ -86,24 +90,20 @@ export function translateCommand (context: CliContext): CommandModule<object, Tr
           flow,
           direction: route.direction,
           proof
-        }
-        context.io.stdout(args.output === 'json'
-          ? json(result)
-          : `${where} -> ${target}: offset ${exact.offset}\n` +
-            `  method exact, re-read window 0 record(s); ${route.direction} through flow ${flow}, no offset sync at or below it (${translation.reason})\n  ${proof}\n`)
+        }, [
+          `${where} -> ${target}: offset ${exact.offset}`,
+          `  method exact, re-read window 0 record(s); ${route.direction} through flow ${flow}, no offset sync at or below it (${translation.reason})`,
+          `  ${proof}`
+        ])
         context.exitCode = EXIT_OK
         return
       }
       if (translation.kind !== 'translated') {
         const failed = exact === null ? '' : ` Exact proof from the first records failed (${exact.kind === 'exact' ? '' : `${exact.reason}: ${exact.detail}`}).`
-        result = {
-          ...asked,
-          method: 'untranslatable',
-          reason: translation.reason,
-          flow,
-          direction: route.direction
-        }
-        context.io.stdout(args.output === 'json' ? json(result) : `${where} -> ${target}: untranslatable (${translation.reason}): no offset sync of flow ${flow} at or below it.${failed}\n`)
+        print(
+          { ...asked, method: 'untranslatable', reason: translation.reason, flow, direction: route.direction },
+          [`${where} -> ${target}: untranslatable (${translation.reason}): no offset sync of flow ${flow} at or below it.${failed}`]
+        )
         context.exitCode = EXIT_UNTRANSLATABLE
         return
       }
@@ -112,7 +112,7 @@ export function translateCommand (context: CliContext): CommandModule<object, Tr
       const method = proven ? 'exact' : translation.method
       const window = proven ? 0n : translation.rereadWindow
       const proof = exact === null ? null : exact.kind === 'exact' ? `proven over ${exact.matched} records (${exact.duplicates} re-deliveries, ${exact.skipped} aborted not copied)` : `exact proof failed (${exact.reason}: ${exact.detail})`
-      result = {
+      print({
         ...asked,
         translatedOffset: answer,
         method,
@@ -121,17 +121,13 @@ export function translateCommand (context: CliContext): CommandModule<object, Tr
         flow,
         direction: route.direction,
         proof
-      }
-      context.io.stdout(args.output === 'json'
-        ? json(result)
-        : `${where} -> ${target}: offset ${answer}\n` +
-          `  method ${method}, re-read window ${window} record(s); ${route.direction} through flow ${flow}, sync ${translation.sync.upstreamOffset}->${translation.sync.downstreamOffset}` +
-          (proof === null ? '' : `\n  ${proof}`) + '\n')
+      }, [
+        `${where} -> ${target}: offset ${answer}`,
+        `  method ${method}, re-read window ${window} record(s); ${route.direction} through flow ${flow}, ` +
+          `sync ${translation.sync.upstreamOffset}->${translation.sync.downstreamOffset}`,
+        ...(proof === null ? [] : [`  ${proof}`])
+      ])
       context.exitCode = EXIT_OK
     }
   }
-}
-
-function json (value: unknown): string {
-  return JSON.stringify(value, (_key, entry: unknown) => typeof entry === 'bigint' ? entry.toString() : entry, 2) + '\n'
 }
