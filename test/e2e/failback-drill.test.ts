@@ -1,5 +1,6 @@
-// The failover/failback drill as an end-to-end test, on Kafka 3.9 and 4.1: the same drill
-// with MM2 alone and with MM2 + mm2-failback (the CLI, as a separate process), each on a fresh lab.
+// The failover/failback drill as an end-to-end test: the same drill with MM2 alone and with MM2 +
+// mm2-failback (the CLI, as a separate process), each on a fresh lab; on every tested line, and as the
+// smoke run of the lines between them (test/kafka-lines.ts).
 import { afterAll, describe, expect, it } from 'vitest'
 import { decodeCheckpoint } from '../../sidecar/src/core/codec/checkpoint.ts'
 import { readWholeTopic } from '../integration/helpers/topic-reader.ts'
@@ -7,9 +8,9 @@ import { startLab, type Lab } from '../../lab/lab.ts'
 import { waitFor } from '../../lab/wait.ts'
 import { formatDrillTable, runDrill, type DrillResult } from '../../lab/drill/drill.ts'
 import { startSidecarProcess, type SidecarProcess } from '../../lab/process/sidecar-process.ts'
-import { testedKafkaLines } from '../kafka-lines.ts'
+import { smokeKafkaLines, testedKafkaLines } from '../kafka-lines.ts'
 
-const VERSIONS = testedKafkaLines()
+const VERSIONS = [...testedKafkaLines(), ...smokeKafkaLines()]
 
 describe.each(VERSIONS)('failover/failback drill on Kafka %s', (kafka) => {
   const labs: Lab[] = []

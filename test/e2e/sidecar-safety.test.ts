@@ -18,7 +18,7 @@ import {
 } from './safety-helpers.ts'
 import { startSidecarProcess, type SidecarProcess } from '../../lab/process/sidecar-process.ts'
 import { produceSequence } from '../../lab/drill/workload.ts'
-import { testedKafkaLines } from '../kafka-lines.ts'
+import { hasKip848Groups, testedKafkaLines } from '../kafka-lines.ts'
 
 const VERSIONS = testedKafkaLines()
 
@@ -109,7 +109,7 @@ describe.each(VERSIONS)('sidecar safety and robustness on Kafka %s', (kafka) => 
     console.log(`[Kafka ${kafka}] sidecar safety:\n  ${report.join('\n  ')}`)
   })
 
-  const protocols: Array<'classic' | 'consumer'> = kafka === '3.9' ? ['classic'] : ['classic', 'consumer']
+  const protocols: Array<'classic' | 'consumer'> = hasKip848Groups(kafka) ? ['classic', 'consumer'] : ['classic']
 
   it.each(protocols)('1. never commits into a group with live members on the target (%s protocol), and commits once they leave', async (protocol) => {
     const group = `live-${protocol}`

@@ -1,6 +1,6 @@
 // The codecs decode every record that an unmodified MirrorMaker 2 and the brokers write during a lab
 // run: every offset sync, checkpoint and heartbeat (emitted and replicated) of both flows, and every
-// record of __consumer_offsets on both clusters, after a classic consumer group (and, on Kafka 4.1, a
+// record of __consumer_offsets on both clusters, after a classic consumer group (and, on Kafka 4.x, a
 // KIP-848 consumer group) consumed part of a 3-partition topic and committed, and MM2 checkpointed the
 // classic group and synced its offsets to B. Decoding must never fail; every record kind must show up;
 // the groups' commits must read back as offset-commit records holding what the brokers report as
@@ -18,7 +18,7 @@ import { consumeAsGroup } from '../../lab/java-tools.ts'
 import { waitFor, type Lab } from '../../lab/lab.ts'
 import { suffix, useLab } from './helpers/lab-fixture.ts'
 import { labClient, TopicReader, type TopicRecord } from './helpers/topic-reader.ts'
-import { testedKafkaLines } from '../kafka-lines.ts'
+import { hasKip848Groups, testedKafkaLines } from '../kafka-lines.ts'
 
 const CONSUMER_OFFSETS = '__consumer_offsets'
 const PARTITIONS = 3
@@ -78,9 +78,9 @@ describe.each(testedKafkaLines())('codecs against MM2 on Kafka %s', kafka => {
     await l.createTopic('A', topic, PARTITIONS)
     await l.produce('A', topic, Array.from({ length: RECORDS }, (_, i) => ({ key: `k${i}`, value: `order-${i}`, partition: i % PARTITIONS })))
 
-    // A classic group, and on 4.1 a KIP-848 group, each consume part of the topic and commit on close.
+    // A classic group, and on 4.x a KIP-848 group, each consume part of the topic and commit on close.
     const classic = `codecs-classic-${suffix()}`
-    const kip848 = kafka === '4.1' ? `codecs-kip848-${suffix()}` : null
+    const kip848 = hasKip848Groups(kafka) ? `codecs-kip848-${suffix()}` : null
     await consumeAsGroup(kafka, { bootstrapServers: l.bootstrap('A'), topic, group: classic, maxMessages: 120, groupProtocol: 'classic' })
     if (kip848 !== null) await consumeAsGroup(kafka, { bootstrapServers: l.bootstrap('A'), topic, group: kip848, maxMessages: 90, groupProtocol: 'consumer' })
     const groups = kip848 === null ? [classic] : [classic, kip848]
@@ -218,7 +218,7 @@ describe.each(testedKafkaLines())('codecs against MM2 on Kafka %s', kafka => {
         }
       }
 
-      // __consumer_offsets: commits and classic GroupMetadata on both clusters; KIP-848 records on 4.1.
+      // __consumer_offsets: commits and classic GroupMetadata on both clusters; KIP-848 records on 4.x.
       for (const alias of ['A', 'B']) {
         const records = of(`${alias}:${CONSUMER_OFFSETS}`, 'consumer-offsets')
         const kindsSeen = new Set(records.map(r => r.kind === 'skipped' ? r.key.kind : r.kind))

@@ -37,7 +37,7 @@ const CASES: NamingCase[] = [
     }
   },
   {
-    kafka: '4.1',
+    kafka: '4.4',
     name: 'default policy, offset syncs on the source',
     mm2Props: {},
     spotChecks: {
@@ -57,7 +57,7 @@ const CASES: NamingCase[] = [
   },
   {
     // KIP-949 (3.5.2+): remote topics use "_", internal topics keep ".".
-    kafka: '4.1',
+    kafka: '4.4',
     name: 'separator "_" with replication.policy.internal.topic.separator.enabled=false',
     mm2Props: { 'replication.policy.separator': '_', 'replication.policy.internal.topic.separator.enabled': 'false' },
     spotChecks: {
@@ -75,7 +75,7 @@ const CASES: NamingCase[] = [
   {
     // Identity keeps topic names, so only A->B is enabled (both ways would loop). B->A still runs a
     // herder whose heartbeat connector writes `heartbeats` on A, which A->B replicates as A.heartbeats.
-    kafka: '4.1',
+    kafka: '4.4',
     name: 'IdentityReplicationPolicy, only A->B enabled',
     mm2Props: { 'replication.policy.class': IDENTITY },
     flows: [['A', 'B']],
