@@ -82,6 +82,11 @@ export function readFilter (reader: Mm2Reader, flow: string | undefined, kind: '
   const includeList = include.entry === undefined ? parseJavaList(includeDefault) : parseJavaList(include.entry.value)
   const excludeList = excludeFrom.entry === undefined ? parseJavaList(excludeDefault) : parseJavaList(excludeFrom.entry.value)
   for (const [from, list] of [[include, includeList], [excludeFrom, excludeList]] as const) {
+    // An empty item (`topics = a, b,`) is a pattern that matches only the empty name up to MM2 4.1;
+    // MM2 4.2 refuses to start on it (KIP-1161), so the file works today and breaks on upgrade.
+    if (from.entry !== undefined && list.includes('')) {
+      reader.warn(`${from.key} has an empty item (${JSON.stringify(from.entry.value)}): MM2 4.2 and later refuse to start with it; remove the stray comma.`, from.entry.line)
+    }
     for (const { pattern, reason } of compilePatternList(list).invalid) {
       const message = `${from.key} has ${JSON.stringify(pattern)}, which is not a regular expression mm2-failback can evaluate: ${reason}.`
       reader.problem(from.key, message, from.entry?.line)

@@ -47,6 +47,16 @@ describe('replication policy', () => {
       .toEqual(['A_orders', 'A.checkpoints.internal', 'mm2-offset-syncs.B.internal', 'A_heartbeats'])
   })
 
+  it('warns about an empty item in a topic or group filter (MM2 4.2+ refuses it) and still reads the file as MM2 4.1 does', () => {
+    const config = parseMm2Properties(AB + 'A->B.enabled = true\nA->B.topics = orders, audit.*,\ngroups.exclude = ,test-.*\n')
+    expect(config.warnings).toEqual([
+      'mm2.properties line 5: A->B.topics has an empty item ("orders, audit.*,"): MM2 4.2 and later refuse to start with it; remove the stray comma.',
+      'mm2.properties line 6: groups.exclude has an empty item (",test-.*"): MM2 4.2 and later refuse to start with it; remove the stray comma.'
+    ])
+    const ab = flow(config, 'A->B')
+    expect([ab.topics.matches('orders'), ab.topics.matches('audit.x'), ab.topics.matches('other')]).toEqual([true, true, false])
+  })
+
   it('warns that the KIP-949 opt-out does nothing with the default separator', () => {
     const config = parseMm2Properties(AB + 'A->B.enabled = true\nreplication.policy.internal.topic.separator.enabled = false\n')
     expect(config.warnings).toEqual(['mm2.properties line 5: replication.policy.internal.topic.separator.enabled=false has no effect with the default separator ".".'])
