@@ -24,8 +24,9 @@ export interface K8sResource {
 
 export interface Command { status: number | null, stdout: string, stderr: string }
 
-export function runCommand (command: string, args: string[], input?: string): Command {
-  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', input, maxBuffer: 64 * 1024 * 1024 })
+/** Runs in the repository root; `env` replaces the environment when given. */
+export function runCommand (command: string, args: string[], input?: string, env?: NodeJS.ProcessEnv): Command {
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', input, env, maxBuffer: 64 * 1024 * 1024 })
   if (result.error !== undefined) throw result.error
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
