@@ -46,10 +46,11 @@ const toYaml = (resources: readonly K8sResource[]): string => resources.map((res
 const EXPECTED_KINDS: Record<(typeof KUSTOMIZATIONS)[number], string[]> = {
   'deploy/kubernetes/base': ['ConfigMap', 'Deployment', 'Service', 'ServiceAccount', 'ServiceMonitor'],
   'deploy/kubernetes/overlays/sidecar-container': ['ConfigMap', 'Deployment', 'PrometheusRule', 'Service', 'ServiceAccount', 'ServiceMonitor'],
+  // Only the sidecar and its monitoring: the KafkaMirrorMaker2 it attaches to is the user's.
   'deploy/kubernetes/overlays/strimzi': [
-    'ConfigMap', 'Deployment', 'KafkaConnect', 'KafkaConnector', 'KafkaMirrorMaker2',
-    'PodDisruptionBudget', 'PodMonitor', 'PrometheusRule', 'Service', 'ServiceAccount', 'ServiceMonitor'
-  ]
+    'ConfigMap', 'Deployment', 'PodDisruptionBudget', 'PodMonitor', 'PrometheusRule', 'Service', 'ServiceAccount', 'ServiceMonitor'
+  ],
+  'deploy/kubernetes/examples/strimzi': ['KafkaConnect', 'KafkaConnector', 'KafkaMirrorMaker2']
 }
 
 describe('kubeconform -strict on deploy/kubernetes', () => {
@@ -81,12 +82,14 @@ describe('kubeconform rejects what the manifests must not contain', () => {
     ['ServiceMonitor', 'deploy/kubernetes/overlays/strimzi', 'ServiceMonitor', 'mm2-failback', (r) => { r.spec.endpoints[0].portt = 'metrics' }],
     ['PodMonitor', 'deploy/kubernetes/overlays/strimzi', 'PodMonitor', 'mirrormaker2', (r) => { r.spec.podMetricEndpoints = r.spec.podMetricsEndpoints }],
     ['PrometheusRule', 'deploy/kubernetes/overlays/strimzi', 'PrometheusRule', 'mm2-failback', (r) => { r.spec.groups[1].rules[0].severity = 'critical' }],
-    ['KafkaMirrorMaker2 (mirror)', 'deploy/kubernetes/overlays/strimzi', 'KafkaMirrorMaker2', 'mm2-to-b', (r) => { r.spec.mirrors[0].groupPattern = '.*' }],
-    ['KafkaMirrorMaker2 (v1beta2 field in v1)', 'deploy/kubernetes/overlays/strimzi', 'KafkaMirrorMaker2', 'mm2-to-a', (r) => { r.spec.connectCluster = 'A' }],
-    ['KafkaMirrorMaker2 (wrong type)', 'deploy/kubernetes/overlays/strimzi', 'KafkaMirrorMaker2', 'mm2-to-a', (r) => { r.spec.replicas = 'one' }],
-    ['KafkaConnect (pod template)', 'deploy/kubernetes/overlays/strimzi', 'KafkaConnect', 'mm2-heartbeats-a',
+    ['PodMonitor (metric relabeling)', 'deploy/kubernetes/overlays/strimzi', 'PodMonitor', 'mirrormaker2',
+      (r) => { r.spec.podMetricsEndpoints[0].metricRelabelings[0].sourceLabel = ['__name__'] }],
+    ['KafkaMirrorMaker2 (mirror)', 'deploy/kubernetes/examples/strimzi', 'KafkaMirrorMaker2', 'mm2-to-b', (r) => { r.spec.mirrors[0].groupPattern = '.*' }],
+    ['KafkaMirrorMaker2 (v1beta2 field in v1)', 'deploy/kubernetes/examples/strimzi', 'KafkaMirrorMaker2', 'mm2-to-a', (r) => { r.spec.connectCluster = 'A' }],
+    ['KafkaMirrorMaker2 (wrong type)', 'deploy/kubernetes/examples/strimzi', 'KafkaMirrorMaker2', 'mm2-to-a', (r) => { r.spec.replicas = 'one' }],
+    ['KafkaConnect (pod template)', 'deploy/kubernetes/examples/strimzi', 'KafkaConnect', 'mm2-heartbeats-a',
       (r) => { r.spec.template.pod.volumes[0].secrets = r.spec.template.pod.volumes[0].secret }],
-    ['KafkaConnector', 'deploy/kubernetes/overlays/strimzi', 'KafkaConnector', 'mm2-heartbeats-a-to-b', (r) => { r.spec.connectorClass = r.spec.class }]
+    ['KafkaConnector', 'deploy/kubernetes/examples/strimzi', 'KafkaConnector', 'mm2-heartbeats-a-to-b', (r) => { r.spec.connectorClass = r.spec.class }]
   ]
   for (const [title, dir, kind, name, mutate] of cases) {
     it(`an unknown or mistyped field in a ${title}`, () => {

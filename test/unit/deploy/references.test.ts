@@ -1,11 +1,13 @@
-// The Dockerfile and the Kubernetes manifests agree with the repository: what they reference exists, the
-// generated copies are current, images are pinned, the sidecar's settings and mm2.properties pass the
-// project's own loaders, both containers of variant (a) read one mm2.properties, variant (b)'s
-// mm2.properties describes the same MirrorMaker 2 as its KafkaMirrorMaker2 resources, and the scrape
-// jobs are the ones the generated rules and dashboards select.
-import { existsSync, readFileSync, statSync } from 'node:fs'
+// The Dockerfiles and the Kubernetes manifests agree with the repository: what they reference exists, the
+// generated copies are current, images are pinned, MM2's image has the JMX exporter baked in (no download when a
+// pod starts), the sidecar's settings and mm2.properties pass the project's own loaders, both containers of
+// variant (a) read one mm2.properties, variant (b) creates no Strimzi resource and its mm2.properties describes
+// the same MirrorMaker 2 as the example KafkaMirrorMaker2 resources, and the scrape jobs are the ones the
+// generated rules and dashboards select.
+import { cpSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { DEFAULT_MONITORING_CONFIG } from '../../../sidecar/src/metrics/monitoring/config.ts'
 import { JMX_EXPORTER_COPY, PROMETHEUS_RULE_FILE, deployGeneratedFiles } from '../../../deploy/generated-files.ts'
@@ -19,10 +21,22 @@ import { KUSTOMIZATIONS, find, kustomizeBuild, read, readYaml, root, type K8sRes
 
 const selectorJob = (selector: string): string => /job="([^"]+)"/.exec(selector)![1]!
 const PINNED_IMAGE = /^[a-z0-9./-]+:[0-9a-z]*[0-9][0-9a-z.+-]*$/
+const STRIMZI_OVERLAY = 'deploy/kubernetes/overlays/strimzi'
+const STRIMZI_EXAMPLE = 'deploy/kubernetes/examples/strimzi'
+
+const scratch = mkdtempSync(join(tmpdir(), 'mm2-failback-references-'))
+afterAll(() => { rmSync(scratch, { recursive: true, force: true }) })
+
+/** Dockerfile lines without comments, continuation lines joined. */
+const instructionsOf = (text: string): string[] =>
+  text.replace(/\\\n/g, ' ').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'))
+
+interface ComposeFile { services: Record<string, { image?: string, environment?: Record<string, string> }> }
+const composeServices = (): ComposeFile['services'] => readYaml<ComposeFile>('docker-compose.yml').services
 
 describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile')
-  const instructions = dockerfile.replace(/\\\n/g, ' ').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'))
+  const instructions = instructionsOf(dockerfile)
   const dockerignore = read('.dockerignore').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'))
 
   /** Docker's rule: the last matching pattern wins; `!` re-includes. Enough for the patterns we use. */
@@ -83,11 +97,86 @@ describe('Dockerfile', () => {
   })
 })
 
+/** deploy/mirrormaker2/Dockerfile: apache/kafka with the JMX exporter jar, downloaded and checked at build time. */
+const MM2_DOCKERFILE = 'deploy/mirrormaker2/Dockerfile'
+
+function mm2Image (): { args: Record<string, string>, jar: string, stages: string[][], image: string } {
+  const instructions = instructionsOf(read(MM2_DOCKERFILE))
+  const args: Record<string, string> = {}
+  for (const line of instructions.filter((candidate) => candidate.startsWith('ARG '))) {
+    const [name, value] = line.slice(4).split('=') as [string, string]
+    // A build argument repeated in a later stage must default to the same value.
+    if (args[name] !== undefined) expect(value, `ARG ${name}`).toBe(args[name])
+    args[name] = value
+  }
+  const stages: string[][] = []
+  for (const line of instructions) {
+    if (line.startsWith('FROM ')) stages.push([])
+    stages.at(-1)?.push(line)
+  }
+  const copy = stages.at(-1)!.find((line) => line.startsWith('COPY --from='))!
+  const jar = copy.split(/\s+/).at(-1)!
+  const kafkaVersion = /^apache\/kafka:(.+)$/.exec(args.KAFKA_IMAGE!)![1]!
+  return { args, jar, stages, image: `mm2-failback-mirrormaker2:${kafkaVersion}-jmx${args.JMX_EXPORTER_VERSION!}` }
+}
+
+describe('deploy/mirrormaker2/Dockerfile (MirrorMaker 2 with the JMX exporter baked in)', () => {
+  it('pins the jar of the lab and docker-compose.yml and checks its sha256 when the image is built', () => {
+    const { args, stages } = mm2Image()
+    const pinned = /<jmx-exporter.version>([^<]+)</.exec(read('lab/jmx-exporter/pom.xml'))![1]!
+    expect(args.JMX_EXPORTER_VERSION).toBe(pinned)
+    expect(args.JMX_EXPORTER_SHA256).toMatch(/^[0-9a-f]{64}$/)
+    const compose = composeServices()
+    expect(args.JMX_EXPORTER_SHA256).toBe(compose['jmx-exporter-agent']!.environment!.SHA256)
+    expect(args.KAFKA_IMAGE).toBe(compose['kafka-a']!.image)
+    expect(args.CURL_IMAGE).toBe(compose['jmx-exporter-agent']!.image)
+    for (const name of ['KAFKA_IMAGE', 'CURL_IMAGE']) expect(args[name], name).toMatch(PINNED_IMAGE)
+    // The download and its check are one RUN of the first stage; the image itself only copies the checked file.
+    const arg = (name: string): string => '$' + `{${name}}`
+    expect(stages.map((stage) => stage[0])).toEqual([`FROM ${arg('CURL_IMAGE')} AS jmx-exporter`, `FROM ${arg('KAFKA_IMAGE')}`])
+    const download = stages[0]!.find((line) => line.startsWith('RUN '))!
+    const version = arg('JMX_EXPORTER_VERSION')
+    expect(download).toContain(`"https://repo1.maven.org/maven2/io/prometheus/jmx/jmx_prometheus_javaagent/${version}/jmx_prometheus_javaagent-${version}.jar"`)
+    const output = /curl -fsSL [^&]*-o (\S+) /.exec(download)?.[1]
+    expect(download).toContain(`&& echo "${arg('JMX_EXPORTER_SHA256')}  ${output}" | sha256sum -c -`)
+    expect(stages[1]!.filter((line) => /^(RUN|ADD) /.test(line))).toEqual([])
+    expect(stages[1]!.some((line) => line.startsWith('COPY --from=jmx-exporter /tmp/'))).toBe(true)
+  })
+
+  it('is the image of the MM2 Deployment, whose tag names the Kafka and JMX exporter versions', () => {
+    const { jar, image } = mm2Image()
+    expect(read(MM2_DOCKERFILE)).toContain(`docker build -t <registry>/${image} deploy/mirrormaker2`)
+    for (const dir of ['deploy/kubernetes/base', 'deploy/kubernetes/overlays/sidecar-container']) {
+      const mm2 = find(kustomizeBuild(dir).resources, 'Deployment', 'mirrormaker2').spec.template.spec.containers
+        .find((container: { name: string }) => container.name === 'mirrormaker2')
+      expect(mm2.image, dir).toBe(image)
+      const opts = mm2.env.find((entry: { name: string }) => entry.name === 'KAFKA_OPTS').value as string
+      expect(/^-javaagent:([^=]+)=/.exec(opts)?.[1], dir).toBe(jar)
+      // Nothing is mounted over the jar's directory (an emptyDir there would hide the baked-in file).
+      for (const mount of mm2.volumeMounts as Array<{ mountPath: string }>) expect(jar.startsWith(mount.mountPath + '/'), mount.mountPath).toBe(false)
+    }
+  })
+
+  it('leaves no init container in any Deployment that fetches anything when a pod starts', () => {
+    for (const dir of KUSTOMIZATIONS) {
+      for (const deployment of kustomizeBuild(dir).resources.filter((resource) => resource.kind === 'Deployment')) {
+        const where = `${dir} ${deployment.metadata.name}`
+        const inits: any[] = deployment.spec.template.spec.initContainers ?? []
+        for (const init of inits) {
+          const text = JSON.stringify([init.image, init.command, init.args, init.env])
+          expect(text, where).not.toMatch(/:\/\/|\bcurl\b|\bwget\b/)
+        }
+        if (deployment.metadata.name === 'mirrormaker2') expect(inits, where).toEqual([])
+      }
+    }
+  })
+})
+
 interface Kustomization {
   resources?: string[]
   components?: string[]
   patches?: Array<{ path?: string }>
-  configMapGenerator?: Array<{ name: string, files?: string[] }>
+  configMapGenerator?: Array<{ name: string, files?: string[], envs?: string[] }>
 }
 
 const KUSTOMIZATION_DIRS = [...KUSTOMIZATIONS, 'deploy/kubernetes/components/jmx-exporter', 'deploy/kubernetes/components/prometheus-rule']
@@ -99,7 +188,7 @@ describe('kustomizations', () => {
       const paths = [
         ...(kustomization.resources ?? []), ...(kustomization.components ?? []),
         ...(kustomization.patches ?? []).flatMap((patch) => patch.path === undefined ? [] : [patch.path]),
-        ...(kustomization.configMapGenerator ?? []).flatMap((generator) => generator.files ?? [])
+        ...(kustomization.configMapGenerator ?? []).flatMap((generator) => [...(generator.files ?? []), ...(generator.envs ?? [])])
       ]
       expect(paths.length, dir).toBeGreaterThan(0)
       for (const path of paths) expect(existsSync(join(root, dir, path)), `${dir}: ${path}`).toBe(true)
@@ -248,7 +337,7 @@ describe('variant (a): the sidecar in MirrorMaker 2\'s pod', () => {
     const secretMounts = (c: any): unknown[] => c.volumeMounts.filter((mount: { name: string }) =>
       pod.volumes.find((volume: { name: string, secret?: unknown }) => volume.name === mount.name).secret !== undefined)
     expect(secretMounts(container)).toEqual(secretMounts(mm2Container))
-    expect(pod.initContainers.map((init: { name: string }) => init.name)).toEqual(['jmx-exporter-agent'])
+    expect(pod.initContainers).toBeUndefined()
 
     const file = configMapFile(dir, resources, pod, container, sidecarPath)
     expect(file).toBe('deploy/kubernetes/base/mm2.properties')
@@ -260,20 +349,16 @@ describe('variant (a): the sidecar in MirrorMaker 2\'s pod', () => {
     await checkSidecarSettings(container)
   })
 
-  it('attaches the JMX exporter javaagent with mm2-config/jmx-exporter.yaml and scrapes both jobs', () => {
+  it('attaches the JMX exporter javaagent of its image with mm2-config/jmx-exporter.yaml and scrapes both jobs', () => {
     const { resources } = kustomizeBuild(dir)
     const pod = find(resources, 'Deployment', 'mirrormaker2').spec.template.spec
     const mm2 = pod.containers.find((container: { name: string }) => container.name === 'mirrormaker2')
     expect(mm2.command).toEqual(['/opt/kafka/bin/connect-mirror-maker.sh'])
-    expect(mm2.image).toMatch(/^apache\/kafka:4\.1\.\d+$/)
+    expect(mm2.image).toBe(mm2Image().image)
     const opts = mm2.env.find((entry: { name: string }) => entry.name === 'KAFKA_OPTS').value
     const [, jar, port, config] = /^-javaagent:(\S+)=(\d+):(\S+)$/.exec(opts)!
+    expect(jar).toBe(mm2Image().jar)
     expect(configMapFile('deploy/kubernetes/components/jmx-exporter', resources, pod, mm2, config!)).toBe(JMX_EXPORTER_COPY)
-    const download = pod.initContainers[0]
-    expect(download.env.find((entry: { name: string }) => entry.name === 'JAR').value).toBe(jar)
-    const { services } = readYaml<{ services: Record<string, { environment: Record<string, string> }> }>('docker-compose.yml')
-    const compose = services['jmx-exporter-agent']!.environment
-    for (const name of ['URL', 'SHA256']) expect(download.env.find((entry: { name: string }) => entry.name === name).value, name).toBe(compose[name])
     expect(mm2.ports).toEqual([{ name: 'jmx-metrics', containerPort: Number(port) }])
     checkScrapeJobs(resources)
   })
@@ -298,17 +383,19 @@ interface Kmm2Spec {
   metricsConfig: { type: string, valueFrom: { configMapKeyRef: { name: string, key: string } } }
 }
 
-describe('variant (b): the sidecar beside Strimzi\'s KafkaMirrorMaker2', () => {
-  const dir = 'deploy/kubernetes/overlays/strimzi'
+describe('variant (b): the sidecar beside an existing Strimzi KafkaMirrorMaker2', () => {
+  const dir = STRIMZI_OVERLAY
+  const example = STRIMZI_EXAMPLE
 
-  it('gives the sidecar an mm2.properties that describes the same clusters and flows as the KafkaMirrorMaker2 resources', async () => {
+  it('gives the sidecar an mm2.properties that describes the same clusters and flows as the example KafkaMirrorMaker2 resources', async () => {
     const { resources } = kustomizeBuild(dir)
     const { pod, container } = sidecarOf(resources)
     const file = configMapFile(dir, resources, pod, container, container.args[container.args.indexOf('--mm2-config') + 1])
     expect(file).toBe(`${dir}/mm2.properties`)
     const { mm2, jaas } = parseWithSecrets(file, pod, container)
     expect(mm2.warnings).toEqual([])
-    const mirrorMakers = resources.filter((resource) => resource.kind === 'KafkaMirrorMaker2').map((resource) => resource.spec as Kmm2Spec)
+    const mirrorMakers = kustomizeBuild(example).resources.filter((resource) => resource.kind === 'KafkaMirrorMaker2')
+      .map((resource) => resource.spec as Kmm2Spec)
     expect(mirrorMakers.length).toBe(2)
 
     const clusterOf = (alias: string): Mm2Config['clusters'][number] => mm2.clusters.find((cluster) => cluster.alias === alias)!
@@ -351,8 +438,8 @@ describe('variant (b): the sidecar beside Strimzi\'s KafkaMirrorMaker2', () => {
     await checkSidecarSettings(container)
   })
 
-  it('emits the heartbeats every flow\'s replication delay is measured with (Strimzi\'s v1 API runs no heartbeat connector)', () => {
-    const { resources } = kustomizeBuild(dir)
+  it('has the example emit the heartbeats every flow\'s replication delay is measured with (Strimzi\'s v1 API runs no heartbeat connector)', () => {
+    const { resources } = kustomizeBuild(example)
     const mm2 = parseMm2Properties(read(`${dir}/mm2.properties`), { source: 'mm2.properties' })
     const connects = resources.filter((resource) => resource.kind === 'KafkaConnect')
     const connectors = resources.filter((resource) => resource.kind === 'KafkaConnector')
@@ -387,16 +474,47 @@ describe('variant (b): the sidecar beside Strimzi\'s KafkaMirrorMaker2', () => {
     }
   })
 
-  it('configures Strimzi\'s JMX exporter with mm2-config/jmx-exporter.yaml and scrapes both jobs', () => {
+  it('creates and changes no Strimzi resource: only the sidecar, its mm2.properties, a PodMonitor and the PrometheusRule', () => {
     const { resources } = kustomizeBuild(dir)
-    for (const resource of resources.filter((candidate) => candidate.kind === 'KafkaMirrorMaker2')) {
+    expect(resources.filter((resource) => resource.apiVersion.startsWith('kafka.strimzi.io/')).map((resource) => resource.kind)).toEqual([])
+    expect(resources.filter((resource) => resource.kind === 'ConfigMap').map((resource) => resource.metadata.name))
+      .toEqual([expect.stringMatching(/^mm2-failback-mm2-properties-[a-z0-9]+$/)])
+    // Strimzi's metricsConfig ConfigMap, which the example KafkaMirrorMaker2 resources name, is written by
+    // neither: Strimzi's rules (and the names Strimzi's dashboard reads) stay as the operator has them.
+    const exampleResources = kustomizeBuild(example).resources
+    const mirrorMakers = exampleResources.filter((resource) => resource.kind === 'KafkaMirrorMaker2')
+    expect(mirrorMakers.length).toBe(2)
+    for (const resource of mirrorMakers) {
       const { metricsConfig } = resource.spec as Kmm2Spec
-      expect(metricsConfig.type).toBe('jmxPrometheusExporter')
-      const configMap = find(resources, 'ConfigMap', metricsConfig.valueFrom.configMapKeyRef.name)
-      expect(configMap.data?.[metricsConfig.valueFrom.configMapKeyRef.key]).toBe(readFileSync(join(root, JMX_EXPORTER_COPY), 'utf8'))
       expect(resource.apiVersion).toBe('kafka.strimzi.io/v1')
+      expect(metricsConfig.type).toBe('jmxPrometheusExporter')
+      const written = [...resources, ...exampleResources].filter((candidate) => candidate.kind === 'ConfigMap' &&
+        candidate.metadata.name === metricsConfig.valueFrom.configMapKeyRef.name)
+      expect(written, resource.metadata.name).toEqual([])
     }
-    expect(find(resources, 'PodMonitor', 'mirrormaker2').spec.selector.matchLabels).toEqual({ 'strimzi.io/kind': 'KafkaMirrorMaker2' })
+    // strimzi.env is kustomize's input only (local-config), never an object in the cluster.
+    expect(resources.some((resource) => resource.metadata.name === 'mm2-failback-strimzi')).toBe(false)
+  })
+
+  it('scrapes the pods of the KafkaMirrorMaker2 resources named in strimzi.env as job mirrormaker2, and the sidecar as mm2-failback', () => {
+    const { resources } = kustomizeBuild(dir)
+    const monitor = find(resources, 'PodMonitor', 'mirrormaker2')
+    const names = kustomizeBuild(example).resources.filter((resource) => resource.kind === 'KafkaMirrorMaker2').map((resource) => resource.metadata.name)
+    expect(monitor.spec.selector).toEqual({
+      matchLabels: { 'strimzi.io/kind': 'KafkaMirrorMaker2' },
+      matchExpressions: [{ key: 'strimzi.io/cluster', operator: 'In', values: expect.arrayContaining(names) }]
+    })
+    expect(monitor.spec.selector.matchExpressions[0].values).toHaveLength(names.length)
+    // Strimzi opens the port its metricsConfig serves under this name (9404).
+    expect(monitor.spec.podMetricsEndpoints.map((endpoint: { port: string }) => endpoint.port)).toEqual(['tcp-prometheus'])
     checkScrapeJobs(resources)
+  })
+
+  it('takes the KafkaMirrorMaker2 names from strimzi.env alone', () => {
+    const copy = join(scratch, 'kubernetes')
+    cpSync(join(root, 'deploy/kubernetes'), copy, { recursive: true })
+    writeFileSync(join(copy, 'overlays/strimzi/strimzi.env'), 'KAFKA_MIRROR_MAKER_2_PRIMARY=dr-mirror\nKAFKA_MIRROR_MAKER_2_REVERSE=failback-mirror\n')
+    const monitor = find(kustomizeBuild(join(copy, 'overlays/strimzi')).resources, 'PodMonitor', 'mirrormaker2')
+    expect(monitor.spec.selector.matchExpressions[0].values).toEqual(['dr-mirror', 'failback-mirror'])
   })
 })
