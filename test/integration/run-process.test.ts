@@ -94,19 +94,18 @@ describe('mm2-failback run with no reachable cluster', () => {
     expect(cli.output()).toMatch(/"msg":"stopped"/)
   })
 
-  it('SIGTERM while both clusters take connections and never answer: the process ends within the deadline', async () => {
+  it('SIGTERM while both clusters take connections and never answer: a clean stop, well inside the deadline', async () => {
     const bootstrap = `127.0.0.1:${blackHolePort}`
     const cli = await startCli(mm2Properties('silent', bootstrap, bootstrap), ['shutdown.deadlineMs=3000'])
     await new Promise((resolve) => setTimeout(resolve, 2000))
     expect((await scrape(cli, '/ready')).status).toBe(503)
     cli.child.kill('SIGTERM')
     const exit = await cli.exited
-    // The Kafka client's close waits for answers that never come: the stop cannot finish, so the
-    // deadline (3 s) ends it, and the bin's 1 s exit grace ends what the stop left open.
-    expect(exit).toMatchObject({ code: 1, signal: null })
-    expect(exit.afterMs).toBeGreaterThanOrEqual(2900)
-    expect(exit.afterMs).toBeLessThan(3000 + 1000 + 2000)
-    expect(cli.output()).toMatch(/"msg":"stopping did not finish within 3000 ms; exiting"/)
+    // Requests in flight to brokers that never answer must not hold the stop: it closes the
+    // connections first, so it finishes cleanly well inside the deadline.
+    expect(exit).toMatchObject({ code: 0, signal: null })
+    expect(exit.afterMs).toBeLessThan(3000)
+    expect(cli.output()).toMatch(/"msg":"stopped"/)
   })
 
   it('a stop that cannot finish in shutdown.deadlineMs is reported and exits 1; a second signal cuts a stop short', async () => {

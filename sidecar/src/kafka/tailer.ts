@@ -168,8 +168,10 @@ export class TopicTailer {
 
   async close (): Promise<void> {
     this.closed = true
-    await this.loop?.catch(() => {})
+    // Close the connections first: a request in flight to a broker that never answers (hung, or a
+    // black-holed address) would otherwise hold the loop, and the stop, until its timeout.
     await this.consumer.close(true).catch(() => {})
+    await this.loop?.catch(() => {})
   }
 
   private async run (): Promise<void> {
