@@ -45,7 +45,7 @@ ENV NODE_ENV=production \
     MM2_FAILBACK_METRICS_HOST=0.0.0.0
 # The image's `node` user (uid/gid 1000), numeric so that Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
-# /metrics, /ready and /healthz.
+# /metrics, /ready, /healthz and /runbook.
 EXPOSE 9464
 # Liveness of the HTTP endpoints (not readiness: /ready stays 503 until the followed topics were read once).
 # It probes MM2_FAILBACK_METRICS_PORT (default 9464): set the port with that variable, not --set or YAML.

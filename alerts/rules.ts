@@ -5,7 +5,7 @@
 // Aggregations name their labels (`max by (...)`, `min by (...)`) so that each alert has one documented
 // label set, whether one sidecar instance or several export the same series.
 import { stringify } from 'yaml'
-import { GENERATED_NOTE, matchers, runbookUrl, sidecarMetric, type MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
+import { GENERATED_NOTE, durationSeconds, matchers, runbookUrl, sidecarMetric, type MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
 
 export interface RecordingRule {
   readonly record: string
@@ -37,13 +37,15 @@ export function recordingNames (config: MonitoringConfig): {
   offsetSyncAge: string
   offsetSyncLag: string
   syncFailureRate: string
+  groupActive: string
 } {
   const ns = config.namespace
   return {
     heartbeatAge: `flow:${ns}_heartbeat_age_seconds:min`,
     offsetSyncAge: `flow:${ns}_offset_sync_age_seconds:min`,
     offsetSyncLag: `flow:${ns}_offset_sync_lag_records:max`,
-    syncFailureRate: `cluster_operation_code:${ns}_sync_failures:rate${config.rateWindow}`
+    syncFailureRate: `kafka_cluster_operation_code:${ns}_sync_failures:rate${config.rateWindow}`,
+    groupActive: `kafka_cluster_group:${ns}_consumer_group_active:bool`
   }
 }
 
@@ -69,6 +71,8 @@ export function ruleGroups (config: MonitoringConfig): RuleGroup[] {
   const t = config.thresholds
   const f = config.for
   const cg = s(config.selectors.consumerGroups)
+  // The lag alerts' scope: with `active`, only (cluster, group) pairs the recording rule lists.
+  const inUse = config.consumerLagGroups === 'active' ? `\n  and on (kafka_cluster, group)\n${r.groupActive}` : ''
   const alert = (name: string, severity: Severity, expr: string, forDuration: string, summary: string, description: string): AlertRule => ({
     alert: name,
     expr,
@@ -83,7 +87,16 @@ export function ruleGroups (config: MonitoringConfig): RuleGroup[] {
     { record: r.heartbeatAge, expr: `min by (flow, source, target) (${m('heartbeatAge')}${s()})` },
     { record: r.offsetSyncAge, expr: `min by (flow, source, target) (${m('offsetSyncAge')}${s()})` },
     { record: r.offsetSyncLag, expr: `max by (flow) (${m('offsetSyncLag')}${s()})` },
-    { record: r.syncFailureRate, expr: `sum by (cluster, operation, code) (rate(${m('syncFailures')}${s()}[${config.rateWindow}]))` }
+    { record: r.syncFailureRate, expr: `sum by (kafka_cluster, operation, code) (rate(${m('syncFailures')}${s()}[${config.rateWindow}]))` },
+    // 1 for each group in use on a cluster: live members there, or a commit there (by its consumers, MM2 or
+    // the sidecar's group sync) within the window. An abandoned group has neither and drops out, long before
+    // the broker expires its offsets; a crashed consumer stays in for the window, so its lag still pages.
+    // Edit this rule (or render with consumerLagGroups `all`) to widen the lag alerts.
+    {
+      record: r.groupActive,
+      expr: `count by (kafka_cluster, group) (\n  max by (kafka_cluster, group) (${m('consumerGroupMembers')}${s()}) > 0\n    or\n  ` +
+        `min by (kafka_cluster, group) (${m('consumerGroupCommitAge')}${s()}) < ${durationSeconds(config.consumerGroupActiveWindow)}\n)`
+    }
   ]
 
   const alerts: AlertRule[] = [
@@ -104,8 +117,8 @@ export function ruleGroups (config: MonitoringConfig): RuleGroup[] {
     alert('MM2FailbackClusterUnreachable', 'warning',
       `${m('up')}${s()} == 0`,
       f.clusterUnreachable,
-      'mm2-failback cannot reach cluster {{ $labels.cluster }}.',
-      `The sidecar {{ $labels.instance }} has failed every request to cluster {{ $labels.cluster }} for ${f.clusterUnreachable}. Offset syncs, checkpoints and group offsets held there are not followed and nothing is written there; the other cluster's side keeps working.`),
+      'mm2-failback cannot reach cluster {{ $labels.kafka_cluster }}.',
+      `The sidecar {{ $labels.instance }} has failed every request to cluster {{ $labels.kafka_cluster }} for ${f.clusterUnreachable}. Offset syncs, checkpoints and group offsets held there are not followed and nothing is written there; the other cluster's side keeps working.`),
 
     alert('MM2ReplicationDelayHigh', 'warning',
       `${r.heartbeatAge} > ${t.replicationDelaySeconds}`,
@@ -116,9 +129,9 @@ export function ruleGroups (config: MonitoringConfig): RuleGroup[] {
     alert('MM2Down', 'critical',
       // MM2 emits a heartbeat every second, so an age far above the delay threshold means none arrive: MM2 (or
       // the flow's source task) stopped. Not while the sidecar cannot reach the target cluster: then the age
-      // only says the sidecar is blind there, which MM2FailbackClusterUnreachable reports (cluster == target).
+      // only says the sidecar is blind there, which MM2FailbackClusterUnreachable reports (kafka_cluster == target).
       // The second arm fires when a ready sidecar has never seen a heartbeat of any flow (absent series).
-      `(\n  ${r.heartbeatAge} > ${t.mm2DownSeconds}\n    unless on (target)\n  label_replace(${m('up')}${s()} == 0, "target", "$1", "cluster", "(.*)")\n)\nor\n(\n  absent(${m('heartbeatAge')}${s()})\n    and on ()\n  (max(${m('ready')}${s()}) == 1)\n)`,
+      `(\n  ${r.heartbeatAge} > ${t.mm2DownSeconds}\n    unless on (target)\n  label_replace(${m('up')}${s()} == 0, "target", "$1", "kafka_cluster", "(.*)")\n)\nor\n(\n  absent(${m('heartbeatAge')}${s()})\n    and on ()\n  (max(${m('ready')}${s()}) == 1)\n)`,
       f.mm2Down,
       'MirrorMaker 2 is down{{ with $labels.flow }} for flow {{ . }}{{ end }}.',
       '{{ if $labels.flow }}No MM2 heartbeat of flow {{ $labels.flow }} has reached cluster {{ $labels.target }} for {{ $value | humanizeDuration }}{{ else }}The sidecar is ready but has seen no MM2 heartbeat of any flow{{ end }}: MirrorMaker 2 is stopped or its tasks failed. Nothing is replicated and no offset syncs or checkpoints are written, so every group\'s failover position falls behind.'),
@@ -134,8 +147,8 @@ export function ruleGroups (config: MonitoringConfig): RuleGroup[] {
     alert('MM2FailbackSyncFailures', 'warning',
       `${r.syncFailureRate} > ${t.syncFailuresPerSecond}`,
       f.syncFailures,
-      'mm2-failback fails to write {{ $labels.operation }} on cluster {{ $labels.cluster }}.',
-      `The sidecar's {{ $labels.operation }} writes on cluster {{ $labels.cluster }} have failed with {{ $labels.code }} for ${f.syncFailures} ({{ printf "%.3g" $value }} per second). Reverse syncs or translated group offsets are not being written, so failback translation falls behind.`),
+      'mm2-failback fails to write {{ $labels.operation }} on cluster {{ $labels.kafka_cluster }}.',
+      `The sidecar's {{ $labels.operation }} writes on cluster {{ $labels.kafka_cluster }} have failed with {{ $labels.code }} for ${f.syncFailures} ({{ printf "%.3g" $value }} per second). Reverse syncs or translated group offsets are not being written, so failback translation falls behind.`),
 
     alert('MM2FailbackUntranslatablePartitions', 'warning',
       `max by (flow, direction, group) (${m('untranslatablePartitions')}${s()}) > 0`,
@@ -144,10 +157,10 @@ export function ruleGroups (config: MonitoringConfig): RuleGroup[] {
       `Group {{ $labels.group }} has had {{ $value }} partitions whose committed offset has no offset sync at or below it ({{ $labels.direction }} translation on flow {{ $labels.flow }}) for ${f.untranslatable}. If the group moves to the other cluster now, those partitions need a manual decision: replay from the earliest offset or skip to the latest.`),
 
     alert('MM2ConsumerLagHigh', 'warning',
-      `max by (cluster, group, topic) (${m('consumerLagSeconds')}${cg}) > ${t.consumerLagSeconds}`,
+      `max by (kafka_cluster, group, topic) (${m('consumerLagSeconds')}${cg}) > ${t.consumerLagSeconds}${inUse}`,
       f.consumerLag,
-      'Group {{ $labels.group }} lags on {{ $labels.topic }} on cluster {{ $labels.cluster }}.',
-      `Group {{ $labels.group }} on cluster {{ $labels.cluster }} is {{ $value | humanizeDuration }} behind on topic {{ $labels.topic }}: its oldest unconsumed record is older than ${formatSeconds(t.consumerLagSeconds)}.`),
+      'Group {{ $labels.group }} lags on {{ $labels.topic }} on cluster {{ $labels.kafka_cluster }}.',
+      `Group {{ $labels.group }} on cluster {{ $labels.kafka_cluster }} is {{ $value | humanizeDuration }} behind on topic {{ $labels.topic }}: its oldest unconsumed record is older than ${formatSeconds(t.consumerLagSeconds)}.`),
 
     alert('MM2ConsumerStalled', 'warning',
       // Burrow's "stalled": lag grew across the window while the committed offset did not change once in it
@@ -155,28 +168,28 @@ export function ruleGroups (config: MonitoringConfig): RuleGroup[] {
       // so a group that caught up at the end of the window is fine. The last line requires the committed
       // offset to have existed a full window ago: with less history, "no change" proves nothing (a new
       // group, a restarted Prometheus). The sides of `and` share every label.
-      `max by (cluster, group, topic, partition) (\n  delta(${m('consumerLagRecords')}${cg}[${config.consumerStallWindow}]) > 0\n    and ${m('consumerLagRecords')}${cg} > 0\n    and changes(${m('consumerCommittedOffset')}${cg}[${config.consumerStallWindow}]) == 0\n    and ${m('consumerCommittedOffset')}${cg} offset ${config.consumerStallWindow}\n)`,
+      `max by (kafka_cluster, group, topic, partition) (\n  delta(${m('consumerLagRecords')}${cg}[${config.consumerStallWindow}]) > 0\n    and ${m('consumerLagRecords')}${cg} > 0\n    and changes(${m('consumerCommittedOffset')}${cg}[${config.consumerStallWindow}]) == 0\n    and ${m('consumerCommittedOffset')}${cg} offset ${config.consumerStallWindow}\n)${inUse}`,
       f.consumerStalled,
-      'Group {{ $labels.group }} is stalled on {{ $labels.topic }} partition {{ $labels.partition }} on cluster {{ $labels.cluster }}.',
-      `Group {{ $labels.group }} on cluster {{ $labels.cluster }} has not committed a new offset on topic {{ $labels.topic }} partition {{ $labels.partition }} for ${config.consumerStallWindow} while its lag grew by {{ $value }} records: the consumer is stuck or stopped while producers continue.`),
+      'Group {{ $labels.group }} is stalled on {{ $labels.topic }} partition {{ $labels.partition }} on cluster {{ $labels.kafka_cluster }}.',
+      `Group {{ $labels.group }} on cluster {{ $labels.kafka_cluster }} has not committed a new offset on topic {{ $labels.topic }} partition {{ $labels.partition }} for ${config.consumerStallWindow} while its lag grew by {{ $value }} records: the consumer is stuck or stopped while producers continue.`),
 
     alert('MM2FailbackNoReverseSyncWriter', 'warning',
       // Each instance exports 1 where it is the elected writer for the cluster, 0 elsewhere: summed over the
       // deployment's instances, exactly 1 per cluster. A takeover takes seconds, so the window only hides restarts.
-      `sum by (cluster) (${m('reverseSyncWriter')}${s()}) == 0`,
+      `sum by (kafka_cluster) (${m('reverseSyncWriter')}${s()}) == 0`,
       f.noReverseSyncWriter,
-      'No mm2-failback instance writes the reverse offset syncs that go to cluster {{ $labels.cluster }}.',
-      `For ${f.noReverseSyncWriter} no sidecar instance has been the elected writer of the reverse offset syncs that go to cluster {{ $labels.cluster }}: MM2's checkpoints for failback onto {{ $labels.cluster }} stop following the groups. Group sync itself goes on.`),
+      'No mm2-failback instance writes the reverse offset syncs that go to cluster {{ $labels.kafka_cluster }}.',
+      `For ${f.noReverseSyncWriter} no sidecar instance has been the elected writer of the reverse offset syncs that go to cluster {{ $labels.kafka_cluster }}: MM2's checkpoints for failback onto {{ $labels.kafka_cluster }} stop following the groups. Group sync itself goes on.`),
 
     alert('MM2FailbackGroupsUnowned', 'warning',
       // The instances divide the partitions of each cluster's __consumer_offsets between them (one share per
       // instance); the groups stored in a partition nobody owns are not mirrored.
-      `sum by (cluster) (${m('ownedPartitions')}${s()})
-  < on (cluster)
-max by (cluster) (${m('commitPartitions')}${s()})`,
+      `sum by (kafka_cluster) (${m('ownedPartitions')}${s()})
+  < on (kafka_cluster)
+max by (kafka_cluster) (${m('commitPartitions')}${s()})`,
       f.groupsUnowned,
-      'Groups of cluster {{ $labels.cluster }} are mirrored by no mm2-failback instance.',
-      `For ${f.groupsUnowned} the sidecar instances together have owned only {{ $value }} of the partitions of __consumer_offsets on cluster {{ $labels.cluster }}: the groups stored in the others are not mirrored to the other cluster. Instances are rebalancing, cut off from the group coordinator, or catching up.`),
+      'Groups of cluster {{ $labels.kafka_cluster }} are mirrored by no mm2-failback instance.',
+      `For ${f.groupsUnowned} the sidecar instances together have owned only {{ $value }} of the partitions of __consumer_offsets on cluster {{ $labels.kafka_cluster }}: the groups stored in the others are not mirrored to the other cluster. Instances are rebalancing, cut off from the group coordinator, or catching up.`),
 
     alert('MM2FailbackInstancesBelowExpected', 'warning',
       `sum by (job) (up${s()}) < ${t.expectedInstances}`,

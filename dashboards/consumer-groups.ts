@@ -1,17 +1,20 @@
 // Consumer groups: per group and cluster, how far behind it is (records and seconds), whether it moves,
 // how fresh and how precise its translation to the other cluster is, and what the sidecar committed.
 import { matchers, sidecarMetric, type MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
-import { PanelIds, buildDashboard, datasourceVariable, labelVariable, row, tablePanel, timeseriesPanel } from './panels.ts'
+import {
+  PanelIds, buildDashboard, datasourceVariable, labelVariable, row, scopeMatchers, scopeVariables, sidecarScope, tablePanel, timeseriesPanel
+} from './panels.ts'
 
 export const CONSUMER_GROUPS_SLUG = 'consumer-groups'
 
 export function consumerGroupsDashboard (config: MonitoringConfig): Record<string, unknown> {
   const m = (key: Parameters<typeof sidecarMetric>[1]): string => sidecarMetric(config, key)
-  const s = (...extra: string[]): string => matchers(config.selectors.sidecar, ...extra)
+  const scope = sidecarScope(config)
+  const s = (...extra: string[]): string => matchers(scopeMatchers(scope), ...extra)
   const ids = new PanelIds()
   const t = config.thresholds
   const flow = 'flow=~"$flow"'
-  const cluster = 'cluster=~"$cluster"'
+  const cluster = 'kafka_cluster=~"$kafka_cluster"'
   const group = 'group=~"$group"'
   const topic = 'topic=~"$topic"'
   const lag = s(cluster, group, topic)
@@ -22,11 +25,12 @@ export function consumerGroupsDashboard (config: MonitoringConfig): Record<strin
     description: 'Per consumer group and cluster: lag in records and seconds, progress, translation freshness and re-read window, and the offsets the sidecar committed or skipped.',
     variables: [
       datasourceVariable(),
+      ...scopeVariables(scope),
       labelVariable({
-        name: 'cluster',
-        label: 'Cluster',
+        name: 'kafka_cluster',
+        label: 'Kafka cluster',
         description: 'Cluster (MM2 alias) the group commits on.',
-        query: `label_values(${m('consumerLagRecords')}${s()}, cluster)`
+        query: `label_values(${m('consumerLagRecords')}${s()}, kafka_cluster)`
       }),
       labelVariable({
         name: 'flow',
@@ -51,7 +55,7 @@ export function consumerGroupsDashboard (config: MonitoringConfig): Record<strin
           unit: 'short',
           min: 0,
           // max by partition first: two sidecar instances export the same partition, which sum would count twice.
-          queries: [{ expr: `sum by (cluster, group, topic) (max by (cluster, group, topic, partition) (${m('consumerLagRecords')}${lag}))`, legend: '{{cluster}} {{group}} {{topic}}' }]
+          queries: [{ expr: `sum by (kafka_cluster, group, topic) (max by (kafka_cluster, group, topic, partition) (${m('consumerLagRecords')}${lag}))`, legend: '{{kafka_cluster}} {{group}} {{topic}}' }]
         })
       },
       {
@@ -61,7 +65,7 @@ export function consumerGroupsDashboard (config: MonitoringConfig): Record<strin
           unit: 's',
           min: 0,
           thresholds: { warning: t.consumerLagSeconds },
-          queries: [{ expr: `max by (cluster, group, topic) (${m('consumerLagSeconds')}${lag})`, legend: '{{cluster}} {{group}} {{topic}}' }]
+          queries: [{ expr: `max by (kafka_cluster, group, topic) (${m('consumerLagSeconds')}${lag})`, legend: '{{kafka_cluster}} {{group}} {{topic}}' }]
         })
       },
       {
@@ -71,7 +75,7 @@ export function consumerGroupsDashboard (config: MonitoringConfig): Record<strin
           unit: 'suffix: records/s',
           min: 0,
           // deriv, not rate: the committed offset is a gauge that may move backwards after a reset.
-          queries: [{ expr: `sum by (cluster, group, topic) (max by (cluster, group, topic, partition) (clamp_min(deriv(${m('consumerCommittedOffset')}${lag}[$__rate_interval]), 0)))`, legend: '{{cluster}} {{group}} {{topic}}' }]
+          queries: [{ expr: `sum by (kafka_cluster, group, topic) (max by (kafka_cluster, group, topic, partition) (clamp_min(deriv(${m('consumerCommittedOffset')}${lag}[$__rate_interval]), 0)))`, legend: '{{kafka_cluster}} {{group}} {{topic}}' }]
         })
       },
       {
@@ -79,7 +83,22 @@ export function consumerGroupsDashboard (config: MonitoringConfig): Record<strin
           title: 'Lag per partition',
           description: 'Current lag in records of every partition of the selected groups, largest first.',
           unit: 'short',
-          queries: [{ expr: `sort_desc(max by (cluster, group, topic, partition) (${m('consumerLagRecords')}${lag}))` }]
+          queries: [{ expr: `sort_desc(max by (kafka_cluster, group, topic, partition) (${m('consumerLagRecords')}${lag}))` }]
+        })
+      },
+      {
+        panel: tablePanel(ids, {
+          title: 'Group activity',
+          description: 'Live members of each group and seconds since its newest commit (by its consumers, MM2 or the sidecar), per cluster. ' + (config.consumerLagGroups === 'active'
+            ? `The lag alerts watch a group on a cluster while it has members there or committed there within ${config.consumerGroupActiveWindow}; ` +
+              'one with neither is taken for abandoned (alerts/runbook.md, MM2ConsumerLagHigh).'
+            : 'The lag alerts of this bundle watch every group, in use or not.'),
+          unit: 'none',
+          columns: { A: { name: 'Live members' }, B: { name: 'Since last commit', unit: 's' } },
+          queries: [
+            { expr: `max by (kafka_cluster, group) (${m('consumerGroupMembers')}${s(cluster, group)})` },
+            { expr: `min by (kafka_cluster, group) (${m('consumerGroupCommitAge')}${s(cluster, group)})` }
+          ]
         })
       },
       { row: row(ids, 'Translation to the other cluster') },

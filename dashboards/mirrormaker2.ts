@@ -2,11 +2,15 @@
 // Connect worker health, MirrorSourceConnector throughput, record age and replication latency per
 // source, target and remote topic, and MirrorCheckpointConnector latency.
 //
-// Variables are `source` and `target` rather than `cluster`/`flow`: they are the labels MM2's beans carry.
+// Variables are `source` and `target` rather than `kafka_cluster`/`flow`: they are the labels MM2's beans carry.
+// The job and instance variables are `mm2_job` and `mm2_instance`, not the sidecar dashboards' `job` and
+// `instance`: the dashboard links carry variables across, and the sidecar's values would select nothing here.
 // On Kafka 3.9 with IdentityReplicationPolicy `source` is empty; the variables' "All" value is `.*`,
 // which matches the empty label, so those series still show unless one source is picked.
 import { matchers, type MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
-import { PanelIds, buildDashboard, datasourceVariable, labelVariable, row, statPanel, tablePanel, timeseriesPanel } from './panels.ts'
+import {
+  PanelIds, buildDashboard, datasourceVariable, labelVariable, mm2Scope, row, scopeMatchers, scopeVariables, statPanel, tablePanel, timeseriesPanel
+} from './panels.ts'
 
 export const MIRRORMAKER2_SLUG = 'mirrormaker2'
 
@@ -14,7 +18,8 @@ const SRC = 'kafka_connect_mirror_source_connector'
 const CKPT = 'kafka_connect_mirror_checkpoint_connector'
 
 export function mirrorMaker2Dashboard (config: MonitoringConfig): Record<string, unknown> {
-  const s = (...extra: string[]): string => matchers(config.selectors.mm2, ...extra)
+  const scope = mm2Scope(config)
+  const s = (...extra: string[]): string => matchers(scopeMatchers(scope), ...extra)
   const ids = new PanelIds()
   const t = config.thresholds
   const flowTopic = s('source=~"$source"', 'target=~"$target"', 'topic=~"$topic"')
@@ -26,6 +31,7 @@ export function mirrorMaker2Dashboard (config: MonitoringConfig): Record<string,
     description: 'MirrorMaker 2\'s own JMX metrics (mm2-config/jmx-exporter.yaml): Connect tasks, records and bytes replicated, record age, replication latency and checkpoint latency, for Kafka 3.9 and 4.x alike.',
     variables: [
       datasourceVariable(),
+      ...scopeVariables(scope),
       labelVariable({
         name: 'source',
         label: 'Source',

@@ -2,18 +2,19 @@
 // writing (reverse syncs, failures), and which groups could not fail over or back cleanly right now.
 import { matchers, sidecarMetric, type MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
 import {
-  PanelIds, buildDashboard, datasourceVariable, labelVariable, row, statPanel, tablePanel, timeseriesPanel
+  PanelIds, buildDashboard, datasourceVariable, labelVariable, row, scopeMatchers, scopeVariables, sidecarScope, statPanel, tablePanel, timeseriesPanel
 } from './panels.ts'
 
 export const OVERVIEW_SLUG = 'overview'
 
 export function overviewDashboard (config: MonitoringConfig): Record<string, unknown> {
   const m = (key: Parameters<typeof sidecarMetric>[1]): string => sidecarMetric(config, key)
-  const s = (...extra: string[]): string => matchers(config.selectors.sidecar, ...extra)
+  const scope = sidecarScope(config)
+  const s = (...extra: string[]): string => matchers(scopeMatchers(scope), ...extra)
   const ids = new PanelIds()
   const t = config.thresholds
   const flow = 'flow=~"$flow"'
-  const cluster = 'cluster=~"$cluster"'
+  const cluster = 'kafka_cluster=~"$kafka_cluster"'
   const group = 'group=~"$group"'
   const topic = 'topic=~"$topic"'
 
@@ -23,11 +24,12 @@ export function overviewDashboard (config: MonitoringConfig): Record<string, unk
     description: 'Health of the mm2-failback sidecar beside MirrorMaker 2: readiness, replication delay, offset syncs, reverse syncs written, failures, and the groups that could not fail over or back cleanly now.',
     variables: [
       datasourceVariable(),
+      ...scopeVariables(scope),
       labelVariable({
-        name: 'cluster',
-        label: 'Cluster',
+        name: 'kafka_cluster',
+        label: 'Kafka cluster',
         description: 'MM2 cluster aliases the sidecar connects to.',
-        query: `label_values(${m('up')}${s()}, cluster)`
+        query: `label_values(${m('up')}${s()}, kafka_cluster)`
       }),
       labelVariable({
         name: 'flow',
@@ -73,7 +75,7 @@ export function overviewDashboard (config: MonitoringConfig): Record<string, unk
           title: 'Clusters reachable',
           description: 'Whether the sidecar reached each cluster on its last request (0 after a failed one). An unreachable cluster stops everything that reads or writes there; the other side keeps working.',
           unit: 'none',
-          queries: [{ expr: `min by (cluster) (${m('up')}${s(cluster)})`, legend: '{{cluster}}' }],
+          queries: [{ expr: `min by (kafka_cluster) (${m('up')}${s(cluster)})`, legend: '{{kafka_cluster}}' }],
           mappings: { 0: { text: 'unreachable', color: 'red' }, 1: { text: 'reachable', color: 'green' } }
         })
       },
@@ -153,8 +155,8 @@ export function overviewDashboard (config: MonitoringConfig): Record<string, unk
           unit: 'ops',
           min: 0,
           queries: [{
-            expr: `sum by (cluster, operation, code) (rate(${m('syncFailures')}${s(cluster)}[$__rate_interval]))`,
-            legend: '{{cluster}} {{operation}} {{code}}'
+            expr: `sum by (kafka_cluster, operation, code) (rate(${m('syncFailures')}${s(cluster)}[$__rate_interval]))`,
+            legend: '{{kafka_cluster}} {{operation}} {{code}}'
           }]
         })
       },
@@ -165,8 +167,8 @@ export function overviewDashboard (config: MonitoringConfig): Record<string, unk
           unit: 'ops',
           min: 0,
           queries: [{
-            expr: `sum by (cluster, record_type, reason) (rate(${m('recordsSkipped')}${s(cluster)}[$__rate_interval]))`,
-            legend: '{{cluster}} {{record_type}} {{reason}}'
+            expr: `sum by (kafka_cluster, record_type, reason) (rate(${m('recordsSkipped')}${s(cluster)}[$__rate_interval]))`,
+            legend: '{{kafka_cluster}} {{record_type}} {{reason}}'
           }]
         })
       },
@@ -177,8 +179,8 @@ export function overviewDashboard (config: MonitoringConfig): Record<string, unk
           unit: 'ops',
           min: 0,
           queries: [{
-            expr: `sum by (cluster, record_type) (rate(${m('recordsDecoded')}${s(cluster)}[$__rate_interval]))`,
-            legend: '{{cluster}} {{record_type}}'
+            expr: `sum by (kafka_cluster, record_type) (rate(${m('recordsDecoded')}${s(cluster)}[$__rate_interval]))`,
+            legend: '{{kafka_cluster}} {{record_type}}'
           }]
         })
       },
@@ -201,7 +203,7 @@ export function overviewDashboard (config: MonitoringConfig): Record<string, unk
           description: 'Instances that are the elected writer of the reverse offset syncs going to each cluster: exactly 1 in a healthy deployment. 0 for more than a takeover (the session timeout, 10 s) means nobody writes them (MM2FailbackNoReverseSyncWriter).',
           unit: 'short',
           min: 0,
-          queries: [{ expr: `sum by (cluster) (${m('reverseSyncWriter')}${s(cluster)})`, legend: '{{cluster}}' }]
+          queries: [{ expr: `sum by (kafka_cluster) (${m('reverseSyncWriter')}${s(cluster)})`, legend: '{{kafka_cluster}}' }]
         })
       },
       {
@@ -211,9 +213,9 @@ export function overviewDashboard (config: MonitoringConfig): Record<string, unk
           unit: 'short',
           min: 0,
           queries: [
-            { expr: `sum by (cluster, instance) (${m('ownedPartitions')}${s(cluster)})`, legend: '{{cluster}} {{instance}} partitions' },
-            { expr: `sum by (cluster, instance) (${m('ownedGroups')}${s(cluster)})`, legend: '{{cluster}} {{instance}} groups' },
-            { expr: `max by (cluster) (${m('commitPartitions')}${s(cluster)})`, legend: '{{cluster}} partitions in all' }
+            { expr: `sum by (kafka_cluster, instance) (${m('ownedPartitions')}${s(cluster)})`, legend: '{{kafka_cluster}} {{instance}} partitions' },
+            { expr: `sum by (kafka_cluster, instance) (${m('ownedGroups')}${s(cluster)})`, legend: '{{kafka_cluster}} {{instance}} groups' },
+            { expr: `max by (kafka_cluster) (${m('commitPartitions')}${s(cluster)})`, legend: '{{kafka_cluster}} partitions in all' }
           ]
         })
       },

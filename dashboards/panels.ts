@@ -14,7 +14,7 @@ import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-s
 import * as stat from '@grafana/grafana-foundation-sdk/stat'
 import * as table from '@grafana/grafana-foundation-sdk/table'
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries'
-import { GENERATED_NOTE, type MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
+import { GENERATED_NOTE, matchers, sidecarMetric, type MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
 
 /** Every panel and query reads from the dashboard's datasource variable, never a fixed datasource. */
 // eslint-disable-next-line no-template-curly-in-string -- Grafana's variable syntax, not a JavaScript template
@@ -39,6 +39,8 @@ export interface PanelSpec {
   readonly min?: number
   /** Value to text, e.g. { 0: 'down', 1: 'up' }. */
   readonly mappings?: Readonly<Record<number, { readonly text: string, readonly color: string }>>
+  /** Tables with several queries: each query's value column by refId (A, B, ...), named and with a unit of its own. */
+  readonly columns?: Readonly<Record<string, { readonly name: string, readonly unit?: string }>>
 }
 
 type AnyPanelBuilder = timeseries.PanelBuilder | stat.PanelBuilder | table.PanelBuilder
@@ -103,9 +105,15 @@ export function statPanel (ids: PanelIds, spec: PanelSpec): Builder<Panel> {
 }
 
 export function tablePanel (ids: PanelIds, spec: PanelSpec): Builder<Panel> {
-  return common(new table.PanelBuilder(), ids.take(), { ...spec, queries: spec.queries.map((query) => ({ ...query, instant: true })) })
+  const builder = common(new table.PanelBuilder(), ids.take(), { ...spec, queries: spec.queries.map((query) => ({ ...query, instant: true })) })
     .withTransformation({ id: 'merge', options: {} })
     .withTransformation({ id: 'organize', options: { excludeByName: { Time: true } } })
+  for (const [refId, column] of Object.entries(spec.columns ?? {})) {
+    // After the merge, the value of query X is the field "Value #X".
+    const unit = column.unit === undefined ? [] : [{ id: 'unit', value: column.unit }]
+    builder.overrideByName(`Value #${refId}`, [{ id: 'displayName', value: column.name }, ...unit])
+  }
+  return builder
 }
 
 export function row (ids: PanelIds, title: string): Builder<RowPanel> {
@@ -142,6 +150,95 @@ export function labelVariable (spec: VariableSpec): Builder<VariableModel> {
     .includeAll(true)
     .allValue('.*')
     .current({ selected: true, text: ['All'], value: ['$__all'] })
+}
+
+/**
+ * Which deployment a dashboard shows: its scrape job, namespace and instance, as template variables, so
+ * that two deployments in one Prometheus do not merge in every panel. namespace and instance are optional
+ * labels: their "All" is `.*`, which also matches series without the label (a scrape outside Kubernetes).
+ */
+export interface Scope {
+  /** Variable names; MM2's differ from the sidecar's so that dashboard links carrying variables keep them apart. */
+  readonly jobVariable: string
+  readonly instanceVariable: string
+  readonly jobLabel: string
+  /** What the job scrapes, for descriptions. */
+  readonly what: string
+  /** The config's selector of the job: its `job="..."` is the job variable's default, the rest stays fixed. */
+  readonly selector: string
+  /** A metric every target of the job exports, to list jobs, namespaces and instances from. */
+  readonly metric: string
+}
+
+export function sidecarScope (config: MonitoringConfig): Scope {
+  return {
+    jobVariable: 'job',
+    instanceVariable: 'instance',
+    jobLabel: 'Job',
+    what: 'the mm2-failback sidecar',
+    selector: config.selectors.sidecar,
+    metric: sidecarMetric(config, 'buildInfo')
+  }
+}
+
+export function mm2Scope (config: MonitoringConfig): Scope {
+  return {
+    jobVariable: 'mm2_job',
+    instanceVariable: 'mm2_instance',
+    jobLabel: 'MM2 job',
+    what: 'MirrorMaker 2\'s JMX exporter',
+    selector: config.selectors.mm2,
+    metric: 'kafka_connect_worker_task_count'
+  }
+}
+
+const MATCHER = /([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*")/g
+
+/** The selector without its `job="..."` matcher, and that job (null when the selector has none). */
+export function splitJob (selector: string): { job: string | null, rest: string } {
+  let job: string | null = null
+  const rest: string[] = []
+  for (const match of selector.matchAll(MATCHER)) {
+    if (match[1] === 'job' && match[2] === '=' && job === null) job = JSON.parse(match[3]!) as string
+    else rest.push(match[0])
+  }
+  return { job, rest: rest.join(', ') }
+}
+
+/** The matchers every selector of the scope's metrics carries (without braces). */
+export function scopeMatchers (scope: Scope): string {
+  const { rest } = splitJob(scope.selector)
+  return [rest, `job=~"$${scope.jobVariable}"`, 'namespace=~"$namespace"', `instance=~"$${scope.instanceVariable}"`].filter((part) => part !== '').join(', ')
+}
+
+/** The job, namespace and instance variables of a scope, in that order (each lists what the previous ones select). */
+export function scopeVariables (scope: Scope): Array<Builder<VariableModel>> {
+  const { job, rest } = splitJob(scope.selector)
+  const jobQuery = `label_values(${scope.metric}${rest === '' ? '' : matchers(rest)}, job)`
+  let jobVariable = new QueryVariableBuilder(scope.jobVariable)
+    .label(scope.jobLabel)
+    .description(`Prometheus job that scrapes ${scope.what}: one deployment at a time.`)
+    .datasource(DATASOURCE)
+    .query(jobQuery)
+    .definition(jobQuery)
+    .refresh(VariableRefresh.OnTimeRangeChanged)
+    .sort(VariableSort.AlphabeticalAsc)
+  if (job !== null) jobVariable = jobVariable.current({ selected: true, text: job, value: job })
+  return [
+    jobVariable,
+    labelVariable({
+      name: 'namespace',
+      label: 'Namespace',
+      description: 'Kubernetes namespace of the targets; "All" also matches targets without a namespace label.',
+      query: `label_values(${scope.metric}${matchers(rest, `job=~"$${scope.jobVariable}"`)}, namespace)`
+    }),
+    labelVariable({
+      name: scope.instanceVariable,
+      label: scope.jobVariable === 'job' ? 'Instance' : 'MM2 instance',
+      description: `Scrape targets (instances) of ${scope.what}.`,
+      query: `label_values(${scope.metric}${matchers(rest, `job=~"$${scope.jobVariable}"`, 'namespace=~"$namespace"')}, instance)`
+    })
+  ]
 }
 
 export interface DashboardSpec {

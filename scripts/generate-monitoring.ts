@@ -2,17 +2,34 @@
 // committed beside their sources (dashboards/generated/*.json, alerts/generated/mm2-failback.rules.yaml)
 // and the Kubernetes copies under deploy/ (the PrometheusRule, the JMX exporter config: deploy/generated-files.ts),
 // after linting it. `--check` writes nothing and exits 1 when a committed file differs (CI drift check).
+// `--runbook-base-url <url>` renders the alerts' runbook links under that URL instead of the default (the
+// runbook each sidecar serves at /runbook): for a fork that commits its bundle with links to its own wiki.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { RULES_FILE, renderRules } from '../alerts/rules.ts'
-import { DEFAULT_MONITORING_CONFIG } from '../sidecar/src/metrics/monitoring/config.ts'
+import { DEFAULT_MONITORING_CONFIG, monitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
 import { renderDashboards, serializeDashboard } from '../dashboards/index.ts'
 import { lintBundle } from './lint-monitoring.ts'
 import { deployGeneratedFiles } from '../deploy/generated-files.ts'
 
 const root = new URL('..', import.meta.url).pathname
 const check = process.argv.includes('--check')
-const config = DEFAULT_MONITORING_CONFIG
+const config = withRunbookBaseUrl(process.argv.slice(2))
+
+/** The default config, with `--runbook-base-url <url>` (or `=<url>`) applied; a bad URL exits 2. */
+function withRunbookBaseUrl (args: readonly string[]): typeof DEFAULT_MONITORING_CONFIG {
+  const index = args.findIndex((arg) => arg === '--runbook-base-url' || arg.startsWith('--runbook-base-url='))
+  if (index === -1) return DEFAULT_MONITORING_CONFIG
+  const arg = args[index]!
+  const runbookBaseUrl = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[index + 1]
+  try {
+    if (runbookBaseUrl === undefined) throw new Error('--runbook-base-url needs a URL')
+    return monitoringConfig({ runbookBaseUrl })
+  } catch (error) {
+    console.error(`generate: ${error instanceof Error ? error.message : String(error)}`)
+    process.exit(2)
+  }
+}
 
 const problems = lintBundle(config)
 if (problems.length > 0) {

@@ -1,7 +1,8 @@
 // The bundle's lint: every PromQL expression (panels, template variables, rules) parses with the Prometheus
 // team's Lezer grammar and names only metrics that exist (the sidecar's names.ts under the namespace, the
 // MM2 JMX exporter list, a recording rule of the bundle, or `up`); every panel has a unit, a description and
-// the datasource variable; UIDs are the fixed ones. Used by `npm run generate`, the unit tests and
+// the datasource variable; every selector of a dashboard carries its job, namespace and instance variables
+// (so two deployments in one Prometheus never merge in a panel); UIDs are the fixed ones. Used by `npm run generate`, the unit tests and
 // `mm2-failback dashboards lint`.
 // The lint is the one module that must see both dashboards/ and alerts/ (it renders both and checks them
 // against one list of known names, recording rules included), so it sits above both, and they never import
@@ -11,8 +12,8 @@ import { parser } from '@prometheus-io/lezer-promql'
 import { ruleGroups, type AlertRule, type RecordingRule, type RuleGroup } from '../alerts/rules.ts'
 import { renderDashboards } from '../dashboards/index.ts'
 import { MM2_JMX_METRIC_NAMES } from '../dashboards/mm2-jmx-metrics.ts'
-import { DATASOURCE, dashboardUid } from '../dashboards/panels.ts'
-import { sidecarMetric, type MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
+import { DATASOURCE, dashboardUid, mm2Scope, sidecarScope, type Scope } from '../dashboards/panels.ts'
+import { runbookUrl, sidecarMetric, type MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
 import { METRICS } from '../sidecar/src/metrics/names.ts'
 
 /** Names an expression may use, with where each comes from (for messages). */
@@ -53,6 +54,8 @@ const GRAFANA_MACROS = /\$__(rate_interval|interval|range|range_s|range_ms)\b/g
 export interface PromqlFacts {
   readonly metrics: readonly string[]
   readonly problems: readonly string[]
+  /** Every vector selector: its metric name ('' when it has none) and its matchers as `label op "value"` text. */
+  readonly selectors: ReadonlyArray<{ readonly metric: string, readonly matchers: readonly string[] }>
 }
 
 /** Parses one expression and returns the metric names it selects, or why it is wrong. */
@@ -60,6 +63,7 @@ export function inspectPromql (expr: string): PromqlFacts {
   const text = expr.replace(GRAFANA_MACROS, '5m')
   const problems: string[] = []
   const metrics: string[] = []
+  const selectors: Array<{ metric: string, matchers: string[] }> = []
   const tree = parser.parse(text)
   tree.iterate({
     enter: (node) => {
@@ -71,12 +75,17 @@ export function inspectPromql (expr: string): PromqlFacts {
         const identifier = node.node.getChild('Identifier')
         if (identifier === null) problems.push(`selects by __name__ instead of a metric name: ${text.slice(node.from, node.to)}`)
         else metrics.push(text.slice(identifier.from, identifier.to))
+        const matchers = node.node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? []
+        selectors.push({
+          metric: identifier === null ? '' : text.slice(identifier.from, identifier.to),
+          matchers: matchers.map((matcher) => text.slice(matcher.from, matcher.to).replace(/\s+/g, ''))
+        })
       }
       return undefined
     }
   })
   if (text.trim() === '') problems.push('is empty')
-  return { metrics, problems }
+  return { metrics, problems, selectors }
 }
 
 /** Problems of one expression against the known names; each starts with `where`. */
@@ -90,6 +99,24 @@ export function lintPromql (expr: string, known: ReadonlyMap<string, string>, wh
 }
 
 const LABEL_VALUES = /^label_values\((.+),\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\)$/
+
+/**
+ * Problems of one dashboard expression's selectors: each must carry the scope's variables, `job=~"$job"`,
+ * `namespace=~"$namespace"` and `instance=~"$instance"` (MM2's metrics: `$mm2_job`, `$mm2_instance`). A
+ * variable query lists one of them: the job variable needs none, namespace the job, instance job and namespace.
+ */
+export function lintScope (expr: string, scopes: { sidecar: Scope, mm2: Scope }, where: string, variable?: string): string[] {
+  const problems: string[] = []
+  for (const { metric, matchers } of inspectPromql(expr).selectors) {
+    const scope = MM2_JMX_METRIC_NAMES.has(metric) ? scopes.mm2 : scopes.sidecar
+    const required = [`job=~"$${scope.jobVariable}"`, 'namespace=~"$namespace"', `instance=~"$${scope.instanceVariable}"`]
+    const needed = variable === scope.jobVariable ? 0 : variable === 'namespace' ? 1 : variable === scope.instanceVariable ? 2 : 3
+    for (const matcher of required.slice(0, needed)) {
+      if (!matchers.includes(matcher)) problems.push(`${where}: selector of ${metric} lacks ${matcher}, so deployments would merge`)
+    }
+  }
+  return problems
+}
 
 interface PanelLike {
   id?: number
@@ -110,7 +137,12 @@ function sameDatasource (value: unknown): boolean {
 }
 
 /** Problems of one rendered dashboard. */
-export function lintDashboard (dashboard: Record<string, unknown>, expectedUid: string, known: ReadonlyMap<string, string>): string[] {
+export function lintDashboard (
+  dashboard: Record<string, unknown>,
+  expectedUid: string,
+  known: ReadonlyMap<string, string>,
+  scopes?: { sidecar: Scope, mm2: Scope }
+): string[] {
   const title = String(dashboard.title)
   const problems: string[] = []
   if (dashboard.uid !== expectedUid) problems.push(`dashboard ${title}: uid is ${String(dashboard.uid)}, expected the fixed ${expectedUid}`)
@@ -128,7 +160,10 @@ export function lintDashboard (dashboard: Record<string, unknown>, expectedUid: 
     if (!sameDatasource(variable.datasource)) problems.push(`${where}: datasource must be \${datasource}`)
     const match = typeof variable.query === 'string' ? LABEL_VALUES.exec(variable.query) : null
     if (match === null) problems.push(`${where}: query must be label_values(<selector>, <label>) (got ${JSON.stringify(variable.query)})`)
-    else problems.push(...lintPromql(match[1] ?? '', known, where))
+    else {
+      problems.push(...lintPromql(match[1] ?? '', known, where))
+      if (scopes !== undefined) problems.push(...lintScope(match[1] ?? '', scopes, where, variable.name))
+    }
   }
   const ids = new Set<number>()
   const panels = ((dashboard.panels as PanelLike[] | undefined) ?? []).flatMap((panel) => [panel, ...(panel.panels ?? [])])
@@ -147,6 +182,7 @@ export function lintDashboard (dashboard: Record<string, unknown>, expectedUid: 
     targets.forEach((target, index) => {
       if (!sameDatasource(target.datasource)) problems.push(`${where} query ${index + 1}: datasource must be the \${datasource} variable`)
       problems.push(...lintPromql(target.expr ?? '', known, `${where} query ${index + 1}`))
+      if (scopes !== undefined) problems.push(...lintScope(target.expr ?? '', scopes, `${where} query ${index + 1}`))
     })
   }
   return problems
@@ -174,8 +210,8 @@ export function lintRules (groups: readonly RuleGroup[], known: ReadonlyMap<stri
       if (!rule.annotations.description.includes('{{ $labels.') && !rule.annotations.description.includes('{{ with $labels.')) {
         problems.push(`${where}: annotations.description must name what it is about from labels ({{ $labels.group }}, ...)`)
       }
-      const runbookUrl = `${config.runbookBaseUrl}#${rule.alert.toLowerCase()}`
-      if (rule.annotations.runbook_url !== runbookUrl) problems.push(`${where}: runbook_url must be ${runbookUrl}`)
+      const link = runbookUrl(config, rule.alert)
+      if (rule.annotations.runbook_url !== link) problems.push(`${where}: runbook_url must be ${link}`)
       problems.push(...lintPromql(rule.expr, known, where))
     }
   }
@@ -186,9 +222,10 @@ export function lintRules (groups: readonly RuleGroup[], known: ReadonlyMap<stri
 export function lintBundle (config: MonitoringConfig): string[] {
   const groups = ruleGroups(config)
   const known = knownMetrics(config, groups)
+  const scopes = { sidecar: sidecarScope(config), mm2: mm2Scope(config) }
   return [
     ...lintMetricDefinitions(),
-    ...renderDashboards(config).flatMap((rendered) => lintDashboard(rendered.dashboard, dashboardUid(config, rendered.slug), known)),
+    ...renderDashboards(config).flatMap((rendered) => lintDashboard(rendered.dashboard, dashboardUid(config, rendered.slug), known, scopes)),
     ...lintRules(groups, known, config)
   ]
 }

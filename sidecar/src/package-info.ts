@@ -11,6 +11,8 @@ export interface PackageInfo {
   version: string
   /** `engines.node`, e.g. ">=22.22". */
   nodeRange: string
+  /** The directory holding the manifest: the files the package ships (alerts/runbook.md, ...) are under it. */
+  root: string
 }
 
 const PACKAGE_NAME = 'mm2-failback'
@@ -22,7 +24,7 @@ function readOwnManifest (): PackageInfo {
     if (existsSync(candidate)) {
       const manifest = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string, version?: string, engines?: { node?: string } }
       if (manifest.name === PACKAGE_NAME && typeof manifest.version === 'string') {
-        return { name: manifest.name, version: manifest.version, nodeRange: manifest.engines?.node ?? '' }
+        return { name: manifest.name, version: manifest.version, nodeRange: manifest.engines?.node ?? '', root: dir }
       }
     }
     const parent = dirname(dir)

@@ -198,7 +198,7 @@ describe.each(VERSIONS)('ACLs on Kafka %s', (kafka) => {
     await waitFor(async () => await sidecar.ready(), { timeoutMs: 90_000, description: 'the restarted sidecar to be ready' })
     expect(log(sidecar)).not.toMatch(POLLING)
     // With the coordination ACLs it is elected through the group (no "refuses group" warning) and writes the reverse syncs to B.
-    await waitFor(async () => /mm2_failback_reverse_sync_writer\{cluster="B"\} 1/.test(await sidecar.scrape()) ? true : null, {
+    await waitFor(async () => /mm2_failback_reverse_sync_writer\{kafka_cluster="B"\} 1/.test(await sidecar.scrape()) ? true : null, {
       timeoutMs: 60_000, intervalMs: 500, description: 'the restarted sidecar to be elected writer on B through the group'
     })
     expect(log(sidecar)).not.toMatch(/refuses group/)

@@ -57,7 +57,7 @@ describe.each(VERSIONS)('durable translation history on Kafka %s', (kafka) => {
       const text = await second.scrape()
       return /mm2_failback_translation_index_entries\{flow="A->B"\} [1-9]/.test(text) ? text : null
     }, { timeoutMs: 15_000, description: 'the seeded index in the metrics' })
-    expect(metrics).toMatch(/mm2_failback_up\{cluster="A"\} 0/)
+    expect(metrics).toMatch(/mm2_failback_up\{kafka_cluster="A"\} 0/)
 
     // The group consumed A.orders on B up to each partition's newest synced record: exact positions.
     const adminB = new GroupAdmin({ alias: 'B', bootstrapServers: [lab.bootstrap('B')] })

@@ -59,7 +59,7 @@ describe.each(VERSIONS)('three sidecar instances on Kafka %s', (kafka) => {
   /** Waits until the live instances' shares of a cluster add up to every partition, each holding some when `each`. */
   const sharesCover = async (cluster: string, each: boolean, description: string): Promise<void> => {
     await waitFor(async () => {
-      const shares = await sumOver(live(), 'owned_partitions', { cluster })
+      const shares = await sumOver(live(), 'owned_partitions', { kafka_cluster: cluster })
       const covered = shares.reduce((sum, share) => sum + share, 0) === OFFSETS_PARTITIONS
       return covered && (!each || shares.every((share) => share > 0)) ? true : null
     }, { timeoutMs: 90_000, intervalMs: 200, description })
@@ -87,7 +87,7 @@ describe.each(VERSIONS)('three sidecar instances on Kafka %s', (kafka) => {
     }))
     await sharesCover('A', true, 'the three instances to share A\'s partitions')
     await sharesCover('B', true, 'the three instances to share B\'s partitions')
-    expect((await sumOver(live(), 'reverse_sync_writer', { cluster: 'B' })).reduce((a, b) => a + b, 0)).toBe(1)
+    expect((await sumOver(live(), 'reverse_sync_writer', { kafka_cluster: 'B' })).reduce((a, b) => a + b, 0)).toBe(1)
 
     // 50 groups commit on A every second, each near the end of the log (admin-style: no members).
     const committing = { on: true }
@@ -108,12 +108,15 @@ describe.each(VERSIONS)('three sidecar instances on Kafka %s', (kafka) => {
     await sleep(15_000)
 
     // 1. The writer dies.
-    const writer = (await Promise.all(live().map(async (instance) => ({ instance, seat: await metric(instance, 'reverse_sync_writer', { cluster: 'B' }) }))))
+    const writer = (await Promise.all(live().map(async (instance) => ({
+      instance,
+      seat: await metric(instance, 'reverse_sync_writer', { kafka_cluster: 'B' })
+    }))))
       .find((entry) => entry.seat === 1)!.instance
     const writtenBefore = await sumOver(live().filter((instance) => instance !== writer), 'reverse_syncs_written_total', { flow: 'A->B' })
     const killedWriterAt = Date.now()
     await kill(writer)
-    await waitFor(async () => (await sumOver(live(), 'reverse_sync_writer', { cluster: 'B' })).some((seat) => seat === 1) ? true : null,
+    await waitFor(async () => (await sumOver(live(), 'reverse_sync_writer', { kafka_cluster: 'B' })).some((seat) => seat === 1) ? true : null,
       { timeoutMs: 60_000, intervalMs: 100, description: 'another instance to be elected writer on B' })
     const electedS = (Date.now() - killedWriterAt) / 1000
     await waitFor(async () => {
@@ -126,7 +129,7 @@ describe.each(VERSIONS)('three sidecar instances on Kafka %s', (kafka) => {
     await sleep(10_000)
 
     // 2. The owner of a share of the groups dies (the busier of the two survivors).
-    const shares = await sumOver(live(), 'owned_partitions', { cluster: 'A' })
+    const shares = await sumOver(live(), 'owned_partitions', { kafka_cluster: 'A' })
     const owner = live()[shares.indexOf(Math.max(...shares))]!
     const killedOwnerAt = Date.now()
     await kill(owner)

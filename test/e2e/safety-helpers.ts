@@ -12,16 +12,26 @@ import { waitFor } from '../../lab/wait.ts'
 
 export const isSidecarTagged = (metadata: string | null): boolean => metadata?.startsWith(PROVENANCE_PREFIX) ?? false
 
-/** Sum of every sample of metric `name` (full name) whose labels include `labels`. */
+/**
+ * Sum of every sample of metric `name` (full name) whose labels include `labels`. Throws when the metric has
+ * samples but none carries one of the label names asked for: a renamed label (e.g. `cluster` to
+ * `kafka_cluster`) would otherwise sum to 0 and let an assertion on "0" pass for the wrong reason.
+ */
 export function metricSum (text: string, name: string, labels: Record<string, string> = {}): number {
   let total = 0
+  const seenKeys = new Set<string>()
+  let samples = 0
   for (const line of text.split('\n')) {
     if (line.startsWith('#')) continue
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$/.exec(line)
     if (match === null || match[1] !== name) continue
     const sample = Object.fromEntries([...(match[3] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((entry) => [entry[1], entry[2]]))
+    samples += 1
+    for (const key of Object.keys(sample)) seenKeys.add(key)
     if (Object.entries(labels).every(([key, value]) => sample[key] === value)) total += Number(match[4])
   }
+  const unknown = Object.keys(labels).filter((key) => !seenKeys.has(key))
+  if (samples > 0 && unknown.length > 0) throw new Error(`no sample of ${name} has the label(s) ${unknown.join(', ')}; it has ${[...seenKeys].join(', ')}`)
   return total
 }
 

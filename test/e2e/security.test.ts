@@ -108,8 +108,8 @@ describe.each(VERSIONS)('SASL_SSL + SCRAM on Kafka %s', (kafka) => {
 
     const metrics = await running.scrape()
     outputs.push({ what: 'sidecar /metrics', text: metrics })
-    expect(metricSum(metrics, 'mm2_failback_up', { cluster: 'A' })).toBe(1)
-    expect(metricSum(metrics, 'mm2_failback_up', { cluster: 'B' })).toBe(1)
+    expect(metricSum(metrics, 'mm2_failback_up', { kafka_cluster: 'A' })).toBe(1)
+    expect(metricSum(metrics, 'mm2_failback_up', { kafka_cluster: 'B' })).toBe(1)
     expect(metricSum(metrics, 'mm2_failback_reverse_syncs_written_total')).toBeGreaterThan(0)
   })
 
@@ -149,9 +149,9 @@ describe.each(VERSIONS)('SASL_SSL + SCRAM on Kafka %s', (kafka) => {
     const line = await waitFor(errorOnB, { timeoutMs: 30_000, description: 'the sidecar to log the authentication failure on B' })
     expect(line).toMatch(/cannot read from cluster B \(127\.0\.0\.1:\d+, SASL_SSL\/SCRAM-SHA-256\): .*authentication to cluster B failed/)
     // Cluster A is not affected.
-    await waitFor(async () => metricSum(await failing.scrape(), 'mm2_failback_up', { cluster: 'A' }) === 1, {
+    await waitFor(async () => metricSum(await failing.scrape(), 'mm2_failback_up', { kafka_cluster: 'A' }) === 1, {
       timeoutMs: 30_000,
-      description: 'up{cluster="A"} = 1 beside the failing B'
+      description: 'up{kafka_cluster="A"} = 1 beside the failing B'
     })
     outputs.push({ what: 'sidecar with a wrong password, /metrics', text: await failing.scrape() })
     await failing.stop()

@@ -300,15 +300,15 @@ describe.each(VERSIONS)('sidecar safety and robustness on Kafka %s', (kafka) => 
       for (const window of windows) expect(window.failures, JSON.stringify(windows)).toBe(0)
       const writerIndex = windows.findIndex((window) => window.written > 0)
       const [writer, standby] = [twins[writerIndex]!, twins[1 - writerIndex]!]
-      expect(await metric(writer, M.writer, { cluster: 'B' })).toBe(1)
-      expect(await metric(standby, M.writer, { cluster: 'B' })).toBe(0)
+      expect(await metric(writer, M.writer, { kafka_cluster: 'B' })).toBe(1)
+      expect(await metric(standby, M.writer, { kafka_cluster: 'B' })).toBe(0)
 
       // The writer dies without leaving the group: the coordinator evicts it after the session timeout
       // (10 s), and the standby is elected, claims the topic and writes.
       const standbyWritten = await metric(standby, M.written, { flow: 'A->B' })
       const killedAt = Date.now()
       await writer.stop('SIGKILL')
-      await waitFor(async () => (await metric(standby, M.writer, { cluster: 'B' })) === 1 ? true : null, {
+      await waitFor(async () => (await metric(standby, M.writer, { kafka_cluster: 'B' })) === 1 ? true : null, {
         timeoutMs: 60_000, intervalMs: 100, description: 'the standby to be elected writer'
       })
       const electedS = (Date.now() - killedAt) / 1000
@@ -353,7 +353,7 @@ describe.each(VERSIONS)('sidecar safety and robustness on Kafka %s', (kafka) => 
     const counted = await waitFor(async () => {
       const text = await sidecar.scrape()
       const deltas = targets.map((target) => {
-        const labels = { cluster: target.cluster, record_type: target.recordType }
+        const labels = { kafka_cluster: target.cluster, record_type: target.recordType }
         return metricSum(text, M.recordsSkipped, labels) - metricSum(before, M.recordsSkipped, labels)
       })
       return deltas.every((delta) => delta >= garbage.length) ? { text, deltas } : null
@@ -385,15 +385,15 @@ describe.each(VERSIONS)('sidecar safety and robustness on Kafka %s', (kafka) => 
     await lab.stopCluster('A')
     const stoppedAt = Date.now()
     const downOnlyOnA = async (): Promise<boolean> =>
-      (await metric(sidecar, M.up, { cluster: 'A' })) === 0 && (await metric(sidecar, M.up, { cluster: 'B' })) === 1
-    await waitFor(downOnlyOnA, { timeoutMs: 30_000, description: 'up{cluster="A"} to drop to 0' })
+      (await metric(sidecar, M.up, { kafka_cluster: 'A' })) === 0 && (await metric(sidecar, M.up, { kafka_cluster: 'B' })) === 1
+    await waitFor(downOnlyOnA, { timeoutMs: 30_000, description: 'up{kafka_cluster="A"} to drop to 0' })
     const secondsToDown = (Date.now() - stoppedAt) / 1000
     const samples: Array<{ upA: number, upB: number, healthz: number, alive: boolean }> = []
     while (Date.now() - stoppedAt < OUTAGE_MS) {
       const text = await sidecar.scrape()
       samples.push({
-        upA: metricSum(text, M.up, { cluster: 'A' }),
-        upB: metricSum(text, M.up, { cluster: 'B' }),
+        upA: metricSum(text, M.up, { kafka_cluster: 'A' }),
+        upB: metricSum(text, M.up, { kafka_cluster: 'B' }),
         healthz: await httpStatus(`${sidecar.url}/healthz`),
         alive: sidecar.child.exitCode === null
       })
@@ -405,7 +405,10 @@ describe.each(VERSIONS)('sidecar safety and robustness on Kafka %s', (kafka) => 
     await lab.restartCluster('A')
     await admins.reset('A')
     const restartedAt = Date.now()
-    await waitFor(async () => (await metric(sidecar, M.up, { cluster: 'A' })) === 1, { timeoutMs: 90_000, description: 'up{cluster="A"} to return to 1' })
+    await waitFor(async () => (await metric(sidecar, M.up, { kafka_cluster: 'A' })) === 1, {
+      timeoutMs: 90_000,
+      description: 'up{kafka_cluster="A"} to return to 1'
+    })
     const secondsToUp = (Date.now() - restartedAt) / 1000
     const group = 'after-outage'
     await admins.commit('B', group, REMOTE, await ends('B', REMOTE))

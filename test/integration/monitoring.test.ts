@@ -3,7 +3,7 @@
 // second and evaluating the bundle's rules (rendered with short `for:` durations and low thresholds). Proves
 // that every query of every dashboard panel and template variable returns data for a lab workload, with no
 // exceptions, that the rules load and evaluate, and that stopping MM2 makes MM2ReplicationDelayHigh and
-// MM2Down go pending/firing.
+// MM2Down go pending/firing, with a runbook link that opens the runbook the sidecar serves.
 //
 // The sidecar's event counters are exported at 0 from startup for the label values its configuration
 // determines (sidecar/src/metrics/initial-series.ts), so their panels show 0 on a healthy lab. On top of
@@ -48,7 +48,8 @@ const TEST_MONITORING = monitoringConfig({
 
 interface PromQuery { dashboard: string, panel: string, expr: string }
 
-/** Every target expression of every panel (rows included) and every template variable of the generated dashboards. */
+// Every target expression of every panel (rows included) and every template variable of the generated dashboards,
+// with the variables as Grafana sends them on opening (substitute()): jobs at their defaults (the lab's), others on "All".
 function dashboardQueries (): { panels: PromQuery[], variables: PromQuery[] } {
   const dir = join(ROOT, 'dashboards/generated')
   const panels: PromQuery[] = []
@@ -56,12 +57,15 @@ function dashboardQueries (): { panels: PromQuery[], variables: PromQuery[] } {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const dashboard = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
       panels?: Panel[]
-      templating?: { list?: Array<{ name: string, type: string, query?: unknown }> }
+      templating?: { list?: Array<{ name: string, type: string, query?: unknown, current?: { value?: unknown } }> }
     }
+    const defaults = new Map((dashboard.templating?.list ?? [])
+      .flatMap((v): Array<[string, string]> => typeof v.current?.value === 'string' ? [[v.name, v.current.value]] : []))
+    const expr = (text: string): string => substitute(text, defaults)
     const walk = (list: Panel[] | undefined): void => {
       for (const panel of list ?? []) {
         walk(panel.panels)
-        for (const target of panel.targets ?? []) if (target.expr) panels.push({ dashboard: file, panel: panel.title ?? '?', expr: target.expr })
+        for (const target of panel.targets ?? []) if (target.expr) panels.push({ dashboard: file, panel: panel.title ?? '?', expr: expr(target.expr) })
       }
     }
     walk(dashboard.panels)
@@ -71,20 +75,21 @@ function dashboardQueries (): { panels: PromQuery[], variables: PromQuery[] } {
       // label_values(<selector>, <label>) -> the label's values as series: `count by (<label>) (<selector>)`.
       const match = /^label_values\((.*),\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\)$/s.exec(query)
       if (match === null) throw new Error(`${file}: variable ${variable.name} has a query this test cannot evaluate: ${query}`)
-      variables.push({ dashboard: file, panel: `$${variable.name}`, expr: `count by (${match[2]}) (${match[1]})` })
+      variables.push({ dashboard: file, panel: `$${variable.name}`, expr: expr(`count by (${match[2]}) (${match[1]})`) })
     }
   }
   return { panels, variables }
 }
 interface Panel { title?: string, panels?: Panel[], targets?: Array<{ expr?: string }> }
+interface Alert { labels: Record<string, string>, annotations: Record<string, string>, state: string, activeAt: string }
 
-/** What Grafana would send with every variable on "All" (regex `.*`) and its interval macros resolved. */
-function substitute (expr: string): string {
+/** What Grafana would send: single-value variables at their default, the others on "All" (regex `.*`), interval macros resolved. */
+function substitute (expr: string, defaults: ReadonlyMap<string, string>): string {
   return expr
     .replaceAll('$__rate_interval', '1m')
     .replaceAll('$__interval', '15s')
     .replaceAll('$__range', '1h')
-    .replace(/\$\{?([a-zA-Z_][a-zA-Z0-9_]*)\}?/g, (whole, name: string) => (name === 'datasource' ? whole : '.*'))
+    .replace(/\$\{?([a-zA-Z_][a-zA-Z0-9_]*)\}?/g, (whole, name: string) => (name === 'datasource' ? whole : defaults.get(name) ?? '.*'))
 }
 
 class Prometheus {
@@ -154,8 +159,8 @@ class Prometheus {
     return data.result as Array<{ metric: Record<string, string>, value: [number, string] }>
   }
 
-  async alerts (): Promise<Array<{ labels: Record<string, string>, state: string, activeAt: string }>> {
-    return (await this.api<{ alerts: Array<{ labels: Record<string, string>, state: string, activeAt: string }> }>('alerts')).alerts
+  async alerts (): Promise<Alert[]> {
+    return (await this.api<{ alerts: Alert[] }>('alerts')).alerts
   }
 
   /** SIGTERM by PID, SIGKILL after 10 s. */
@@ -273,7 +278,7 @@ describe.each(VERSIONS)('monitoring bundle on Kafka %s: JMX exporter + sidecar +
     await waitFor(async () => {
       missing = []
       for (const q of all) {
-        const result = await p.query(substitute(q.expr))
+        const result = await p.query(q.expr)
         if (result.length === 0) missing.push(q)
       }
       return missing.length === 0
@@ -288,7 +293,7 @@ describe.each(VERSIONS)('monitoring bundle on Kafka %s: JMX exporter + sidecar +
     const expected = {
       untranslatable: `max(${metricName('untranslatablePartitions')}{flow="A->B", direction="forward", group="${IDLE_GROUP}"})`,
       table: `count(max by (flow, direction, group) (${metricName('untranslatablePartitions')}{group="${IDLE_GROUP}"}) > 0)`,
-      heartbeatsSkipped: `sum(${metricName('recordsSkipped')}{cluster="B", record_type="heartbeat"})`,
+      heartbeatsSkipped: `sum(${metricName('recordsSkipped')}{kafka_cluster="B", record_type="heartbeat"})`,
       reverseSkipped: `sum(${metricName('reverseSyncsSkipped')}{reason="not-newer"})`,
       // Per cluster (A, B): describe-group, commit, history, lag, reverse-sync-claim, reverse-sync, coordination.
       zeroFailureSeries: `count(${metricName('syncFailures')}{code=""})`
@@ -332,6 +337,12 @@ describe.each(VERSIONS)('monitoring bundle on Kafka %s: JMX exporter + sidecar +
     }, { timeoutMs: 90_000, intervalMs: 500, description: `${expected.join(', ')} to be pending or firing after MM2 stopped` })
     for (const { state } of seen.values()) expect(['pending', 'firing']).toContain(state)
     expect([...seen.keys()].sort()).toEqual(expected.sort())
+    // The default runbook link: Prometheus expands it to the live sidecar's scrape address, which serves the runbook.
+    const down = (await p.alerts()).find((alert) => alert.labels.alertname === 'MM2Down')
+    expect(down?.annotations.runbook_url).toBe(`http://${new URL(sidecar!.url).host}/runbook#mm2down`)
+    const runbook = await fetch(down!.annotations.runbook_url!)
+    expect(runbook.status).toBe(200)
+    expect(await runbook.text()).toContain('<h2 id="mm2down">MM2Down</h2>')
     console.log(`[monitoring ${kafka}] after lab.stopMm2() (${(L().mm2!.jvm.exit ? 'exited' : 'running')}): ${[...seen].map(([key, { ms, state }]) => `${key} ${state} after ${(ms / 1000).toFixed(1)} s`).join(', ')}`)
   })
 })

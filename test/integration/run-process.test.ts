@@ -86,7 +86,7 @@ describe('mm2-failback run with no reachable cluster', () => {
     const metrics = (await scrape(cli, '/metrics')).body.split('\n')
     expect(metrics).toContain('mm2_failback_ready 0')
     const up = metrics.filter((line) => line.startsWith('mm2_failback_up{'))
-    expect(up).toEqual(expect.arrayContaining([expect.stringMatching(/cluster="A".* 0$/), expect.stringMatching(/cluster="B".* 0$/)]))
+    expect(up).toEqual(expect.arrayContaining([expect.stringMatching(/kafka_cluster="A".* 0$/), expect.stringMatching(/kafka_cluster="B".* 0$/)]))
     cli.child.kill('SIGINT')
     const exit = await cli.exited
     expect(exit).toMatchObject({ code: 0, signal: null })

@@ -108,14 +108,14 @@ interface Leaf {
 
 /** Every key, in the order of docs/reference-config.yaml. */
 export const CONFIG_KEYS: readonly Leaf[] = [
-  { path: 'metrics.host', type: 'string', help: 'Address of /metrics, /ready and /healthz; use 0.0.0.0 in a container.' },
+  { path: 'metrics.host', type: 'string', help: 'Address of /metrics, /ready, /healthz and /runbook; use 0.0.0.0 in a container.' },
   { path: 'metrics.port', type: 'int', min: 0, max: 65535, help: 'Port of the HTTP endpoints (0 picks a free one).' },
   { path: 'metrics.namespace', type: 'string', help: 'Prefix of every metric name.' },
   { path: 'metrics.processMetrics', type: 'bool', help: 'Also export Node.js process metrics (CPU, memory, event loop).' },
   { path: 'features.reverseSyncs', type: 'bool', help: 'Write inverted offset syncs so that MM2\'s own reverse checkpoint connector emits failback checkpoints.' },
   { path: 'features.groupSync', type: 'bool', help: 'Mirror group commits to the other cluster, only into groups with no live members and only forward.' },
   { path: 'features.history', type: 'bool', help: 'Persist the translation index in the sidecar\'s own compacted topic on every cluster.' },
-  { path: 'features.lag', type: 'bool', help: 'Export consumer lag in records and seconds.' },
+  { path: 'features.lag', type: 'bool', help: 'Export consumer lag in records and seconds, and each group\'s live members and commit age.' },
   { path: 'groupSync.allowRewind', type: 'bool', help: 'Allow moving a group backwards on the other cluster (off: never rewind).' },
   { path: 'groupSync.include', type: 'list', help: 'Java regexes of groups to sync, on top of MM2\'s group filters.' },
   { path: 'groupSync.exclude', type: 'list', help: 'Java regexes of groups never to sync.' },

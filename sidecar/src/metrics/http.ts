@@ -1,9 +1,10 @@
 // The sidecar's HTTP endpoints: /metrics (Prometheus text), /ready (200 once every followed topic was
-// read to its end once, 503 before: kminion's storage readiness) and /healthz (200 while the process
-// serves). Nothing else is served.
+// read to its end once, 503 before: kminion's storage readiness), /healthz (200 while the process
+// serves) and /runbook (the alerts' runbook of this version, runbook.ts). Nothing else is served.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Registry } from 'prom-client'
+import { readRunbook, renderRunbookHtml } from './runbook.ts'
 
 export interface HttpEndpointsOptions {
   host: string
@@ -12,6 +13,8 @@ export interface HttpEndpointsOptions {
   isReady: () => boolean
   /** A short JSON-able status for /ready's body, e.g. which topics are still being read. */
   readinessDetail?: () => unknown
+  /** The package directory /runbook reads alerts/runbook.md from (default: the one the sidecar runs from). */
+  runbookRoot?: string
 }
 
 export interface HttpEndpoints {
@@ -22,6 +25,8 @@ export interface HttpEndpoints {
 }
 
 export async function startHttpEndpoints (options: HttpEndpointsOptions): Promise<HttpEndpoints> {
+  // Rendered on first request, then kept: the file is part of the installed package and does not change.
+  let runbook: string | null | undefined
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0]
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -46,7 +51,21 @@ export async function startHttpEndpoints (options: HttpEndpointsOptions): Promis
       response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n')
       return
     }
-    response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /ready or /healthz\n')
+    if (path === '/runbook') {
+      if (runbook === undefined) {
+        const markdown = readRunbook(options.runbookRoot)
+        runbook = markdown === null ? null : renderRunbookHtml(markdown)
+      }
+      if (runbook === null) {
+        response.writeHead(404, { 'content-type': 'text/plain' }).end('no runbook: alerts/runbook.md is missing from this installation\n')
+        return
+      }
+      // The page is static: no script, no request out of it.
+      const headers = { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" }
+      response.writeHead(200, headers).end(runbook)
+      return
+    }
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /ready, /healthz or /runbook\n')
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -51,7 +51,7 @@ export interface KnownLabelValues {
  * Exports reverse_syncs_written_total per flow, reverse_syncs_skipped_total per flow and reason, records_skipped_total per cluster, topic,
  * record type and reason, and sync_failures_total per cluster and operation, at 0. The failure series carry
  * no `code` (an error code is known only once a write failed; the failed write's series carries it),
- * so `sum by (cluster, operation)` and `rate()` see 0 rather than nothing. Idempotent: adding 0 never
+ * so `sum by (kafka_cluster, operation)` and `rate()` see 0 rather than nothing. Idempotent: adding 0 never
  * changes a series that already counted events.
  */
 export function initialiseSeries (metrics: SidecarMetrics, known: KnownLabelValues): void {
@@ -60,9 +60,9 @@ export function initialiseSeries (metrics: SidecarMetrics, known: KnownLabelValu
     for (const reason of REVERSE_SYNC_SKIP_REASONS) metrics.reverseSyncsSkipped.inc({ flow, reason }, 0)
   }
   for (const { cluster, topic, recordType } of known.recordTypes) {
-    for (const reason of RECORD_SKIP_REASONS) metrics.recordsSkipped.inc({ cluster, topic, record_type: recordType, reason }, 0)
+    for (const reason of RECORD_SKIP_REASONS) metrics.recordsSkipped.inc({ kafka_cluster: cluster, topic, record_type: recordType, reason }, 0)
   }
-  for (const { cluster, operation } of known.operations) metrics.syncFailures.inc({ cluster, operation }, 0)
+  for (const { cluster, operation } of known.operations) metrics.syncFailures.inc({ kafka_cluster: cluster, operation }, 0)
   for (const flow of known.exactFlows ?? []) {
     for (const direction of ['forward', 'reverse']) {
       for (const reason of EXACT_FALLBACK_REASONS) metrics.exactFallbacks.inc({ flow, direction, reason }, 0)

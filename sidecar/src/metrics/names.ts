@@ -3,7 +3,9 @@
 // metric the sidecar does not export. Renaming one is a breaking change (CHANGELOG "Changed").
 //
 // Names follow <namespace>_<thing>_<unit>; the namespace is configurable (default `mm2_failback`).
-// Label vocabulary: `cluster` (an MM2 alias), `flow` ("A->B"), `source`/`target` (aliases of a flow),
+// Label vocabulary: `kafka_cluster` (an MM2 cluster alias; not `cluster`, which multi-cluster Prometheus
+// setups such as Thanos, Mimir and kubernetes-mixin attach as an external label for the Kubernetes cluster,
+// where a series' own label would win and hide theirs), `flow` ("A->B"), `source`/`target` (aliases of a flow),
 // `topic`, `partition`, `group`, `reason`, `record_type`, `direction` ("forward" or "reverse").
 
 export const DEFAULT_NAMESPACE = 'mm2_failback'
@@ -33,7 +35,7 @@ function metric<const T extends MetricType, const L extends readonly string[]> (
 export const METRICS = {
   up: metric('up', 'gauge',
     'Whether the sidecar can reach the cluster: 1 after a successful request, 0 after a failed one.',
-    ['cluster']),
+    ['kafka_cluster']),
   ready: metric('ready', 'gauge',
     'Whether the sidecar has read every followed topic to its end once: 1 when ready, 0 before. No output is written while 0.',
     []),
@@ -43,10 +45,10 @@ export const METRICS = {
 
   recordsDecoded: metric('records_decoded_total', 'counter',
     'Records decoded from followed topics, by cluster and record type; increases with every record read.',
-    ['cluster', 'record_type']),
+    ['kafka_cluster', 'record_type']),
   recordsSkipped: metric('records_skipped_total', 'counter',
     'Records skipped because they could not be decoded or used, by cluster, topic, record type and reason; increases with every skipped record. 0 from startup for every followed topic and every decode reason.',
-    ['cluster', 'topic', 'record_type', 'reason']),
+    ['kafka_cluster', 'topic', 'record_type', 'reason']),
 
   heartbeatAge: metric('heartbeat_age_seconds', 'gauge',
     'Seconds since the newest MM2 heartbeat of the flow was emitted, as seen on the target cluster: the replication delay of the flow. Grows when MM2 or the flow stops.',
@@ -73,16 +75,16 @@ export const METRICS = {
     ['flow']),
   reverseSyncWriter: metric('reverse_sync_writer', 'gauge',
     'Whether this instance writes the reverse offset syncs that go to a cluster: 1 when it was elected (it owns partition 0 of __consumer_offsets in the deployment\'s group there), 0 when another instance does. Summed over the instances of a deployment, exactly 1 per cluster.',
-    ['cluster']),
+    ['kafka_cluster']),
   ownedPartitions: metric('owned_partitions', 'gauge',
     'Partitions of a cluster\'s __consumer_offsets this instance owns in the deployment\'s group: it mirrors the commits of the groups stored there. Summed over the instances of a deployment, commit_partitions.',
-    ['cluster']),
+    ['kafka_cluster']),
   ownedGroups: metric('owned_groups', 'gauge',
     'Groups with committed offsets on a cluster that this instance mirrors (their partition of __consumer_offsets is in its share); refreshed every second.',
-    ['cluster']),
+    ['kafka_cluster']),
   commitPartitions: metric('commit_partitions', 'gauge',
     'Partitions of a cluster\'s __consumer_offsets: the shares the instances of a deployment divide between them.',
-    ['cluster']),
+    ['kafka_cluster']),
   reverseSyncsSkipped: metric('reverse_syncs_skipped_total', 'counter',
     'Reverse offset syncs not written, by reason (not-newer: at or below one already in the topic, which MM2 would read as a rewind); increases with every skip. 0 from startup for every flow whose reverse syncs are written.',
     ['flow', 'reason']),
@@ -96,7 +98,7 @@ export const METRICS = {
 
   syncFailures: metric('sync_failures_total', 'counter',
     'Failed writes (reverse syncs, group commits, history) and lag reads, by cluster, operation and error code; increases with every failure. 0 from startup, without a code, for every operation the sidecar performs on a cluster.',
-    ['cluster', 'operation', 'code']),
+    ['kafka_cluster', 'operation', 'code']),
 
   translationRereadWindow: metric('translation_reread_window_records', 'gauge',
     'Upper bound of records a group would re-read if it moved to the other cluster now (0 when the translation is exact; for an untranslatable partition, every offset below the group\'s position, as a consumer starting from the earliest record would re-read them), per group and partition.',
@@ -126,13 +128,19 @@ export const METRICS = {
 
   consumerLagRecords: metric('consumer_lag_records', 'gauge',
     'Records between the group\'s committed offset and the partition\'s high watermark, per cluster, group, topic and partition.',
-    ['cluster', 'group', 'topic', 'partition']),
+    ['kafka_cluster', 'group', 'topic', 'partition']),
   consumerLagSeconds: metric('consumer_lag_seconds', 'gauge',
     'Age in seconds of the oldest record the group has not consumed yet (0 when caught up), per cluster, group, topic and partition.',
-    ['cluster', 'group', 'topic', 'partition']),
+    ['kafka_cluster', 'group', 'topic', 'partition']),
   consumerCommittedOffset: metric('consumer_committed_offset', 'gauge',
     'The group\'s committed offset, per cluster, group, topic and partition (for stall detection: lag grows while this does not move).',
-    ['cluster', 'group', 'topic', 'partition']),
+    ['kafka_cluster', 'group', 'topic', 'partition']),
+  consumerGroupMembers: metric('consumer_group_members', 'gauge',
+    'Live members of the group on the cluster (classic or consumer protocol) at the last lag measurement, per cluster and group; 0 when it has none. With consumer_group_commit_age_seconds it tells an abandoned group from one in use.',
+    ['kafka_cluster', 'group']),
+  consumerGroupCommitAge: metric('consumer_group_commit_age_seconds', 'gauge',
+    'Seconds since the group\'s newest offset commit on the cluster (by its consumers, MM2 or the sidecar\'s group sync), from the broker\'s commit timestamps, per cluster and group; refreshed at every lag measurement.',
+    ['kafka_cluster', 'group']),
 
   commitLatency: metric('commit_translation_latency_seconds', 'histogram',
     'Seconds from a group commit on one cluster to its translated commit on the other.',

@@ -4,7 +4,8 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { ALERTS_GROUP, RECORDING_GROUP, alertRules, formatSeconds, renderRules, ruleGroups } from '../../../alerts/rules.ts'
-import { DEFAULT_MONITORING_CONFIG, GENERATED_NOTE, monitoringConfig } from '../../../sidecar/src/metrics/monitoring/config.ts'
+import { DEFAULT_MONITORING_CONFIG, GENERATED_NOTE, monitoringConfig, runbookBase, runbookUrl } from '../../../sidecar/src/metrics/monitoring/config.ts'
+import { renderRunbookHtml, runbookAnchor } from '../../../sidecar/src/metrics/runbook.ts'
 
 const root = new URL('../../../', import.meta.url)
 const read = (path: string): string => readFileSync(new URL(path, root), 'utf8')
@@ -41,14 +42,14 @@ describe('alert rules', () => {
       expect(['critical', 'warning']).toContain(rule.labels.severity)
       expect(rule.annotations.summary.length).toBeGreaterThan(10)
       expect(rule.annotations.description).toMatch(/\{\{ (\$labels\.|with \$labels\.|if \$labels\.)/)
-      expect(rule.annotations.runbook_url).toBe(`${config.runbookBaseUrl}#${rule.alert.toLowerCase()}`)
+      expect(rule.annotations.runbook_url).toBe(`${runbookBase(config)}#${rule.alert.toLowerCase()}`)
     }
   })
 
   it('follows the config: thresholds, for durations, selectors, namespace and runbook URL', () => {
     const custom = monitoringConfig({
       namespace: 'dr',
-      selectors: { sidecar: 'job="dr-sidecar"', consumerGroups: 'cluster="A"' },
+      selectors: { sidecar: 'job="dr-sidecar"', consumerGroups: 'kafka_cluster="A"' },
       thresholds: { consumerLagSeconds: 120 },
       for: { consumerLag: '2m' },
       runbookBaseUrl: 'https://wiki.example.com/runbook'
@@ -56,16 +57,40 @@ describe('alert rules', () => {
     const lag = alertRules(custom).find((rule) => rule.alert === 'MM2ConsumerLagHigh')
     expect(lag).toEqual({
       alert: 'MM2ConsumerLagHigh',
-      expr: 'max by (cluster, group, topic) (dr_consumer_lag_seconds{job="dr-sidecar", cluster="A"}) > 120',
+      expr: 'max by (kafka_cluster, group, topic) (dr_consumer_lag_seconds{job="dr-sidecar", kafka_cluster="A"}) > 120\n' +
+        '  and on (kafka_cluster, group)\nkafka_cluster_group:dr_consumer_group_active:bool',
       for: '2m',
       labels: { severity: 'warning' },
       annotations: {
-        summary: 'Group {{ $labels.group }} lags on {{ $labels.topic }} on cluster {{ $labels.cluster }}.',
-        description: 'Group {{ $labels.group }} on cluster {{ $labels.cluster }} is {{ $value | humanizeDuration }} behind on topic {{ $labels.topic }}: its oldest unconsumed record is older than 2m.',
+        summary: 'Group {{ $labels.group }} lags on {{ $labels.topic }} on cluster {{ $labels.kafka_cluster }}.',
+        description: 'Group {{ $labels.group }} on cluster {{ $labels.kafka_cluster }} is {{ $value | humanizeDuration }} behind on topic {{ $labels.topic }}: its oldest unconsumed record is older than 2m.',
         runbook_url: 'https://wiki.example.com/runbook#mm2consumerlaghigh'
       }
     })
     expect(renderRules(custom)).not.toContain('mm2_failback_')
+  })
+
+  it('links to the runbook a live sidecar of the job serves, unless told another base URL', () => {
+    expect(runbookUrl(config, 'MM2Down')).toBe('http://{{ with query `up{job="mm2-failback"} == 1` }}' +
+      '{{ . | sortByLabel "instance" | first | label "instance" }}{{ else }}{{ $labels.instance }}{{ end }}/runbook#mm2down')
+    const custom = monitoringConfig({ selectors: { sidecar: 'job="dr", env="prod"' } })
+    expect(runbookBase(custom)).toContain('query `up{job="dr", env="prod"} == 1`')
+    expect(runbookUrl(monitoringConfig({ runbookBaseUrl: 'https://wiki.example.com/mm2' }), 'MM2Down')).toBe('https://wiki.example.com/mm2#mm2down')
+    expect(() => monitoringConfig({ runbookBaseUrl: 'https://wiki.example.com/mm2#top' })).toThrow(/runbookBaseUrl must be "sidecar" or an http\(s\) URL/)
+    expect(() => monitoringConfig({ runbookBaseUrl: 'alerts/runbook.md' })).toThrow(/runbookBaseUrl/)
+    // A base URL of your own may use annotation templates too.
+    expect(monitoringConfig({ runbookBaseUrl: 'https://{{ $externalLabels.region }}.wiki.example.com/mm2' }).runbookBaseUrl).toContain('$externalLabels')
+  })
+
+  it('scopes the lag alerts to groups in use by default, and to every group with consumerLagGroups all', () => {
+    const lag = (overrides: Parameters<typeof monitoringConfig>[0]): string =>
+      alertRules(monitoringConfig(overrides)).find((rule) => rule.alert === 'MM2ConsumerLagHigh')!.expr
+    expect(lag({})).toContain('and on (kafka_cluster, group)\nkafka_cluster_group:mm2_failback_consumer_group_active:bool')
+    expect(lag({ consumerLagGroups: 'all' })).toBe('max by (kafka_cluster, group, topic) (mm2_failback_consumer_lag_seconds{job="mm2-failback"}) > 900')
+    const active = ruleGroups(monitoringConfig({ consumerGroupActiveWindow: '2h' }))[0]!.rules
+      .find((rule) => 'record' in rule && rule.record.includes('group_active'))
+    expect(active && 'expr' in active ? active.expr : '').toContain('(mm2_failback_consumer_group_commit_age_seconds{job="mm2-failback"}) < 7200')
+    expect(() => monitoringConfig({ consumerLagGroups: 'some' as 'all' })).toThrow(/consumerLagGroups must be active or all/)
   })
 
   it('formats thresholds for annotation text', () => {
@@ -79,6 +104,16 @@ describe('runbook', () => {
 
   it('has one section per alert and no other', () => {
     expect([...sections.keys()]).toEqual(ALERTS)
+  })
+
+  it('has the anchor of every alert\'s runbook_url, on GitHub and on the page the sidecar serves', () => {
+    const anchors = [...sections.keys()].map(runbookAnchor)
+    const html = renderRunbookHtml(runbook)
+    for (const rule of alertRules(config)) {
+      const anchor = rule.annotations.runbook_url.split('#').at(-1)!
+      expect(anchors, rule.alert).toContain(anchor)
+      expect(html, rule.alert).toContain(`<h2 id="${anchor}">${rule.alert}</h2>`)
+    }
   })
 
   it('gives each section its meaning, impact, diagnosis and mitigation', () => {

@@ -48,9 +48,30 @@ describe('mm2-failback dashboards / alerts', () => {
 
   it('alerts generate prints the committed rules with default flags, and follows the flags', async () => {
     expect(await run('alerts', 'generate')).toEqual({ code: 0, stdout: committed('alerts/generated/mm2-failback.rules.yaml'), stderr: '' })
-    const custom = await run('alerts', 'generate', '--job', 'dr-sidecar', '--consumer-lag-seconds', '60', '--runbook-url', 'https://wiki.example.com/mm2/runbook')
-    expect(custom.stdout).toContain('expr: max by (cluster, group, topic) (mm2_failback_consumer_lag_seconds{job="dr-sidecar"}) > 60')
+    const custom = await run('alerts', 'generate', '--job', 'dr-sidecar', '--consumer-lag-seconds', '60', '--runbook-base-url', 'https://wiki.example.com/mm2/runbook')
+    expect(custom.stdout).toContain([
+      'expr: |-',
+      '          max by (kafka_cluster, group, topic) (mm2_failback_consumer_lag_seconds{job="dr-sidecar"}) > 60',
+      '            and on (kafka_cluster, group)',
+      '          kafka_cluster_group:mm2_failback_consumer_group_active:bool'
+    ].join('\n'))
     expect(custom.stdout).toContain('runbook_url: https://wiki.example.com/mm2/runbook#mm2down')
+    // The flag's former name still works.
+    expect((await run('alerts', 'generate', '--runbook-url', 'https://wiki.example.com/rb')).stdout).toContain('runbook_url: https://wiki.example.com/rb#mm2down')
+  })
+
+  it('alerts generate links to the runbook a live sidecar of the --job serves by default', async () => {
+    const result = await run('alerts', 'generate', '--job', 'dr-sidecar')
+    expect(result.stdout).toContain('runbook_url: http://{{ with query `up{job="dr-sidecar"} == 1` }}' +
+      '{{ . | sortByLabel "instance" | first | label "instance" }}{{ else }}{{ $labels.instance }}{{ end }}/runbook#mm2consumerlaghigh')
+  })
+
+  it('alerts generate --consumer-lag-groups all watches every group; --group-active-window widens "active"', async () => {
+    const all = await run('alerts', 'generate', '--consumer-lag-groups', 'all')
+    expect(all.stdout).toContain('expr: max by (kafka_cluster, group, topic) (mm2_failback_consumer_lag_seconds{job="mm2-failback"}) > 900\n')
+    const week = await run('alerts', 'generate', '--group-active-window', '7d')
+    expect(week.stdout).toContain('min by (kafka_cluster, group) (mm2_failback_consumer_group_commit_age_seconds{job="mm2-failback"}) < 604800')
+    expect((await run('alerts', 'generate', '--consumer-lag-groups', 'some')).code).toBe(2)
   })
 
   it('alerts generate --out writes mm2-failback.rules.yaml', async () => {

@@ -33,13 +33,13 @@ describe('generated dashboards', () => {
     }
   })
 
-  it('has the template variables datasource, cluster, flow, group and topic (MM2: source and target)', () => {
+  it('has the template variables datasource, job, namespace, instance, kafka_cluster, flow, group and topic (MM2: its own job and instance, source and target)', () => {
     const names = renderDashboards(DEFAULT_MONITORING_CONFIG).map((entry) =>
       (entry.dashboard.templating as { list: Array<{ name: string }> }).list.map((variable) => variable.name))
     expect(names).toEqual([
-      ['datasource', 'cluster', 'flow', 'group', 'topic'],
-      ['datasource', 'cluster', 'flow', 'group', 'topic'],
-      ['datasource', 'source', 'target', 'topic', 'group']
+      ['datasource', 'job', 'namespace', 'instance', 'kafka_cluster', 'flow', 'group', 'topic'],
+      ['datasource', 'job', 'namespace', 'instance', 'kafka_cluster', 'flow', 'group', 'topic'],
+      ['datasource', 'mm2_job', 'namespace', 'mm2_instance', 'source', 'target', 'topic', 'group']
     ])
   })
 
@@ -64,10 +64,13 @@ describe('generated dashboards', () => {
     const [overview, groups, mm2] = renderDashboards(config).map((entry) => entry.dashboard)
     expect([overview?.uid, groups?.uid, mm2?.uid]).toEqual(['prod-dr-overview', 'prod-dr-consumer-groups', 'prod-dr-mirrormaker2'])
     const overviewText = JSON.stringify(overview)
-    expect(overviewText).toContain('dr_sidecar_heartbeat_age_seconds{job=\\"dr\\", env=\\"prod\\", flow=~\\"$flow\\"}')
+    // The config's job is the job variable's default; its other matchers stay in every selector.
+    expect(overviewText).toContain('dr_sidecar_heartbeat_age_seconds{env=\\"prod\\", job=~\\"$job\\", namespace=~\\"$namespace\\", instance=~\\"$instance\\", flow=~\\"$flow\\"}')
+    expect(overviewText).toContain('"current":{"selected":true,"text":"dr","value":"dr"}')
     expect(overviewText).not.toContain('mm2_failback_')
     expect(overviewText).toContain('"value":42')
-    expect(JSON.stringify(mm2)).toContain('kafka_connect_mirror_source_connector_records_total{job=\\"mm2-prod\\"')
+    expect(JSON.stringify(mm2)).toContain('kafka_connect_mirror_source_connector_records_total{job=~\\"$mm2_job\\", namespace=~\\"$namespace\\", instance=~\\"$mm2_instance\\"')
+    expect(JSON.stringify(mm2)).toContain('"current":{"selected":true,"text":"mm2-prod","value":"mm2-prod"}')
   })
 
   it('rejects an invalid config with every problem named', () => {

@@ -1,5 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { alertRules } from '../../../alerts/rules.ts'
 import { startHttpEndpoints, type HttpEndpoints } from '../../../sidecar/src/metrics/http.ts'
+import { DEFAULT_MONITORING_CONFIG } from '../../../sidecar/src/metrics/monitoring/config.ts'
+import { renderRunbookHtml, runbookAnchor } from '../../../sidecar/src/metrics/runbook.ts'
 import { createMetrics } from '../../../sidecar/src/metrics/registry.ts'
 import { METRICS } from '../../../sidecar/src/metrics/names.ts'
 
@@ -9,13 +15,13 @@ afterEach(async () => { await endpoints?.close(); endpoints = null })
 describe('metrics registry and HTTP endpoints', () => {
   it('exports every metric of names.ts under the namespace, with its help text', async () => {
     const metrics = createMetrics({ namespace: 'mm2_failback' })
-    metrics.up.set({ cluster: 'A' }, 1)
+    metrics.up.set({ kafka_cluster: 'A' }, 1)
     const text = await metrics.registry.metrics()
     for (const definition of Object.values(METRICS)) {
       expect(text).toContain(`# HELP mm2_failback_${definition.name} ${definition.help}`)
       expect(text).toContain(`# TYPE mm2_failback_${definition.name} ${definition.type}`)
     }
-    expect(text).toContain('mm2_failback_up{cluster="A"} 1')
+    expect(text).toContain('mm2_failback_up{kafka_cluster="A"} 1')
   })
 
   it('a custom namespace renames every metric', async () => {
@@ -47,5 +53,61 @@ describe('metrics registry and HTTP endpoints', () => {
     expect((await fetch(`${endpoints.url}/healthz`)).status).toBe(200)
     expect((await fetch(`${endpoints.url}/nope`)).status).toBe(404)
     expect((await fetch(`${endpoints.url}/metrics`, { method: 'POST' })).status).toBe(405)
+  })
+
+  it('serves the runbook at /runbook, with the section each alert\'s runbook_url points at', async () => {
+    endpoints = await startHttpEndpoints({ host: '127.0.0.1', port: 0, registry: createMetrics().registry, isReady: () => true })
+    const response = await fetch(`${endpoints.url}/runbook`)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    const html = await response.text()
+    expect(html).toContain('<title>mm2-failback runbook</title>')
+    for (const rule of alertRules(DEFAULT_MONITORING_CONFIG)) {
+      // The default link is http://<live instance>/runbook#<anchor>: this server's path, and an id on the page.
+      const [path, anchor] = rule.annotations.runbook_url.split('}}').at(-1)!.split('#')
+      expect(path, rule.alert).toBe('/runbook')
+      expect(html, rule.alert).toContain(`<h2 id="${anchor}">${rule.alert}</h2>`)
+    }
+    expect((await fetch(`${endpoints.url}/runbook`, { method: 'HEAD' })).status).toBe(200)
+  })
+
+  it('answers /runbook with 404 when the installation lacks alerts/runbook.md', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'mm2-failback-no-runbook-'))
+    try {
+      endpoints = await startHttpEndpoints({ host: '127.0.0.1', port: 0, registry: createMetrics().registry, isReady: () => true, runbookRoot: empty })
+      const response = await fetch(`${endpoints.url}/runbook`)
+      expect(response.status).toBe(404)
+      expect(await response.text()).toContain('alerts/runbook.md is missing')
+    } finally {
+      rmSync(empty, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('runbook page', () => {
+  it('renders headings with GitHub\'s anchors, paragraphs, lists, code and emphasis, and escapes everything else', () => {
+    const html = renderRunbookHtml([
+      '# Title',
+      '',
+      '## MM2FailbackDown',
+      '',
+      '**Meaning.** The *sidecar* is <down> & `up{job="x"} == 0`',
+      'on two lines.',
+      '',
+      '- first item,',
+      '  continued',
+      '- second',
+      '',
+      '```',
+      'kubectl get pods <name>',
+      '```'
+    ].join('\n'))
+    expect(html).toContain('<h1 id="title">Title</h1>')
+    expect(html).toContain('<h2 id="mm2failbackdown">MM2FailbackDown</h2>')
+    expect(html).toContain('<p><strong>Meaning.</strong> The <em>sidecar</em> is &lt;down&gt; &amp; <code>up{job=&quot;x&quot;} == 0</code> on two lines.</p>')
+    expect(html).toContain('<ul><li>first item, continued</li><li>second</li></ul>')
+    expect(html).toContain('<pre><code>kubectl get pods &lt;name&gt;</code></pre>')
+    expect(html).not.toContain('<down>')
+    expect(runbookAnchor('Failover and failback: step 2')).toBe('failover-and-failback-step-2')
   })
 })

@@ -33,8 +33,8 @@ describe('initialiseSeries', () => {
     const text = await metrics.registry.metrics()
     expect(series(text, 'mm2_failback_reverse_syncs_written_total')).toEqual(['mm2_failback_reverse_syncs_written_total{flow="A->B"} 0'])
     expect(series(text, 'mm2_failback_reverse_syncs_skipped_total')).toEqual(['mm2_failback_reverse_syncs_skipped_total{flow="A->B",reason="not-newer"} 0'])
-    expect(series(text, 'mm2_failback_sync_failures_total')).toEqual(['mm2_failback_sync_failures_total{cluster="B",operation="commit"} 0'])
-    expect(series(text, 'mm2_failback_records_skipped_total')).toEqual(RECORD_SKIP_REASONS.map((reason) => `mm2_failback_records_skipped_total{cluster="A",topic="heartbeats",record_type="heartbeat",reason="${reason}"} 0`))
+    expect(series(text, 'mm2_failback_sync_failures_total')).toEqual(['mm2_failback_sync_failures_total{kafka_cluster="B",operation="commit"} 0'])
+    expect(series(text, 'mm2_failback_records_skipped_total')).toEqual(RECORD_SKIP_REASONS.map((reason) => `mm2_failback_records_skipped_total{kafka_cluster="A",topic="heartbeats",record_type="heartbeat",reason="${reason}"} 0`))
   })
 
   it('is idempotent, and events count on the same series (failures add their code)', async () => {
@@ -47,16 +47,16 @@ describe('initialiseSeries', () => {
     initialiseSeries(metrics, known)
     metrics.reverseSyncsSkipped.inc({ flow: 'A->B', reason: 'not-newer' }, 3)
     const reason = recordSkipReason(new Mm2FailbackError('MM2_DECODE_TRUNCATED', 'short'))
-    metrics.recordsSkipped.inc({ cluster: 'A', topic: 'heartbeats', record_type: 'heartbeat', reason })
-    metrics.syncFailures.inc({ cluster: 'B', operation: 'commit', code: 'MM2_CLUSTER_UNREACHABLE' })
+    metrics.recordsSkipped.inc({ kafka_cluster: 'A', topic: 'heartbeats', record_type: 'heartbeat', reason })
+    metrics.syncFailures.inc({ kafka_cluster: 'B', operation: 'commit', code: 'MM2_CLUSTER_UNREACHABLE' })
     initialiseSeries(metrics, known)
     const text = await metrics.registry.metrics()
     expect(series(text, 'mm2_failback_reverse_syncs_skipped_total')).toEqual(['mm2_failback_reverse_syncs_skipped_total{flow="A->B",reason="not-newer"} 3'])
-    expect(series(text, 'mm2_failback_records_skipped_total')).toContain('mm2_failback_records_skipped_total{cluster="A",topic="heartbeats",record_type="heartbeat",reason="decode_truncated"} 1')
+    expect(series(text, 'mm2_failback_records_skipped_total')).toContain('mm2_failback_records_skipped_total{kafka_cluster="A",topic="heartbeats",record_type="heartbeat",reason="decode_truncated"} 1')
     expect(series(text, 'mm2_failback_records_skipped_total')).toHaveLength(RECORD_SKIP_REASONS.length)
     expect(series(text, 'mm2_failback_sync_failures_total')).toEqual([
-      'mm2_failback_sync_failures_total{cluster="B",operation="commit"} 0',
-      'mm2_failback_sync_failures_total{cluster="B",operation="commit",code="MM2_CLUSTER_UNREACHABLE"} 1'
+      'mm2_failback_sync_failures_total{kafka_cluster="B",operation="commit"} 0',
+      'mm2_failback_sync_failures_total{kafka_cluster="B",operation="commit",code="MM2_CLUSTER_UNREACHABLE"} 1'
     ])
   })
 

@@ -1,17 +1,18 @@
 // The lint itself: clean on the bundle, and it catches each kind of mistake it exists for.
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_MONITORING_CONFIG, monitoringConfig } from '../../../sidecar/src/metrics/monitoring/config.ts'
+import { DEFAULT_MONITORING_CONFIG, monitoringConfig, runbookUrl } from '../../../sidecar/src/metrics/monitoring/config.ts'
 import { renderDashboards } from '../../../dashboards/index.ts'
 import {
-  inspectPromql, knownMetrics, lintBundle, lintDashboard, lintMetricDefinitions, lintPromql, lintRules
+  inspectPromql, knownMetrics, lintBundle, lintDashboard, lintMetricDefinitions, lintPromql, lintRules, lintScope
 } from '../../../scripts/lint-monitoring.ts'
 import { MM2_JMX_METRICS } from '../../../dashboards/mm2-jmx-metrics.ts'
-import { DATASOURCE } from '../../../dashboards/panels.ts'
+import { DATASOURCE, mm2Scope, sidecarScope } from '../../../dashboards/panels.ts'
 import { ruleGroups } from '../../../alerts/rules.ts'
 
 const config = DEFAULT_MONITORING_CONFIG
 const known = knownMetrics(config)
 const overview = (): Record<string, unknown> => structuredClone(renderDashboards(config)[0]!.dashboard)
+const scopes = { sidecar: sidecarScope(config), mm2: mm2Scope(config) }
 
 describe('bundle lint', () => {
   it('finds no problem in the dashboards and rules of the default config', () => {
@@ -19,7 +20,7 @@ describe('bundle lint', () => {
   })
 
   it('finds no problem with another namespace and multi-matcher selectors', () => {
-    expect(lintBundle(monitoringConfig({ namespace: 'x', selectors: { sidecar: 'job=~"a|b", env="p"', consumerGroups: 'cluster="A"' } }))).toEqual([])
+    expect(lintBundle(monitoringConfig({ namespace: 'x', selectors: { sidecar: 'job=~"a|b", env="p"', consumerGroups: 'kafka_cluster="A"' } }))).toEqual([])
   })
 
   it('names.ts follows the conventions: counters end with _total, histograms carry no suffix', () => {
@@ -43,8 +44,11 @@ describe('bundle lint', () => {
 
 describe('PromQL checks', () => {
   it('collects metric names and accepts Grafana macros', () => {
-    expect(inspectPromql('sum by (x) (rate(a_total{j="1"}[$__rate_interval])) / on () b + increase(c[$__range])'))
-      .toEqual({ metrics: ['a_total', 'b', 'c'], problems: [] })
+    expect(inspectPromql('sum by (x) (rate(a_total{j="1", k =~ "$k"}[$__rate_interval])) / on () b + increase(c[$__range])')).toEqual({
+      metrics: ['a_total', 'b', 'c'],
+      problems: [],
+      selectors: [{ metric: 'a_total', matchers: ['j="1"', 'k=~"$k"'] }, { metric: 'b', matchers: [] }, { metric: 'c', matchers: [] }]
+    })
   })
 
   it('reports a parse error', () => {
@@ -97,11 +101,37 @@ describe('panel checks', () => {
   it('checks template variable queries too', () => {
     const dashboard = overview()
     const variables = (dashboard.templating as { list: Array<Record<string, unknown>> }).list
-    variables[1]!.query = 'label_values(mm2_failback_clusters{job="x"}, cluster)'
-    variables[2]!.query = 'query_result(up)'
-    expect(lintDashboard(dashboard, 'mm2-failback-overview', known)).toEqual([
-      'dashboard mm2-failback / Overview variable cluster: metric mm2_failback_clusters is not exported by the sidecar (names.ts), not in the MM2 JMX list and not a recording rule',
+    const variable = (name: string): Record<string, unknown> => variables.find((entry) => entry.name === name)!
+    variable('kafka_cluster').query = 'label_values(mm2_failback_clusters{job=~"$job", namespace=~"$namespace", instance=~"$instance"}, kafka_cluster)'
+    variable('flow').query = 'query_result(up)'
+    expect(lintDashboard(dashboard, 'mm2-failback-overview', known, scopes)).toEqual([
+      'dashboard mm2-failback / Overview variable kafka_cluster: metric mm2_failback_clusters is not exported by the sidecar (names.ts), not in the MM2 JMX list and not a recording rule',
       'dashboard mm2-failback / Overview variable flow: query must be label_values(<selector>, <label>) (got "query_result(up)")'
+    ])
+  })
+
+  it('reports a selector without the job, namespace or instance variable, where two deployments would merge', () => {
+    const dashboard = overview()
+    const variables = (dashboard.templating as { list: Array<Record<string, unknown>> }).list
+    variables.find((entry) => entry.name === 'flow')!.query = 'label_values(mm2_failback_heartbeat_age_seconds{job="mm2-failback"}, flow)'
+    // The instance variable lists what job and namespace select: it needs those two, not itself.
+    variables.find((entry) => entry.name === 'instance')!.query = 'label_values(mm2_failback_build_info{job=~"$job"}, instance)'
+    const panel = (dashboard.panels as Array<{ targets: Array<Record<string, unknown>> }>)[1]!
+    panel.targets[0]!.expr = 'up{job=~"$job", namespace=~"$namespace"} / on () group(mm2_failback_ready{job=~"$job", namespace=~"$namespace", instance=~"$instance"})'
+    expect(lintDashboard(dashboard, 'mm2-failback-overview', known, scopes)).toEqual([
+      'dashboard mm2-failback / Overview variable instance: selector of mm2_failback_build_info lacks namespace=~"$namespace", so deployments would merge',
+      'dashboard mm2-failback / Overview variable flow: selector of mm2_failback_heartbeat_age_seconds lacks job=~"$job", so deployments would merge',
+      'dashboard mm2-failback / Overview variable flow: selector of mm2_failback_heartbeat_age_seconds lacks namespace=~"$namespace", so deployments would merge',
+      'dashboard mm2-failback / Overview variable flow: selector of mm2_failback_heartbeat_age_seconds lacks instance=~"$instance", so deployments would merge',
+      'dashboard mm2-failback / Overview panel "Sidecar scrape" query 1: selector of up lacks instance=~"$instance", so deployments would merge'
+    ])
+  })
+
+  it('wants MM2\'s own job and instance variables on MM2 metrics', () => {
+    const expr = 'sum(kafka_connect_worker_task_count{job=~"$job", namespace=~"$namespace", instance=~"$instance"})'
+    expect(lintScope(expr, scopes, 'here')).toEqual([
+      'here: selector of kafka_connect_worker_task_count lacks job=~"$mm2_job", so deployments would merge',
+      'here: selector of kafka_connect_worker_task_count lacks instance=~"$mm2_instance", so deployments would merge'
     ])
   })
 })
@@ -121,7 +151,7 @@ describe('rule checks', () => {
       'alert SidecarBroken: name must be PascalCase starting with MM2',
       'alert SidecarBroken: labels.severity must be critical or warning',
       'alert SidecarBroken: annotations.description must name what it is about from labels ({{ $labels.group }}, ...)',
-      `alert SidecarBroken: runbook_url must be ${config.runbookBaseUrl}#sidecarbroken`
+      `alert SidecarBroken: runbook_url must be ${runbookUrl(config, 'SidecarBroken')}`
     ])
   })
 })

@@ -15,9 +15,10 @@ export function alertsCommand (context: CliContext): CommandModule<object, Alert
     builder: (yargs: Argv<object>) => monitoringOptions(yargs
       .usage('$0 alerts generate [--out <dir>] [flags]\n\n' +
         'Renders the rules file that `promtool check rules` accepts; every alert links to its section of\n' +
-        'alerts/runbook.md under --runbook-url. Without --out it prints the YAML.')
+        'alerts/runbook.md under --runbook-base-url (default: the runbook each sidecar serves at /runbook,\n' +
+        'opened on a live instance\'s scrape address). Without --out it prints the YAML.')
       .positional('action', { choices: ['generate'] as const, describe: 'What to do' })
-      .example('$0 alerts generate --job mm2-failback --runbook-url https://git.example.com/ops/mm2-failback/alerts/runbook.md --out /etc/prometheus/rules', 'Write mm2-failback.rules.yaml')) as unknown as Argv<AlertsArgs>,
+      .example('$0 alerts generate --job mm2-failback --runbook-base-url https://git.example.com/ops/mm2-failback/alerts/runbook.md --out /etc/prometheus/rules', 'Write mm2-failback.rules.yaml')) as unknown as Argv<AlertsArgs>,
     handler: async (args) => {
       const config = configFromArgs(args)
       const { RULES_FILE, renderRules } = await import('../../../../alerts/rules.ts')

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Argv, CommandModule } from 'yargs'
 import {
-  DEFAULT_MONITORING_CONFIG, validateMonitoringConfig, monitoringConfig, type MonitoringConfig
+  DEFAULT_MONITORING_CONFIG, SIDECAR_RUNBOOK, validateMonitoringConfig, monitoringConfig, type MonitoringConfig
 } from '../../metrics/monitoring/config.ts'
 import { Mm2FailbackError } from '../../errors.ts'
 import { EXIT_FAILURE, EXIT_OK, type CliContext } from '../context.ts'
@@ -18,7 +18,9 @@ export interface MonitoringArgs {
   'mm2-job': string
   'consumer-groups-selector': string
   'uid-prefix': string
-  'runbook-url': string
+  'runbook-base-url': string
+  'consumer-lag-groups': 'active' | 'all'
+  'group-active-window': string
   'replication-delay-seconds': number
   'mm2-down-seconds': number
   'offset-sync-age-seconds': number
@@ -42,13 +44,29 @@ export function monitoringOptions<T> (yargs: Argv<T>): Argv<T & MonitoringArgs> 
     })
     .option('job', { type: 'string', default: 'mm2-failback', requiresArg: true, describe: 'Prometheus job name of the sidecar scrape' })
     .option('mm2-job', { type: 'string', default: 'mirrormaker2', requiresArg: true, describe: 'Prometheus job name of the MM2 JMX exporter scrape' })
-    .option('consumer-groups-selector', { type: 'string', default: '', describe: 'Extra label matchers for the consumer lag alerts, e.g. \'cluster="A"\'' })
+    .option('consumer-groups-selector', {
+      type: 'string',
+      default: '',
+      describe: 'Extra label matchers for the consumer lag alerts, e.g. \'kafka_cluster="A"\''
+    })
+    .option('consumer-lag-groups', {
+      choices: ['active', 'all'] as const,
+      default: DEFAULTS.consumerLagGroups,
+      describe: 'Groups the consumer lag alerts watch: active (live members, or a commit within --group-active-window) or all'
+    })
+    .option('group-active-window', {
+      type: 'string',
+      default: DEFAULTS.consumerGroupActiveWindow,
+      requiresArg: true,
+      describe: 'How long after its last commit a group without members still counts as active (Prometheus duration)'
+    })
     .option('uid-prefix', { type: 'string', default: DEFAULTS.dashboardUidPrefix, requiresArg: true, describe: 'Prefix of the fixed dashboard UIDs' })
-    .option('runbook-url', {
+    .option('runbook-base-url', {
+      alias: 'runbook-url',
       type: 'string',
       default: DEFAULTS.runbookBaseUrl,
       requiresArg: true,
-      describe: 'URL of alerts/runbook.md; alerts link to <url>#<alertname>'
+      describe: `URL of alerts/runbook.md as your operators can open it; alerts link to <url>#<alertname>. "${SIDECAR_RUNBOOK}": the runbook each sidecar serves at /runbook, on a live instance's scrape address`
     })
     .option('replication-delay-seconds', {
       type: 'number',
@@ -102,8 +120,10 @@ export function configFromArgs (args: MonitoringArgs): MonitoringConfig {
       consumerLagSeconds: args['consumer-lag-seconds'],
       rereadWindowRecords: args['reread-window-records']
     },
+    consumerLagGroups: args['consumer-lag-groups'],
+    consumerGroupActiveWindow: args['group-active-window'],
     dashboardUidPrefix: args['uid-prefix'],
-    runbookBaseUrl: args['runbook-url']
+    runbookBaseUrl: args['runbook-base-url']
   }
   const problems = validateMonitoringConfig(candidate)
   if (problems.length > 0) throw new Mm2FailbackError('MM2_CONFIG_INVALID', `invalid monitoring flags: ${problems.join('; ')}.`)

@@ -56,7 +56,7 @@ export class ClusterFollower {
     const handlers = {
       onRecords: (topic: string, partition: number, records: FetchedRecord[]) => { options.onRecords(topic, partition, records) },
       onError: (error: unknown) => {
-        metrics.up.set({ cluster: alias }, 0)
+        metrics.up.set({ kafka_cluster: alias }, 0)
         this.failingSinceMs ??= now()
         const message = explainClientError(error, adapters.client)
         // Wrong credentials or an untrusted certificate need the operator; an outage heals by itself.
@@ -65,7 +65,7 @@ export class ClusterFollower {
         logger.once(`tailer-error:${alias}:${message}`, level, text, { cluster: alias })
       },
       onSuccess: () => {
-        metrics.up.set({ cluster: alias }, 1)
+        metrics.up.set({ kafka_cluster: alias }, 1)
         this.everAnswered = true
         this.failingSinceMs = null
       },
@@ -100,7 +100,7 @@ export class ClusterFollower {
 
   start (): void {
     const { metrics, logger, alias, adapters, topics } = this.options
-    metrics.up.set({ cluster: alias }, 0)
+    metrics.up.set({ kafka_cluster: alias }, 0)
     logger.info(`following ${topics.length} topics on ${describeCluster(adapters.client)}`, { cluster: alias, topics })
     this.mm2Topics.start()
     this.commits?.start()

@@ -85,7 +85,7 @@ export class CommitShards {
   exportOwnedGroups (): void {
     for (const cluster of this.options.followers().keys()) {
       const owned = this.options.groupsOn(cluster).filter((group) => this.ownsGroup(cluster, group)).length
-      this.options.metrics.ownedGroups.set({ cluster }, owned)
+      this.options.metrics.ownedGroups.set({ kafka_cluster: cluster }, owned)
     }
   }
 
@@ -103,8 +103,8 @@ export class CommitShards {
       const count = follower.commitPartitionCount()
       if (count === undefined) continue
       const owned = Array.from({ length: count }, (_, partition) => partition).filter((partition) => this.options.coordination.owns(follower.alias, partition))
-      this.options.metrics.ownedPartitions.set({ cluster: follower.alias }, owned.length)
-      this.options.metrics.commitPartitions.set({ cluster: follower.alias }, count)
+      this.options.metrics.ownedPartitions.set({ kafka_cluster: follower.alias }, owned.length)
+      this.options.metrics.commitPartitions.set({ kafka_cluster: follower.alias }, count)
     }
   }
 

@@ -81,7 +81,7 @@ export class Coordination implements WriterSeats {
         writerListeners: []
       }
       this.seats.set(cluster, seat)
-      options.metrics.reverseSyncWriter.set({ cluster }, 0)
+      options.metrics.reverseSyncWriter.set({ kafka_cluster: cluster }, 0)
     }
   }
 
@@ -147,7 +147,7 @@ export class Coordination implements WriterSeats {
 
   private seatChanged (cluster: string, seat: Seat, elected: boolean): void {
     seat.elected = elected
-    this.options.metrics.reverseSyncWriter.set({ cluster }, elected ? 1 : 0)
+    this.options.metrics.reverseSyncWriter.set({ kafka_cluster: cluster }, elected ? 1 : 0)
     const { groupId, topic } = this.options.spec
     const text = elected
       ? `this instance now writes the reverse offset syncs that go to cluster ${cluster} (partition 0 of ${topic} in group ${groupId})`
@@ -161,7 +161,8 @@ export class Coordination implements WriterSeats {
     if (seat === undefined) return
     const { groupId } = this.options.spec
     const refused = authorizationFailure(error) !== null
-    this.options.metrics.syncFailures.inc({ cluster, operation: 'coordination', code: refused ? 'MM2_KAFKA_REQUEST_FAILED' : 'MM2_CLUSTER_UNREACHABLE' })
+    const code = refused ? 'MM2_KAFKA_REQUEST_FAILED' : 'MM2_CLUSTER_UNREACHABLE'
+    this.options.metrics.syncFailures.inc({ kafka_cluster: cluster, operation: 'coordination', code })
     if (refused && !seat.alone) {
       const { topic } = this.options.spec
       const text = `cluster ${cluster} refuses group ${groupId} or its topic ${topic} (grant READ on Group ${groupId}, CREATE and DESCRIBE on Topic ${topic}, ` +

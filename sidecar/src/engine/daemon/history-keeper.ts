@@ -98,7 +98,7 @@ export class HistoryKeeper {
       } catch (error) {
         // Keep them dirty for this cluster: the next flush retries, newer state first.
         for (const [key, entry] of taken) if (!partitions.has(key)) partitions.set(key, entry)
-        metrics.syncFailures.inc({ cluster: writer.cluster.alias, operation: 'history', code: isMm2FailbackError(error) ? error.code : 'MM2_INTERNAL' })
+        metrics.syncFailures.inc({ kafka_cluster: writer.cluster.alias, operation: 'history', code: isMm2FailbackError(error) ? error.code : 'MM2_INTERNAL' })
         const message = error instanceof Error ? error.message : String(error)
         logger.once(`history:${writer.cluster.alias}:${message}`, 'warn', `${message}; retrying every ${this.options.flushIntervalMs} ms`, {
           cluster: writer.cluster.alias,

@@ -134,7 +134,7 @@ export class ReverseSyncEmitter {
         // are newer and go out on the retry; a lost sync only costs precision, never correctness.
         for (const reverse of batch) highWater.observe(reverse)
         const code = isMm2FailbackError(error) ? error.code : 'MM2_INTERNAL'
-        metrics.syncFailures.inc({ cluster: writer.cluster.alias, operation: 'reverse-sync', code })
+        metrics.syncFailures.inc({ kafka_cluster: writer.cluster.alias, operation: 'reverse-sync', code })
         if (writer.isFenced) {
           this.active = false
           this.queue = []

@@ -122,7 +122,7 @@ export class ReverseSyncWriters {
         await emitter.activate()
       } catch (error) {
         const code = isMm2FailbackError(error) ? error.code : 'MM2_CLUSTER_UNREACHABLE'
-        this.options.metrics.syncFailures.inc({ cluster, operation: 'reverse-sync-claim', code })
+        this.options.metrics.syncFailures.inc({ kafka_cluster: cluster, operation: 'reverse-sync-claim', code })
         const message = messageOf(error)
         const text = `cannot start reverse offset syncs of flow ${flowName(flow)} yet: ${message}; retrying`
         this.options.logger.once(`claim:${flowName(flow)}:${message}`, 'warn', text, { flow: flowName(flow) })

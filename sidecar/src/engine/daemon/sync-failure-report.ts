@@ -16,7 +16,7 @@ interface Reporting {
 /** A request to the cluster failed as a whole (unreachable, denied, a timeout). */
 export function reportSyncFailure ({ metrics, logger }: Reporting, cluster: string, group: string, operation: SyncFailureOperation, error: unknown): void {
   const code = isMm2FailbackError(error) ? error.code : 'MM2_CLUSTER_UNREACHABLE'
-  metrics.syncFailures.inc({ cluster, operation, code })
+  metrics.syncFailures.inc({ kafka_cluster: cluster, operation, code })
   const message = error instanceof Error ? error.message : String(error)
   const text = `group sync of ${group} to cluster ${cluster} failed (${operation}): ${message}`
   logger.once(`group-sync-failure:${cluster}:${group}:${operation}:${message}`, 'warn', text, { cluster, group })
@@ -33,7 +33,7 @@ export function reportRefusedCommit (
 ): void {
   const cluster = client.alias
   const name = kafkaErrorName(errorCode)
-  metrics.syncFailures.inc({ cluster, operation: 'commit', code: name })
+  metrics.syncFailures.inc({ kafka_cluster: cluster, operation: 'commit', code: name })
   const resource = authorizationResource(errorCode)
   const needs = [
     { operation: 'Read' as const, resource: 'Group' as const, name: group },

@@ -6,10 +6,10 @@ import type { IngestSink } from './record-ingest.ts'
 
 export function metricsIngestSink (metrics: Pick<SidecarMetrics, 'recordsDecoded' | 'recordsSkipped'>, logger: Logger): IngestSink {
   return {
-    decoded: (source, count) => { metrics.recordsDecoded.inc({ cluster: source.cluster, record_type: source.recordType }, count) },
+    decoded: (source, count) => { metrics.recordsDecoded.inc({ kafka_cluster: source.cluster, record_type: source.recordType }, count) },
     skipped: (record, first) => {
       const { cluster, topic, partition, offset, reason, recordType } = record
-      metrics.recordsSkipped.inc({ cluster, topic, record_type: recordType, reason })
+      metrics.recordsSkipped.inc({ kafka_cluster: cluster, topic, record_type: recordType, reason })
       if (!first) return
       const where = `cluster ${cluster}, ${topic}-${partition} at offset ${offset}`
       const message = `skipped a bad ${recordType} record on ${where}: ${record.message} (further ones are only counted)`

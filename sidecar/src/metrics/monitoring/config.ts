@@ -54,7 +54,7 @@ export interface MonitoringConfig {
     readonly sidecar: string
     /** MirrorMaker 2's JMX exporter (mm2-config/jmx-exporter.yaml). */
     readonly mm2: string
-    /** Extra matchers for the consumer lag alerts, e.g. `cluster="A"` to watch only the active side. */
+    /** Extra matchers for the consumer lag alerts, e.g. `kafka_cluster="A"` to watch only the active side. */
     readonly consumerGroups: string
   }
   readonly thresholds: MonitoringThresholds
@@ -63,15 +63,30 @@ export interface MonitoringConfig {
   readonly rateWindow: string
   /** Window over which a consumer must not commit while its lag grows to count as stalled (Burrow). */
   readonly consumerStallWindow: string
+  /**
+   * Which groups the consumer lag alerts watch: `active` (default) only groups in use on the cluster (live
+   * members, or a commit by their consumers or a group sync within consumerGroupActiveWindow: the recording
+   * rule kafka_cluster_group:<namespace>_consumer_group_active:bool), `all` every group with offsets.
+   */
+  readonly consumerLagGroups: 'active' | 'all'
+  /** How long after its last commit a group without members still counts as in use (a crashed consumer pages this long). */
+  readonly consumerGroupActiveWindow: string
   /** Dashboard UIDs are `<prefix>-overview`, `<prefix>-consumer-groups`, `<prefix>-mirrormaker2`. */
   readonly dashboardUidPrefix: string
   readonly dashboardTags: readonly string[]
-  /** URL of alerts/runbook.md as users can open it; each alert links to `<url>#<alertname lowercase>`. */
+  /**
+   * Base URL of the runbook (alerts/runbook.md as users can open it); each alert links to
+   * `<base>#<alertname lowercase>`. SIDECAR_RUNBOOK (the default): the runbook the sidecar serves at /runbook.
+   * May hold Prometheus annotation templates (`{{ ... }}`).
+   */
   readonly runbookBaseUrl: string
 }
 
-/** Where the runbook lives; replace with the repository (or wiki) URL users can open. */
-export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/mm2-failback/mm2-failback/blob/main/alerts/runbook.md'
+/**
+ * runbookBaseUrl's default: the runbook every sidecar serves at /runbook (the one of the running version,
+ * shipped in the package), reached at the address Prometheus scrapes a live instance of the job at.
+ */
+export const SIDECAR_RUNBOOK = 'sidecar'
 
 export const DEFAULT_MONITORING_CONFIG: MonitoringConfig = {
   namespace: DEFAULT_NAMESPACE,
@@ -107,9 +122,11 @@ export const DEFAULT_MONITORING_CONFIG: MonitoringConfig = {
   },
   rateWindow: '5m',
   consumerStallWindow: '15m',
+  consumerLagGroups: 'active',
+  consumerGroupActiveWindow: '1d',
   dashboardUidPrefix: 'mm2-failback',
   dashboardTags: ['mm2-failback', 'kafka', 'mirrormaker2'],
-  runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL
+  runbookBaseUrl: SIDECAR_RUNBOOK
 }
 
 /** Overrides accepted by `monitoringConfig`: any top-level key, and any key of the nested objects. */
@@ -120,6 +137,8 @@ export interface MonitoringOverrides {
   for?: Partial<MonitoringFor>
   rateWindow?: string
   consumerStallWindow?: string
+  consumerLagGroups?: 'active' | 'all'
+  consumerGroupActiveWindow?: string
   dashboardUidPrefix?: string
   dashboardTags?: readonly string[]
   runbookBaseUrl?: string
@@ -164,14 +183,19 @@ export function validateMonitoringConfig (config: MonitoringConfig): string[] {
   for (const [key, value] of Object.entries(config.for)) {
     if (!DURATION.test(value)) problems.push(`for.${key} must be a Prometheus duration such as 5m (got ${JSON.stringify(value)})`)
   }
-  for (const key of ['rateWindow', 'consumerStallWindow'] as const) {
+  if (config.consumerLagGroups !== 'active' && config.consumerLagGroups !== 'all') {
+    problems.push(`consumerLagGroups must be active or all (got ${JSON.stringify(config.consumerLagGroups)})`)
+  }
+  for (const key of ['rateWindow', 'consumerStallWindow', 'consumerGroupActiveWindow'] as const) {
     if (!DURATION.test(config[key])) problems.push(`${key} must be a Prometheus duration such as 5m (got ${JSON.stringify(config[key])})`)
   }
   if (!/^[a-zA-Z0-9_-]+$/.test(config.dashboardUidPrefix) || config.dashboardUidPrefix.length > UID_PREFIX_MAX) {
     problems.push(`dashboardUidPrefix must be 1-${UID_PREFIX_MAX} characters of [a-zA-Z0-9_-] (got ${JSON.stringify(config.dashboardUidPrefix)})`)
   }
-  if (!/^https?:\/\/\S+$/.test(config.runbookBaseUrl) || config.runbookBaseUrl.includes('#')) {
-    problems.push(`runbookBaseUrl must be an http(s) URL without a #fragment (got ${JSON.stringify(config.runbookBaseUrl)})`)
+  // Annotation templates may hold spaces and quotes; the text around them must still be a URL.
+  const untemplated = config.runbookBaseUrl.replace(/\{\{.*?\}\}/g, 'x')
+  if (config.runbookBaseUrl !== SIDECAR_RUNBOOK && (!/^https?:\/\/\S+$/.test(untemplated) || untemplated.includes('#'))) {
+    problems.push(`runbookBaseUrl must be "${SIDECAR_RUNBOOK}" or an http(s) URL without a #fragment (got ${JSON.stringify(config.runbookBaseUrl)})`)
   }
   return problems
 }
@@ -186,9 +210,22 @@ export function matchers (...parts: string[]): string {
   return `{${parts.map((part) => part.trim()).filter((part) => part !== '').join(', ')}}`
 }
 
-/** The runbook link of an alert: GitHub anchors are the heading lowercased. */
+/**
+ * The runbook's base URL for a config. For SIDECAR_RUNBOOK, an annotation template that Prometheus expands
+ * when the alert fires: the `instance` of a live sidecar of the job (the lowest, so every alert names the
+ * same one), or the alert's own `instance` when none is up. Most alerts aggregate `instance` away, which
+ * is why the template asks for a live one rather than reading the alert's label.
+ */
+export function runbookBase (config: MonitoringConfig): string {
+  if (config.runbookBaseUrl !== SIDECAR_RUNBOOK) return config.runbookBaseUrl
+  const live = `up${matchers(config.selectors.sidecar)} == 1`
+  const literal = live.includes('`') ? JSON.stringify(live) : `\`${live}\``
+  return `http://{{ with query ${literal} }}{{ . | sortByLabel "instance" | first | label "instance" }}{{ else }}{{ $labels.instance }}{{ end }}/runbook`
+}
+
+/** The runbook link of an alert: GitHub anchors, and those of the sidecar's /runbook, are the heading lowercased. */
 export function runbookUrl (config: MonitoringConfig, alertName: string): string {
-  return `${config.runbookBaseUrl}#${alertName.toLowerCase()}`
+  return `${runbookBase(config)}#${alertName.toLowerCase()}`
 }
 
 /** Prometheus duration string to seconds (for thresholds derived from windows). */

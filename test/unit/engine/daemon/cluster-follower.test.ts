@@ -47,7 +47,7 @@ describe('ClusterFollower', () => {
     expect(follower.isReplaying()).toBe(false)
     expect(records).toEqual(['mm2-offset-syncs.B.internal-0:1'])
     expect(follower.health()).toEqual({ alias: 'A', caughtUp: true, everAnswered: true, failingSinceMs: null })
-    expect(await metrics.registry.metrics()).toContain('mm2_failback_up{cluster="A"} 1')
+    expect(await metrics.registry.metrics()).toContain('mm2_failback_up{kafka_cluster="A"} 1')
   })
 
   it('a cluster that does not answer: up 0, failing since it started, one warning however many retries', async () => {
@@ -57,7 +57,7 @@ describe('ClusterFollower', () => {
     follower.start()
     for (const entry of cluster.followers) entry.pump()
     expect(follower.health()).toEqual({ alias: 'B', caughtUp: false, everAnswered: false, failingSinceMs: 42 })
-    expect(await metrics.registry.metrics()).toContain('mm2_failback_up{cluster="B"} 0')
+    expect(await metrics.registry.metrics()).toContain('mm2_failback_up{kafka_cluster="B"} 0')
     const warnings = logs.filter((line) => line.includes('cannot read from cluster B (fake-B:9092, PLAINTEXT)'))
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toContain('retrying every 10 ms')

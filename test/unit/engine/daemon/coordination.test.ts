@@ -57,7 +57,7 @@ function deployment (): { a: FakeCluster, b: FakeCluster, start: (configure?: (c
 }
 
 const writerGauge = async (instance: Instance, cluster: string): Promise<number> => {
-  const series = `mm2_failback_reverse_sync_writer{cluster="${cluster}"}`
+  const series = `mm2_failback_reverse_sync_writer{kafka_cluster="${cluster}"}`
   const line = (await instance.metrics.registry.metrics()).split('\n').find((entry) => entry.startsWith(series))
   return line === undefined ? Number.NaN : Number(line.slice(line.lastIndexOf(' ') + 1))
 }
@@ -182,7 +182,7 @@ describe('group sync shared by the instances (coordination.enabled, the default)
 })
 
 async function gauge (instance: Instance, name: string, cluster: string): Promise<number> {
-  const line = (await instance.metrics.registry.metrics()).split('\n').find((entry) => entry.startsWith(`mm2_failback_${name}{cluster="${cluster}"}`))
+  const line = (await instance.metrics.registry.metrics()).split('\n').find((entry) => entry.startsWith(`mm2_failback_${name}{kafka_cluster="${cluster}"}`))
   return line === undefined ? Number.NaN : Number(line.slice(line.lastIndexOf(' ') + 1))
 }
 

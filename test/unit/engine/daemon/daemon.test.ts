@@ -270,9 +270,9 @@ describe('Daemon (fake clusters)', () => {
       expect([...a.readers, ...b.readers].reduce((sum, reader) => sum + reader.requests, 0)).toBe(0)
       // Read, not skipped; and A gets its copy back.
       for (const reason of ['decode_unsupported_version', 'decode_invalid']) {
-        expect(await value(metrics, 'records_skipped_total', { cluster: 'B', topic: HISTORY, reason })).toBe(0)
+        expect(await value(metrics, 'records_skipped_total', { kafka_cluster: 'B', topic: HISTORY, reason })).toBe(0)
       }
-      expect(await value(metrics, 'records_decoded_total', { cluster: 'B', record_type: 'history' })).toBe(2)
+      expect(await value(metrics, 'records_decoded_total', { kafka_cluster: 'B', record_type: 'history' })).toBe(2)
       await vi.waitFor(() => {
         expect(pairSnapshots(a).at(-1)).toMatchObject({ topic: 'orders', partition: 0, pairs: [{ upstreamOffset: 250n, downstreamOffset: 255n }] })
       })
@@ -315,7 +315,7 @@ describe('Daemon (fake clusters)', () => {
       good,
       { key: good.key, value: good.value!.subarray(0, 7) })
     await vi.waitFor(() => { expect(a.commits).toHaveLength(1) })
-    const labels = { cluster: 'B', topic: '__consumer_offsets', record_type: 'consumer-offsets' }
+    const labels = { kafka_cluster: 'B', topic: '__consumer_offsets', record_type: 'consumer-offsets' }
     expect(await value(metrics, 'records_skipped_total', { ...labels, reason: 'decode_truncated' })).toBe(2)
     expect(await value(metrics, 'records_skipped_total', { ...labels, reason: 'decode_invalid' })).toBe(1)
     expect(logs.filter((line) => line.includes('skipped a bad consumer-offsets record on cluster B, __consumer_offsets-3'))).toHaveLength(2)
@@ -326,7 +326,7 @@ describe('Daemon (fake clusters)', () => {
     const heartbeat = encodeHeartbeat({ sourceClusterAlias: 'B', targetClusterAlias: 'A', timestamp: BigInt(Date.now()) })
     a.append('B.heartbeats', 0, { key: Uint8Array.of(1), value: Uint8Array.of(2) }, heartbeat)
     await vi.waitFor(async () => {
-      expect(await value(metrics, 'records_skipped_total', { cluster: 'A', topic: 'B.heartbeats', reason: 'decode_truncated' })).toBe(1)
+      expect(await value(metrics, 'records_skipped_total', { kafka_cluster: 'A', topic: 'B.heartbeats', reason: 'decode_truncated' })).toBe(1)
     })
     await vi.waitFor(async () => { expect(await value(metrics, 'heartbeat_age_seconds', { flow: 'B->A' })).toBeLessThan(5) }, { timeout: 3000 })
   })

@@ -67,7 +67,7 @@ describe('Daemon: event counters at zero from startup', () => {
     const operations = ['describe-group', 'commit', 'coordination', 'history', 'lag']
     expect(failures.sort()).toEqual([
       ...['A', 'B'].flatMap((cluster) => [...operations, 'reverse-sync-claim', 'reverse-sync']
-        .map((operation) => `cluster="${cluster}",operation="${operation}"`))
+        .map((operation) => `kafka_cluster="${cluster}",operation="${operation}"`))
     ].sort())
     // On each cluster: one flow's offset syncs (at its source), the other's checkpoints and replicated heartbeats, group commits, history.
     const followed = (cluster: string, other: string): Array<[string, string]> => [
@@ -78,7 +78,7 @@ describe('Daemon: event counters at zero from startup', () => {
       ['mm2-failback.history.internal', 'history']
     ]
     const expected = [['A', 'B'], ['B', 'A']].flatMap(([cluster, other]) => followed(cluster!, other!).flatMap(([topic, type]) =>
-      RECORD_SKIP_REASONS.map((reason) => `cluster="${cluster}",topic="${topic}",record_type="${type}",reason="${reason}"`)))
+      RECORD_SKIP_REASONS.map((reason) => `kafka_cluster="${cluster}",topic="${topic}",record_type="${type}",reason="${reason}"`)))
     expect(recordsSkipped.sort()).toEqual(expected.sort())
   })
 
@@ -90,16 +90,16 @@ describe('Daemon: event counters at zero from startup', () => {
     expect(reverseWritten).toEqual([])
     expect(reverseSkipped).toEqual([])
     const failureSeries = (cluster: string): string[] =>
-      ['commit', 'coordination', 'describe-group'].map((operation) => `cluster="${cluster}",operation="${operation}"`)
+      ['commit', 'coordination', 'describe-group'].map((operation) => `kafka_cluster="${cluster}",operation="${operation}"`)
     expect(failures.sort()).toEqual(['backup', 'primary'].flatMap(failureSeries).sort())
     const types = new Set(recordsSkipped.map((labels) => labels.replace(/,reason="[^"]*"$/, '')))
     // offset-syncs.topic.location = target: the flow's offset syncs, checkpoints and replicated heartbeats are all on backup.
     expect([...types].sort()).toEqual([
-      'cluster="backup",topic="__consumer_offsets",record_type="consumer-offsets"',
-      'cluster="backup",topic="mm2-offset-syncs.primary.internal",record_type="offset-sync"',
-      'cluster="backup",topic="primary.checkpoints.internal",record_type="checkpoint"',
-      'cluster="backup",topic="primary.heartbeats",record_type="heartbeat"',
-      'cluster="primary",topic="__consumer_offsets",record_type="consumer-offsets"'
+      'kafka_cluster="backup",topic="__consumer_offsets",record_type="consumer-offsets"',
+      'kafka_cluster="backup",topic="mm2-offset-syncs.primary.internal",record_type="offset-sync"',
+      'kafka_cluster="backup",topic="primary.checkpoints.internal",record_type="checkpoint"',
+      'kafka_cluster="backup",topic="primary.heartbeats",record_type="heartbeat"',
+      'kafka_cluster="primary",topic="__consumer_offsets",record_type="consumer-offsets"'
     ])
   })
 
@@ -111,6 +111,6 @@ describe('Daemon: event counters at zero from startup', () => {
     expect(reverseWritten).toEqual([])
     expect(reverseSkipped).toEqual([])
     expect(failures.sort())
-      .toEqual(['A', 'B'].flatMap((cluster) => [`cluster="${cluster}",operation="history"`, `cluster="${cluster}",operation="lag"`]).sort())
+      .toEqual(['A', 'B'].flatMap((cluster) => [`kafka_cluster="${cluster}",operation="history"`, `kafka_cluster="${cluster}",operation="lag"`]).sort())
   })
 })
