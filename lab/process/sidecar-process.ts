@@ -53,21 +53,10 @@ export async function startSidecarProcess (options: {
   process.once('exit', cleanup)
   await waitFor(() => url !== null || exited, { timeoutMs: 30_000, description: 'the sidecar to serve /metrics' })
   if (url === null) throw new Error(`the sidecar exited before serving /metrics; see ${logFile}`)
-  const base: string = url
-  return {
-    child,
-    url: base,
-    logFile,
-    scrape: async () => await (await fetch(`${base}/metrics`)).text(),
-    ready: async () => (await fetch(`${base}/ready`).catch(() => null))?.status === 200,
-    stop: async (signal = 'SIGTERM') => {
-      process.off('exit', cleanup)
-      if (exited) return
-      child.kill(signal)
-      await waitFor(() => exited, { timeoutMs: 20_000, description: `the sidecar (pid ${child.pid}) to exit` }).catch(() => { child.kill('SIGKILL') })
-      log.end()
-    }
-  }
+  return handle(child, url, logFile, () => exited, {
+    before: () => { process.off('exit', cleanup) },
+    after: () => { log.end() }
+  })
 }
 
 /** A sidecar in its own session writing to its log file: it survives this process. */
@@ -94,6 +83,13 @@ async function startDetached (options: {
   const healthy = async (): Promise<boolean> => (await fetch(`${base}/healthz`).catch(() => null))?.ok === true
   await waitFor(async () => exited || await healthy(), { timeoutMs: 30_000, description: 'the sidecar to serve /healthz' })
   if (exited) throw new Error(`the sidecar exited before serving /metrics; see ${logFile}`)
+  return handle(child, base, logFile, () => exited)
+}
+
+/** The handle of a started sidecar: its endpoints and a stop by PID (SIGTERM, SIGKILL after 20 s). */
+function handle (
+  child: ChildProcess, base: string, logFile: string, exited: () => boolean, hooks: { before?: () => void, after?: () => void } = {}
+): SidecarProcess {
   return {
     child,
     url: base,
@@ -101,9 +97,11 @@ async function startDetached (options: {
     scrape: async () => await (await fetch(`${base}/metrics`)).text(),
     ready: async () => (await fetch(`${base}/ready`).catch(() => null))?.status === 200,
     stop: async (signal = 'SIGTERM') => {
-      if (exited) return
+      hooks.before?.()
+      if (exited()) return
       child.kill(signal)
-      await waitFor(() => exited, { timeoutMs: 20_000, description: `the sidecar (pid ${child.pid}) to exit` }).catch(() => { child.kill('SIGKILL') })
+      await waitFor(() => exited(), { timeoutMs: 20_000, description: `the sidecar (pid ${child.pid}) to exit` }).catch(() => { child.kill('SIGKILL') })
+      hooks.after?.()
     }
   }
 }

@@ -7,26 +7,14 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { MM2_JMX_METRICS, MM2_JMX_METRIC_NAMES } from '../../../dashboards/mm2-jmx-metrics.ts'
+import { jmxScrape, type JmxExporterConfig, type JmxSample } from '../deploy/helpers.ts'
 
-interface Rule { pattern: string, name: string, type?: string, value?: number, labels?: Record<string, string> }
-interface Config { lowercaseOutputName: boolean, lowercaseOutputLabelNames: boolean, rules: Rule[] }
-interface Sample { name: string, type: string, labels: Record<string, string>, value: number }
+interface Config extends JmxExporterConfig { lowercaseOutputName: boolean, lowercaseOutputLabelNames: boolean }
 
 const config = parse(readFileSync(new URL('../../../mm2-config/jmx-exporter.yaml', import.meta.url), 'utf8')) as Config
 
-function scrape (domain: string, properties: Array<[string, string]>, attribute: string, value: string | number): Sample | undefined {
-  const line = `${domain}<${properties.map(([key, val]) => `${key}=${val}`).join(', ')}><>${attribute}: ${value}`
-  for (const rule of config.rules) {
-    const match = new RegExp(`^.*(?:${rule.pattern}).*$`).exec(line)
-    if (match === null) continue
-    const expand = (template: string): string => template.replace(/\$(\d)/g, (_, group: string) => match[Number(group)] ?? '')
-    let name = expand(rule.name).replace(/[^a-zA-Z0-9:_]/g, '_').replace(/__+/g, '_')
-    if (config.lowercaseOutputName) name = name.toLowerCase()
-    const labels = Object.fromEntries(Object.entries(rule.labels ?? {}).map(([key, template]) => [key, expand(template)]))
-    return { name, type: rule.type ?? 'UNTYPED', labels, value: rule.value ?? Number(value) }
-  }
-  return undefined
-}
+const scrape = (domain: string, properties: Array<[string, string]>, attribute: string, value: string | number): JmxSample | undefined =>
+  jmxScrape(config, domain, properties, attribute, value)
 
 const SOURCE_ATTRIBUTES = MM2_JMX_METRICS
   .filter((metric) => metric.name.startsWith('kafka_connect_mirror_source_connector_'))
@@ -82,7 +70,7 @@ describe('jmx-exporter.yaml', () => {
   })
 
   it('maps the Connect worker basics, including the task status string', () => {
-    const worker = (properties: Array<[string, string]>, attribute: string, value: string | number = 2): Sample | undefined =>
+    const worker = (properties: Array<[string, string]>, attribute: string, value: string | number = 2): JmxSample | undefined =>
       scrape('kafka.connect', properties, attribute, value)
     expect(worker([['type', 'connect-worker-metrics']], 'connector-count')?.name).toBe('kafka_connect_worker_connector_count')
     expect(worker([['type', 'connect-worker-metrics']], 'task-startup-failure-total'))
@@ -98,7 +86,7 @@ describe('jmx-exporter.yaml', () => {
 
   it('produces every name of the list and no other', () => {
     const produced = new Set<string>()
-    const add = (sample: Sample | undefined): void => { if (sample !== undefined) produced.add(sample.name) }
+    const add = (sample: JmxSample | undefined): void => { if (sample !== undefined) produced.add(sample.name) }
     for (const attribute of SOURCE_ATTRIBUTES) add(scrape('kafka.connect.mirror', kafka4('A.x'), attribute, 1))
     for (const attribute of CHECKPOINT_ATTRIBUTES) add(scrape('kafka.connect.mirror', checkpointConnector('g', 'A.x'), attribute, 1))
     const workerPrefixes = ['kafka_connect_worker_', 'kafka_connect_source_task_', 'kafka_connect_connector_']

@@ -85,8 +85,8 @@ export interface JmxRule { pattern: string, name: string, type?: string, value?:
 export interface JmxExporterConfig { lowercaseOutputName?: boolean, rules: JmxRule[] }
 
 /**
- * One MBean attribute run through exporter rules the way the JMX exporter does (as test/unit/dashboards/
- * jmx-exporter.test.ts does for mm2-config/jmx-exporter.yaml): the attribute is written
+ * One MBean attribute run through exporter rules the way the JMX exporter does (also used by test/unit/dashboards/
+ * jmx-exporter.test.ts for mm2-config/jmx-exporter.yaml): the attribute is written
  * `domain<key=value, ...><>attribute: value`, rules are tried in order against `^.*(?:pattern).*$`, and the first
  * that matches names the sample ($n groups, then characters outside [a-zA-Z0-9:_] to `_`, lowercased on request).
  */
