@@ -167,7 +167,7 @@ describe.each(VERSIONS)('SASL_SSL + SCRAM on Kafka %s', (kafka) => {
     const reconcileArgs = ['reconcile', '--mm2-config', wrongConfig, '--group', 'reconcile-security', '--from', 'B', '--to', 'A', '--dry-run']
     const result = await cli('reconcile, wrong truststore password', reconcileArgs, security().mm2Env)
     expect(result.code).toBe(2)
-    expect(result.stderr.split('\n')[0]).toBe(`mm2-failback: cluster A: cannot read the truststore ${security().material.truststoreP12} (ssl.truststore.type PKCS12): its integrity check failed: wrong password (or a corrupt file); check ssl.truststore.password.`)
+    expect(result.stderr.split('\n')[0]).toBe(`mm2-failback: cluster A: cannot read the truststore ${security().material.truststoreP12} (ssl.truststore.location, type PKCS12): wrong password; check ssl.truststore.password.`)
   })
 
   it('no secret appears in any output: sidecar logs, reconcile, inspect, --help, /metrics', async () => {
