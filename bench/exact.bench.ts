@@ -71,7 +71,8 @@ const REMOTE = `A.${TOPIC}`
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim())
 const ns = 'mm2_failback_'
 
-const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
+// Clamped: a schedule that fell behind passes a negative delay, which Node warns about and treats as 1 ms.
+const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))) }
 
 // ---------------------------------------------------------------------------------------------------
 // /proc: CPU seconds (every thread of the process) and memory.
