@@ -104,6 +104,15 @@ export function mm2Properties (clusters: readonly Mm2Cluster[], extra: Propertie
     'sync.group.offsets.interval.seconds': 5,
     'offset.lag.max': 10
   }, extra)
+  // MM2 refuses the MirrorSourceConnector of a flow without offset syncs whose config still names the
+  // offset-syncs topic (KIP-1031 validation), so the replication factor goes only to flows that write syncs.
+  const syncsOff = (source: string, target: string): boolean =>
+    String(props[`${source}->${target}.emit.offset-syncs.enabled`] ?? props['emit.offset-syncs.enabled']) === 'false'
+  if (enabled.some(([source, target]) => syncsOff(source, target)) && !('offset-syncs.topic.replication.factor' in extra)) {
+    const factor = props['offset-syncs.topic.replication.factor']!
+    delete props['offset-syncs.topic.replication.factor']
+    for (const [source, target] of enabled) if (!syncsOff(source, target)) props[`${source}->${target}.offset-syncs.topic.replication.factor`] ??= factor
+  }
   // Connect's source-offset flush (default 60 s) is also when MM2 >= 3.7 writes its delayed offset
   // syncs (KAFKA-15906). MirrorMakerConfig passes only `<alias>.`-prefixed keys to each herder's
   // worker, so a top-level offset.flush.interval.ms has no effect; set it per cluster.

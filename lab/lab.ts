@@ -43,6 +43,11 @@ export interface LabOptions {
    * lab/install.sh caches (lab/jmx-exporter/pom.xml). See Lab.mm2MetricsUrl.
    */
   mm2JavaAgent?: { port: number, config: string, jar?: string }
+  /**
+   * Runs once the clusters answer and before MM2 starts: topics created and filled here are in MM2's
+   * first topic listing, so it copies them from their first record without a task restart in between.
+   */
+  beforeMm2?: (lab: Lab) => Promise<void>
   /** Run directory (default `<repo>/.lab/runs/<time>-kafka-<line>-<pid>`). */
   runDir?: string
   /** Leave the JVMs running when this Node process exits (`npm run lab -- up`). */
@@ -396,6 +401,7 @@ async function startLabOnce (options: LabOptions): Promise<Lab> {
       await c.start(timeoutMs)
       lab.writeState()
     }))
+    await options.beforeMm2?.(lab)
     if (mm2) {
       await mm2.start(timeoutMs)
       lab.writeState()

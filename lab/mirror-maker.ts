@@ -13,9 +13,10 @@ export interface Flow { source: string, target: string }
 export interface FlowTopics extends Flow {
   /** Cluster alias holding the offset-syncs topic (`offset-syncs.topic.location`). */
   offsetSyncsCluster: string
-  offsetSyncs: string
-  /** On the target. */
-  checkpoints: string
+  /** Null when `emit.offset-syncs.enabled=false` (KIP-1031): MM2 then creates no offset-syncs topic. */
+  offsetSyncs: string | null
+  /** On the target; null when `emit.checkpoints.enabled=false`. */
+  checkpoints: string | null
   /** On the target, written by this flow's heartbeat connector; null when heartbeats are off. */
   heartbeats: string | null
   /** On the target: the source's `heartbeats` replicated; null when not replicated. */
@@ -108,7 +109,9 @@ export class MirrorMaker {
     if (this.readiness === 'none') return
     const deadline = Date.now() + timeoutMs
     for (const flow of this.flows) {
-      const expected: Array<[string, string]> = [[flow.offsetSyncsCluster, flow.offsetSyncs], [flow.target, flow.checkpoints]]
+      const expected: Array<[string, string]> = []
+      if (flow.offsetSyncs) expected.push([flow.offsetSyncsCluster, flow.offsetSyncs])
+      if (flow.checkpoints) expected.push([flow.target, flow.checkpoints])
       if (flow.heartbeats) expected.push([flow.target, flow.heartbeats])
       for (const [alias, topic] of expected) {
         await waitFor(async () => (await listTopics(this.#servers(alias))).includes(topic), {
@@ -167,8 +170,8 @@ export function flowTopics (props: Properties): FlowTopics[] {
         source,
         target,
         offsetSyncsCluster: location === 'target' ? target : source,
-        offsetSyncs: `mm2-offset-syncs${internalSep}${syncsAlias}${internalSep}internal`,
-        checkpoints: `${source}${internalSep}checkpoints${internalSep}internal`,
+        offsetSyncs: get('emit.offset-syncs.enabled') === 'false' ? null : `mm2-offset-syncs${internalSep}${syncsAlias}${internalSep}internal`,
+        checkpoints: get('emit.checkpoints.enabled') === 'false' ? null : `${source}${internalSep}checkpoints${internalSep}internal`,
         heartbeats: heartbeatsOn ? 'heartbeats' : null,
         remoteHeartbeats: replicateHeartbeats ? `${source}${sep}heartbeats` : null
       })

@@ -124,16 +124,20 @@ export async function consumeUntil (options: {
    * the partition there.
    */
   stopAt?: ReadonlyMap<string, bigint>
+  /** The group protocol (default `classic`); `consumer` is KIP-848's, Kafka 4.0+. */
+  groupProtocol?: 'classic' | 'consumer'
 }): Promise<ConsumeResult> {
-  const consumer = new Consumer({
+  const base = {
     clientId: `drill-${options.group}`,
     groupId: options.group,
     bootstrapBrokers: [options.bootstrap],
     deserializers: stringDeserializers,
-    sessionTimeout: 10_000,
-    heartbeatInterval: 500,
     retries: 3
-  })
+  }
+  // KIP-848 members take their session and heartbeat interval from the broker.
+  const consumer = options.groupProtocol === 'consumer'
+    ? new Consumer({ ...base, groupProtocol: 'consumer' })
+    : new Consumer({ ...base, sessionTimeout: 10_000, heartbeatInterval: 500 })
   const result: ConsumeResult = { timedOut: false, delivered: 0, reread: 0, committed: new Map(), ignored: 0 }
   const positions = new Map<string, { topic: string, partition: number, offset: bigint, leaderEpoch: number }>()
   try {

@@ -69,6 +69,7 @@ function checkFlow (reader: Mm2Reader, name: string, source: string, target: str
     reader.problem(emitOffsetSyncs.key, `${name}: ${emitOffsetSyncs.key}=false leaves the checkpoint connector without offset syncs, contradicting ${needs}; ` +
       'disable checkpoints and group sync as well, or keep offset syncs on.', emitOffsetSyncs.line)
   }
+  if (!emitOffsetSyncs.value) checkSyncSettingsWithoutSyncs(reader, name, emitOffsetSyncs.key)
   // MirrorCheckpointConnector creates no task when checkpoints are off, so nothing would sync group offsets.
   if (syncGroupOffsets.value && !emitCheckpoints.value) {
     reader.problem(syncGroupOffsets.key, `${name}: ${syncGroupOffsets.key}=true does nothing while ${emitCheckpoints.key}=false ` +
@@ -90,6 +91,28 @@ function checkFlow (reader: Mm2Reader, name: string, source: string, target: str
     reader.warn(`${name} overrides the replication policy; the Connect workers and RemoteClusterUtils still use the top-level replication.policy.* settings.`,
       line)
   }
+}
+
+/** The top-level settings MirrorMakerConfig passes to the connectors (it keeps only their own names) that name the offset-syncs topic. */
+const TOP_LEVEL_SYNC_SETTINGS = new Set(['offset-syncs.topic.location', 'offset-syncs.topic.replication.factor'])
+
+/**
+ * MirrorSourceConnector.validate (3.9+, KIP-1031) refuses the connector when offset syncs are off and its
+ * config still has an offset-syncs topic or client setting ("offset-syncs.topic.*", "offset-syncs-*"):
+ * the flow then replicates nothing at all, while MM2 itself keeps running. Its config holds the top-level
+ * connector settings and every "<flow>." key with the prefix stripped.
+ */
+function checkSyncSettingsWithoutSyncs (reader: Mm2Reader, name: string, emitKey: string): void {
+  const prefix = `${name}.`
+  const set = [...reader.raw].filter(([key]) => {
+    if (!key.startsWith(prefix)) return TOP_LEVEL_SYNC_SETTINGS.has(key)
+    const local = key.slice(prefix.length)
+    return local.startsWith('offset-syncs.topic.') || local.startsWith('offset-syncs-')
+  })
+  if (set.length === 0) return
+  const keys = set.map(([key]) => key).join(', ')
+  reader.problem(set[0]![0], `${name}: ${emitKey}=false while ${keys} ${set.length === 1 ? 'is' : 'are'} set: MM2 refuses to start the flow's ` +
+    `MirrorSourceConnector ("can't setup offset-syncs feature"), so it replicates nothing; remove ${set.length === 1 ? 'it' : 'them'}.`, set[0]![1].line)
 }
 
 /** Checks between enabled flows: offset-syncs topics they would share, identity policies both ways. */

@@ -11,6 +11,7 @@ import { PACKAGE } from '../package-info.ts'
 import { Mm2FailbackError } from '../errors.ts'
 import type { ClusterClientOptions } from '../kafka/client-options.ts'
 import { Daemon } from './daemon/daemon.ts'
+import { syncFreeFlowNotices } from './daemon/flow-notices.ts'
 import { kafkaAdapters } from './kafka-adapters.ts'
 import { createLogger, type Logger } from './logger.ts'
 
@@ -43,6 +44,9 @@ export async function startSidecar (options: RunOptions): Promise<RunningSidecar
   const config = await loadSidecarConfig({ file: options.configPath, env: options.env ?? {}, sets: options.sets ?? [] })
   const logger = createLogger({ level: config.log.level, format: config.log.format, write: options.write })
   for (const warning of mm2.warnings) logger.warn(warning)
+  for (const notice of syncFreeFlowNotices(mm2.flows, { mode: config.translation.mode, groupSync: config.features.groupSync })) {
+    logger[notice.level](notice.text, notice.fields)
+  }
   const metrics = createMetrics({ namespace: config.metrics.namespace, processMetrics: config.metrics.processMetrics })
   metrics.buildInfo.set({ version: VERSION, node_version: process.version }, 1)
   const daemon = new Daemon({ mm2, config, metrics, logger, adapters: kafkaAdapters(mm2, options.clusterOptions) })

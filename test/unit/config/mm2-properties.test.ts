@@ -111,6 +111,18 @@ describe('contradictions and problems', () => {
       .toBe('mm2.properties line 5: A->B: A->B.emit.offset-syncs.enabled=false leaves the checkpoint connector without offset syncs, contradicting emit.checkpoints.enabled=true (the default); disable checkpoints and group sync as well, or keep offset syncs on.')
   })
 
+  it('rejects offset-syncs topic settings with offset syncs turned off: MM2 refuses the source connector (MirrorSourceConnector.validate, KIP-1031)', () => {
+    const off = 'A->B.enabled = true\nemit.offset-syncs.enabled = false\nemit.checkpoints.enabled = false\n'
+    expect(failure(AB + off + 'offset-syncs.topic.replication.factor = 1\n').message)
+      .toBe('mm2.properties line 7: A->B: emit.offset-syncs.enabled=false while offset-syncs.topic.replication.factor is set: MM2 refuses to start the flow\'s ' +
+        'MirrorSourceConnector ("can\'t setup offset-syncs feature"), so it replicates nothing; remove it.')
+    expect(failure(AB + off + 'A->B.offset-syncs.topic.location = target\nA->B.offset-syncs-source-producer.acks = all\n').message)
+      .toMatch(new RegExp('^mm2\\.properties line 7: A->B: emit\\.offset-syncs\\.enabled=false while ' +
+        'A->B\\.offset-syncs\\.topic\\.location, A->B\\.offset-syncs-source-producer\\.acks are set:'))
+    // Another flow's settings, and top-level names the connectors never see, are no concern of this flow.
+    expect(() => parseMm2Properties(AB + off + 'B->A.offset-syncs.topic.location = source\noffset-syncs.topic.other = 1\n')).not.toThrow()
+  })
+
   it('rejects group offset sync without checkpoints', () => {
     expect(failure(AB + 'A->B.enabled = true\nemit.checkpoints.enabled = false\nsync.group.offsets.enabled = true\n').message)
       .toBe('mm2.properties line 6: A->B: sync.group.offsets.enabled=true does nothing while emit.checkpoints.enabled=false (line 5), because MM2 syncs group offsets from its checkpoints.')
