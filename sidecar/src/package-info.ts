@@ -1,4 +1,4 @@
-// This package's own manifest (name, version, engines), found by walking up from this module: the
+// This package's own manifest (name, version) and directory, found by walking up from this module: the
 // sources run from <root>/sidecar/src and the installed package from <root>/dist/sidecar/src, and a
 // project that depends on mm2-failback has a package.json of its own closer to the working directory,
 // which is why `--version` must not let yargs look for "the" package.json.
@@ -9,8 +9,6 @@ import { fileURLToPath } from 'node:url'
 export interface PackageInfo {
   name: string
   version: string
-  /** `engines.node`, e.g. ">=22.22". */
-  nodeRange: string
   /** The directory holding the manifest: the files the package ships (alerts/runbook.md, ...) are under it. */
   root: string
 }
@@ -22,9 +20,9 @@ function readOwnManifest (): PackageInfo {
   for (;;) {
     const candidate = join(dir, 'package.json')
     if (existsSync(candidate)) {
-      const manifest = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string, version?: string, engines?: { node?: string } }
+      const manifest = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string, version?: string }
       if (manifest.name === PACKAGE_NAME && typeof manifest.version === 'string') {
-        return { name: manifest.name, version: manifest.version, nodeRange: manifest.engines?.node ?? '', root: dir }
+        return { name: manifest.name, version: manifest.version, root: dir }
       }
     }
     const parent = dirname(dir)

@@ -66,7 +66,7 @@ export class LagCollector {
     try {
       listed = await admin.endOffsets([...partitions.values()])
     } catch (error) {
-      metrics.syncFailures.inc({ kafka_cluster: cluster, operation: 'lag', code: isMm2FailbackError(error) ? error.code : 'MM2_CLUSTER_UNREACHABLE' })
+      this.countFailure(cluster, error)
       return
     }
     const now = (this.options.now ?? Date.now)()
@@ -112,12 +112,18 @@ export class LagCollector {
       try {
         answers = await admin.liveness(batch.map((labels) => labels.group))
       } catch (error) {
-        metrics.syncFailures.inc({ kafka_cluster: cluster, operation: 'lag', code: isMm2FailbackError(error) ? error.code : 'MM2_CLUSTER_UNREACHABLE' })
+        this.countFailure(cluster, error)
         return
       }
       // A group the broker does not list (no Describe on it, or gone) has no members it could see.
       for (const labels of batch) metrics.consumerGroupMembers.set(labels, answers.get(labels.group)?.members ?? 0)
     }
+  }
+
+  /** A lag request the cluster did not answer: counted under operation "lag" with its error code. */
+  private countFailure (cluster: string, error: unknown): void {
+    const code = isMm2FailbackError(error) ? error.code : 'MM2_CLUSTER_UNREACHABLE'
+    this.options.metrics.syncFailures.inc({ kafka_cluster: cluster, operation: 'lag', code })
   }
 
   /** Removes the series of partitions and groups exported in the cluster's previous round but not in this one. */
