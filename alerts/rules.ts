@@ -3,7 +3,9 @@
 // test them with `promtool test rules`, and alerts/runbook.md has one section per alert.
 //
 // Aggregations name their labels (`max by (...)`, `min by (...)`) so that each alert has one documented
-// label set, whether one sidecar instance or several export the same series.
+// label set, whether one sidecar instance or several export the same series. Every aggregation and join
+// keeps the deployment's identity (DEPLOYMENT_LABELS: Prometheus's `namespace` and `job`), so two
+// deployments watched by one Prometheus never merge into one alert, nor hide each other's.
 import { stringify } from 'yaml'
 import { GENERATED_NOTE, durationSeconds, matchers, runbookUrl, sidecarMetric, type MonitoringConfig } from '../sidecar/src/metrics/monitoring/config.ts'
 
@@ -28,6 +30,8 @@ export interface RuleGroup {
 }
 
 export const RECORDING_GROUP = 'mm2-failback.recording'
+/** The labels that tell one sidecar deployment from another; absent labels (no Kubernetes) are empty and harmless. */
+export const DEPLOYMENT_LABELS = 'namespace, job'
 export const ALERTS_GROUP = 'mm2-failback.alerts'
 export const RULES_FILE = 'mm2-failback.rules.yaml'
 
@@ -72,7 +76,7 @@ export function ruleGroups (config: MonitoringConfig): RuleGroup[] {
   const f = config.for
   const cg = s(config.selectors.consumerGroups)
   // The lag alerts' scope: with `active`, only (cluster, group) pairs the recording rule lists.
-  const inUse = config.consumerLagGroups === 'active' ? `\n  and on (kafka_cluster, group)\n${r.groupActive}` : ''
+  const inUse = config.consumerLagGroups === 'active' ? `\n  and on (${DEPLOYMENT_LABELS}, kafka_cluster, group)\n${r.groupActive}` : ''
   const alert = (name: string, severity: Severity, expr: string, forDuration: string, summary: string, description: string): AlertRule => ({
     alert: name,
     expr,
@@ -84,18 +88,18 @@ export function ruleGroups (config: MonitoringConfig): RuleGroup[] {
   const recording: RecordingRule[] = [
     // The replication delay of a flow is a property of MM2, not of the sidecar that observes it: when several
     // sidecar instances export it, the freshest view (min) is the truth, and a stale instance is its own alert.
-    { record: r.heartbeatAge, expr: `min by (flow, source, target) (${m('heartbeatAge')}${s()})` },
-    { record: r.offsetSyncAge, expr: `min by (flow, source, target) (${m('offsetSyncAge')}${s()})` },
-    { record: r.offsetSyncLag, expr: `max by (flow) (${m('offsetSyncLag')}${s()})` },
-    { record: r.syncFailureRate, expr: `sum by (kafka_cluster, operation, code) (rate(${m('syncFailures')}${s()}[${config.rateWindow}]))` },
+    { record: r.heartbeatAge, expr: `min by (${DEPLOYMENT_LABELS}, flow, source, target) (${m('heartbeatAge')}${s()})` },
+    { record: r.offsetSyncAge, expr: `min by (${DEPLOYMENT_LABELS}, flow, source, target) (${m('offsetSyncAge')}${s()})` },
+    { record: r.offsetSyncLag, expr: `max by (${DEPLOYMENT_LABELS}, flow) (${m('offsetSyncLag')}${s()})` },
+    { record: r.syncFailureRate, expr: `sum by (${DEPLOYMENT_LABELS}, kafka_cluster, operation, code) (rate(${m('syncFailures')}${s()}[${config.rateWindow}]))` },
     // 1 for each group in use on a cluster: live members there, or a commit there (by its consumers, MM2 or
     // the sidecar's group sync) within the window. An abandoned group has neither and drops out, long before
     // the broker expires its offsets; a crashed consumer stays in for the window, so its lag still pages.
     // Edit this rule (or render with consumerLagGroups `all`) to widen the lag alerts.
     {
       record: r.groupActive,
-      expr: `count by (kafka_cluster, group) (\n  max by (kafka_cluster, group) (${m('consumerGroupMembers')}${s()}) > 0\n    or\n  ` +
-        `min by (kafka_cluster, group) (${m('consumerGroupCommitAge')}${s()}) < ${durationSeconds(config.consumerGroupActiveWindow)}\n)`
+      expr: `count by (${DEPLOYMENT_LABELS}, kafka_cluster, group) (\n  max by (${DEPLOYMENT_LABELS}, kafka_cluster, group) (${m('consumerGroupMembers')}${s()}) > 0\n    or\n  ` +
+        `min by (${DEPLOYMENT_LABELS}, kafka_cluster, group) (${m('consumerGroupCommitAge')}${s()}) < ${durationSeconds(config.consumerGroupActiveWindow)}\n)`
     }
   ]
 
@@ -131,7 +135,7 @@ export function ruleGroups (config: MonitoringConfig): RuleGroup[] {
       // the flow's source task) stopped. Not while the sidecar cannot reach the target cluster: then the age
       // only says the sidecar is blind there, which MM2FailbackClusterUnreachable reports (kafka_cluster == target).
       // The second arm fires when a ready sidecar has never seen a heartbeat of any flow (absent series).
-      `(\n  ${r.heartbeatAge} > ${t.mm2DownSeconds}\n    unless on (target)\n  label_replace(${m('up')}${s()} == 0, "target", "$1", "kafka_cluster", "(.*)")\n)\nor\n(\n  absent(${m('heartbeatAge')}${s()})\n    and on ()\n  (max(${m('ready')}${s()}) == 1)\n)`,
+      `(\n  ${r.heartbeatAge} > ${t.mm2DownSeconds}\n    unless on (${DEPLOYMENT_LABELS}, target)\n  label_replace(${m('up')}${s()} == 0, "target", "$1", "kafka_cluster", "(.*)")\n)\nor\n(\n  absent(${m('heartbeatAge')}${s()})\n    and on ()\n  (max(${m('ready')}${s()}) == 1)\n)`,
       f.mm2Down,
       'MirrorMaker 2 is down{{ with $labels.flow }} for flow {{ . }}{{ end }}.',
       '{{ if $labels.flow }}No MM2 heartbeat of flow {{ $labels.flow }} has reached cluster {{ $labels.target }} for {{ $value | humanizeDuration }}{{ else }}The sidecar is ready but has seen no MM2 heartbeat of any flow{{ end }}: MirrorMaker 2 is stopped or its tasks failed. Nothing is replicated and no offset syncs or checkpoints are written, so every group\'s failover position falls behind.'),
@@ -139,7 +143,7 @@ export function ruleGroups (config: MonitoringConfig): RuleGroup[] {
     alert('MM2OffsetSyncsStale', 'warning',
       // A quiet flow writes no offset syncs, so age alone is normal; syncs are stale only when records arrived
       // on a target partition after the newest sync. `and on (flow)` joins the per-flow lag onto the age.
-      `${r.offsetSyncAge} > ${t.offsetSyncAgeSeconds}\n  and on (flow)\n${r.offsetSyncLag} > ${t.offsetSyncLagRecords}`,
+      `${r.offsetSyncAge} > ${t.offsetSyncAgeSeconds}\n  and on (${DEPLOYMENT_LABELS}, flow)\n${r.offsetSyncLag} > ${t.offsetSyncLagRecords}`,
       f.offsetSyncsStale,
       'MM2 flow {{ $labels.flow }} writes no offset syncs.',
       `MM2 has written no offset sync for flow {{ $labels.flow }} for {{ $value | humanizeDuration }} while more than ${t.offsetSyncLagRecords} records arrived on a partition of {{ $labels.target }} after the newest one. Translations stay at that old sync, so a group moved between {{ $labels.source }} and {{ $labels.target }} would re-read more and more records.`),
@@ -151,13 +155,13 @@ export function ruleGroups (config: MonitoringConfig): RuleGroup[] {
       `The sidecar's {{ $labels.operation }} writes on cluster {{ $labels.kafka_cluster }} have failed with {{ $labels.code }} for ${f.syncFailures} ({{ printf "%.3g" $value }} per second). Reverse syncs or translated group offsets are not being written, so failback translation falls behind.`),
 
     alert('MM2FailbackUntranslatablePartitions', 'warning',
-      `max by (flow, direction, group) (${m('untranslatablePartitions')}${s()}) > 0`,
+      `max by (${DEPLOYMENT_LABELS}, flow, direction, group) (${m('untranslatablePartitions')}${s()}) > 0`,
       f.untranslatable,
       'Group {{ $labels.group }} has partitions that cannot be translated.',
       `Group {{ $labels.group }} has had {{ $value }} partitions whose committed offset has no offset sync at or below it ({{ $labels.direction }} translation on flow {{ $labels.flow }}) for ${f.untranslatable}. If the group moves to the other cluster now, those partitions need a manual decision: replay from the earliest offset or skip to the latest.`),
 
     alert('MM2ConsumerLagHigh', 'warning',
-      `max by (kafka_cluster, group, topic) (${m('consumerLagSeconds')}${cg}) > ${t.consumerLagSeconds}${inUse}`,
+      `max by (${DEPLOYMENT_LABELS}, kafka_cluster, group, topic) (${m('consumerLagSeconds')}${cg}) > ${t.consumerLagSeconds}${inUse}`,
       f.consumerLag,
       'Group {{ $labels.group }} lags on {{ $labels.topic }} on cluster {{ $labels.kafka_cluster }}.',
       `Group {{ $labels.group }} on cluster {{ $labels.kafka_cluster }} is {{ $value | humanizeDuration }} behind on topic {{ $labels.topic }}: its oldest unconsumed record is older than ${formatSeconds(t.consumerLagSeconds)}.`),
@@ -168,7 +172,7 @@ export function ruleGroups (config: MonitoringConfig): RuleGroup[] {
       // so a group that caught up at the end of the window is fine. The last line requires the committed
       // offset to have existed a full window ago: with less history, "no change" proves nothing (a new
       // group, a restarted Prometheus). The sides of `and` share every label.
-      `max by (kafka_cluster, group, topic, partition) (\n  delta(${m('consumerLagRecords')}${cg}[${config.consumerStallWindow}]) > 0\n    and ${m('consumerLagRecords')}${cg} > 0\n    and changes(${m('consumerCommittedOffset')}${cg}[${config.consumerStallWindow}]) == 0\n    and ${m('consumerCommittedOffset')}${cg} offset ${config.consumerStallWindow}\n)${inUse}`,
+      `max by (${DEPLOYMENT_LABELS}, kafka_cluster, group, topic, partition) (\n  delta(${m('consumerLagRecords')}${cg}[${config.consumerStallWindow}]) > 0\n    and ${m('consumerLagRecords')}${cg} > 0\n    and changes(${m('consumerCommittedOffset')}${cg}[${config.consumerStallWindow}]) == 0\n    and ${m('consumerCommittedOffset')}${cg} offset ${config.consumerStallWindow}\n)${inUse}`,
       f.consumerStalled,
       'Group {{ $labels.group }} is stalled on {{ $labels.topic }} partition {{ $labels.partition }} on cluster {{ $labels.kafka_cluster }}.',
       `Group {{ $labels.group }} on cluster {{ $labels.kafka_cluster }} has not committed a new offset on topic {{ $labels.topic }} partition {{ $labels.partition }} for ${config.consumerStallWindow} while its lag grew by {{ $value }} records: the consumer is stuck or stopped while producers continue.`),
@@ -176,7 +180,7 @@ export function ruleGroups (config: MonitoringConfig): RuleGroup[] {
     alert('MM2FailbackNoReverseSyncWriter', 'warning',
       // Each instance exports 1 where it is the elected writer for the cluster, 0 elsewhere: summed over the
       // deployment's instances, exactly 1 per cluster. A takeover takes seconds, so the window only hides restarts.
-      `sum by (kafka_cluster) (${m('reverseSyncWriter')}${s()}) == 0`,
+      `sum by (${DEPLOYMENT_LABELS}, kafka_cluster) (${m('reverseSyncWriter')}${s()}) == 0`,
       f.noReverseSyncWriter,
       'No mm2-failback instance writes the reverse offset syncs that go to cluster {{ $labels.kafka_cluster }}.',
       `For ${f.noReverseSyncWriter} no sidecar instance has been the elected writer of the reverse offset syncs that go to cluster {{ $labels.kafka_cluster }}: MM2's checkpoints for failback onto {{ $labels.kafka_cluster }} stop following the groups. Group sync itself goes on.`),
@@ -184,15 +188,15 @@ export function ruleGroups (config: MonitoringConfig): RuleGroup[] {
     alert('MM2FailbackGroupsUnowned', 'warning',
       // The instances divide the partitions of each cluster's __consumer_offsets between them (one share per
       // instance); the groups stored in a partition nobody owns are not mirrored.
-      `sum by (kafka_cluster) (${m('ownedPartitions')}${s()})
-  < on (kafka_cluster)
-max by (kafka_cluster) (${m('commitPartitions')}${s()})`,
+      `sum by (${DEPLOYMENT_LABELS}, kafka_cluster) (${m('ownedPartitions')}${s()})
+  < on (${DEPLOYMENT_LABELS}, kafka_cluster)
+max by (${DEPLOYMENT_LABELS}, kafka_cluster) (${m('commitPartitions')}${s()})`,
       f.groupsUnowned,
       'Groups of cluster {{ $labels.kafka_cluster }} are mirrored by no mm2-failback instance.',
       `For ${f.groupsUnowned} the sidecar instances together have owned only {{ $value }} of the partitions of __consumer_offsets on cluster {{ $labels.kafka_cluster }}: the groups stored in the others are not mirrored to the other cluster. Instances are rebalancing, cut off from the group coordinator, or catching up.`),
 
     alert('MM2FailbackInstancesBelowExpected', 'warning',
-      `sum by (job) (up${s()}) < ${t.expectedInstances}`,
+      `sum by (${DEPLOYMENT_LABELS}) (up${s()}) < ${t.expectedInstances}`,
       f.instancesBelowExpected,
       'Fewer mm2-failback instances are up than expected.',
       `Only {{ $value }} of the ${t.expectedInstances} expected sidecar instances of job {{ $labels.job }} have been up for ${f.instancesBelowExpected}. The others' work has moved to the live ones (a writer takeover, shares rebalanced); one more failure leaves nothing to take over.`)

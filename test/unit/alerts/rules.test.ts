@@ -57,8 +57,8 @@ describe('alert rules', () => {
     const lag = alertRules(custom).find((rule) => rule.alert === 'MM2ConsumerLagHigh')
     expect(lag).toEqual({
       alert: 'MM2ConsumerLagHigh',
-      expr: 'max by (kafka_cluster, group, topic) (dr_consumer_lag_seconds{job="dr-sidecar", kafka_cluster="A"}) > 120\n' +
-        '  and on (kafka_cluster, group)\nkafka_cluster_group:dr_consumer_group_active:bool',
+      expr: 'max by (namespace, job, kafka_cluster, group, topic) (dr_consumer_lag_seconds{job="dr-sidecar", kafka_cluster="A"}) > 120\n' +
+        '  and on (namespace, job, kafka_cluster, group)\nkafka_cluster_group:dr_consumer_group_active:bool',
       for: '2m',
       labels: { severity: 'warning' },
       annotations: {
@@ -85,8 +85,8 @@ describe('alert rules', () => {
   it('scopes the lag alerts to groups in use by default, and to every group with consumerLagGroups all', () => {
     const lag = (overrides: Parameters<typeof monitoringConfig>[0]): string =>
       alertRules(monitoringConfig(overrides)).find((rule) => rule.alert === 'MM2ConsumerLagHigh')!.expr
-    expect(lag({})).toContain('and on (kafka_cluster, group)\nkafka_cluster_group:mm2_failback_consumer_group_active:bool')
-    expect(lag({ consumerLagGroups: 'all' })).toBe('max by (kafka_cluster, group, topic) (mm2_failback_consumer_lag_seconds{job="mm2-failback"}) > 900')
+    expect(lag({})).toContain('and on (namespace, job, kafka_cluster, group)\nkafka_cluster_group:mm2_failback_consumer_group_active:bool')
+    expect(lag({ consumerLagGroups: 'all' })).toBe('max by (namespace, job, kafka_cluster, group, topic) (mm2_failback_consumer_lag_seconds{job="mm2-failback"}) > 900')
     const active = ruleGroups(monitoringConfig({ consumerGroupActiveWindow: '2h' }))[0]!.rules
       .find((rule) => 'record' in rule && rule.record.includes('group_active'))
     expect(active && 'expr' in active ? active.expr : '').toContain('(mm2_failback_consumer_group_commit_age_seconds{job="mm2-failback"}) < 7200')

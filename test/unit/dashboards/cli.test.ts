@@ -51,8 +51,8 @@ describe('mm2-failback dashboards / alerts', () => {
     const custom = await run('alerts', 'generate', '--job', 'dr-sidecar', '--consumer-lag-seconds', '60', '--runbook-base-url', 'https://wiki.example.com/mm2/runbook')
     expect(custom.stdout).toContain([
       'expr: |-',
-      '          max by (kafka_cluster, group, topic) (mm2_failback_consumer_lag_seconds{job="dr-sidecar"}) > 60',
-      '            and on (kafka_cluster, group)',
+      '          max by (namespace, job, kafka_cluster, group, topic) (mm2_failback_consumer_lag_seconds{job="dr-sidecar"}) > 60',
+      '            and on (namespace, job, kafka_cluster, group)',
       '          kafka_cluster_group:mm2_failback_consumer_group_active:bool'
     ].join('\n'))
     expect(custom.stdout).toContain('runbook_url: https://wiki.example.com/mm2/runbook#mm2down')
@@ -68,9 +68,9 @@ describe('mm2-failback dashboards / alerts', () => {
 
   it('alerts generate --consumer-lag-groups all watches every group; --group-active-window widens "active"', async () => {
     const all = await run('alerts', 'generate', '--consumer-lag-groups', 'all')
-    expect(all.stdout).toContain('expr: max by (kafka_cluster, group, topic) (mm2_failback_consumer_lag_seconds{job="mm2-failback"}) > 900\n')
+    expect(all.stdout).toContain('expr: max by (namespace, job, kafka_cluster, group, topic) (mm2_failback_consumer_lag_seconds{job="mm2-failback"}) > 900\n')
     const week = await run('alerts', 'generate', '--group-active-window', '7d')
-    expect(week.stdout).toContain('min by (kafka_cluster, group) (mm2_failback_consumer_group_commit_age_seconds{job="mm2-failback"}) < 604800')
+    expect(week.stdout).toContain('min by (namespace, job, kafka_cluster, group) (mm2_failback_consumer_group_commit_age_seconds{job="mm2-failback"}) < 604800')
     expect((await run('alerts', 'generate', '--consumer-lag-groups', 'some')).code).toBe(2)
   })
 
