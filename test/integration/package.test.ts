@@ -26,7 +26,21 @@ describe('installed package', () => {
   afterAll(() => { rmSync(dir, { recursive: true, force: true }) })
 
   it('installs from the release tarball and runs from node_modules through the compiled dist/ (version, help, docs, dashboards, alerts, usage errors)', () => {
-    const release = run('bash', ['scripts/release.sh'], REPO_ROOT)
+    const manifest = readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')
+    let refused: { status?: number, stderr?: string } = {}
+    try {
+      const notAUrl = { ...env, MM2_FAILBACK_REPOSITORY: '/tmp/not-a-url' }
+      execFileSync('bash', ['scripts/release.sh'], { cwd: REPO_ROOT, env: notAUrl, encoding: 'utf8', stdio: 'pipe' })
+    } catch (error) { refused = error as typeof refused }
+    expect(refused.status).toBe(2)
+    expect(refused.stderr).toContain('MM2_FAILBACK_REPOSITORY must be a git URL')
+    const repository = 'https://git.example.invalid/mm2-failback/mm2-failback.git'
+    const release = execFileSync('bash', ['scripts/release.sh'], {
+      cwd: REPO_ROOT, env: { ...env, MM2_FAILBACK_REPOSITORY: repository }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000
+    })
+    expect(release).toContain(`repository: ${repository}`)
+    // The stamp is for the package only: the checkout's manifest is byte for byte what it was.
+    expect(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).toBe(manifest)
     const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version
     const tarball = join(REPO_ROOT, 'release', `mm2-failback-${version}.tgz`)
     expect(release).toContain(`package: release/mm2-failback-${version}.tgz`)
@@ -38,6 +52,7 @@ describe('installed package', () => {
     expect(run(bin, ['--help'], dir)).toMatch(/Failback offset translation beside an unmodified Kafka MirrorMaker 2/)
     const installed = join(dir, 'node_modules', 'mm2-failback')
     expect(existsSync(join(installed, 'LICENSE'))).toBe(true)
+    expect(JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'))).toMatchObject({ repository: { type: 'git', url: repository } })
     // Every relative link of the README resolves inside the installed package.
     const readme = readFileSync(join(installed, 'README.md'), 'utf8')
     const links = [...readme.matchAll(/\]\(([^)#:]+)(#[^)]*)?\)/g)].map((match) => match[1]!)
