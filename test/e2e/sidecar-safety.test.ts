@@ -28,7 +28,7 @@ const PARTITIONS = 3
 const INITIAL_RECORDS = 1500
 /** Flow B->A's offset-syncs topic (on B, the flow's source): where the reverse syncs of flow A->B go. */
 const REVERSE_SYNCS_TOPIC = 'mm2-offset-syncs.A.internal'
-const PINGPONG_MS = Number(process.env.MM2_FAILBACK_E2E_PINGPONG_MS ?? 60_000)
+const PINGPONG_MS = Number(process.env.MM2_FAILBACK_E2E_PINGPONG_MS ?? 32_000)
 const OUTAGE_MS = Number(process.env.MM2_FAILBACK_E2E_OUTAGE_MS ?? 60_000)
 
 const M = {
