@@ -19,6 +19,9 @@ import type { SidecarMetrics } from '../../metrics/registry.ts'
 import type { Logger } from '../logger.ts'
 import type { AdapterFactory, MembershipPort, MembershipSpec } from '../ports.ts'
 import { reverseSyncClusters } from './reverse-sync-writers.ts'
+import { partitionRanges } from '../../core/coordination/partition-ranges.ts'
+
+const sameMembers = (a: ReadonlySet<number>, b: ReadonlySet<number>): boolean => a.size === b.size && [...a].every((value) => b.has(value))
 
 /** The membership the sidecar's configuration asks for: the group shares each cluster's __consumer_offsets. */
 export function membershipSpec (config: SidecarConfig): MembershipSpec {
@@ -138,9 +141,17 @@ export class Coordination implements WriterSeats {
   private update (cluster: string, owned: ReadonlySet<number>, settled: boolean): void {
     const seat = this.seats.get(cluster)
     if (seat === undefined || seat.alone) return
+    const changed = !sameMembers(seat.owned, owned)
     seat.owned = owned
     for (const listener of this.shareListeners) listener(cluster)
     if (!settled) return
+    if (changed) {
+      const { groupId } = this.options.spec
+      const count = seat.membership.partitionCount
+      const text = `cluster ${cluster}: this instance now mirrors the groups stored in ${owned.size}${count === undefined ? '' : ` of ${count}`} ` +
+        `partitions of ${CONSUMER_OFFSETS_TOPIC} (${owned.size === 0 ? 'none' : partitionRanges(owned)}; group ${groupId})`
+      this.options.logger.info(text, { cluster, group: groupId, partitions: owned.size })
+    }
     const elected = owned.has(0)
     if (elected !== seat.elected) this.seatChanged(cluster, seat, elected)
   }

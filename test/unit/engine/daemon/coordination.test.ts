@@ -92,6 +92,11 @@ describe('writer election (coordination.enabled, the default)', () => {
     a.append(A_TO_B_SYNCS, 0, goodSync(20n, 20n))
     await vi.waitFor(() => { expect(writtenToB(b).map((sync) => sync.upstreamOffset)).toEqual([10n, 20n]) })
     expect(standby.logs.some((line) => line.includes('now writes the reverse offset syncs that go to cluster B'))).toBe(true)
+    // Each settled change of its share is logged: first about half, then (the other gone) every partition.
+    const shares = standby.logs.filter((line) => line.includes('cluster B: this instance now mirrors the groups stored in'))
+    expect(shares).toHaveLength(2)
+    expect(shares[0]).toMatch(/stored in 25 of 50 partitions of __consumer_offsets \([0-9, -]+; group __mm2-failback\)/)
+    expect(shares[1]).toMatch(/stored in 50 of 50 partitions of __consumer_offsets \(0-49; group __mm2-failback\)/)
     expectMonotonic(writtenToB(b))
   })
 
