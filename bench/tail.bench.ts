@@ -1,6 +1,8 @@
 // Benchmark: the sidecar's catch-up on __consumer_offsets against kcat reading the same topic, in one run.
 //   node bench/tail.bench.ts [--kafka 4.1] [--records 1000000] [--groups 500] [--rounds 3] [--node-options '...']
-//   (--node-options: NODE_OPTIONS of the sidecar process, e.g. V8 heap flags; MM2_FAILBACK_BENCH_SETTLE_S: how long
+//                            [--instances 1,2,3]   (deployment sizes for the scaling part, bench/tail-instances.ts; '' skips it)
+//   (--node-options: NODE_OPTIONS of the sidecar process, e.g. V8 heap flags; --node-flags: options of its node command,
+//   e.g. V8 flags NODE_OPTIONS refuses; MM2_FAILBACK_BENCH_SETTLE_S: how long
 //   the sidecar is watched after readiness, sampled every 3 s, default 15)
 // One lab (A, B, MM2; __consumer_offsets with Kafka's default 50 partitions). `--records` commit records are
 // written to A's __consumer_offsets with the admin API: `--groups` groups, each committing 50 partitions
@@ -14,7 +16,11 @@
 // and prints kcat's time / the sidecar's (the ratio: >= 0.8 is the goal), both in records a second, the
 // sidecar's RSS and V8 heap at readiness and SETTLE_S later (the first group-sync pass runs in between), and
 // its bytes per tracked group-partition (settled RSS over groups x partitions).
-// Targets (printed, never asserted): ratio >= 0.8x kcat, RSS <= 256 MiB.
+// Then, `--rounds` times, for each deployment size N of `--instances` (interleaved): N instances with coordination
+// on, started at once, share the partitions; the deployment's catch-up throughput (records of A's
+// __consumer_offsets decoded by all instances, first share dealt to last instance ready) and its speed-up over
+// one instance. The instances share this machine's cores with the brokers: the speed-up is bounded by them.
+// Targets (printed, never asserted): ratio >= 0.8x kcat, RSS <= 256 MiB, speed-up >= 1.8x with 2 instances.
 import { execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -22,6 +28,8 @@ import { GroupAdmin } from '../sidecar/src/kafka/group-admin.ts'
 import { startLab, type Lab } from '../lab/lab.ts'
 import { startSidecarProcess } from '../lab/process/sidecar-process.ts'
 import { waitFor } from '../lab/wait.ts'
+import { availableParallelism } from 'node:os'
+import { deploymentRound, type DeploymentRound } from './tail-instances.ts'
 
 const { values } = parseArgs({
   options: {
@@ -29,12 +37,15 @@ const { values } = parseArgs({
     records: { type: 'string', default: '1000000' },
     groups: { type: 'string', default: '500' },
     rounds: { type: 'string', default: '3' },
-    'node-options': { type: 'string', default: '' }
+    'node-options': { type: 'string', default: '' },
+    'node-flags': { type: 'string', default: '' },
+    instances: { type: 'string', default: '1,2,3' }
   }
 })
 const RECORDS = Number(values.records)
 const GROUPS = Number(values.groups)
 const ROUNDS = Number(values.rounds)
+const DEPLOYMENT_SIZES = values.instances.split(',').map((size) => size.trim()).filter(Boolean).map(Number)
 const PARTITIONS = 50
 const TOPIC = 'tail-bench'
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim())
@@ -124,7 +135,8 @@ async function sidecarRound (lab: Lab, round: number): Promise<SidecarRound> {
     logDir: lab.logDir,
     name: `sidecar-tail-bench-${round}`,
     sets: ['log.level=info', 'features.lag=false', 'coordination.enabled=false'],
-    ...(values['node-options'] === '' ? {} : { env: { NODE_OPTIONS: values['node-options'] } })
+    ...(values['node-options'] === '' ? {} : { env: { NODE_OPTIONS: values['node-options'] } }),
+    nodeFlags: values['node-flags'].split(' ').filter(Boolean)
   })
   try {
     await waitFor(async () => await sidecar.ready(), { timeoutMs: 600_000, intervalMs: 50, description: 'the sidecar to read every followed topic to its end' })
@@ -161,7 +173,40 @@ async function sidecarRound (lab: Lab, round: number): Promise<SidecarRound> {
   }
 }
 
-const lab = await startLab({ kafka: values.kafka, brokerProps: { 'offsets.topic.num.partitions': PARTITIONS } })
+// Kafka's default initial rebalance delay (the lab's brokers otherwise use 0): instances started together join one generation.
+async function deploymentRounds (lab: Lab): Promise<Map<number, DeploymentRound[]>> {
+  const bySize = new Map<number, DeploymentRound[]>(DEPLOYMENT_SIZES.map((size) => [size, []]))
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const size of DEPLOYMENT_SIZES) {
+      const result = await deploymentRound(lab, size, round, { rssMb, cpuSeconds })
+      bySize.get(size)!.push(result)
+      const each = result.instances.map((i) => `${i.partitions} partitions ${i.records} records ${i.catchUpS.toFixed(2)} s CPU ${i.cpuS.toFixed(1)} s RSS ${i.rssMb.toFixed(0)} MB`)
+      console.log(`round ${round}, ${size} instance(s): ${result.wallS.toFixed(2)} s, ${result.records} records; ${each.join(' | ')}`)
+    }
+  }
+  return bySize
+}
+
+function printDeployments (bySize: Map<number, DeploymentRound[]>, written: number): void {
+  const one = bySize.get(1)
+  console.log()
+  console.log(`Deployments sharing A's __consumer_offsets (coordination on), ${ROUNDS} rounds each, min / median / max; ${availableParallelism()} cores shared with the brokers`)
+  for (const [size, rounds] of bySize) {
+    const throughput = rounds.map((round) => round.records / round.wallS / 1000)
+    const speedUp = one === undefined ? '' : `  speed-up over 1: ${triple(rounds.map((round, index) => one[index]!.wallS / round.wallS), 2, 'x')}`
+    const cpu = rounds.map((round) => round.instances.reduce((sum, instance) => sum + instance.cpuS, 0))
+    console.log(`  ${size} instance(s): catch-up ${triple(rounds.map((round) => round.wallS), 2, ' s')}  (${triple(throughput, 0, ' k records/s')})${speedUp}`)
+    console.log(`      records decoded by all / written: ${triple(rounds.map((round) => round.records / written), 3)}; CPU of all, start included ${triple(cpu, 1, ' s')}; ` +
+      `RSS per instance ${triple(rounds.flatMap((round) => round.instances.map((instance) => instance.rssMb)), 0, ' MB')}`)
+  }
+  const two = bySize.get(2)
+  if (one !== undefined && two !== undefined) {
+    const median2 = median(two.map((round, index) => one[index]!.wallS / round.wallS))
+    console.log(`  speed-up with 2 instances target >= 1.8x: ${median2 >= 1.8 ? 'met' : 'NOT met'} (median ${median2.toFixed(2)}x)`)
+  }
+}
+
+const lab = await startLab({ kafka: values.kafka, brokerProps: { 'offsets.topic.num.partitions': PARTITIONS, 'group.initial.rebalance.delay.ms': 3000 } })
 try {
   execFileSync('kcat', ['-V'], { stdio: 'ignore' })
   await lab.createTopic('A', TOPIC, PARTITIONS)
@@ -193,6 +238,7 @@ try {
   console.log(`  at readiness: V8 heap used / heap total   ${triple(sidecar.map((round) => round.heapUsedMb), 0, ' MB')} / ${triple(sidecar.map((round) => round.heapTotalMb), 0, ' MB')}`)
   console.log(`  at readiness: external (Buffers)          ${triple(sidecar.map((round) => round.externalMb), 0, ' MB')}`)
   console.log(`  sidecar CPU to ready (start included)     ${triple(sidecar.map((round) => round.cpuS), 2, ' s')}`)
+  if (DEPLOYMENT_SIZES.length > 0) printDeployments(await deploymentRounds(lab), written)
 } finally {
   await lab.stop()
 }

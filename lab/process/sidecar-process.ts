@@ -25,6 +25,8 @@ export async function startSidecarProcess (options: {
   name?: string
   sets?: string[]
   env?: Record<string, string>
+  /** Options of the node command itself, before the script (e.g. V8 flags NODE_OPTIONS does not allow). */
+  nodeFlags?: string[]
   /**
    * Keep running after this process exits (the demo's --keep): its own session, output straight to the
    * log file instead of through this process, and no kill on exit. Stop it by PID (`npm run lab -- down`
@@ -36,7 +38,7 @@ export async function startSidecarProcess (options: {
   const logFile = join(options.logDir, `${options.name ?? 'sidecar'}.log`)
   const log = createWriteStream(logFile, { flags: 'a' })
   const args = [
-    join(ROOT, 'bin/mm2-failback.js'), 'run', '--mm2-config', options.mm2Config,
+    ...(options.nodeFlags ?? []), join(ROOT, 'bin/mm2-failback.js'), 'run', '--mm2-config', options.mm2Config,
     '--set', 'metrics.port=0', '--set', 'log.level=debug', ...(options.sets ?? []).flatMap((set) => ['--set', set])
   ]
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } })

@@ -1,0 +1,88 @@
+// bench:tail's scaling part: N instances of one deployment (coordination on, the default) started at once
+// share A's __consumer_offsets through their consumer group; each reads and decodes only the partitions
+// it owns. Per instance: the partitions it was dealt, the records it decoded, the time from its share
+// (its log line "cluster A: this instance now mirrors the groups stored in ...") to its readiness, its CPU.
+// The deployment's catch-up time is from the first share dealt to the last instance ready; its throughput
+// is the records decoded by all instances over that time. The lab's brokers keep Kafka's default
+// group.initial.rebalance.delay.ms (3 s), so instances started together are dealt their shares in one
+// generation, as in a rollout; the join itself is outside the measured time.
+import { readFileSync } from 'node:fs'
+import type { Lab } from '../lab/lab.ts'
+import { startSidecarProcess, type SidecarProcess } from '../lab/process/sidecar-process.ts'
+import { waitFor } from '../lab/wait.ts'
+
+export interface InstanceFigures {
+  partitions: number
+  records: number
+  catchUpS: number
+  cpuS: number
+  rssMb: number
+}
+
+export interface DeploymentRound {
+  instances: InstanceFigures[]
+  /** First share dealt to last instance ready, seconds. */
+  wallS: number
+  records: number
+}
+
+interface LogLine { time: string, msg: string, cluster?: string, partitions?: number }
+
+const SHARE = 'cluster A: this instance now mirrors the groups stored in '
+const READY = 'ready: every followed topic'
+
+function logLines (file: string): LogLine[] {
+  return readFileSync(file, 'utf8').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as LogLine)
+}
+
+/** The value of a counter's series in a scrape (summed over the series matching every label given). */
+function counter (metrics: string, name: string, labels: Record<string, string>): number {
+  let sum = 0
+  for (const line of metrics.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue
+    if (Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) sum += Number(line.slice(line.lastIndexOf(' ') + 1))
+  }
+  return sum
+}
+
+export async function deploymentRound (
+  lab: Lab,
+  count: number,
+  round: number,
+  probes: { rssMb: (pid: number) => number, cpuSeconds: (pid: number) => number }
+): Promise<DeploymentRound> {
+  const sidecars: SidecarProcess[] = []
+  try {
+    const started = await Promise.all(Array.from({ length: count }, async (_, index) => await startSidecarProcess({
+      mm2Config: lab.mm2PropertiesPath!,
+      logDir: lab.logDir,
+      name: `sidecar-tail-bench-n${count}-r${round}-${index + 1}`,
+      // A deployment of its own per round (a fresh group), so no member of an earlier round is waited for.
+      sets: ['log.level=info', 'features.lag=false', `coordination.groupId=__mm2-failback-bench-n${count}-r${round}`]
+    })))
+    sidecars.push(...started)
+    const figures: Array<InstanceFigures & { sharedAt: number, readyAt: number }> = []
+    await Promise.all(sidecars.map(async (sidecar) => {
+      await waitFor(async () => await sidecar.ready(), { timeoutMs: 600_000, intervalMs: 50, description: `instance ${sidecar.logFile} to be ready` })
+      const pid = sidecar.child.pid!
+      const cpuS = probes.cpuSeconds(pid)
+      const rssMb = probes.rssMb(pid)
+      const records = counter(await sidecar.scrape(), 'mm2_failback_records_decoded_total', { kafka_cluster: 'A', record_type: 'consumer-offsets' })
+      const lines = logLines(sidecar.logFile)
+      const readyAt = Date.parse(lines.find((line) => line.msg.startsWith(READY))!.time)
+      const shares = lines.filter((line) => line.msg.startsWith(SHARE) && Date.parse(line.time) <= readyAt)
+      const share = shares.at(-1)
+      if (share === undefined) throw new Error(`${sidecar.logFile}: ready without a share of cluster A's __consumer_offsets`)
+      const sharedAt = Date.parse(share.time)
+      figures.push({ partitions: share.partitions ?? 0, records, catchUpS: (readyAt - sharedAt) / 1000, cpuS, rssMb, sharedAt, readyAt })
+    }))
+    const wallS = (Math.max(...figures.map((f) => f.readyAt)) - Math.min(...figures.map((f) => f.sharedAt))) / 1000
+    return {
+      instances: figures.map(({ sharedAt: _s, readyAt: _r, ...rest }) => rest).sort((a, b) => b.partitions - a.partitions),
+      wallS,
+      records: figures.reduce((sum, f) => sum + f.records, 0)
+    }
+  } finally {
+    await Promise.all(sidecars.map(async (sidecar) => { await sidecar.stop() }))
+  }
+}
