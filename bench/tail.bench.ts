@@ -2,7 +2,7 @@
 //   node bench/tail.bench.ts [--kafka 4.1] [--records 1000000] [--groups 500] [--rounds 3] [--node-options '...']
 //                            [--instances 1,2,3]   (deployment sizes for the scaling part, bench/tail-instances.ts; '' skips it)
 //   (--node-options: NODE_OPTIONS of the sidecar process, e.g. V8 heap flags; --node-flags: options of its node command,
-//   e.g. V8 flags NODE_OPTIONS refuses; MM2_FAILBACK_BENCH_SETTLE_S: how long
+//   e.g. V8 flags NODE_OPTIONS refuses, several variants separated by | measured side by side in every round; MM2_FAILBACK_BENCH_SETTLE_S: how long
 //   the sidecar is watched after readiness, sampled every 3 s, default 15)
 // One lab (A, B, MM2; __consumer_offsets with Kafka's default 50 partitions). `--records` commit records are
 // written to A's __consumer_offsets with the admin API: `--groups` groups, each committing 50 partitions
@@ -45,6 +45,9 @@ const { values } = parseArgs({
 const RECORDS = Number(values.records)
 const GROUPS = Number(values.groups)
 const ROUNDS = Number(values.rounds)
+// --node-flags 'a|b': variants of the sidecar's node flags, each measured every round ('' = none).
+const VARIANTS = values['node-flags'].split('|').map((variant) => variant.trim())
+const label = (variant: string): string => VARIANTS.length > 1 ? ` [node ${variant === '' ? 'defaults' : variant}]` : ''
 const DEPLOYMENT_SIZES = values.instances.split(',').map((size) => size.trim()).filter(Boolean).map(Number)
 const PARTITIONS = 50
 const TOPIC = 'tail-bench'
@@ -128,15 +131,15 @@ function processGaugeMb (metrics: string, name: string): number {
   return Number(line?.split(' ').at(-1) ?? NaN) / 1024 / 1024
 }
 
-async function sidecarRound (lab: Lab, round: number): Promise<SidecarRound> {
+async function sidecarRound (lab: Lab, round: number, nodeFlags: string): Promise<SidecarRound> {
   const spawnedAt = Date.now()
   const sidecar = await startSidecarProcess({
     mm2Config: lab.mm2PropertiesPath!,
     logDir: lab.logDir,
-    name: `sidecar-tail-bench-${round}`,
+    name: `sidecar-tail-bench-${round}-v${VARIANTS.indexOf(nodeFlags) + 1}`,
     sets: ['log.level=info', 'features.lag=false', 'coordination.enabled=false'],
     ...(values['node-options'] === '' ? {} : { env: { NODE_OPTIONS: values['node-options'] } }),
-    nodeFlags: values['node-flags'].split(' ').filter(Boolean)
+    nodeFlags: nodeFlags.split(' ').filter(Boolean)
   })
   try {
     await waitFor(async () => await sidecar.ready(), { timeoutMs: 600_000, intervalMs: 50, description: 'the sidecar to read every followed topic to its end' })
@@ -214,30 +217,37 @@ try {
   const written = await writeCommits(lab)
   console.log(`wrote ${written} commit records (${GROUPS} groups x ${PARTITIONS} partitions) in ${((performance.now() - writeStarted) / 1000).toFixed(1)} s`)
   const kcat: number[] = []
-  const sidecar: SidecarRound[] = []
+  const byVariant = new Map<string, SidecarRound[]>(VARIANTS.map((variant) => [variant, []]))
   // Warm the page cache and the broker once, so the first timed reader is not the one that pays for it.
   await kcatSeconds(lab)
   for (let round = 1; round <= ROUNDS; round++) {
     kcat.push(await kcatSeconds(lab))
-    sidecar.push(await sidecarRound(lab, round))
-    console.log(`round ${round}: kcat ${kcat.at(-1)!.toFixed(2)} s, sidecar catch-up ${sidecar.at(-1)!.catchUpS.toFixed(2)} s (process start ${sidecar.at(-1)!.startS.toFixed(2)} s), RSS ${sidecar.at(-1)!.rssMb.toFixed(0)} MB`)
+    for (const variant of VARIANTS) {
+      const result = await sidecarRound(lab, round, variant)
+      byVariant.get(variant)!.push(result)
+      console.log(`round ${round}${label(variant)}: kcat ${kcat.at(-1)!.toFixed(2)} s, sidecar catch-up ${result.catchUpS.toFixed(2)} s ` +
+        `(process start ${result.startS.toFixed(2)} s), RSS ${result.rssMb.toFixed(0)} MB`)
+    }
   }
-  const ratios = kcat.map((seconds, index) => seconds / sidecar[index]!.catchUpS)
   const tracked = GROUPS * PARTITIONS
   console.log()
   console.log(`__consumer_offsets catch-up, ${lab.description}: ${written} commit records, ${tracked} group-partitions; ${ROUNDS} rounds, min / median / max`)
   console.log(`  kcat -C -e, wall time                    ${triple(kcat, 2, ' s')}  (${triple(kcat.map((seconds) => written / seconds / 1000), 0, ' k records/s')})`)
-  console.log(`  sidecar: read, decode, index to ready     ${triple(sidecar.map((round) => round.catchUpS), 2, ' s')}  (${triple(sidecar.map((round) => written / round.catchUpS / 1000), 0, ' k records/s')})`)
-  console.log(`  sidecar: process start (apart)            ${triple(sidecar.map((round) => round.startS), 2, ' s')}`)
-  console.log(`  ratio kcat time / sidecar time            ${triple(ratios, 2, 'x')}   target >= 0.8x: ${median(ratios) >= 0.8 ? 'met' : 'NOT met'} (median)`)
-  const settled = sidecar.map((round) => round.settledRssMb)
-  console.log(`  sidecar RSS at readiness                  ${triple(sidecar.map((round) => round.rssMb), 0, ' MB')}`)
-  console.log(`  sidecar RSS ${SETTLE_S} s after, idle              ${triple(settled, 0, ' MB')}   target <= 256 MiB: ${Math.max(...settled) <= 256 * 1.048576 ? 'met' : 'NOT met'} (every round)`)
-  console.log(`  V8 heap used ${SETTLE_S} s after, idle             ${triple(sidecar.map((round) => round.settledHeapUsedMb), 0, ' MB')}`)
-  console.log(`  bytes per tracked group-partition         ${triple(settled.map((mb) => mb * 1024 * 1024 / tracked), 0, ' B')} (whole settled RSS / group-partitions)`)
-  console.log(`  at readiness: V8 heap used / heap total   ${triple(sidecar.map((round) => round.heapUsedMb), 0, ' MB')} / ${triple(sidecar.map((round) => round.heapTotalMb), 0, ' MB')}`)
-  console.log(`  at readiness: external (Buffers)          ${triple(sidecar.map((round) => round.externalMb), 0, ' MB')}`)
-  console.log(`  sidecar CPU to ready (start included)     ${triple(sidecar.map((round) => round.cpuS), 2, ' s')}`)
+  for (const [variant, sidecar] of byVariant) {
+    if (VARIANTS.length > 1) console.log(` sidecar${label(variant)}:`)
+    const ratios = kcat.map((seconds, index) => seconds / sidecar[index]!.catchUpS)
+    console.log(`  sidecar: read, decode, index to ready     ${triple(sidecar.map((round) => round.catchUpS), 2, ' s')}  (${triple(sidecar.map((round) => written / round.catchUpS / 1000), 0, ' k records/s')})`)
+    console.log(`  sidecar: process start (apart)            ${triple(sidecar.map((round) => round.startS), 2, ' s')}`)
+    console.log(`  ratio kcat time / sidecar time            ${triple(ratios, 2, 'x')}   target >= 0.8x: ${median(ratios) >= 0.8 ? 'met' : 'NOT met'} (median)`)
+    const settled = sidecar.map((round) => round.settledRssMb)
+    console.log(`  sidecar RSS at readiness                  ${triple(sidecar.map((round) => round.rssMb), 0, ' MB')}`)
+    console.log(`  sidecar RSS ${SETTLE_S} s after, idle              ${triple(settled, 0, ' MB')}   target <= 256 MiB: ${Math.max(...settled) <= 256 * 1.048576 ? 'met' : 'NOT met'} (every round)`)
+    console.log(`  V8 heap used ${SETTLE_S} s after, idle             ${triple(sidecar.map((round) => round.settledHeapUsedMb), 0, ' MB')}`)
+    console.log(`  bytes per tracked group-partition         ${triple(settled.map((mb) => mb * 1024 * 1024 / tracked), 0, ' B')} (whole settled RSS / group-partitions)`)
+    console.log(`  at readiness: V8 heap used / heap total   ${triple(sidecar.map((round) => round.heapUsedMb), 0, ' MB')} / ${triple(sidecar.map((round) => round.heapTotalMb), 0, ' MB')}`)
+    console.log(`  at readiness: external (Buffers)          ${triple(sidecar.map((round) => round.externalMb), 0, ' MB')}`)
+    console.log(`  sidecar CPU to ready (start included)     ${triple(sidecar.map((round) => round.cpuS), 2, ' s')}`)
+  }
   if (DEPLOYMENT_SIZES.length > 0) printDeployments(await deploymentRounds(lab), written)
 } finally {
   await lab.stop()
