@@ -36,6 +36,8 @@ export interface SidecarConfig {
     commitConnections: number
     /** How often every known commit is evaluated again (a group that lost its members, a copy the other side lost). */
     fullPassMs: number
+    /** Groups worked on at once; the others wait in line (bounds the memory of a pass over every commit). */
+    maxGroupsInFlight: number
   }
   translation: {
     /**
@@ -135,6 +137,13 @@ export const CONFIG_KEYS: readonly Leaf[] = [
     help: 'How often every known commit is evaluated again, e.g. one skipped while its group had members on the other cluster.'
   },
   {
+    path: 'groupSync.maxGroupsInFlight',
+    type: 'int',
+    min: 1,
+    max: 100_000,
+    help: 'Groups whose commits are translated and written at once; the others wait in line (bounds the memory of a pass over every commit).'
+  },
+  {
     path: 'translation.mode',
     type: 'enum',
     values: ['exact', 'conservative'],
@@ -181,7 +190,7 @@ export function defaultConfig (): SidecarConfig {
   return {
     metrics: { host: '127.0.0.1', port: 9464, namespace: 'mm2_failback', processMetrics: true },
     features: { reverseSyncs: true, groupSync: true, history: true, lag: true },
-    groupSync: { allowRewind: false, include: ['.*'], exclude: [], livenessCacheMs: 1000, commitConnections: 16, fullPassMs: 10_000 },
+    groupSync: { allowRewind: false, include: ['.*'], exclude: [], livenessCacheMs: 1000, commitConnections: 16, fullPassMs: 10_000, maxGroupsInFlight: 128 },
     translation: { mode: 'exact', maxProofRecords: 10_000, retryMs: 200, copyWaitMs: 10_000 },
     history: { topic: 'mm2-failback.history.internal', replicationFactor: -1, flushIntervalMs: 1000 },
     lag: { intervalMs: 15_000 },

@@ -135,6 +135,7 @@ export class Daemon {
         allowRewind: config.groupSync.allowRewind,
         groupFilter: this.groupFilter,
         livenessCacheMs: config.groupSync.livenessCacheMs,
+        maxGroupsInFlight: config.groupSync.maxGroupsInFlight,
         exact,
         retryMs: config.translation.retryMs,
         owns: (commit) => this.shards?.owns(commit) ?? true

@@ -43,6 +43,8 @@ export interface GroupMirrorOptions {
   /** The sidecar's own group filter, on top of MM2's. */
   groupFilter: (group: string) => boolean
   livenessCacheMs: number
+  /** Groups worked on at once (GroupQueues); default: no bound. */
+  maxGroupsInFlight?: number
   /** translation.mode exact: every commit is proven (conservative where a proof fails); null: conservative. */
   exact?: ExactTranslator | null
   /** Pause before a commit whose proof can succeed later (records not copied yet) is proven again. */
@@ -104,7 +106,7 @@ export class GroupMirror {
     this.settled = new SettledCommits(options.committed)
     this.queues = new GroupQueues(async (entries) => { await this.process(entries) }, (error) => {
       this.options.logger.error(`group sync failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`)
-    })
+    }, options.maxGroupsInFlight)
     this.failures = new FailureRetries((commits, probe) => {
       if (probe) for (const commit of commits) if (this.heldForRead.has(settledKey(commit))) this.readProbes.add(settledKey(commit))
       this.submit(commits.map((commit) => this.latest(commit)), false)
