@@ -5,7 +5,8 @@
 //   - ShardMembership: instances in one consumer group get balanced, disjoint shares of the coordination
 //     topic it creates with as many partitions as __consumer_offsets, covering every partition, and a
 //     joining member leaves partition 0 with its owner; when one leaves, the other owns everything within seconds;
-//   - a group's partition stays known while its cluster does not answer (the tailer keeps the partition count).
+//   - a group's partition stays known while its cluster does not answer (the tailer keeps the partition count);
+//   - a tailer dealt a share is caught up only once it read that share (readiness means "my shares are read").
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeConsumerOffsetsRecord, type ConsumerOffsetsRecord } from '../../sidecar/src/core/codec/index.ts'
 import { groupPartition } from '../../sidecar/src/core/naming/group-partition.ts'
@@ -147,6 +148,37 @@ describe.each(VERSIONS)('coordination on Kafka %s', (kafka) => {
       expect(tailer.isPartitionCaughtUp(CONSUMER_OFFSETS, groupPartition('billing', 50))).toBe(true)
     } finally {
       process.kill(broker.pid!, 'SIGCONT')
+      await tailer.close()
+    }
+  })
+
+  it('a tailer dealt a share of __consumer_offsets is caught up only after it read that share', async () => {
+    const topic = `share-${suffix()}`
+    await lab().createTopic('A', topic, 1)
+    const groups = Array.from({ length: 10 }, (_, index) => `share-${index}-${suffix()}`)
+    await commitOffsetZero(groups, topic)
+    const seen = new Set<string>()
+    const onRecords = (_topic: string, _partition: number, records: Array<{ key: Uint8Array | null, value: Uint8Array | null }>): void => {
+      for (const record of records) {
+        const decoded = decodeConsumerOffsetsRecord(record.key, record.value)
+        if (decoded.kind === 'offset-commit') seen.add(decoded.key.group)
+      }
+    }
+    const client = labClient(lab(), 'A')
+    const options = { client, topics: [CONSUMER_OFFSETS], assigned: [CONSUMER_OFFSETS], maxWaitMs: 200, topicRefreshMs: 60_000 }
+    const tailer = new TopicTailer(options, { onRecords })
+    tailer.start()
+    try {
+      // Before any share: not caught up. Then the share holding every group's partition, dealt at once.
+      const counted = (): true | null => tailer.partitionCount(CONSUMER_OFFSETS) === 50 ? true : null
+      await waitFor(counted, { timeoutMs: 30_000, description: 'the tailer to see __consumer_offsets' })
+      expect(tailer.isCaughtUp()).toBe(false)
+      tailer.assign(CONSUMER_OFFSETS, new Set(groups.map((group) => groupPartition(group, 50))))
+      // The dealt partitions are followed from the next refresh on; until they are read, the share is not.
+      expect(tailer.isCaughtUp(), 'caught up right after the share was dealt, before reading it').toBe(false)
+      await tailer.caughtUp()
+      expect([...seen].filter((group) => groups.includes(group)).sort(), 'groups whose commits were delivered before caughtUp()').toEqual([...groups].sort())
+    } finally {
       await tailer.close()
     }
   })

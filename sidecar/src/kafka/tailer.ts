@@ -87,9 +87,23 @@ export class TopicTailer {
   /** True once every partition known at its first sighting was read up to its then high watermark. */
   isCaughtUp (): boolean {
     if (!this.initialRefreshDone) return false
-    for (const topic of this.options.assigned) if (!this.assignments.has(topic)) return false
+    for (const topic of this.options.assigned) if (!this.assignments.has(topic) || this.dealtNotFollowed(topic)) return false
     for (const state of this.partitions.values()) if (!state.ready) return false
     return true
+  }
+
+  /**
+   * Whether a partition dealt to us (assign) is not followed yet: it is added at the next metadata refresh,
+   * and until then it has not been read, so the tailer is not caught up (readiness waits for the share).
+   */
+  private dealtNotFollowed (topic: string): boolean {
+    const count = this.partitionCounts.get(topic)
+    // A topic that does not exist (yet), or that we may not read, has nothing to wait for.
+    if (count === undefined || this.unauthorized.has(topic)) return false
+    for (let partition = 0; partition < count; partition++) {
+      if (this.isAssigned(topic, partition) && !this.partitions.has(partitionKey(topic, partition))) return true
+    }
+    return false
   }
 
   /** True once a followed partition was read to the end it had when the tailer started following it. */
