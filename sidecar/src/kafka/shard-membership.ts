@@ -18,7 +18,8 @@ import { Admin, Consumer, FindCoordinatorKeyTypes, type GroupAssignment } from '
 import { Mm2FailbackError } from '../errors.ts'
 import { describeCluster, toAdminOptions, toConsumerOptions, type ClusterClientOptions } from './client-options.ts'
 import { authorizationFailure, explainClientError, messageOf, type RequiredPermission } from './client-errors.ts'
-import { decodeClaim, encodeClaim, stickyAssignment } from '../core/coordination/sticky-assignment.ts'
+import { randomUUID } from 'node:crypto'
+import { decodeClaim, decodeClaimInstance, encodeClaim, stickyAssignment } from '../core/coordination/sticky-assignment.ts'
 import { RawConsumer } from './raw-consumer.ts'
 
 const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets'
@@ -55,6 +56,12 @@ export interface ShardMembershipHandlers {
 
 const RETRY_MS = 1000
 
+/**
+ * This process's identity in the coordination groups of every cluster (the claim carries it): the
+ * assignment orders members by it, so this process is dealt the same partition numbers on each cluster.
+ */
+const PROCESS_INSTANCE = randomUUID()
+
 export class ShardMembership {
   readonly cluster: ClusterClientOptions
   private readonly options: ShardMembershipOptions
@@ -90,14 +97,15 @@ export class ShardMembership {
       protocolsMetadata: async () => {
         this.setOwned([], false)
         await this.handlers.beforeRejoin?.()
-        return Buffer.from(encodeClaim(this.lastAssigned))
+        return Buffer.from(encodeClaim(this.lastAssigned, PROCESS_INSTANCE))
       },
       partitionAssigner: (_current, members, _topics, metadata) => {
         const count = metadata.topics.get(options.topic)?.partitionsCount ?? 0
-        const claims = [...members.values()].map((member) => ({
-          memberId: member.memberId,
-          previous: decodeClaim(typeof member.metadata === 'string' ? Buffer.from(member.metadata) : member.metadata)
-        }))
+        const claims = [...members.values()].map((member) => {
+          const bytes = typeof member.metadata === 'string' ? Buffer.from(member.metadata) : member.metadata
+          const instance = decodeClaimInstance(bytes)
+          return { memberId: member.memberId, previous: decodeClaim(bytes), ...(instance === undefined ? {} : { instance }) }
+        })
         return [...stickyAssignment(claims, count)].map(([memberId, partitions]) => ({
           memberId,
           assignments: new Map([[options.topic, { topic: options.topic, partitions }]])

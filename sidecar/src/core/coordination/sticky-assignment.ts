@@ -3,16 +3,25 @@
 // as little as it can. Each partition stays with the member that owned it before when that member is
 // still there and its quota allows, partition 0 first: the writer of the cluster's reverse offset syncs
 // keeps its seat when another instance joins, instead of handing it over for nothing.
+//
+// Members are ordered by their instance (one id per sidecar process, the same in the group of every
+// cluster), not by the member id the coordinator hands out: the groups of two clusters with the same
+// instances then deal each instance the same partition numbers, and an instance reads on every cluster
+// only the partitions it owns (the same numbers hold the same groups), instead of the union of two
+// unrelated shares, which for two instances was often every partition.
 
 export interface MemberClaim {
   memberId: string
+  /** The sidecar process the member belongs to (the same on every cluster); members without one sort by memberId. */
+  instance?: string
   /** The partitions the member owned before this rebalance. */
   previous: readonly number[]
 }
 
 /** Per member id, the partitions it owns after the rebalance, ascending. Pure and deterministic. */
 export function stickyAssignment (members: readonly MemberClaim[], partitionCount: number): Map<string, number[]> {
-  const sorted = [...members].sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0))
+  const order = (member: MemberClaim): string => `${member.instance ?? ''}\u0000${member.memberId}`
+  const sorted = [...members].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))
   const result = new Map<string, number[]>(sorted.map((member) => [member.memberId, []]))
   if (sorted.length === 0) return result
   const base = Math.floor(partitionCount / sorted.length)
@@ -57,8 +66,19 @@ export function stickyAssignment (members: readonly MemberClaim[], partitionCoun
 }
 
 /** The member's claim as it travels in the group protocol's subscription user data. */
-export function encodeClaim (previous: readonly number[]): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ v: 1, owned: previous }))
+export function encodeClaim (previous: readonly number[], instance?: string): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ v: 1, owned: previous, ...(instance === undefined ? {} : { instance }) }))
+}
+
+/** The instance a member's claim names; undefined when it names none or cannot be read. */
+export function decodeClaimInstance (bytes: Uint8Array | null | undefined): string | undefined {
+  if (bytes === null || bytes === undefined || bytes.length === 0) return undefined
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as { instance?: unknown }
+    return typeof parsed.instance === 'string' ? parsed.instance : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** The claim of a member; one that cannot be read (another version, garbage) claims nothing. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { decodeClaim, encodeClaim, stickyAssignment } from '../../../../sidecar/src/core/coordination/sticky-assignment.ts'
+import { decodeClaim, decodeClaimInstance, encodeClaim, stickyAssignment } from '../../../../sidecar/src/core/coordination/sticky-assignment.ts'
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, index) => index)
 
@@ -51,5 +51,32 @@ describe('claims in the subscription user data', () => {
     expect(decodeClaim(new TextEncoder().encode('{"owned":"all"}'))).toEqual([])
     expect(decodeClaim(null)).toEqual([])
     expect(decodeClaim(new Uint8Array())).toEqual([])
+  })
+
+  it('orders members by instance, so two clusters\' groups with the same instances deal each the same partitions', () => {
+    // The coordinators of A and B hand out unrelated member ids; the instances are the same processes.
+    const instances = ['inst-7', 'inst-2', 'inst-5']
+    const onA = stickyAssignment(instances.map((instance, index) => ({ memberId: `a-${9 - index}`, instance, previous: [] })), 50)
+    const onB = stickyAssignment(instances.map((instance, index) => ({ memberId: `b-${index}`, instance, previous: [] })), 50)
+    const byInstance = (result: Map<string, number[]>, prefix: string): Record<string, number[]> =>
+      Object.fromEntries(instances.map((instance, index) => [instance, result.get(prefix === 'a' ? `a-${9 - index}` : `b-${index}`)!]))
+    expect(byInstance(onA, 'a')).toEqual(byInstance(onB, 'b'))
+    // Then a fourth instance joins both groups: sticky on each, and still the same per instance.
+    const previousA = byInstance(onA, 'a')
+    const all = [...instances, 'inst-1']
+    const claim = (memberId: string, instance: string): { memberId: string, instance: string, previous: number[] } =>
+      ({ memberId, instance, previous: previousA[instance] ?? [] })
+    const joinedA = stickyAssignment(all.map((instance, index) => claim(`a-x${index}`, instance)), 50)
+    const joinedB = stickyAssignment(all.map((instance, index) => claim(`b-y${3 - index}`, instance)), 50)
+    expect(all.map((_, index) => joinedA.get(`a-x${index}`))).toEqual(all.map((_, index) => joinedB.get(`b-y${3 - index}`)))
+    // The joiner got a share.
+    expect(joinedA.get('a-x3')!.length).toBeGreaterThan(0)
+  })
+
+  it('a claim carries its instance; claims of older versions name none', () => {
+    expect(decodeClaimInstance(encodeClaim([1, 2], 'inst-1'))).toBe('inst-1')
+    expect(decodeClaim(encodeClaim([1, 2], 'inst-1'))).toEqual([1, 2])
+    expect(decodeClaimInstance(encodeClaim([1, 2]))).toBeUndefined()
+    expect(decodeClaimInstance(new TextEncoder().encode('garbage'))).toBeUndefined()
   })
 })
