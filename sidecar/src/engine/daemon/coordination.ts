@@ -62,6 +62,8 @@ interface Seat {
   /** The group was refused: this instance works alone on the cluster and owns every partition. */
   alone: boolean
   writerListeners: Array<(elected: boolean) => void>
+  /** The share as of the last settled change: logged when a settled change differs from it. */
+  settledShare: ReadonlySet<number>
 }
 
 export class Coordination implements WriterSeats {
@@ -81,7 +83,8 @@ export class Coordination implements WriterSeats {
         owned: new Set(),
         elected: false,
         alone: false,
-        writerListeners: []
+        writerListeners: [],
+        settledShare: new Set()
       }
       this.seats.set(cluster, seat)
       options.metrics.reverseSyncWriter.set({ kafka_cluster: cluster }, 0)
@@ -141,11 +144,12 @@ export class Coordination implements WriterSeats {
   private update (cluster: string, owned: ReadonlySet<number>, settled: boolean): void {
     const seat = this.seats.get(cluster)
     if (seat === undefined || seat.alone) return
-    const changed = !sameMembers(seat.owned, owned)
     seat.owned = owned
     for (const listener of this.shareListeners) listener(cluster)
     if (!settled) return
-    if (changed) {
+    // A rebalance releases the share, then deals it (usually the same again): only a different share is news.
+    if (!sameMembers(seat.settledShare, owned)) {
+      seat.settledShare = owned
       const { groupId } = this.options.spec
       const count = seat.membership.partitionCount
       const text = `cluster ${cluster}: this instance now mirrors the groups stored in ${owned.size}${count === undefined ? '' : ` of ${count}`} ` +
