@@ -104,7 +104,7 @@ const lineLength = {
 }
 
 export default [
-  ...neostandard({ ts: true, ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.lab/**', 'dashboards/generated/**'] }),
+  ...neostandard({ ts: true, ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.lab/**', '.scratch/**', 'release/**', 'dashboards/generated/**'] }),
   lineLength,
   ...layering
 ]
