@@ -34,6 +34,7 @@ import { GroupAdmin } from '../sidecar/src/kafka/group-admin.ts'
 import { startLab, type Lab } from '../lab/lab.ts'
 import { startSidecarProcess } from '../lab/process/sidecar-process.ts'
 import { waitFor } from '../lab/wait.ts'
+import { matches, parseMetrics, total, type Sample } from './prometheus-text.ts'
 
 const { values } = parseArgs({
   options: {
@@ -97,26 +98,6 @@ function labCpu (lab: Lab): Map<string, number> {
 
 // ---------------------------------------------------------------------------------------------------
 // Prometheus text: every sample, and deltas between two scrapes.
-
-interface Sample { name: string, labels: Record<string, string>, value: number }
-
-function parseMetrics (text: string): Sample[] {
-  const samples: Sample[] = []
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$/.exec(line)
-    if (match === null) continue
-    const labels = Object.fromEntries([...(match[3] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((entry) => [entry[1]!, entry[2]!]))
-    samples.push({ name: match[1]!, labels, value: Number(match[4]) })
-  }
-  return samples
-}
-
-const matches = (sample: Sample, name: string, labels: Record<string, string>): boolean =>
-  sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value)
-
-const total = (samples: Sample[], name: string, labels: Record<string, string> = {}): number =>
-  samples.filter((sample) => matches(sample, name, labels)).reduce((sum, sample) => sum + sample.value, 0)
 
 const delta = (before: Sample[], after: Sample[], name: string, labels: Record<string, string> = {}): number =>
   total(after, ns + name, labels) - total(before, ns + name, labels)

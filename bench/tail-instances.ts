@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs'
 import type { Lab } from '../lab/lab.ts'
 import { startSidecarProcess, type SidecarProcess } from '../lab/process/sidecar-process.ts'
 import { waitFor } from '../lab/wait.ts'
+import { parseMetrics, total } from './prometheus-text.ts'
 
 export interface InstanceFigures {
   partitions: number
@@ -35,16 +36,6 @@ function logLines (file: string): LogLine[] {
   return readFileSync(file, 'utf8').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as LogLine)
 }
 
-/** The value of a counter's series in a scrape (summed over the series matching every label given). */
-function counter (metrics: string, name: string, labels: Record<string, string>): number {
-  let sum = 0
-  for (const line of metrics.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue
-    if (Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) sum += Number(line.slice(line.lastIndexOf(' ') + 1))
-  }
-  return sum
-}
-
 export async function deploymentRound (
   lab: Lab,
   count: number,
@@ -67,7 +58,7 @@ export async function deploymentRound (
       const pid = sidecar.child.pid!
       const cpuS = probes.cpuSeconds(pid)
       const rssMb = probes.rssMb(pid)
-      const records = counter(await sidecar.scrape(), 'mm2_failback_records_decoded_total', { kafka_cluster: 'A', record_type: 'consumer-offsets' })
+      const records = total(parseMetrics(await sidecar.scrape()), 'mm2_failback_records_decoded_total', { kafka_cluster: 'A', record_type: 'consumer-offsets' })
       const lines = logLines(sidecar.logFile)
       const readyAt = Date.parse(lines.find((line) => line.msg.startsWith(READY))!.time)
       const shares = lines.filter((line) => line.msg.startsWith(SHARE) && Date.parse(line.time) <= readyAt)

@@ -30,6 +30,7 @@ import { startSidecarProcess } from '../lab/process/sidecar-process.ts'
 import { waitFor } from '../lab/wait.ts'
 import { availableParallelism } from 'node:os'
 import { deploymentRound, type DeploymentRound } from './tail-instances.ts'
+import { parseMetrics } from './prometheus-text.ts'
 
 const { values } = parseArgs({
   options: {
@@ -127,8 +128,7 @@ const SETTLE_S = Math.max(3, Number(process.env.MM2_FAILBACK_BENCH_SETTLE_S ?? 1
 
 /** A gauge of Node's process metrics as the sidecar exports them, in MB. */
 function processGaugeMb (metrics: string, name: string): number {
-  const line = metrics.split('\n').find((entry) => entry.startsWith(`mm2_failback_process_${name}`))
-  return Number(line?.split(' ').at(-1) ?? NaN) / 1024 / 1024
+  return (parseMetrics(metrics).find((sample) => sample.name === `mm2_failback_process_${name}`)?.value ?? NaN) / 1024 / 1024
 }
 
 async function sidecarRound (lab: Lab, round: number, nodeFlags: string): Promise<SidecarRound> {
