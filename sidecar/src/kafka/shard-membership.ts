@@ -19,7 +19,7 @@ import { Mm2FailbackError } from '../errors.ts'
 import { describeCluster, toAdminOptions, toConsumerOptions, type ClusterClientOptions } from './client-options.ts'
 import { authorizationFailure, explainClientError, messageOf, type RequiredPermission } from './client-errors.ts'
 import { randomUUID } from 'node:crypto'
-import { decodeClaim, decodeClaimInstance, encodeClaim, stickyAssignment } from '../core/coordination/sticky-assignment.ts'
+import { encodeClaim, readClaim, stickyAssignment } from '../core/coordination/sticky-assignment.ts'
 import { RawConsumer } from './raw-consumer.ts'
 
 const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets'
@@ -102,9 +102,8 @@ export class ShardMembership {
       partitionAssigner: (_current, members, _topics, metadata) => {
         const count = metadata.topics.get(options.topic)?.partitionsCount ?? 0
         const claims = [...members.values()].map((member) => {
-          const bytes = typeof member.metadata === 'string' ? Buffer.from(member.metadata) : member.metadata
-          const instance = decodeClaimInstance(bytes)
-          return { memberId: member.memberId, previous: decodeClaim(bytes), ...(instance === undefined ? {} : { instance }) }
+          const { owned, instance } = readClaim(typeof member.metadata === 'string' ? Buffer.from(member.metadata) : member.metadata)
+          return { memberId: member.memberId, previous: owned, ...(instance === undefined ? {} : { instance }) }
         })
         return [...stickyAssignment(claims, count)].map(([memberId, partitions]) => ({
           memberId,

@@ -70,24 +70,17 @@ export function encodeClaim (previous: readonly number[], instance?: string): Ui
   return new TextEncoder().encode(JSON.stringify({ v: 1, owned: previous, ...(instance === undefined ? {} : { instance }) }))
 }
 
-/** The instance a member's claim names; undefined when it names none or cannot be read. */
-export function decodeClaimInstance (bytes: Uint8Array | null | undefined): string | undefined {
-  if (bytes === null || bytes === undefined || bytes.length === 0) return undefined
+/**
+ * A member's claim as the leader reads it: the partitions it owned and its instance. One that cannot be
+ * read (another version, garbage) claims nothing and names no instance.
+ */
+export function readClaim (bytes: Uint8Array | null | undefined): { owned: number[], instance?: string } {
+  if (bytes === null || bytes === undefined || bytes.length === 0) return { owned: [] }
   try {
-    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as { instance?: unknown }
-    return typeof parsed.instance === 'string' ? parsed.instance : undefined
+    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as { owned?: unknown, instance?: unknown }
+    const owned = Array.isArray(parsed.owned) ? parsed.owned.filter((value): value is number => Number.isInteger(value)) : []
+    return typeof parsed.instance === 'string' ? { owned, instance: parsed.instance } : { owned }
   } catch {
-    return undefined
-  }
-}
-
-/** The claim of a member; one that cannot be read (another version, garbage) claims nothing. */
-export function decodeClaim (bytes: Uint8Array | null | undefined): number[] {
-  if (bytes === null || bytes === undefined || bytes.length === 0) return []
-  try {
-    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as { owned?: unknown }
-    return Array.isArray(parsed.owned) ? parsed.owned.filter((value): value is number => Number.isInteger(value)) : []
-  } catch {
-    return []
+    return { owned: [] }
   }
 }

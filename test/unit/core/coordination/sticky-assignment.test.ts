@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { decodeClaim, decodeClaimInstance, encodeClaim, stickyAssignment } from '../../../../sidecar/src/core/coordination/sticky-assignment.ts'
+import { encodeClaim, readClaim, stickyAssignment } from '../../../../sidecar/src/core/coordination/sticky-assignment.ts'
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, index) => index)
 
@@ -46,11 +46,11 @@ describe('stickyAssignment', () => {
 
 describe('claims in the subscription user data', () => {
   it('round-trips, and reads garbage or another version\'s bytes as no claim', () => {
-    expect(decodeClaim(encodeClaim([0, 7, 9]))).toEqual([0, 7, 9])
-    expect(decodeClaim(new Uint8Array([0xff, 0x00, 0x12]))).toEqual([])
-    expect(decodeClaim(new TextEncoder().encode('{"owned":"all"}'))).toEqual([])
-    expect(decodeClaim(null)).toEqual([])
-    expect(decodeClaim(new Uint8Array())).toEqual([])
+    expect(readClaim(encodeClaim([0, 7, 9])).owned).toEqual([0, 7, 9])
+    expect(readClaim(new Uint8Array([0xff, 0x00, 0x12])).owned).toEqual([])
+    expect(readClaim(new TextEncoder().encode('{"owned":"all"}')).owned).toEqual([])
+    expect(readClaim(null).owned).toEqual([])
+    expect(readClaim(new Uint8Array()).owned).toEqual([])
   })
 
   it('orders members by instance, so two clusters\' groups with the same instances deal each the same partitions', () => {
@@ -74,9 +74,9 @@ describe('claims in the subscription user data', () => {
   })
 
   it('a claim carries its instance; claims of older versions name none', () => {
-    expect(decodeClaimInstance(encodeClaim([1, 2], 'inst-1'))).toBe('inst-1')
-    expect(decodeClaim(encodeClaim([1, 2], 'inst-1'))).toEqual([1, 2])
-    expect(decodeClaimInstance(encodeClaim([1, 2]))).toBeUndefined()
-    expect(decodeClaimInstance(new TextEncoder().encode('garbage'))).toBeUndefined()
+    expect(readClaim(encodeClaim([1, 2], 'inst-1')).instance).toBe('inst-1')
+    expect(readClaim(encodeClaim([1, 2], 'inst-1')).owned).toEqual([1, 2])
+    expect(readClaim(encodeClaim([1, 2])).instance).toBeUndefined()
+    expect(readClaim(new TextEncoder().encode('garbage')).instance).toBeUndefined()
   })
 })
