@@ -7,6 +7,7 @@ import { decodeOffsetSync, type OffsetSync } from '../../sidecar/src/core/codec/
 import { PROVENANCE_PREFIX } from '../../sidecar/src/core/sync/provenance.ts'
 import { GroupAdmin, type CommittedOffset } from '../../sidecar/src/kafka/group-admin.ts'
 import { TopicTailer } from '../../sidecar/src/kafka/tailer.ts'
+import { recordsOf } from '../../sidecar/src/kafka/record-set.ts'
 import type { Lab } from '../../lab/lab.ts'
 import { waitFor } from '../../lab/wait.ts'
 
@@ -196,7 +197,7 @@ export async function readOffsetSyncs (lab: Lab, alias: string, topic: string, r
   let undecodable = 0
   const tailer = new TopicTailer({ client: { ...lab.clientOptions(alias), clientIdPrefix: 'safety-e2e' }, topics: [topic], readCommitted, maxWaitMs: 200 }, {
     onRecords: (_topic, _partition, records) => {
-      for (const record of records) {
+      for (const record of recordsOf(records, () => { undecodable++ })) {
         try {
           syncs.push({ ...decodeOffsetSync(record.key, record.value), at: record.offset })
         } catch {

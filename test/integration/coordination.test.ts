@@ -13,6 +13,7 @@ import { groupPartition } from '../../sidecar/src/core/naming/group-partition.ts
 import { GroupAdmin } from '../../sidecar/src/kafka/group-admin.ts'
 import { ShardMembership, type ShardMembershipHandlers } from '../../sidecar/src/kafka/shard-membership.ts'
 import { TopicTailer } from '../../sidecar/src/kafka/tailer.ts'
+import { recordsOf, type RecordSet } from '../../sidecar/src/kafka/record-set.ts'
 import { waitFor } from '../../lab/lab.ts'
 import { suffix, useLab } from './helpers/lab-fixture.ts'
 import { labClient, readWholeTopic, type TopicRecord } from './helpers/topic-reader.ts'
@@ -158,8 +159,8 @@ describe.each(VERSIONS)('coordination on Kafka %s', (kafka) => {
     const groups = Array.from({ length: 10 }, (_, index) => `share-${index}-${suffix()}`)
     await commitOffsetZero(groups, topic)
     const seen = new Set<string>()
-    const onRecords = (_topic: string, _partition: number, records: Array<{ key: Uint8Array | null, value: Uint8Array | null }>): void => {
-      for (const record of records) {
+    const onRecords = (_topic: string, _partition: number, records: RecordSet): void => {
+      for (const record of recordsOf(records, (offset, error) => { throw new Error(`malformed batch at ${offset}: ${error.message}`) })) {
         const decoded = decodeConsumerOffsetsRecord(record.key, record.value)
         if (decoded.kind === 'offset-commit') seen.add(decoded.key.group)
       }

@@ -8,10 +8,11 @@ import type { ClusterClientOptions } from '../kafka/client-options.ts'
 import type { CommitResult, CommittedOffset, GroupLiveness, OffsetToCommit } from '../kafka/group-admin.ts'
 import type { RangeRead } from '../kafka/partition-reader.ts'
 import type { FetchedRecord } from '../kafka/record-batches.ts'
+import type { RecordSet } from '../kafka/record-set.ts'
 import type { ShardMembershipHandlers, ShardMembershipOptions } from '../kafka/shard-membership.ts'
 import type { PartitionProgress, TailerHandlers } from '../kafka/tailer.ts'
 
-export type { CommitResult, CommittedOffset, FetchedRecord, GroupLiveness, OffsetToCommit, PartitionProgress, RangeRead }
+export type { CommitResult, CommittedOffset, FetchedRecord, GroupLiveness, OffsetToCommit, PartitionProgress, RangeRead, RecordSet }
 
 /** Callbacks of a topic follower: the tailer's handlers. */
 export type FollowerHandlers = TailerHandlers

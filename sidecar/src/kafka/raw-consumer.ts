@@ -4,12 +4,32 @@
 // connection pool, API version negotiation and security settings.
 import { carriedResponse } from './client-errors.ts'
 import { Consumer, kGetApi, kGetBootstrapConnection, kGetConnection, type Broker, type Callback, type Connection, type fetchV17 } from '@platformatic/kafka'
+import { Mm2FailbackError } from '../errors.ts'
+import { RAW_FETCH_MIN_VERSION, sendFetchRecords, type FetchPartitionRequest, type FetchRecordsResponse } from './fetch-records.ts'
+import { RawRecordSet, type RecordSet } from './record-set.ts'
 
 export interface RawTopicMetadata {
   id: string
   /** Leader node id per partition (index = partition). */
   leaders: number[]
   isInternal: boolean
+}
+
+/** One partition of a record-set Fetch: the broker's answer, its records to walk. */
+export interface FetchedPartitionSet {
+  topic: string
+  partition: number
+  errorCode: number
+  highWatermark: bigint
+  logStartOffset: bigint
+  records: RecordSet
+}
+
+export interface RecordSetFetch {
+  topics: Array<{ name: string, id: string, partitions: FetchPartitionRequest[] }>
+  maxWaitMs: number
+  maxBytes: number
+  isolationLevel: 0 | 1
 }
 
 export interface RawClusterMetadata {
@@ -20,6 +40,7 @@ export interface RawClusterMetadata {
 }
 
 const TOPIC_AUTHORIZATION_FAILED = 29
+const EMPTY = Buffer.alloc(0)
 
 type ApiFunction = (connection: Connection, ...args: unknown[]) => void
 
@@ -90,11 +111,46 @@ export class RawConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
     return await this.callBroker<fetchV17.FetchResponse>(broker, 'Fetch', 0, 1, maxBytes, isolationLevel, 0, -1, topics, [], '')
   }
 
-  /** One request to `broker`; a response the client failed for a partition's error code comes back as it is. */
-  private async callBroker<T> (broker: Broker, apiName: string, ...args: unknown[]): Promise<T> {
-    const connection = await new Promise<Connection>((resolve, reject) => {
+  /**
+   * One sessionless Fetch whose records are walked from the bytes the broker sent (record-set.ts); the
+   * tailer's read. Brokers older than Kafka 2.7 (no Fetch v12) are refused with a clear error.
+   */
+  async fetchRecordSets (broker: Broker, request: RecordSetFetch, cluster: string): Promise<FetchedPartitionSet[]> {
+    const connection = await this.connectionTo(broker)
+    const { version } = (await this.api('Fetch')) as unknown as { version: number }
+    if (version < RAW_FETCH_MIN_VERSION) {
+      const message = `the brokers of cluster ${cluster} answer Fetch up to version ${version}; mm2-failback reads with Fetch ${RAW_FETCH_MIN_VERSION}+ (Kafka 2.7 or newer).`
+      throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', message, { cluster })
+    }
+    const byKey = new Map(request.topics.map((topic) => [version >= 13 ? topic.id : topic.name, topic]))
+    const topics = request.topics.map((topic) => ({ topic: version >= 13 ? topic.id : topic.name, partitions: topic.partitions }))
+    const response = await new Promise<FetchRecordsResponse>((resolve, reject) => {
+      sendFetchRecords(connection, version, { ...request, topics }, (error, value) => { if (error !== null) reject(error); else resolve(value!) })
+    })
+    const result: FetchedPartitionSet[] = []
+    for (const { topic: key, partitions } of response.responses) {
+      const topic = byKey.get(key)
+      if (topic === undefined) continue
+      for (const answer of partitions) {
+        const from = topic.partitions.find((entry) => entry.partition === answer.partitionIndex)?.fetchOffset
+        if (from === undefined) continue
+        const records = new RawRecordSet(answer.records ?? EMPTY, from, answer.abortedTransactions)
+        const { partitionIndex: partition, errorCode, highWatermark, logStartOffset } = answer
+        result.push({ topic: topic.name, partition, errorCode, highWatermark, logStartOffset, records })
+      }
+    }
+    return result
+  }
+
+  private async connectionTo (broker: Broker): Promise<Connection> {
+    return await new Promise<Connection>((resolve, reject) => {
       this[kGetConnection](broker, (error, value) => { if (error !== null && error !== undefined) reject(error); else resolve(value as Connection) })
     })
+  }
+
+  /** One request to `broker`; a response the client failed for a partition's error code comes back as it is. */
+  private async callBroker<T> (broker: Broker, apiName: string, ...args: unknown[]): Promise<T> {
+    const connection = await this.connectionTo(broker)
     const api = await this.api(apiName)
     return await new Promise<T>((resolve, reject) => {
       api(connection, ...args, (error: Error | null, value: T) => {

@@ -1,6 +1,9 @@
 // Turns the record batches of a Fetch response into plain records: absolute offsets and timestamps,
 // control batches (transaction markers) dropped, records of aborted transactions dropped. Pure, so
-// it is unit-tested without a broker; the tailer is its only caller.
+// it is unit-tested without a broker. The exact proofs' reads use it (the tailer walks raw bytes: record-set.ts).
+import { TransactionFilter, type AbortedTransaction } from './transaction-filter.ts'
+
+export type { AbortedTransaction }
 
 /** The subset of a Kafka record batch this module reads (platformatic's RecordsBatch fits it). */
 export interface BatchLike {
@@ -18,8 +21,6 @@ export interface BatchLike {
   }>
 }
 
-export interface AbortedTransaction { producerId: bigint, firstOffset: bigint }
-
 export interface FetchedRecord {
   offset: bigint
   timestamp: bigint
@@ -27,9 +28,6 @@ export interface FetchedRecord {
   value: Uint8Array | null
   headers: Array<[Uint8Array | null, Uint8Array | null]>
 }
-
-const TRANSACTIONAL = 0x10
-const CONTROL = 0x20
 
 /**
  * Records of `batches` at or after `fromOffset`, in offset order, plus the offset to fetch next
@@ -42,25 +40,12 @@ export function recordsFromBatches (
 ): { records: FetchedRecord[], nextOffset: bigint } {
   const records: FetchedRecord[] = []
   let nextOffset = fromOffset
-  // Aborted transactions in the response start at firstOffset; a producer's records are aborted from
-  // there until its abort marker (a control batch), as the Java consumer's AbortedTransactions logic.
-  const byFirstOffset = (a: AbortedTransaction, b: AbortedTransaction): number => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0)
-  const pendingAborts = aborted === null || aborted.length === 0 ? null : [...aborted].sort(byFirstOffset)
-  const abortingProducers = new Set<bigint>()
+  const filter = new TransactionFilter(aborted)
   for (const batch of batches) {
     const lastOffset = batch.firstOffset + BigInt(batch.lastOffsetDelta)
     if (lastOffset < fromOffset) continue
     if (lastOffset + 1n > nextOffset) nextOffset = lastOffset + 1n
-    const transactional = (batch.attributes & TRANSACTIONAL) !== 0
-    if (pendingAborts !== null && transactional) {
-      while (pendingAborts.length > 0 && pendingAborts[0]!.firstOffset <= lastOffset) abortingProducers.add(pendingAborts.shift()!.producerId)
-    }
-    if ((batch.attributes & CONTROL) !== 0) {
-      // The marker ends the producer's transaction, aborted or committed.
-      abortingProducers.delete(batch.producerId)
-      continue
-    }
-    if (transactional && abortingProducers.has(batch.producerId)) continue
+    if (!filter.admits(batch)) continue
     for (const record of batch.records) {
       const offset = batch.firstOffset + BigInt(record.offsetDelta)
       if (offset < fromOffset) continue

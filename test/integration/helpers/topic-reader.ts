@@ -4,6 +4,7 @@ import type { FetchedRecord } from '../../../sidecar/src/kafka/record-batches.ts
 import { toConsumerOptions, type ClusterClientOptions } from '../../../sidecar/src/kafka/client-options.ts'
 import { RawConsumer } from '../../../sidecar/src/kafka/raw-consumer.ts'
 import { TopicTailer } from '../../../sidecar/src/kafka/tailer.ts'
+import { recordsOf } from '../../../sidecar/src/kafka/record-set.ts'
 import type { Lab } from '../../../lab/lab.ts'
 
 /** A fetched record with its coordinates. */
@@ -39,7 +40,7 @@ export class TopicReader {
       onRecords: (topic, partition, records) => {
         const list = this.byTopic.get(topic)
         if (list === undefined) return
-        for (const record of records) {
+        for (const record of recordsOf(records, (_offset, error) => { this.errors.push(error) })) {
           const entry = { ...record, topic, partition }
           list.push(entry)
           for (const listener of this.listeners) listener(entry)

@@ -8,6 +8,7 @@ import { encodeOffsetCommitKey, encodeOffsetCommitValue } from '../../../sidecar
 import { encodeOffsetSync } from '../../../sidecar/src/core/codec/offset-sync.ts'
 import { groupPartition } from '../../../sidecar/src/core/naming/group-partition.ts'
 import { Mm2FailbackError } from '../../../sidecar/src/errors.ts'
+import { ArrayRecordSet } from '../../../sidecar/src/kafka/record-set.ts'
 import type { OffsetSync } from '../../../sidecar/src/core/codec/offset-sync.ts'
 import type { HistoryRecord } from '../../../sidecar/src/core/codec/sync-history.ts'
 import type {
@@ -67,7 +68,7 @@ class FakeFollower implements TopicFollower {
           offset: BigInt(from + index), timestamp: record.timestamp ?? 0n, key: record.key, value: record.value, headers: []
         }))
         this.positions.set(key, log.length)
-        this.handlers.onRecords(topic, partition, records, { highWatermark: BigInt(log.length), logStartOffset: 0n })
+        this.handlers.onRecords(topic, partition, new ArrayRecordSet(records, BigInt(log.length)), { highWatermark: BigInt(log.length), logStartOffset: 0n })
       }
     }
     this.caughtUp = true

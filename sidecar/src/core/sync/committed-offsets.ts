@@ -1,5 +1,12 @@
 // The groups' committed offsets on every cluster, as read from __consumer_offsets (the broker's own
 // log of commits, so the sidecar learns of a commit within one fetch, without polling).
+//
+// Why entries change in place and every read returns a copy (docs/design.md §2.7): a catch-up reads
+// each group-partition's commit dozens of times, and a new entry per commit turned into old-generation
+// garbage that grew the heap by hundreds of MB. So a commit updates its entry in place, and no caller
+// ever holds an entry: what `get`, `ofGroup`, `onPartition` and `all` return are snapshots, and `set`
+// copies what it is given. A snapshot never changes under a caller that awaits with it (group sync
+// proves and writes one commit across several round trips).
 import { partitionKey } from '../keys.ts'
 
 export interface CommittedOffset {
@@ -13,18 +20,37 @@ export interface CommittedOffset {
   commitTimestamp: bigint
 }
 
+const snapshot = (entry: CommittedOffset): CommittedOffset => ({ ...entry })
+
 export class CommittedOffsets {
   private readonly byCluster = new Map<string, Map<string, Map<string, CommittedOffset>>>()
   /** cluster -> topic-partition -> groups with an offset there: who to re-evaluate when new syncs arrive. */
   private readonly groupsByPartition = new Map<string, Map<string, Set<string>>>()
 
   set (entry: CommittedOffset): void {
-    const byPartition = this.groupsByPartition.get(entry.cluster) ?? new Map<string, Set<string>>()
-    this.groupsByPartition.set(entry.cluster, byPartition)
-    const groups = byPartition.get(partitionKey(entry.topic, entry.partition)) ?? new Set<string>()
-    byPartition.set(partitionKey(entry.topic, entry.partition), groups)
-    groups.add(entry.group)
-    this.store(entry)
+    this.update(entry.cluster, entry.group, entry.topic, entry.partition, entry.offset, entry.metadata, entry.commitTimestamp)
+  }
+
+  /** Records a commit; its entry is updated in place when the group-partition has one (see the module comment). */
+  update (cluster: string, group: string, topic: string, partition: number, offset: bigint, metadata: string, commitTimestamp: bigint): void {
+    let groups = this.byCluster.get(cluster)
+    if (groups === undefined) this.byCluster.set(cluster, groups = new Map())
+    let partitions = groups.get(group)
+    if (partitions === undefined) groups.set(group, partitions = new Map())
+    const key = partitionKey(topic, partition)
+    const entry = partitions.get(key)
+    if (entry !== undefined) {
+      entry.offset = offset
+      entry.metadata = metadata
+      entry.commitTimestamp = commitTimestamp
+      return
+    }
+    partitions.set(key, { cluster, group, topic, partition, offset, metadata, commitTimestamp })
+    let byPartition = this.groupsByPartition.get(cluster)
+    if (byPartition === undefined) this.groupsByPartition.set(cluster, byPartition = new Map())
+    let groupsThere = byPartition.get(key)
+    if (groupsThere === undefined) byPartition.set(key, groupsThere = new Set())
+    groupsThere.add(group)
   }
 
   /** Committed offsets of every group on `cluster` for one topic-partition. */
@@ -39,29 +65,31 @@ export class CommittedOffsets {
     return result
   }
 
-  private store (entry: CommittedOffset): void {
-    const groups = this.byCluster.get(entry.cluster) ?? new Map<string, Map<string, CommittedOffset>>()
-    this.byCluster.set(entry.cluster, groups)
-    const partitions = groups.get(entry.group) ?? new Map<string, CommittedOffset>()
-    groups.set(entry.group, partitions)
-    partitions.set(partitionKey(entry.topic, entry.partition), entry)
-  }
-
   delete (cluster: string, group: string, topic: string, partition: number): void {
-    this.groupsByPartition.get(cluster)?.get(partitionKey(topic, partition))?.delete(group)
+    const key = partitionKey(topic, partition)
+    const byPartition = this.groupsByPartition.get(cluster)
+    const groupsThere = byPartition?.get(key)
+    groupsThere?.delete(group)
+    if (groupsThere?.size === 0) byPartition?.delete(key)
     const partitions = this.byCluster.get(cluster)?.get(group)
     if (partitions === undefined) return
-    partitions.delete(partitionKey(topic, partition))
+    partitions.delete(key)
     if (partitions.size === 0) this.byCluster.get(cluster)?.delete(group)
   }
 
   get (cluster: string, group: string, topic: string, partition: number): CommittedOffset | undefined {
-    return this.byCluster.get(cluster)?.get(group)?.get(partitionKey(topic, partition))
+    const entry = this.byCluster.get(cluster)?.get(group)?.get(partitionKey(topic, partition))
+    return entry === undefined ? undefined : snapshot(entry)
+  }
+
+  /** The offset committed now (no snapshot made: for comparisons on hot paths). */
+  offsetOf (cluster: string, group: string, topic: string, partition: number): bigint | undefined {
+    return this.byCluster.get(cluster)?.get(group)?.get(partitionKey(topic, partition))?.offset
   }
 
   /** Every committed offset of a group on a cluster. */
   ofGroup (cluster: string, group: string): CommittedOffset[] {
-    return [...(this.byCluster.get(cluster)?.get(group)?.values() ?? [])]
+    return [...(this.byCluster.get(cluster)?.get(group)?.values() ?? [])].map(snapshot)
   }
 
   groups (cluster: string): string[] {
@@ -74,7 +102,7 @@ export class CommittedOffsets {
 
   * all (): IterableIterator<CommittedOffset> {
     for (const groups of this.byCluster.values()) {
-      for (const partitions of groups.values()) yield * partitions.values()
+      for (const partitions of groups.values()) for (const entry of partitions.values()) yield snapshot(entry)
     }
   }
 }

@@ -9,7 +9,7 @@ import { describeCluster } from '../../kafka/client-options.ts'
 import { explainClientError, isAuthenticationFailure, tlsFailure } from '../../kafka/client-errors.ts'
 import type { SidecarMetrics } from '../../metrics/registry.ts'
 import type { Logger } from '../logger.ts'
-import type { ClusterAdapters, FetchedRecord, TopicFollower } from '../ports.ts'
+import type { ClusterAdapters, RecordSet, TopicFollower } from '../ports.ts'
 
 export interface ClusterFollowerOptions {
   alias: string
@@ -20,7 +20,7 @@ export interface ClusterFollowerOptions {
   retryDelayMs: number
   metrics: Pick<SidecarMetrics, 'up'>
   logger: Logger
-  onRecords: (topic: string, partition: number, records: FetchedRecord[]) => void
+  onRecords: (topic: string, partition: number, records: RecordSet) => void
   /** A followed topic the cluster refuses to let us read. */
   onUnauthorized: (topic: string) => void
   /** __consumer_offsets' partitions are dealt over the instances (coordination): none is read before assignCommits(). */
@@ -54,7 +54,7 @@ export class ClusterFollower {
     this.failingSinceMs = now()
     const { adapters, alias, metrics, logger, retryDelayMs } = options
     const handlers = {
-      onRecords: (topic: string, partition: number, records: FetchedRecord[]) => { options.onRecords(topic, partition, records) },
+      onRecords: (topic: string, partition: number, records: RecordSet) => { options.onRecords(topic, partition, records) },
       onError: (error: unknown) => {
         metrics.up.set({ kafka_cluster: alias }, 0)
         this.failingSinceMs ??= now()

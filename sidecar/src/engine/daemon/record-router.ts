@@ -7,10 +7,11 @@
 import { compositeKey } from '../../core/keys.ts'
 import type { Mm2Flow } from '../../core/mm2/model.ts'
 import { decodeCheckpoint } from '../../core/codec/checkpoint.ts'
-import { decodeConsumerOffsetsRecord } from '../../core/codec/consumer-offsets.ts'
 import { decodeHeartbeat } from '../../core/codec/heartbeat.ts'
 import type { CommittedOffset, CommittedOffsets } from '../../core/sync/committed-offsets.ts'
 import { RECORD_TYPE, type FollowPlan, type TopicRole } from '../../core/mm2/follow-plan.ts'
+import { recordsOf, type RecordSet } from '../../kafka/record-set.ts'
+import { CommitIngest } from '../ingest/commit-ingest.ts'
 import type { RecordIngest } from '../ingest/record-ingest.ts'
 import type { SyncIngest, TopicPartition } from '../ingest/sync-ingest.ts'
 import type { FetchedRecord } from '../ports.ts'
@@ -52,9 +53,11 @@ export class RecordRouter {
   /** Partitions with new syncs whose groups are re-evaluated when the timer fires, per flow and topic. */
   private readonly due = new Map<string, { flow: Mm2Flow, topic: string, partitions: Set<number> }>()
   private timer: NodeJS.Timeout | null = null
+  private readonly commits: CommitIngest
 
   constructor (options: RecordRouterOptions) {
     this.options = options
+    this.commits = new CommitIngest(options.ingest, options.committed)
   }
 
   /** Drops the re-evaluations not made yet (shutdown). */
@@ -65,20 +68,26 @@ export class RecordRouter {
   }
 
   /** Records fetched from one partition of a followed topic, handed to each role the topic has on `cluster`. */
-  onRecords (cluster: string, topic: string, partition: number, records: FetchedRecord[]): void {
+  onRecords (cluster: string, topic: string, partition: number, records: RecordSet): void {
     const at = { cluster, topic, partition }
-    for (const role of this.options.plan.get(cluster)?.get(topic) ?? []) {
-      if (role.kind === 'offset-syncs') this.onOffsetSyncs(role.flow, at, records)
-      else if (role.kind === 'history') this.options.syncs.history(at, records)
-      else if (role.kind === 'checkpoints') this.onCheckpoints(role, at, records)
-      else if (role.kind === 'heartbeats') this.onHeartbeats(role, at, records)
-      else this.onConsumerOffsets(at, records)
+    const roles = this.options.plan.get(cluster)?.get(topic) ?? []
+    // Group commits are walked from the bytes; the other roles read records as objects, made once.
+    let list: FetchedRecord[] | null = null
+    const listed = (recordType: string): FetchedRecord[] => (list ??= recordsOf(records, (offset, error) => {
+      this.options.ingest.skip({ ...at, recordType }, offset, error)
+    }))
+    for (const role of roles) {
+      if (role.kind === 'offset-syncs') this.onOffsetSyncs(role.flow, at, listed(RECORD_TYPE['offset-syncs']))
+      else if (role.kind === 'history') this.options.syncs.history(at, listed(RECORD_TYPE.history))
+      else if (role.kind === 'checkpoints') this.onCheckpoints(role, at, listed(RECORD_TYPE.checkpoints))
+      else if (role.kind === 'heartbeats') this.onHeartbeats(role, at, listed(RECORD_TYPE.heartbeats))
+      else this.onCommits(this.commits.apply(at, records, this.options.isReady()), false)
     }
   }
 
-  /** New group commits on a cluster, from __consumer_offsets or the admin poller. */
-  onCommits (commits: CommittedOffset[]): void {
-    for (const commit of commits) this.options.committed.set(commit)
+  /** New group commits on a cluster, from __consumer_offsets (`store` false: already stored) or the admin poller. */
+  onCommits (commits: CommittedOffset[], store = true): void {
+    if (store) for (const commit of commits) this.options.committed.set(commit)
     if (this.options.isReady() && commits.length > 0) this.options.groupMirror()?.submit(commits)
   }
 
@@ -152,29 +161,5 @@ export class RecordRouter {
     this.options.ingest.each(source, records, (record) => decodeHeartbeat(record.key, record.value), (heartbeat) => {
       this.options.freshness.heartbeat(role.flow, Number(heartbeat.timestamp))
     })
-  }
-
-  private onConsumerOffsets (at: TopicPartition, records: FetchedRecord[]): void {
-    const source = { ...at, recordType: RECORD_TYPE['consumer-offsets'] }
-    // The batch's newest commit per (group, topic, partition), in log order; a deletion later in the
-    // batch takes back a commit before it, so a deleted offset is never mirrored.
-    const fresh = new Map<string, CommittedOffset>()
-    type GroupOffsetRecord = Exclude<ReturnType<typeof decodeConsumerOffsetsRecord>, { kind: 'skipped' }>
-    const decode = (record: { key: Uint8Array | null, value: Uint8Array | null }): GroupOffsetRecord | undefined => {
-      const decoded = decodeConsumerOffsetsRecord(record.key, record.value)
-      // Group metadata and the other coordinator records are well-formed, and not for us.
-      return decoded.kind === 'skipped' ? undefined : decoded
-    }
-    this.options.ingest.each(source, records, decode, (decoded) => {
-      const { group, topic, partition } = decoded.key
-      const key = compositeKey(group, topic, partition)
-      fresh.delete(key)
-      if (decoded.kind === 'offset-deletion') this.options.committed.delete(at.cluster, group, topic, partition)
-      else if (decoded.kind === 'offset-commit') {
-        const { offset, metadata, commitTimestamp } = decoded.value
-        fresh.set(key, { cluster: at.cluster, group, topic, partition, offset, metadata, commitTimestamp })
-      }
-    })
-    this.onCommits([...fresh.values()])
   }
 }

@@ -32,6 +32,6 @@ export class SettledCommits {
   holds (commit: CommittedOffset): boolean {
     const entry = this.entries.get(keyOf(commit))
     if (entry === undefined || entry.sourceOffset !== commit.offset) return false
-    return this.committed.get(entry.targetCluster, commit.group, entry.targetTopic, commit.partition)?.offset === entry.targetOffset
+    return this.committed.offsetOf(entry.targetCluster, commit.group, entry.targetTopic, commit.partition) === entry.targetOffset
   }
 }

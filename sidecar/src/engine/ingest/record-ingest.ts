@@ -87,6 +87,11 @@ export class RecordIngest {
     if (decoded > 0) this.sink.decoded(source, decoded)
   }
 
+  /** Counts records decoded by a caller that walks them itself (the commits of __consumer_offsets). */
+  countDecoded (source: RecordSource, count: number): void {
+    this.sink.decoded(source, count)
+  }
+
   /** Counts and reports one unusable record. */
   skip (source: RecordSource, offset: bigint, error: unknown): void {
     const reason = recordSkipReason(error)

@@ -5,6 +5,7 @@ import { ClusterFollower } from '../../../../sidecar/src/engine/daemon/cluster-f
 import { createLogger } from '../../../../sidecar/src/engine/logger.ts'
 import { createMetrics } from '../../../../sidecar/src/metrics/registry.ts'
 import { FakeCluster } from '../fakes.ts'
+import { recordsOf } from '../../../../sidecar/src/kafka/record-set.ts'
 
 function follow (cluster: FakeCluster, now: () => number = Date.now): {
   follower: ClusterFollower
@@ -25,7 +26,7 @@ function follow (cluster: FakeCluster, now: () => number = Date.now): {
     retryDelayMs: 10,
     metrics,
     logger: createLogger({ level: 'info', format: 'text', write: (line) => { logs.push(line) } }),
-    onRecords: (topic, partition, batch) => { records.push(`${topic}-${partition}:${batch.length}`) },
+    onRecords: (topic, partition, batch) => { records.push(`${topic}-${partition}:${recordsOf(batch, () => {}).length}`) },
     onUnauthorized: (topic) => { unauthorized.push(topic) },
     now
   })

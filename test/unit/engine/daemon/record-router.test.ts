@@ -13,7 +13,7 @@ import { parseMm2Properties } from '../../../../sidecar/src/config/mm2-propertie
 import { RecordIngest, type SkippedRecord } from '../../../../sidecar/src/engine/ingest/record-ingest.ts'
 import type { LiveSyncMode, TopicPartition } from '../../../../sidecar/src/engine/ingest/sync-ingest.ts'
 import { RecordRouter } from '../../../../sidecar/src/engine/daemon/record-router.ts'
-import type { FetchedRecord } from '../../../../sidecar/src/engine/ports.ts'
+import { ArrayRecordSet, type RecordSet } from '../../../../sidecar/src/kafka/record-set.ts'
 import type { FakeRecord } from '../fakes.ts'
 
 const mm2 = parseMm2Properties([
@@ -31,8 +31,9 @@ const topicOf = (cluster: string, kind: TopicRole['kind'], flowName?: string): s
   throw new Error(`no ${kind} topic on ${cluster}`)
 }
 
-const fetched = (list: readonly FakeRecord[], from = 0): FetchedRecord[] =>
-  list.map((record, index) => ({ offset: BigInt(from + index), timestamp: record.timestamp ?? 0n, key: record.key, value: record.value, headers: [] }))
+const fetched = (list: readonly FakeRecord[], from = 0): RecordSet => new ArrayRecordSet(
+  list.map((record, index) => ({ offset: BigInt(from + index), timestamp: record.timestamp ?? 0n, key: record.key, value: record.value, headers: [] })))
+const none = new ArrayRecordSet([])
 const commit = (group: string, topic: string, partition: number, offset: bigint): FakeRecord => ({
   key: encodeOffsetCommitKey({ group, topic, partition }),
   value: encodeOffsetCommitValue({ version: 3, offset, leaderEpoch: -1, metadata: '', commitTimestamp: 1n, expireTimestamp: -1n })
@@ -84,9 +85,9 @@ function setup () {
 describe('RecordRouter', () => {
   it('hands each followed topic\'s records to the part its role names', () => {
     const { router, calls } = setup()
-    router.onRecords('A', topicOf('A', 'history'), 2, [])
+    router.onRecords('A', topicOf('A', 'history'), 2, none)
     expect(calls.history).toEqual([{ cluster: 'A', topic: HISTORY, partition: 2 }])
-    router.onRecords('A', topicOf('A', 'offset-syncs', 'A->B'), 0, [])
+    router.onRecords('A', topicOf('A', 'offset-syncs', 'A->B'), 0, none)
     expect(calls.offsetSyncs).toEqual([{ flow: 'A->B', at: { cluster: 'A', topic: topicOf('A', 'offset-syncs', 'A->B'), partition: 0 }, mode: 'append' }])
     expect(calls.syncsRead).toEqual(['A->B'])
     const checkpoint = encodeCheckpoint({ consumerGroupId: 'g', topic: 'orders', partition: 0, upstreamOffset: 5n, downstreamOffset: 4n, metadata: '' })
@@ -150,7 +151,7 @@ describe('RecordRouter', () => {
     const sync = (upstreamOffset: bigint): OffsetSync => ({ topic: 'orders', partition: 0, upstreamOffset, downstreamOffset: upstreamOffset - 1n })
     state.accepted = [sync(5n), sync(8n)]
     const syncsTopic = topicOf('A', 'offset-syncs', 'A->B')
-    router.onRecords('A', syncsTopic, 0, [])
+    router.onRecords('A', syncsTopic, 0, none)
     expect(calls.dirty).toEqual(['A->B orders-0', 'A->B orders-0'])
     expect(calls.reverse).toEqual([['A->B', sync(5n)], ['A->B', sync(8n)]])
     // Not ready yet: nothing to group sync.
@@ -158,24 +159,24 @@ describe('RecordRouter', () => {
     state.ready = true
     // The first syncs after a quiet spell: at once, one re-evaluation per touched partition, that skips
     // commits already mirrored exactly and counts no skips.
-    router.onRecords('A', syncsTopic, 0, [])
+    router.onRecords('A', syncsTopic, 0, none)
     const round = {
       commits: [committed('A', 'g', 'orders', 0, 10n), committed('B', 'h', 'A.orders', 0, 9n)], countSkips: false
     }
     expect(calls.submitted).toEqual([round])
     // Syncs within the next second are gathered: one more round at its end.
     vi.advanceTimersByTime(400)
-    router.onRecords('A', syncsTopic, 0, [])
-    router.onRecords('A', syncsTopic, 0, [])
+    router.onRecords('A', syncsTopic, 0, none)
+    router.onRecords('A', syncsTopic, 0, none)
     vi.advanceTimersByTime(599)
     expect(calls.submitted).toHaveLength(1)
     vi.advanceTimersByTime(1)
     expect(calls.submitted).toEqual([round, round])
     // A quiet second after that: the next syncs go at once again; stop() drops a round not made yet.
     vi.advanceTimersByTime(1000)
-    router.onRecords('A', syncsTopic, 0, [])
+    router.onRecords('A', syncsTopic, 0, none)
     expect(calls.submitted).toHaveLength(3)
-    router.onRecords('A', syncsTopic, 0, [])
+    router.onRecords('A', syncsTopic, 0, none)
     router.stop()
     vi.advanceTimersByTime(2000)
     expect(calls.submitted).toHaveLength(3)
@@ -188,7 +189,7 @@ describe('RecordRouter', () => {
     state.mm2Syncs = 0
     state.historyOn = false
     state.accepted = [{ topic: 'orders', partition: 0, upstreamOffset: 5n, downstreamOffset: 4n }]
-    router.onRecords('A', topicOf('A', 'offset-syncs', 'A->B'), 0, [])
+    router.onRecords('A', topicOf('A', 'offset-syncs', 'A->B'), 0, none)
     expect(calls.offsetSyncs.map((call) => call.mode)).toEqual(['replay'])
     expect(calls.syncsRead).toEqual([])
     expect(calls.reverse).toHaveLength(1)

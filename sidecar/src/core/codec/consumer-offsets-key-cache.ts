@@ -1,0 +1,68 @@
+// Decoded __consumer_offsets keys by their bytes. A catch-up reads each group-partition's commit key
+// many times over (every commit of it repeats the same bytes), so an offset-commit key is decoded
+// once, and later records with the same bytes get the same decoded key: no strings made again, and a
+// group, topic and partition shared by every record of them. Other keys (group metadata, member
+// records) are decoded each time and not kept: they are few, and a member id is seldom seen twice.
+// The cache holds the keys of live commits only: a deletion (tombstone) forgets its key.
+import { decodeConsumerOffsetsKey, type ConsumerOffsetsKey, type OffsetCommitKey } from './consumer-offsets.ts'
+
+interface CachedKey {
+  bytes: Uint8Array
+  key: OffsetCommitKey
+  /** The next key whose bytes hash alike. */
+  next: CachedKey | null
+}
+
+const OFFSET_COMMIT_TYPES = new Set([0, 1])
+
+export class ConsumerOffsetsKeyCache {
+  private readonly byHash = new Map<number, CachedKey>()
+  private count = 0
+
+  /** The decoded key of bytes[start, end); throws what decodeConsumerOffsetsKey throws. */
+  decode (bytes: Uint8Array, start: number, end: number): ConsumerOffsetsKey {
+    if (end - start < 2 || !OFFSET_COMMIT_TYPES.has((bytes[start]! << 8) | bytes[start + 1]!)) return decodeConsumerOffsetsKey(bytes.subarray(start, end))
+    const hash = hashOf(bytes, start, end)
+    for (let cached = this.byHash.get(hash) ?? null; cached !== null; cached = cached.next) {
+      if (sameBytes(cached.bytes, bytes, start, end)) return cached.key
+    }
+    const own = bytes.slice(start, end)
+    const key = decodeConsumerOffsetsKey(own) as OffsetCommitKey
+    this.byHash.set(hash, { bytes: own, key, next: this.byHash.get(hash) ?? null })
+    this.count++
+    return key
+  }
+
+  /** Drops the key of bytes[start, end) (its offset was deleted). */
+  forget (bytes: Uint8Array, start: number, end: number): void {
+    const hash = hashOf(bytes, start, end)
+    let previous: CachedKey | null = null
+    for (let cached = this.byHash.get(hash) ?? null; cached !== null; previous = cached, cached = cached.next) {
+      if (!sameBytes(cached.bytes, bytes, start, end)) continue
+      if (previous === null) {
+        if (cached.next === null) this.byHash.delete(hash)
+        else this.byHash.set(hash, cached.next)
+      } else previous.next = cached.next
+      this.count--
+      return
+    }
+  }
+
+  /** Keys held. */
+  get size (): number {
+    return this.count
+  }
+}
+
+/** FNV-1a, 32 bits. */
+function hashOf (bytes: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193)
+  return hash >>> 0
+}
+
+function sameBytes (own: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean {
+  if (own.length !== end - start) return false
+  for (let i = 0; i < own.length; i++) if (own[i] !== bytes[start + i]) return false
+  return true
+}

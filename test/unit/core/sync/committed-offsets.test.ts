@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import { CommittedOffsets, type CommittedOffset } from '../../../../sidecar/src/core/sync/committed-offsets.ts'
+
+const commit = (group: string, partition: number, offset: bigint): CommittedOffset =>
+  ({ cluster: 'A', group, topic: 'orders', partition, offset, metadata: '', commitTimestamp: 1n })
+
+describe('CommittedOffsets', () => {
+  it('hands out snapshots: a later commit never changes what a caller holds', () => {
+    const store = new CommittedOffsets()
+    const given = commit('g', 0, 10n)
+    store.set(given)
+    const held = store.get('A', 'g', 'orders', 0)!
+    const fromGroup = store.ofGroup('A', 'g')[0]!
+    const fromPartition = store.onPartition('A', 'orders', 0)[0]!
+    const fromAll = [...store.all()][0]!
+    store.update('A', 'g', 'orders', 0, 20n, 'm', 2n)
+    for (const snapshot of [given, held, fromGroup, fromPartition, fromAll]) expect(snapshot.offset).toBe(10n)
+    expect(store.get('A', 'g', 'orders', 0)).toEqual({ ...given, offset: 20n, metadata: 'm', commitTimestamp: 2n })
+    expect(store.offsetOf('A', 'g', 'orders', 0)).toBe(20n)
+  })
+
+  it('indexes groups by cluster and topic-partition, and forgets deleted offsets', () => {
+    const store = new CommittedOffsets()
+    store.set(commit('g', 0, 1n))
+    store.set(commit('h', 0, 2n))
+    store.set(commit('g', 1, 3n))
+    store.set({ ...commit('g', 0, 9n), cluster: 'B' })
+    expect(store.onPartition('A', 'orders', 0).map((entry) => entry.group).sort()).toEqual(['g', 'h'])
+    expect(store.groups('A').sort()).toEqual(['g', 'h'])
+    expect(store.clusters().sort()).toEqual(['A', 'B'])
+    store.delete('A', 'h', 'orders', 0)
+    expect(store.onPartition('A', 'orders', 0).map((entry) => entry.group)).toEqual(['g'])
+    expect(store.groups('A')).toEqual(['g'])
+    store.delete('A', 'g', 'orders', 0)
+    store.delete('A', 'g', 'orders', 1)
+    expect(store.groups('A')).toEqual([])
+    expect(store.onPartition('A', 'orders', 0)).toEqual([])
+    expect(store.get('B', 'g', 'orders', 0)?.offset).toBe(9n)
+  })
+})
