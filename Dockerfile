@@ -41,7 +41,11 @@ RUN ln -s /app/bin/mm2-failback.js /usr/local/bin/mm2-failback \
 
 # Serve the endpoints on every interface of the container (the sidecar's default is 127.0.0.1). The
 # environment outranks a --config YAML file: override this with the variable itself or --set.
+# V8 sizes its young generation from the machine's memory (up to 64 MiB a semi-space on a large host), and
+# the sidecar's catch-up and first group-sync pass fill it: 4 MiB semi-spaces kept the RSS at about 300 MB
+# instead of 390-670 MB, at the same catch-up speed (docs/deployment.md, Sizing). Override with NODE_OPTIONS.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=4 \
     MM2_FAILBACK_METRICS_HOST=0.0.0.0
 # The image's `node` user (uid/gid 1000), numeric so that Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000

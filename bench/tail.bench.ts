@@ -6,7 +6,7 @@
 //   the sidecar is watched after readiness, sampled every 3 s, default 15)
 // One lab (A, B, MM2; __consumer_offsets with Kafka's default 50 partitions). `--records` commit records are
 // written to A's __consumer_offsets with the admin API: `--groups` groups, each committing 50 partitions
-// of one topic over and over. Then, `--rounds` times, interleaved:
+// of one topic over and over, at offsets below its end (MM2 copied the topic to B first). Then, `--rounds` times, interleaved:
 //   - kcat (Debian's `kcat`) reads A's __consumer_offsets from the beginning to its end (-e), output discarded;
 //     wall time of the process;
 //   - `mm2-failback run` (one instance, lag export off) reads and decodes every followed topic to readiness;
@@ -65,6 +65,13 @@ const triple = (list: readonly number[], digits: number, unit = ''): string =>
 function rssMb (pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024
+}
+
+/** RSS split as the kernel counts it: anonymous (heap, buffers) and file-backed (the node binary's pages). */
+function rssPartsMb (pid: number): { anon: number, file: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024
+  return { anon: kb('RssAnon'), file: kb('RssFile') + kb('RssShmem') }
 }
 
 function cpuSeconds (pid: number): number {
@@ -137,7 +144,7 @@ async function sidecarRound (lab: Lab, round: number, nodeFlags: string): Promis
     mm2Config: lab.mm2PropertiesPath!,
     logDir: lab.logDir,
     name: `sidecar-tail-bench-${round}-v${VARIANTS.indexOf(nodeFlags) + 1}`,
-    sets: ['log.level=info', 'features.lag=false', 'coordination.enabled=false'],
+    sets: ['log.level=info', 'features.lag=false', 'coordination.enabled=false', ...(process.env.BENCH_EXTRA_SET ?? '').split(',').filter(Boolean)],
     ...(values['node-options'] === '' ? {} : { env: { NODE_OPTIONS: values['node-options'] } }),
     nodeFlags: nodeFlags.split(' ').filter(Boolean)
   })
@@ -159,8 +166,16 @@ async function sidecarRound (lab: Lab, round: number, nodeFlags: string): Promis
       samples.push({ rssMb: rssMb(pid), heapUsedMb: processGaugeMb(await sidecar.scrape(), 'nodejs_heap_size_used_bytes') })
     }
     const series = samples.map((sample) => `${sample.rssMb.toFixed(0)}/${sample.heapUsedMb.toFixed(0)}`).join(' ')
-    console.log(`round ${round}: RSS/heap used MB every 3 s after readiness: ${series}; CPU ${(cpuSeconds(pid) - atReady.cpuS).toFixed(1)} s meanwhile`)
+    const parts = rssPartsMb(pid)
+    const last = await sidecar.scrape()
+    const v8Parts = `heap total ${processGaugeMb(last, 'nodejs_heap_size_total_bytes').toFixed(0)}, external ${processGaugeMb(last, 'nodejs_external_memory_bytes').toFixed(0)}`
+    const cpu = (cpuSeconds(pid) - atReady.cpuS).toFixed(1)
+    console.log(`round ${round}: RSS/heap used MB every 3 s after readiness: ${series} (last: ${parts.anon.toFixed(0)} anonymous, ${parts.file.toFixed(0)} file; ${v8Parts}); CPU ${cpu} s meanwhile`)
     const settled = samples.at(-1)!
+    if (process.env.BENCH_HEAP_SNAPSHOT === '1') {
+      process.kill(pid, 'SIGUSR2')
+      await new Promise((resolve) => setTimeout(resolve, 20_000))
+    }
     return {
       settledRssMb: settled.rssMb,
       settledHeapUsedMb: settled.heapUsedMb,
@@ -209,10 +224,24 @@ function printDeployments (bySize: Map<number, DeploymentRound[]>, written: numb
   }
 }
 
-const lab = await startLab({ kafka: values.kafka, brokerProps: { 'offsets.topic.num.partitions': PARTITIONS, 'group.initial.rebalance.delay.ms': 3000 } })
+// MM2 neither checkpoints nor syncs the groups (the lab does both every 5 s): B would otherwise gain 50,000
+// records every 5 s, and the sidecar, which reads both clusters, would be timed on a log kcat never reads.
+const lab = await startLab({
+  kafka: values.kafka,
+  brokerProps: { 'offsets.topic.num.partitions': PARTITIONS, 'group.initial.rebalance.delay.ms': 3000 },
+  mm2Props: { 'emit.checkpoints.enabled': 'false', 'sync.group.offsets.enabled': 'false' }
+})
 try {
   execFileSync('kcat', ['-V'], { stdio: 'ignore' })
   await lab.createTopic('A', TOPIC, PARTITIONS)
+  // Records under every committed offset, copied by MM2 to B: the commits are ordinary ones, and the group
+  // sync pass after readiness translates and writes them (commits beyond a log's end would be proven again
+  // and again while the sidecar waits for MM2 to copy records that never come).
+  const perPartition = Math.ceil(RECORDS / PARTITIONS / GROUPS) + 10
+  await lab.produce('A', TOPIC, Array.from({ length: perPartition * PARTITIONS }, (_, index) => ({ value: `r${index}`, partition: index % PARTITIONS })))
+  const copied = async (): Promise<boolean> =>
+    (await lab.endOffsets('B', `A.${TOPIC}`).catch(() => [])).reduce((sum, end) => sum + end, 0n) >= BigInt(perPartition * PARTITIONS)
+  await waitFor(copied, { timeoutMs: 120_000, intervalMs: 500, description: `MM2 to copy ${TOPIC} to B` })
   const writeStarted = performance.now()
   const written = await writeCommits(lab)
   console.log(`wrote ${written} commit records (${GROUPS} groups x ${PARTITIONS} partitions) in ${((performance.now() - writeStarted) / 1000).toFixed(1)} s`)

@@ -6,13 +6,17 @@
 //     topic it creates with as many partitions as __consumer_offsets, covering every partition, and a
 //     joining member leaves partition 0 with its owner; when one leaves, the other owns everything within seconds;
 //   - a group's partition stays known while its cluster does not answer (the tailer keeps the partition count);
-//   - a tailer dealt a share is caught up only once it read that share (readiness means "my shares are read").
+//   - a tailer dealt a share is caught up only once it read that share (readiness means "my shares are read");
+//   - the tailer's own read of record batches (kafka/record-set.ts) handles what brokers send: batches of every
+//     compression codec, headers, and under read_committed no aborted transaction and no marker.
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeConsumerOffsetsRecord, type ConsumerOffsetsRecord } from '../../sidecar/src/core/codec/index.ts'
 import { groupPartition } from '../../sidecar/src/core/naming/group-partition.ts'
 import { GroupAdmin } from '../../sidecar/src/kafka/group-admin.ts'
 import { ShardMembership, type ShardMembershipHandlers } from '../../sidecar/src/kafka/shard-membership.ts'
 import { TopicTailer } from '../../sidecar/src/kafka/tailer.ts'
+import { TransactionalProducer } from '../../sidecar/src/kafka/transactional-producer.ts'
+import { toProducerOptions } from '../../sidecar/src/kafka/client-options.ts'
 import { recordsOf, type RecordSet } from '../../sidecar/src/kafka/record-set.ts'
 import { waitFor } from '../../lab/lab.ts'
 import { suffix, useLab } from './helpers/lab-fixture.ts'
@@ -179,6 +183,46 @@ describe.each(VERSIONS)('coordination on Kafka %s', (kafka) => {
       expect(tailer.isCaughtUp(), 'caught up right after the share was dealt, before reading it').toBe(false)
       await tailer.caughtUp()
       expect([...seen].filter((group) => groups.includes(group)).sort(), 'groups whose commits were delivered before caughtUp()').toEqual([...groups].sort())
+    } finally {
+      await tailer.close()
+    }
+  })
+  it('the tailer reads compressed batches of every codec with their headers, and no aborted transaction or marker', async () => {
+    const topic = `batches-${suffix()}`
+    await lab().createTopic('A', topic, 1)
+    const client = labClient(lab(), 'A')
+    const transactionalId = `batches-${suffix()}`
+    const producer = new TransactionalProducer({ ...toProducerOptions(client, 'batches-it'), idempotent: true, transactionalId, acks: -1 })
+    const expected: string[] = []
+    try {
+      for (const compression of ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const) {
+        const headers = new Map([[Buffer.from('codec'), Buffer.from(compression)]])
+        const key = Buffer.from(`k-${compression}`)
+        const messages = [0, 1].map((index) => ({ topic, partition: 0, key, value: Buffer.from(`${compression}-${index}`), headers }))
+        const aborted = await producer.beginTransaction()
+        await aborted.send({ messages: messages.map((message) => ({ ...message, value: Buffer.from(`aborted-${compression}`) })), compression })
+        await aborted.abort()
+        const committed = await producer.beginTransaction()
+        await committed.send({ messages, compression })
+        await committed.commit()
+        expected.push(`${compression}-0`, `${compression}-1`)
+      }
+    } finally {
+      await producer.close()
+    }
+    const read: Array<{ value: string, header: string }> = []
+    const onRecords = (_topic: string, _partition: number, records: RecordSet): void => {
+      for (const record of recordsOf(records, (offset, error) => { throw new Error(`malformed batch at ${offset}: ${error.message}`) })) {
+        const [key, value] = record.headers[0] ?? [null, null]
+        read.push({ value: Buffer.from(record.value!).toString(), header: `${Buffer.from(key ?? []).toString()}=${Buffer.from(value ?? []).toString()}` })
+      }
+    }
+    const tailer = new TopicTailer({ client, topics: [topic], readCommitted: true, maxWaitMs: 200 }, { onRecords })
+    tailer.start()
+    try {
+      await tailer.caughtUp()
+      expect(read.map((record) => record.value)).toEqual(expected)
+      expect(read.map((record) => record.header)).toEqual(expected.map((value) => `codec=${value.split('-')[0]}`))
     } finally {
       await tailer.close()
     }

@@ -26,7 +26,8 @@ export class ConsumerOffsetsKeyCache {
     for (let cached = this.byHash.get(hash) ?? null; cached !== null; cached = cached.next) {
       if (sameBytes(cached.bytes, bytes, start, end)) return cached.key
     }
-    const own = bytes.slice(start, end)
+    // A copy: a view (Buffer#slice is one) would keep the whole fetch response alive for each key.
+    const own = new Uint8Array(bytes.subarray(start, end))
     const key = decodeConsumerOffsetsKey(own) as OffsetCommitKey
     this.byHash.set(hash, { bytes: own, key, next: this.byHash.get(hash) ?? null })
     this.count++
