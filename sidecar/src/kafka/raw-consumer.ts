@@ -122,8 +122,10 @@ export class RawConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
       const message = `the brokers of cluster ${cluster} answer Fetch up to version ${version}; mm2-failback reads with Fetch ${RAW_FETCH_MIN_VERSION}+ (Kafka 2.7 or newer).`
       throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', message, { cluster })
     }
-    const byKey = new Map(request.topics.map((topic) => [version >= 13 ? topic.id : topic.name, topic]))
-    const topics = request.topics.map((topic) => ({ topic: version >= 13 ? topic.id : topic.name, partitions: topic.partitions }))
+    // Fetch v13+ names topics by id, v12 by name; the answers come back under the same key.
+    const keyOf = (topic: RecordSetFetch['topics'][number]): string => version >= 13 ? topic.id : topic.name
+    const byKey = new Map(request.topics.map((topic) => [keyOf(topic), topic]))
+    const topics = request.topics.map((topic) => ({ topic: keyOf(topic), partitions: topic.partitions }))
     const response = await new Promise<FetchRecordsResponse>((resolve, reject) => {
       sendFetchRecords(connection, version, { ...request, topics }, (error, value) => { if (error !== null) reject(error); else resolve(value!) })
     })
@@ -131,8 +133,9 @@ export class RawConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
     for (const { topic: key, partitions } of response.responses) {
       const topic = byKey.get(key)
       if (topic === undefined) continue
+      const fetchOffsets = new Map(topic.partitions.map((entry) => [entry.partition, entry.fetchOffset]))
       for (const answer of partitions) {
-        const from = topic.partitions.find((entry) => entry.partition === answer.partitionIndex)?.fetchOffset
+        const from = fetchOffsets.get(answer.partitionIndex)
         if (from === undefined) continue
         const records = new RawRecordSet(answer.records ?? EMPTY, from, answer.abortedTransactions)
         const { partitionIndex: partition, errorCode, highWatermark, logStartOffset } = answer

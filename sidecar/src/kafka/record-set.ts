@@ -73,10 +73,7 @@ export class RawRecordSet implements RecordSet {
     const { bytes, fromOffset } = this
     const filter = new TransactionFilter(this.aborted)
     const view = new RawRecordView()
-    for (let at = 0; at + LOG_OVERHEAD <= bytes.length; at = at + LOG_OVERHEAD + bytes.readInt32BE(at + LENGTH_AT)) {
-      const end = at + LOG_OVERHEAD + bytes.readInt32BE(at + LENGTH_AT)
-      // The response may end in a partial batch (the fetch's byte limit): it comes whole next time.
-      if (end > bytes.length || end <= at + MAGIC_AT) break
+    for (let at = 0, end = batchEnd(bytes, at); end > 0; at = end, end = batchEnd(bytes, at)) {
       const firstOffset = bytes.readBigInt64BE(at)
       if (bytes[at + MAGIC_AT] !== 2 || end < at + RECORDS_AT) {
         const magic = bytes[at + MAGIC_AT]!
@@ -109,17 +106,25 @@ export class RawRecordSet implements RecordSet {
   private scanNextOffset (): bigint {
     const { bytes } = this
     let next = this.fromOffset
-    for (let at = 0; at + LOG_OVERHEAD <= bytes.length;) {
-      const end = at + LOG_OVERHEAD + bytes.readInt32BE(at + LENGTH_AT)
-      if (end > bytes.length || end <= at + MAGIC_AT) break
+    for (let at = 0, end = batchEnd(bytes, at); end > 0; at = end, end = batchEnd(bytes, at)) {
       const firstOffset = bytes.readBigInt64BE(at)
       // Message sets v0/v1 (before Kafka 0.11): a (wrapper) message's offset is its last one.
       const last = bytes[at + MAGIC_AT] === 2 && end >= at + RECORDS_AT ? firstOffset + BigInt(bytes.readInt32BE(at + LAST_OFFSET_DELTA_AT)) : firstOffset
       if (last + 1n > next) next = last + 1n
-      at = end
     }
     return next
   }
+}
+
+/**
+ * Where the batch starting at `at` ends, or 0 when no whole batch starts there: the end of the bytes, or a
+ * partial batch (the fetch's byte limit cut it; it comes whole in the next fetch), or a length too short to
+ * reach the magic byte.
+ */
+function batchEnd (bytes: Buffer, at: number): number {
+  if (at + LOG_OVERHEAD > bytes.length) return 0
+  const end = at + LOG_OVERHEAD + bytes.readInt32BE(at + LENGTH_AT)
+  return end > bytes.length || end <= at + MAGIC_AT ? 0 : end
 }
 
 function inflate (compression: number, compressed: Buffer): Buffer {
