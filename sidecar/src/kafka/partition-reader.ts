@@ -3,22 +3,17 @@
 // read_committed, so the broker sends its aborted-transaction index with the batches, and every data
 // record is kept with an `aborted` flag (a proof must know which records MM2 may or may not have
 // copied). Control batches (transaction markers) are dropped; their offsets simply do not appear.
-import type { fetchV17 } from '@platformatic/kafka'
+// The records are read from the response's bytes (record-set.ts), as the tailer reads them; a batch
+// that cannot be read fails the read (a proof must never step over records it did not see).
 import { Mm2FailbackError } from '../errors.ts'
 import { describeCluster, toConsumerOptions, type ClusterClientOptions } from './client-options.ts'
 import { explainClientError, kafkaErrorName } from './client-errors.ts'
-import { RawConsumer, type RawClusterMetadata } from './raw-consumer.ts'
-import { recordsFromBatches, type FetchedRecord } from './record-batches.ts'
-
-type FetchResponse = fetchV17.FetchResponse
-type FetchedPartition = FetchResponse['responses'][number]['partitions'][number]
-
-export interface RangeRecord extends FetchedRecord {
-  aborted?: boolean
-}
+import { RawConsumer, type FetchedPartitionSet, type RawClusterMetadata } from './raw-consumer.ts'
+import type { FetchedRecord } from './record-set.ts'
 
 export interface RangeRead {
-  records: RangeRecord[]
+  /** The data records read, in offset order; records of aborted transactions carry `aborted: true`. */
+  records: FetchedRecord[]
   /** Where the next read starts (one past the last batch returned). */
   nextOffset: bigint
   /** The last stable offset: nothing more is readable now at or beyond it. */
@@ -62,39 +57,33 @@ export class PartitionReader {
 
   /** Up to about `maxBytes` of records of `topic`-`partition` from `from` on. */
   async read (topic: string, partition: number, from: bigint, maxBytes = 1024 * 1024): Promise<RangeRead> {
-    let result: FetchedPartition
+    let result: FetchedPartitionSet
     try {
       result = await this.fetchOnce(topic, partition, from, maxBytes, false)
     } catch {
       // A leader that moved, or a connection that broke: once more with fresh metadata.
       result = await this.fetchOnce(topic, partition, from, maxBytes, true)
     }
+    const endOffset = result.lastStableOffset >= 0n ? result.lastStableOffset : result.highWatermark
     if (result.errorCode === ERROR_OFFSET_OUT_OF_RANGE) {
       // Below the log start (retention) or beyond the end: nothing to read from here.
       const start = result.logStartOffset >= 0n ? result.logStartOffset : from
-      return {
-        records: [],
-        nextOffset: from < start ? start : from,
-        endOffset: result.lastStableOffset >= 0n ? result.lastStableOffset : result.highWatermark,
-        logStartOffset: start
-      }
+      return { records: [], nextOffset: from < start ? start : from, endOffset, logStartOffset: start }
     }
     // The broker's answer as it is (read_committed: up to the last stable offset, aborted batches kept,
-    // with the index of aborted transactions): every data record, the aborted ones flagged.
-    const batches = result.records ?? []
-    const aborted = result.abortedTransactions ?? []
-    const all = recordsFromBatches(batches, from, null)
-    const endOffset = result.lastStableOffset >= 0n ? result.lastStableOffset : result.highWatermark
-    const inRange = all.records.filter((record) => record.offset < endOffset)
-    if (aborted.length === 0) return { records: inRange, nextOffset: all.nextOffset, endOffset, logStartOffset: result.logStartOffset }
-    const committed = recordsFromBatches(batches, from, aborted)
-    const kept = new Set(committed.records.map((record) => record.offset))
-    const records: RangeRecord[] = inRange.map((record) => kept.has(record.offset) ? record : { ...record, aborted: true })
-    return { records, nextOffset: all.nextOffset, endOffset, logStartOffset: result.logStartOffset }
+    // with the index of aborted transactions): every data record below the end, the aborted ones flagged.
+    const records: FetchedRecord[] = []
+    result.records.forEach((view) => {
+      if (view.offset() < endOffset) records.push(view.toRecord())
+    }, (offset, error) => {
+      const message = `reading ${topic} partition ${partition} on ${describeCluster(this.cluster)} failed: at offset ${offset}, ${error.message}; a proof does not step over records it cannot read.`
+      throw new Mm2FailbackError(error.code, message, { cluster: this.cluster.alias, topic, partition, offset }, { cause: error })
+    })
+    return { records, nextOffset: result.records.nextOffset, endOffset, logStartOffset: result.logStartOffset }
   }
 
   /** One sessionless Fetch of the partition from its leader (read_committed); throws on a partition error but OFFSET_OUT_OF_RANGE. */
-  private async fetchOnce (topic: string, partition: number, from: bigint, maxBytes: number, refresh: boolean): Promise<FetchedPartition> {
+  private async fetchOnce (topic: string, partition: number, from: bigint, maxBytes: number, refresh: boolean): Promise<FetchedPartitionSet> {
     const metadata = await this.topics([topic], refresh)
     const info = metadata.topics.get(topic)
     const leader = info?.leaders[partition]
@@ -103,16 +92,19 @@ export class PartitionReader {
       const message = `topic ${topic} partition ${partition} has no leader on ${describeCluster(this.cluster)}.`
       throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', message, { cluster: this.cluster.alias, topic, partition })
     }
-    let response: FetchResponse
+    let answers: FetchedPartitionSet[]
     try {
       this.requests++
-      response = await this.consumer.rawFetch(broker, info.id, partition, from, maxBytes, 1)
+      const request = { name: topic, id: info.id, partitions: [{ partition, fetchOffset: from, partitionMaxBytes: maxBytes }] }
+      const fetch = { topics: [request], maxWaitMs: 0, maxBytes, isolationLevel: 1 as const, keepAborted: true }
+      answers = await this.consumer.fetchRecordSets(broker, fetch, this.cluster.alias)
     } catch (error) {
+      if (error instanceof Mm2FailbackError) throw error
       const why = explainClientError(error, this.cluster, [{ operation: 'Read', resource: 'Topic', name: topic }])
       const message = `reading ${topic} partition ${partition} from offset ${from} on ${describeCluster(this.cluster)} failed: ${why}`
       throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', message, { cluster: this.cluster.alias, topic, partition, offset: from }, { cause: error })
     }
-    const result = response.responses[0]?.partitions.find((entry) => entry.partitionIndex === partition)
+    const result = answers.find((entry) => entry.partition === partition)
     if (result === undefined) {
       const message = `no answer for ${topic} partition ${partition} from ${describeCluster(this.cluster)}.`
       throw new Mm2FailbackError('MM2_KAFKA_REQUEST_FAILED', message, { cluster: this.cluster.alias, topic, partition })

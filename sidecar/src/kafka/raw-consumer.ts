@@ -3,7 +3,7 @@
 // through that cache, so the sidecar asks Metadata and ListOffsets itself, through the client's own
 // connection pool, API version negotiation and security settings.
 import { carriedResponse } from './client-errors.ts'
-import { Consumer, kGetApi, kGetBootstrapConnection, kGetConnection, type Broker, type Callback, type Connection, type fetchV17 } from '@platformatic/kafka'
+import { Consumer, kGetApi, kGetBootstrapConnection, kGetConnection, type Broker, type Callback, type Connection } from '@platformatic/kafka'
 import { Mm2FailbackError } from '../errors.ts'
 import { RAW_FETCH_MIN_VERSION, sendFetchRecords, type FetchPartitionRequest, type FetchRecordsResponse } from './fetch-records.ts'
 import { RawRecordSet, type RecordSet } from './record-set.ts'
@@ -21,6 +21,8 @@ export interface FetchedPartitionSet {
   partition: number
   errorCode: number
   highWatermark: bigint
+  /** -1 when the broker does not say (read_uncommitted). */
+  lastStableOffset: bigint
   logStartOffset: bigint
   records: RecordSet
 }
@@ -30,6 +32,8 @@ export interface RecordSetFetch {
   maxWaitMs: number
   maxBytes: number
   isolationLevel: 0 | 1
+  /** Visit the records of aborted transactions too, flagged (read_committed only; the exact proofs). */
+  keepAborted?: boolean
 }
 
 export interface RawClusterMetadata {
@@ -100,20 +104,10 @@ export class RawConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
   }
 
   /**
-   * One sessionless Fetch of one partition (session id 0, epoch -1: a full fetch the broker keeps no
-   * session for), so that any number can be in flight to one broker at once; the client's own fetch
-   * keeps one incremental session per broker and can send only one at a time. The response is the
-   * broker's, unfiltered: aborted batches stay, with the aborted-transaction index when read_committed.
-   */
-  async rawFetch (broker: Broker, topicId: string, partition: number, from: bigint, maxBytes: number, isolationLevel: 0 | 1): Promise<fetchV17.FetchResponse> {
-    const topics = [{ topicId, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: from, lastFetchedEpoch: -1, partitionMaxBytes: maxBytes }] }]
-    // A partition error (e.g. OFFSET_OUT_OF_RANGE) fails the whole response in the client; the caller reads it per partition.
-    return await this.callBroker<fetchV17.FetchResponse>(broker, 'Fetch', 0, 1, maxBytes, isolationLevel, 0, -1, topics, [], '')
-  }
-
-  /**
-   * One sessionless Fetch whose records are walked from the bytes the broker sent (record-set.ts); the
-   * tailer's read. Brokers older than Kafka 2.7 (no Fetch v12) are refused with a clear error.
+   * One sessionless Fetch (session id 0, epoch -1: a full fetch the broker keeps no session for, so any
+   * number can be in flight to one broker at once; the client's own fetch keeps one incremental session
+   * per broker and sends one at a time), whose records are walked from the bytes the broker sent
+   * (record-set.ts): the tailer's and the exact proofs' reads. Brokers older than Kafka 2.7 (no Fetch v12) are refused with a clear error.
    */
   async fetchRecordSets (broker: Broker, request: RecordSetFetch, cluster: string): Promise<FetchedPartitionSet[]> {
     const connection = await this.connectionTo(broker)
@@ -137,9 +131,9 @@ export class RawConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
       for (const answer of partitions) {
         const from = fetchOffsets.get(answer.partitionIndex)
         if (from === undefined) continue
-        const records = new RawRecordSet(answer.records ?? EMPTY, from, answer.abortedTransactions)
-        const { partitionIndex: partition, errorCode, highWatermark, logStartOffset } = answer
-        result.push({ topic: topic.name, partition, errorCode, highWatermark, logStartOffset, records })
+        const records = new RawRecordSet(answer.records ?? EMPTY, from, answer.abortedTransactions, request.keepAborted === true)
+        const { partitionIndex: partition, errorCode, highWatermark, lastStableOffset, logStartOffset } = answer
+        result.push({ topic: topic.name, partition, errorCode, highWatermark, lastStableOffset, logStartOffset, records })
       }
     }
     return result

@@ -3,13 +3,24 @@
 // million records, and turning each into objects (a record, key and value buffers, headers, an offset)
 // made garbage that grew the heap by hundreds of MB (docs/design.md §2.7). So a record set hands its
 // records to a visitor through one reused view of their bytes; only a reader that keeps records asks
-// for objects (records()). Control batches and aborted transactions are left out (transaction-filter.ts);
-// compressed batches are inflated first. A batch that cannot be read is reported with its offset and
+// for objects (toRecord()). Control batches are left out, and so are aborted transactions unless the
+// reader asks to see them flagged (the exact proofs do; transaction-filter.ts); compressed batches are
+// inflated first. A batch that cannot be read is reported with its offset and
 // skipped, and never stops the batches after it: the position moves past it all the same.
 import { compressionsAlgorithmsByBitmask } from '@platformatic/kafka'
 import { Mm2FailbackError } from '../errors.ts'
-import type { FetchedRecord } from './record-batches.ts'
 import { TransactionFilter, type AbortedTransaction } from './transaction-filter.ts'
+
+/** A record as an object: absolute offset and timestamp. */
+export interface FetchedRecord {
+  offset: bigint
+  timestamp: bigint
+  key: Uint8Array | null
+  value: Uint8Array | null
+  headers: Array<[Uint8Array | null, Uint8Array | null]>
+  /** Set on a record of an aborted transaction, for a reader that keeps those (RawRecordSet's keepAborted). */
+  aborted?: boolean
+}
 
 /** One record's bytes, valid only during the visit: the view is reused for the next record. */
 export interface RecordView {
@@ -21,6 +32,8 @@ export interface RecordView {
   valueBytes: Uint8Array | null
   valueStart: number
   valueEnd: number
+  /** True for a record of an aborted transaction (visited only when the set keeps those). */
+  aborted: boolean
   offset: () => bigint
   /** The record as an object (key and value are views of the response, not copies). */
   toRecord: () => FetchedRecord
@@ -61,11 +74,14 @@ export class RawRecordSet implements RecordSet {
   private readonly bytes: Buffer
   private readonly fromOffset: bigint
   private readonly aborted: readonly AbortedTransaction[] | null
+  private readonly keepAborted: boolean
 
-  constructor (bytes: Buffer, fromOffset: bigint, aborted: readonly AbortedTransaction[] | null) {
+  /** `keepAborted`: visit the records of aborted transactions too, with `aborted` set. */
+  constructor (bytes: Buffer, fromOffset: bigint, aborted: readonly AbortedTransaction[] | null, keepAborted = false) {
     this.bytes = bytes
     this.fromOffset = fromOffset
     this.aborted = aborted
+    this.keepAborted = keepAborted
     this.nextOffset = this.scanNextOffset()
   }
 
@@ -86,7 +102,9 @@ export class RawRecordSet implements RecordSet {
       const lastOffsetDelta = bytes.readInt32BE(at + LAST_OFFSET_DELTA_AT)
       if (firstOffset + BigInt(lastOffsetDelta) < fromOffset) continue
       const attributes = bytes.readInt16BE(at + ATTRIBUTES_AT)
-      if (!filter.admits({ firstOffset, lastOffsetDelta, attributes, producerId: bytes.readBigInt64BE(at + PRODUCER_ID_AT) })) continue
+      const holds = filter.classify({ firstOffset, lastOffsetDelta, attributes, producerId: bytes.readBigInt64BE(at + PRODUCER_ID_AT) })
+      if (holds === 'marker' || (holds === 'aborted' && !this.keepAborted)) continue
+      view.aborted = holds === 'aborted'
       view.batch(firstOffset, bytes.readBigInt64BE(at + BASE_TIMESTAMP_AT), firstOffset < fromOffset ? Number(fromOffset - firstOffset) : 0)
       try {
         const compression = attributes & COMPRESSION_MASK
@@ -140,7 +158,7 @@ function inflate (compression: number, compressed: Buffer): Buffer {
 type BatchErrorCode = 'MM2_DECODE_TRUNCATED' | 'MM2_DECODE_INVALID' | 'MM2_DECODE_UNSUPPORTED_VERSION'
 
 function malformed (what: string, code: BatchErrorCode = 'MM2_DECODE_INVALID'): Mm2FailbackError {
-  return new Mm2FailbackError(code, `a record batch holds ${what}; the batch is skipped.`, { record: 'record batch' })
+  return new Mm2FailbackError(code, `a record batch holds ${what}`, { record: 'record batch' })
 }
 
 /** Reads varints of `bytes` up to `end`, Kafka's zig-zag encoding (ByteUtils.readVarint / readVarlong). */
@@ -216,6 +234,7 @@ class RawRecordView implements RecordView {
   valueBytes: Uint8Array | null = null
   valueStart = 0
   valueEnd = 0
+  aborted = false
   /** Records of the batch below this offset delta precede the fetch offset. */
   skipBelowDelta = 0
   private bytes: Uint8Array = new Uint8Array(0)
@@ -265,13 +284,15 @@ class RawRecordView implements RecordView {
   }
 
   toRecord (): FetchedRecord {
-    return {
+    const record: FetchedRecord = {
       offset: this.offset(),
       timestamp: this.firstTimestamp + BigInt(this.timestampDelta),
       key: this.keyBytes === null ? null : this.keyBytes.subarray(this.keyStart, this.keyEnd),
       value: this.valueBytes === null ? null : this.valueBytes.subarray(this.valueStart, this.valueEnd),
       headers: this.headers()
     }
+    if (this.aborted) record.aborted = true
+    return record
   }
 
   private headers (): Array<[Uint8Array | null, Uint8Array | null]> {
@@ -298,7 +319,7 @@ class RawRecordView implements RecordView {
   }
 }
 
-/** A record set of records already read into objects (an older broker's Fetch, test fakes). */
+/** A record set of records already held as objects (the engine's fakes in tests, replays). */
 export class ArrayRecordSet implements RecordSet {
   readonly nextOffset: bigint
   private readonly records: readonly FetchedRecord[]
@@ -317,6 +338,7 @@ export class ArrayRecordSet implements RecordSet {
         valueBytes: record.value,
         valueStart: 0,
         valueEnd: record.value?.length ?? 0,
+        aborted: record.aborted === true,
         offset: () => record.offset,
         toRecord: () => record
       }

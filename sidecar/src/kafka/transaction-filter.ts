@@ -2,7 +2,7 @@
 // consumer decides it (Fetcher's AbortedTransactions logic): control batches (transaction markers) are
 // never data, and a producer's transactional batches are dropped from the first offset of one of its
 // aborted transactions (as the broker lists them in the response) until its next marker. Shared by
-// the raw record walk of the tailer and by the record objects of the exact proofs' reads.
+// the tailer's record walk and the exact proofs' reads (which keep aborted records, flagged).
 
 /** The header fields of a record batch the rules read. */
 export interface BatchHeader {
@@ -29,6 +29,11 @@ export class TransactionFilter {
 
   /** True when the batch's records are data to hand on; false for a marker or an aborted transaction's batch. */
   admits (batch: BatchHeader): boolean {
+    return this.classify(batch) === 'data'
+  }
+
+  /** What the batch holds: data, a transaction marker, or records of an aborted transaction. */
+  classify (batch: BatchHeader): 'data' | 'marker' | 'aborted' {
     const transactional = (batch.attributes & TRANSACTIONAL_ATTRIBUTE) !== 0
     if (this.pending !== null && transactional) {
       const lastOffset = batch.firstOffset + BigInt(batch.lastOffsetDelta)
@@ -37,8 +42,8 @@ export class TransactionFilter {
     if ((batch.attributes & CONTROL_ATTRIBUTE) !== 0) {
       // The marker ends the producer's transaction, aborted or committed.
       this.aborting.delete(batch.producerId)
-      return false
+      return 'marker'
     }
-    return !(transactional && this.aborting.has(batch.producerId))
+    return transactional && this.aborting.has(batch.producerId) ? 'aborted' : 'data'
   }
 }

@@ -1,6 +1,6 @@
 // Reads whole topics of one lab cluster, internal ones (__consumer_offsets) included, through the
 // sidecar's own TopicTailer: no consumer group is joined, so reading leaves no trace in the cluster.
-import type { FetchedRecord } from '../../../sidecar/src/kafka/record-batches.ts'
+import type { FetchedRecord } from '../../../sidecar/src/kafka/record-set.ts'
 import { toConsumerOptions, type ClusterClientOptions } from '../../../sidecar/src/kafka/client-options.ts'
 import { RawConsumer } from '../../../sidecar/src/kafka/raw-consumer.ts'
 import { TopicTailer } from '../../../sidecar/src/kafka/tailer.ts'

@@ -59,6 +59,22 @@ describe('RawRecordSet', () => {
     expect(records.nextOffset).toBe(5n)
   })
 
+  it('keeps the records of aborted transactions flagged when asked (the exact proofs), still without markers', () => {
+    const batches: TestBatch[] = [
+      { firstOffset: 0n, attributes: 0x10, producerId: 7n, records: [{ key: null, value: 'aborted-1' }, { key: null, value: 'aborted-2' }] },
+      { firstOffset: 2n, producerId: 8n, records: [{ key: null, value: 'other' }] },
+      { firstOffset: 3n, attributes: 0x30, producerId: 7n, records: [{ key: '\u0000\u0000\u0000\u0000', value: 'marker' }] },
+      { firstOffset: 4n, attributes: 0x10, producerId: 7n, records: [{ key: null, value: 'committed' }] }
+    ]
+    const records = new RawRecordSet(Buffer.concat(batches.map((batch) => batchBytes(batch))), 1n, [{ producerId: 7n, firstOffset: 0n }], true)
+    const seen: Array<[bigint, boolean]> = []
+    records.forEach((view) => { seen.push([view.offset(), view.aborted]) }, () => { throw new Error('nothing is malformed') })
+    expect(seen).toEqual([[1n, true], [2n, false], [4n, false]])
+    expect(recordsOf(records, () => {}).map((record) => [text(record.value), record.aborted])).toEqual([
+      ['aborted-2', true], ['other', undefined], ['committed', undefined]
+    ])
+  })
+
   it('inflates batches compressed by the client with every codec Kafka has', () => {
     for (const compression of ['gzip', 'snappy', 'lz4', 'zstd'] as const) {
       const messages = [
