@@ -3,7 +3,7 @@
 //                            [--instances 1,2,3]   (deployment sizes for the scaling part, bench/tail-instances.ts; '' skips it)
 //   (--node-options: NODE_OPTIONS of the sidecar process, e.g. V8 heap flags; --node-flags: options of its node command,
 //   e.g. V8 flags NODE_OPTIONS refuses, several variants separated by | measured side by side in every round; MM2_FAILBACK_BENCH_SETTLE_S: how long
-//   the sidecar is watched after readiness, sampled every 3 s, default 15)
+//   the sidecar is watched after readiness: RSS every 3 s, /metrics every 10 s as Prometheus would scrape it; default 15)
 // One lab (A, B, MM2; __consumer_offsets with Kafka's default 50 partitions). `--records` commit records are
 // written to A's __consumer_offsets with the admin API: `--groups` groups, each committing 50 partitions
 // of one topic over and over, at offsets below its end (MM2 copied the topic to B first). Then, `--rounds` times, interleaved:
@@ -14,8 +14,10 @@
 //     was read to its end once"), so the process start (Node, module loading) is measured apart: from spawn to
 //     the first log line;
 // and prints kcat's time / the sidecar's (the ratio: >= 0.8 is the goal), both in records a second, the
-// sidecar's RSS and V8 heap at readiness and SETTLE_S later (the first group-sync pass runs in between), and
-// its bytes per tracked group-partition (settled RSS over groups x partitions).
+// sidecar's RSS and V8 heap at readiness and SETTLE_S later (the first group-sync pass runs in between: B's
+// offsets of the groups are deleted before every round, so each round translates and writes all 25,000
+// group-partitions, as a first deployment does), and its bytes per tracked group-partition (settled RSS over
+// groups x partitions).
 // Then, `--rounds` times, for each deployment size N of `--instances` (interleaved): N instances with coordination
 // on, started at once, share the partitions; the deployment's catch-up throughput (records of A's
 // __consumer_offsets decoded by all instances, first share dealt to last instance ready) and its speed-up over
@@ -25,12 +27,13 @@ import { execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { GroupAdmin } from '../sidecar/src/kafka/group-admin.ts'
+import { withAdmin } from '../lab/clients.ts'
 import { startLab, type Lab } from '../lab/lab.ts'
 import { startSidecarProcess } from '../lab/process/sidecar-process.ts'
 import { waitFor } from '../lab/wait.ts'
 import { availableParallelism } from 'node:os'
 import { deploymentRound, type DeploymentRound } from './tail-instances.ts'
-import { parseMetrics } from './prometheus-text.ts'
+import { parseMetrics, total } from './prometheus-text.ts'
 
 const { values } = parseArgs({
   options: {
@@ -132,13 +135,28 @@ interface SidecarRound {
 }
 
 const SETTLE_S = Math.max(3, Number(process.env.MM2_FAILBACK_BENCH_SETTLE_S ?? 15))
+/** How often the sidecar's /metrics is scraped while it settles: the compose example's Prometheus scrape_interval. */
+const SCRAPE_S = 10
 
 /** A gauge of Node's process metrics as the sidecar exports them, in MB. */
 function processGaugeMb (metrics: string, name: string): number {
   return (parseMetrics(metrics).find((sample) => sample.name === `mm2_failback_process_${name}`)?.value ?? NaN) / 1024 / 1024
 }
 
+/**
+ * Deletes the groups' offsets on B, which the previous round's group sync wrote: every round then starts as a
+ * first deployment does, with 25,000 group-partitions to translate and write after readiness (otherwise only
+ * the first round writes, and the later ones find B in sync).
+ */
+async function resetTargetGroups (lab: Lab): Promise<void> {
+  const groups = Array.from({ length: GROUPS }, (_, index) => `tail-${index}`)
+  await withAdmin(lab.bootstrap('B'), async (admin) => {
+    await admin.deleteGroups({ groups }).catch(() => {}) // none there yet before the first round
+  })
+}
+
 async function sidecarRound (lab: Lab, round: number, nodeFlags: string): Promise<SidecarRound> {
+  await resetTargetGroups(lab)
   const spawnedAt = Date.now()
   const sidecar = await startSidecarProcess({
     mm2Config: lab.mm2PropertiesPath!,
@@ -159,18 +177,29 @@ async function sidecarRound (lab: Lab, round: number, nodeFlags: string): Promis
     const metrics = await sidecar.scrape()
     const atReady = { rssMb: rssMb(pid), cpuS: cpuSeconds(pid) }
     // Sampled while it settles: the group sync's first pass over every commit runs right after readiness.
+    // RSS every 3 s from /proc; /metrics scraped as Prometheus would, every SCRAPE_S (a scrape of 25,000
+    // series is itself an allocation of several MB, which a scrape every 3 s would add five times over).
     // The last sample is the settled one.
-    const samples: Array<{ rssMb: number, heapUsedMb: number }> = []
-    for (let second = 0; second < SETTLE_S; second += 3) {
+    const samples: Array<{ rssMb: number, heapUsedMb: number | null, applied: number | null }> = []
+    let scrapedAt = 0
+    for (let second = 3; second <= SETTLE_S; second += 3) {
       await new Promise((resolve) => setTimeout(resolve, 3000))
-      samples.push({ rssMb: rssMb(pid), heapUsedMb: processGaugeMb(await sidecar.scrape(), 'nodejs_heap_size_used_bytes') })
+      const sample: (typeof samples)[number] = { rssMb: rssMb(pid), heapUsedMb: null, applied: null }
+      if (second - scrapedAt >= SCRAPE_S || second + 3 > SETTLE_S) {
+        scrapedAt = second
+        const scraped = await sidecar.scrape()
+        sample.applied = total(parseMetrics(scraped), 'mm2_failback_group_commits_applied_total')
+        sample.heapUsedMb = processGaugeMb(scraped, 'nodejs_heap_size_used_bytes')
+      }
+      samples.push(sample)
     }
-    const series = samples.map((sample) => `${sample.rssMb.toFixed(0)}/${sample.heapUsedMb.toFixed(0)}`).join(' ')
+    const series = samples.map(({ rssMb, heapUsedMb, applied }) =>
+      heapUsedMb === null ? rssMb.toFixed(0) : `${rssMb.toFixed(0)}/${heapUsedMb.toFixed(0)}/${applied}`).join(' ')
     const parts = rssPartsMb(pid)
     const last = await sidecar.scrape()
     const v8Parts = `heap total ${processGaugeMb(last, 'nodejs_heap_size_total_bytes').toFixed(0)}, external ${processGaugeMb(last, 'nodejs_external_memory_bytes').toFixed(0)}`
     const cpu = (cpuSeconds(pid) - atReady.cpuS).toFixed(1)
-    console.log(`round ${round}: RSS/heap used MB every 3 s after readiness: ${series} (last: ${parts.anon.toFixed(0)} anonymous, ${parts.file.toFixed(0)} file; ${v8Parts}); CPU ${cpu} s meanwhile`)
+    console.log(`round ${round}: RSS MB every 3 s after readiness (/heap used MB/group commits applied where scraped): ${series} (last: ${parts.anon.toFixed(0)} anonymous, ${parts.file.toFixed(0)} file; ${v8Parts}); CPU ${cpu} s meanwhile`)
     const settled = samples.at(-1)!
     if (process.env.BENCH_HEAP_SNAPSHOT === '1') {
       process.kill(pid, 'SIGUSR2')
@@ -178,7 +207,7 @@ async function sidecarRound (lab: Lab, round: number, nodeFlags: string): Promis
     }
     return {
       settledRssMb: settled.rssMb,
-      settledHeapUsedMb: settled.heapUsedMb,
+      settledHeapUsedMb: settled.heapUsedMb!,
       startS: (firstLine - spawnedAt) / 1000,
       catchUpS: (ready - following) / 1000,
       ...atReady,

@@ -6,6 +6,7 @@
 import { ExactWalk, type ExactOutcome } from '../../core/exact/exact-walk.ts'
 import { checkCandidate, interpolate, pairSide, sidesOf, type Neighbourhood } from '../../core/exact/quick-proof.ts'
 import { compositeKey } from '../../core/keys.ts'
+import { flowName } from '../../core/mm2/flow-name.ts'
 import type { CommitRoute } from '../../core/sync/route.ts'
 import { isBelowMm2Syncs, type OffsetSyncPair, type Translation } from '../../core/translation/translation.ts'
 import type { PartitionReaderPort, RangeRead } from '../ports.ts'
@@ -49,6 +50,13 @@ export class ExactProver {
    * restart, the periodic pass), and hundreds asking the same log for its first record at once share one answer.
    */
   private readonly firstRecordLookups = new Map<string, Promise<bigint | null>>()
+  /**
+   * The walks out now, by what they prove (route, partition, group offset, anchor): a pass over every
+   * commit proves hundreds of groups at one position at once (all below MM2's first sync check the same
+   * first records of both logs), and one walk answers them all. The first proof to finish leaves a proven
+   * pair, so later proofs at that position start from it at no cost.
+   */
+  private readonly walks = new Map<string, Promise<ExactOutcome>>()
 
   /** `recent`: share recent reads between the quick proofs of groups at nearby positions (the daemon). */
   constructor (readerOf: (alias: string) => PartitionReaderPort, maxExactRecords?: number, recent: RecentBatches | null = null) {
@@ -202,7 +210,21 @@ export class ExactProver {
     }
   }
 
-  private async walk (
+  /** A walk, shared with the same walk out now (see `walks`); what it reads counts for the proof that started it. */
+  private async walk (route: CommitRoute, partition: number, groupOffset: bigint, sync: OffsetSyncPair, cost: ProofCost): Promise<ExactOutcome> {
+    const key = compositeKey(flowName(route.flow), route.direction, route.syncTopic, partition, groupOffset, sync.upstreamOffset, sync.downstreamOffset)
+    const shared = this.walks.get(key)
+    if (shared !== undefined) return await shared
+    const walking = this.walkAlone(route, partition, groupOffset, sync, cost)
+    this.walks.set(key, walking)
+    try {
+      return await walking
+    } finally {
+      this.walks.delete(key)
+    }
+  }
+
+  private async walkAlone (
     route: CommitRoute,
     partition: number,
     groupOffset: bigint,

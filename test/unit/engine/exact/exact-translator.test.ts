@@ -146,10 +146,31 @@ describe('ExactTranslator', () => {
     // 200 groups on orders-0, all below MM2's first sync, proven in one pass (a restart, the periodic pass).
     const outcomes = await Promise.all(Array.from({ length: 200 }, async () => await prover.proveFromLogStart(forward, 0, 30n)))
     for (const outcome of outcomes) expect(outcome).toMatchObject({ kind: 'exact', offset: 30n })
-    // Every proof still checks that the two first records are one (a one-record walk each side: 200
-    // reads); beyond that, one first-record lookup per log and one quick-proof read shared by all (each
-    // proof asking the log on its own made it 201 a side).
-    expect({ A: reads.A - 200, B: reads.B - 200 }).toEqual({ A: 2, B: 2 })
+    // Every proof needs the two first records shown to be one (a one-record walk), the same walk for all:
+    // it is walked once (one read a side; 200 before), with one first-record lookup per log and one
+    // quick-proof read shared by all (each proof asking the log on its own made it 201 a side).
+    expect(reads).toEqual({ A: 3, B: 3 })
+  })
+
+  it('walks once for the groups proven at one position at the same moment, and apart for different positions', async () => {
+    // MM2 re-sent upstream 100..104 after a task restart: downstream holds them twice, so interpolating
+    // from the sync lands 5 records off, the quick check is refuted and every proof walks.
+    const { readers } = setup(UPSTREAM, [...range(10, 105), ...range(100, 300)])
+    const reads = { A: 0, B: 0 }
+    const counted = (alias: 'A' | 'B'): PartitionReaderPort => ({
+      ...readers[alias],
+      read: async (...args) => { reads[alias]++; return await readers[alias].read(...args) }
+    })
+    const prover = new ExactProver((alias) => counted(alias as 'A' | 'B'))
+    const same = await Promise.all(Array.from({ length: 100 }, async () => await prover.proveFrom(forward, 0, 250n, SYNC)))
+    for (const outcome of same) expect(outcome).toMatchObject({ kind: 'exact', offset: 245n, method: 'walk' })
+    // What the walk read counts once, for the proof that walked; the quick checks share their reads too.
+    expect(same.filter((outcome) => outcome.recordsRead > 10).length).toBe(1)
+    const once = reads.A + reads.B
+    const apart = await Promise.all([251n, 252n].map(async (offset) => await prover.proveFrom(forward, 0, offset, SYNC)))
+    expect(apart).toMatchObject([{ kind: 'exact', offset: 246n }, { kind: 'exact', offset: 247n }])
+    // Two positions, two walks (each reads about what the one walk above read).
+    expect(reads.A + reads.B - once).toBeGreaterThanOrEqual(2 * once - 4)
   })
 
   it('does not anchor on the first records when they differ (MM2 did not copy from the log start)', async () => {
