@@ -182,21 +182,22 @@ async function sidecarRound (lab: Lab, round: number, nodeFlags: string): Promis
     // The last sample is the settled one.
     const samples: Array<{ rssMb: number, heapUsedMb: number | null, applied: number | null }> = []
     let scrapedAt = 0
+    let last = ''
     for (let second = 3; second <= SETTLE_S; second += 3) {
       await new Promise((resolve) => setTimeout(resolve, 3000))
       const sample: (typeof samples)[number] = { rssMb: rssMb(pid), heapUsedMb: null, applied: null }
       if (second - scrapedAt >= SCRAPE_S || second + 3 > SETTLE_S) {
         scrapedAt = second
-        const scraped = await sidecar.scrape()
-        sample.applied = total(parseMetrics(scraped), 'mm2_failback_group_commits_applied_total')
-        sample.heapUsedMb = processGaugeMb(scraped, 'nodejs_heap_size_used_bytes')
+        last = await sidecar.scrape()
+        sample.applied = total(parseMetrics(last), 'mm2_failback_group_commits_applied_total')
+        sample.heapUsedMb = processGaugeMb(last, 'nodejs_heap_size_used_bytes')
       }
       samples.push(sample)
     }
     const series = samples.map(({ rssMb, heapUsedMb, applied }) =>
       heapUsedMb === null ? rssMb.toFixed(0) : `${rssMb.toFixed(0)}/${heapUsedMb.toFixed(0)}/${applied}`).join(' ')
     const parts = rssPartsMb(pid)
-    const last = await sidecar.scrape()
+    // `last`: the settled sample's scrape (the last sample always scrapes).
     const v8Parts = `heap total ${processGaugeMb(last, 'nodejs_heap_size_total_bytes').toFixed(0)}, external ${processGaugeMb(last, 'nodejs_external_memory_bytes').toFixed(0)}`
     const cpu = (cpuSeconds(pid) - atReady.cpuS).toFixed(1)
     console.log(`round ${round}: RSS MB every 3 s after readiness (/heap used MB/group commits applied where scraped): ${series} (last: ${parts.anon.toFixed(0)} anonymous, ${parts.file.toFixed(0)} file; ${v8Parts}); CPU ${cpu} s meanwhile`)

@@ -9,7 +9,7 @@ import { fetchV12, fetchV13, fetchV14, fetchV15, fetchV16, fetchV17, ResponseErr
 import type { AbortedTransaction } from './transaction-filter.ts'
 
 export const FETCH_API_KEY = 1
-/** The Fetch versions read raw; an older one goes through the client's parser (tailer fallback). */
+/** The oldest Fetch version read raw; a broker that answers only older ones (Kafka < 2.7) is refused (raw-consumer.ts). */
 export const RAW_FETCH_MIN_VERSION = 12
 
 const REQUEST_ENCODERS: Readonly<Record<number, typeof fetchV17.createRequest>> = {

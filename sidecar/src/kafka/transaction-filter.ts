@@ -27,11 +27,6 @@ export class TransactionFilter {
     this.pending = aborted === null || aborted.length === 0 ? null : [...aborted].sort(byFirstOffset)
   }
 
-  /** True when the batch's records are data to hand on; false for a marker or an aborted transaction's batch. */
-  admits (batch: BatchHeader): boolean {
-    return this.classify(batch) === 'data'
-  }
-
   /** What the batch holds: data, a transaction marker, or records of an aborted transaction. */
   classify (batch: BatchHeader): 'data' | 'marker' | 'aborted' {
     const transactional = (batch.attributes & TRANSACTIONAL_ATTRIBUTE) !== 0
