@@ -1,9 +1,10 @@
 // The sidecar's HTTP endpoints: /metrics (Prometheus text), /ready (200 once every followed topic was
 // read to its end once, 503 before: kminion's storage readiness), /healthz (200 while the process
 // serves) and /runbook (the alerts' runbook of this version, runbook.ts). Nothing else is served.
-import { createServer, type Server } from 'node:http'
+import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Registry } from 'prom-client'
+import { SidecarRegistry } from './registry.ts'
 import { readRunbook, renderRunbookHtml } from './runbook.ts'
 
 export interface HttpEndpointsOptions {
@@ -34,10 +35,10 @@ export async function startHttpEndpoints (options: HttpEndpointsOptions): Promis
       return
     }
     if (path === '/metrics') {
-      options.registry.metrics().then((text) => {
-        response.writeHead(200, { 'content-type': options.registry.contentType }).end(text)
-      }, (error: unknown) => {
-        response.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics collection failed: ${error instanceof Error ? error.message : String(error)}\n`)
+      serveMetrics(options.registry, request.method === 'HEAD', response).catch((error: unknown) => {
+        const message = `metrics collection failed: ${error instanceof Error ? error.message : String(error)}\n`
+        if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' }).end(message)
+        else response.destroy()
       })
       return
     }
@@ -78,4 +79,42 @@ export async function startHttpEndpoints (options: HttpEndpointsOptions): Promis
     url: `http://${host}:${address.port}`,
     close: async () => { await new Promise<void>((resolve) => { server.close(() => { resolve() }); server.closeAllConnections() }) }
   }
+}
+
+/**
+ * Writes a scrape as it is rendered: a SidecarRegistry's chunks go out one by one (waiting for the socket
+ * when it is full), so a scrape of tens of thousands of series never sits whole in memory.
+ */
+async function serveMetrics (registry: Registry, headOnly: boolean, response: ServerResponse): Promise<void> {
+  if (!(registry instanceof SidecarRegistry)) {
+    const text = await registry.metrics()
+    response.writeHead(200, { 'content-type': registry.contentType }).end(headOnly ? undefined : text)
+    return
+  }
+  const chunks = registry.chunks()
+  const first = await chunks.next()
+  response.writeHead(200, { 'content-type': registry.contentType })
+  if (headOnly) {
+    response.end()
+    return
+  }
+  if (first.done !== true) response.write(first.value)
+  for await (const chunk of chunks) {
+    if (response.destroyed) return
+    if (!response.write(chunk)) await drainedOrClosed(response)
+  }
+  if (!response.destroyed) response.end()
+}
+
+/** Resolves when the socket takes writes again, or when the client went away (then nothing more is written). */
+async function drainedOrClosed (response: ServerResponse): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      response.off('drain', done)
+      response.off('close', done)
+      resolve()
+    }
+    response.on('drain', done)
+    response.on('close', done)
+  })
 }

@@ -20,6 +20,8 @@ export interface MetricDefinition {
   readonly labels: readonly string[]
   /** Histogram buckets, in the metric's unit. */
   readonly buckets?: readonly number[]
+  /** A gauge with a series per group and partition (tens of thousands): kept and rendered by SeriesGauge. */
+  readonly manySeries?: true
 }
 
 function metric<const T extends MetricType, const L extends readonly string[]> (
@@ -30,6 +32,13 @@ function metric<const T extends MetricType, const L extends readonly string[]> (
   buckets?: readonly number[]
 ): MetricDefinition & { type: T, labels: L } {
   return buckets === undefined ? { name, type, help, labels } : { name, type, help, labels, buckets }
+}
+
+/** A gauge whose series are counted by the ten thousand (a series per group and partition). */
+function manySeries<const L extends readonly string[]> (
+  name: string, help: string, labels: L
+): MetricDefinition & { type: 'gauge', labels: L, manySeries: true } {
+  return { ...metric(name, 'gauge', help, labels), manySeries: true }
 }
 
 export const METRICS = {
@@ -100,7 +109,7 @@ export const METRICS = {
     'Failed writes (reverse syncs, group commits, history) and lag reads, by cluster, operation and error code; increases with every failure. 0 from startup, without a code, for every operation the sidecar performs on a cluster.',
     ['kafka_cluster', 'operation', 'code']),
 
-  translationRereadWindow: metric('translation_reread_window_records', 'gauge',
+  translationRereadWindow: manySeries('translation_reread_window_records',
     'Upper bound of records a group would re-read if it moved to the other cluster now (0 when the translation is exact; for an untranslatable partition, every offset below the group\'s position, as a consumer starting from the earliest record would re-read them), per group and partition.',
     ['flow', 'direction', 'group', 'topic', 'partition']),
   untranslatablePartitions: metric('untranslatable_partitions', 'gauge',
@@ -126,13 +135,13 @@ export const METRICS = {
     'Records each exact proof that looked at the logs (quick or walk, proven or fallen back) fetched itself (whole batches, both logs together), per flow and direction; a proof answered by records another proof had just fetched counts 0; at-anchor proofs look at no log and are not observed.',
     ['flow', 'direction'], [0, 1, 2, 4, 6, 8, 12, 16, 24, 32, 64, 128, 256, 512, 1024, 4096, 10000]),
 
-  consumerLagRecords: metric('consumer_lag_records', 'gauge',
+  consumerLagRecords: manySeries('consumer_lag_records',
     'Records between the group\'s committed offset and the partition\'s high watermark, per cluster, group, topic and partition.',
     ['kafka_cluster', 'group', 'topic', 'partition']),
-  consumerLagSeconds: metric('consumer_lag_seconds', 'gauge',
+  consumerLagSeconds: manySeries('consumer_lag_seconds',
     'Age in seconds of the oldest record the group has not consumed yet (0 when caught up), per cluster, group, topic and partition.',
     ['kafka_cluster', 'group', 'topic', 'partition']),
-  consumerCommittedOffset: metric('consumer_committed_offset', 'gauge',
+  consumerCommittedOffset: manySeries('consumer_committed_offset',
     'The group\'s committed offset, per cluster, group, topic and partition (for stall detection: lag grows while this does not move).',
     ['kafka_cluster', 'group', 'topic', 'partition']),
   consumerGroupMembers: metric('consumer_group_members', 'gauge',

@@ -55,6 +55,34 @@ describe('metrics registry and HTTP endpoints', () => {
     expect((await fetch(`${endpoints.url}/metrics`, { method: 'POST' })).status).toBe(405)
   })
 
+  it('streams a scrape of 100,000 series whole, and a client leaving mid-scrape does not stop the next ones', async () => {
+    const metrics = createMetrics()
+    for (let group = 0; group < 1000; group++) {
+      for (let partition = 0; partition < 100; partition++) {
+        metrics.consumerLagRecords.set({ kafka_cluster: 'A', group: `group-${group}`, topic: 'orders', partition }, partition)
+      }
+    }
+    endpoints = await startHttpEndpoints({ host: '127.0.0.1', port: 0, registry: metrics.registry, isReady: () => true })
+    const expected = await metrics.registry.metrics()
+    expect(expected.length).toBeGreaterThan(8_000_000)
+    // A client that reads the first bytes and hangs up: the server must not wait for a drain that never comes.
+    const { request } = await import('node:http')
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${endpoints!.url}/metrics`, (response) => {
+        response.once('data', () => { req.destroy(); resolve() })
+      })
+      req.on('error', (error: NodeJS.ErrnoException) => { if (error.code !== 'ECONNRESET') reject(error) })
+      req.end()
+    })
+    const [first, second] = await Promise.all([fetch(`${endpoints.url}/metrics`), fetch(`${endpoints.url}/metrics`)])
+    expect(first.status).toBe(200)
+    expect(await first.text()).toBe(expected)
+    expect(await second.text()).toBe(expected)
+    const head = await fetch(`${endpoints.url}/metrics`, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(await head.text()).toBe('')
+  })
+
   it('serves the runbook at /runbook, with the section each alert\'s runbook_url points at', async () => {
     endpoints = await startHttpEndpoints({ host: '127.0.0.1', port: 0, registry: createMetrics().registry, isReady: () => true })
     const response = await fetch(`${endpoints.url}/runbook`)

@@ -4,10 +4,15 @@
 // group, topic and partition shared by every record of them. Other keys (group metadata, member
 // records) are decoded each time and not kept: they are few, and a member id is seldom seen twice.
 // The cache holds the keys of live commits only: a deletion (tombstone) forgets its key.
+//
+// An entry keeps its key's bytes as a one-byte string (each character one byte): a cached key is held
+// for as long as its group-partition has a commit, and a string of 40 bytes costs 56 bytes of heap where
+// a Uint8Array copy cost ~190 (the typed array and its ArrayBuffer objects).
 import { decodeConsumerOffsetsKey, type ConsumerOffsetsKey, type OffsetCommitKey } from './consumer-offsets.ts'
 
 interface CachedKey {
-  bytes: Uint8Array
+  /** The key's bytes, one character a byte (latin1). */
+  bytes: string
   key: OffsetCommitKey
   /** The next key whose bytes hash alike. */
   next: CachedKey | null
@@ -27,8 +32,8 @@ export class ConsumerOffsetsKeyCache {
       if (sameBytes(cached.bytes, bytes, start, end)) return cached.key
     }
     // A copy: a view (Buffer#slice is one) would keep the whole fetch response alive for each key.
-    const own = new Uint8Array(bytes.subarray(start, end))
-    const key = decodeConsumerOffsetsKey(own) as OffsetCommitKey
+    const own = oneByteString(bytes, start, end)
+    const key = decodeConsumerOffsetsKey(bytes.subarray(start, end)) as OffsetCommitKey
     this.byHash.set(hash, { bytes: own, key, next: this.byHash.get(hash) ?? null })
     this.count++
     return key
@@ -55,15 +60,23 @@ export class ConsumerOffsetsKeyCache {
   }
 }
 
-/** FNV-1a, 32 bits. */
+/** FNV-1a, 32 bits, as a signed integer (a small integer to V8, where an unsigned one above 2^31 is a heap number). */
 function hashOf (bytes: Uint8Array, start: number, end: number): number {
   let hash = 0x811c9dc5
   for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193)
-  return hash >>> 0
+  return hash | 0
 }
 
-function sameBytes (own: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean {
+/** bytes[start, end) as a string of one character a byte. */
+function oneByteString (bytes: Uint8Array, start: number, end: number): string {
+  const pieces: string[] = []
+  // In slices: a call takes its arguments on the stack, and a key may be as long as a group id (32 KiB).
+  for (let at = start; at < end; at += 4096) pieces.push(String.fromCharCode(...bytes.subarray(at, Math.min(end, at + 4096))))
+  return pieces.join('')
+}
+
+function sameBytes (own: string, bytes: Uint8Array, start: number, end: number): boolean {
   if (own.length !== end - start) return false
-  for (let i = 0; i < own.length; i++) if (own[i] !== bytes[start + i]) return false
+  for (let i = 0; i < own.length; i++) if (own.charCodeAt(i) !== bytes[start + i]) return false
   return true
 }

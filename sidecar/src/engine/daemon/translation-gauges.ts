@@ -18,9 +18,9 @@ export class TranslationGauges {
   /** Per (flow, direction, group), the partitions whose committed offset cannot be translated now. */
   private readonly untranslatable = new Map<string, Set<string>>()
   /**
-   * The value each series was last set to: a gauge is set only when its value changes. With a thousand
-   * groups committing every second, setting them all each time (prom-client hashes the labels on
-   * every call) cost more than the translation itself.
+   * The value each group's untranslatable_partitions series was last set to: it is set only when the value
+   * changes (prom-client hashes the labels on every call, which with a thousand groups committing every
+   * second cost more than the translation itself).
    */
   private readonly lastSet = new Map<string, number>()
   private readonly flowNames = new WeakMap<CommitRoute['flow'], string>()
@@ -36,12 +36,8 @@ export class TranslationGauges {
     // An untranslatable partition is exposed from its earliest record: a consumer moved now would start
     // there (auto.offset.reset=earliest) and re-read every record below the group's position.
     const window = Number(translation.kind === 'translated' ? translation.rereadWindow : commit.offset)
-    const windowKey = compositeKey('window', flow, route.direction, commit.group, commit.topic, commit.partition)
-    if (this.lastSet.get(windowKey) !== window) {
-      this.lastSet.set(windowKey, window)
-      const labels = { flow, direction: route.direction, group: commit.group, topic: commit.topic, partition: String(commit.partition) }
-      this.metrics.translationRereadWindow.set(labels, window)
-    }
+    // A SeriesGauge keeps one string and a number a series: setting an unchanged value costs a map write.
+    this.metrics.translationRereadWindow.set({ flow, direction: route.direction, group: commit.group, topic: commit.topic, partition: commit.partition }, window)
     const groupKey = compositeKey(flow, route.direction, commit.group)
     const partitions = this.untranslatable.get(groupKey) ?? new Set<string>()
     this.untranslatable.set(groupKey, partitions)
