@@ -4,7 +4,7 @@
 // strip types (ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING), so there it runs the JavaScript that
 // `npm pack` / `npm publish` compile into dist/ (the prepack script).
 import { readFileSync } from 'node:fs'
-import { mallocTunedEnv } from './malloc-tuning.js'
+import { tunedRun } from './run-tuning.js'
 import { unsupportedNode } from './node-support.js'
 
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
@@ -14,10 +14,10 @@ if (problem !== null) {
   process.exit(2)
 }
 
-// Before anything is loaded: the re-executed process starts from here again (malloc-tuning.js).
+// Before anything is loaded: the re-executed process starts from here again (run-tuning.js).
 if (typeof process.execve === 'function') {
-  const env = mallocTunedEnv(process.env, process.argv.slice(2), process.report?.getReport().header.glibcVersionRuntime)
-  if (env !== null) process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], env)
+  const tuned = tunedRun(process.env, process.execArgv, process.argv.slice(2), process.report?.getReport().header.glibcVersionRuntime)
+  if (tuned !== null) process.execve(process.execPath, [process.execPath, ...tuned.execArgv, ...process.argv.slice(1)], tuned.env)
 }
 
 const installed = import.meta.url.includes('/node_modules/')
