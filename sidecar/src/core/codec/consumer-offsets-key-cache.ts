@@ -7,7 +7,8 @@
 //
 // An entry keeps its key's bytes as a one-byte string (each character one byte): a cached key is held
 // for as long as its group-partition has a commit, and a string of 40 bytes costs 56 bytes of heap where
-// a Uint8Array copy cost ~190 (the typed array and its ArrayBuffer objects).
+// a Uint8Array copy cost ~190 (the typed array and its ArrayBuffer objects). The keys of one group share
+// its group and topic strings (counted, so a name no key uses any more is let go).
 import { decodeConsumerOffsetsKey, type ConsumerOffsetsKey, type OffsetCommitKey } from './consumer-offsets.ts'
 
 interface CachedKey {
@@ -22,6 +23,8 @@ const OFFSET_COMMIT_TYPES = new Set([0, 1])
 
 export class ConsumerOffsetsKeyCache {
   private readonly byHash = new Map<number, CachedKey>()
+  /** Group and topic names of the cached keys, with how many keys use each. */
+  private readonly names = new Map<string, { text: string, uses: number }>()
   private count = 0
 
   /** The decoded key of bytes[start, end); throws what decodeConsumerOffsetsKey throws. */
@@ -34,6 +37,8 @@ export class ConsumerOffsetsKeyCache {
     // A copy: a view (Buffer#slice is one) would keep the whole fetch response alive for each key.
     const own = oneByteString(bytes, start, end)
     const key = decodeConsumerOffsetsKey(bytes.subarray(start, end)) as OffsetCommitKey
+    key.group = this.use(key.group)
+    key.topic = this.use(key.topic)
     this.byHash.set(hash, { bytes: own, key, next: this.byHash.get(hash) ?? null })
     this.count++
     return key
@@ -49,6 +54,8 @@ export class ConsumerOffsetsKeyCache {
         if (cached.next === null) this.byHash.delete(hash)
         else this.byHash.set(hash, cached.next)
       } else previous.next = cached.next
+      this.release(cached.key.group)
+      this.release(cached.key.topic)
       this.count--
       return
     }
@@ -57,6 +64,26 @@ export class ConsumerOffsetsKeyCache {
   /** Keys held. */
   get size (): number {
     return this.count
+  }
+
+  /** Group and topic names held. */
+  get nameCount (): number {
+    return this.names.size
+  }
+
+  private use (text: string): string {
+    const name = this.names.get(text)
+    if (name === undefined) {
+      this.names.set(text, { text, uses: 1 })
+      return text
+    }
+    name.uses++
+    return name.text
+  }
+
+  private release (text: string): void {
+    const name = this.names.get(text)
+    if (name !== undefined && --name.uses === 0) this.names.delete(text)
   }
 }
 

@@ -23,6 +23,12 @@ export interface CommittedOffset {
 const snapshot = (entry: CommittedOffset): CommittedOffset => ({ ...entry })
 
 export class CommittedOffsets {
+  /**
+   * One key string per topic-partition, shared by every group's entry there (a group's map is keyed by
+   * them): 500 groups on one topic's 50 partitions keep 50 strings, not 25,000. Topic-partitions are few
+   * next to group-partitions, and a key is ~50 bytes, so they are kept.
+   */
+  private readonly keys = new Map<string, string[]>()
   private readonly byCluster = new Map<string, Map<string, Map<string, CommittedOffset>>>()
   /** cluster -> topic-partition -> groups with an offset there: who to re-evaluate when new syncs arrive. */
   private readonly groupsByPartition = new Map<string, Map<string, Set<string>>>()
@@ -37,7 +43,7 @@ export class CommittedOffsets {
     if (groups === undefined) this.byCluster.set(cluster, groups = new Map())
     let partitions = groups.get(group)
     if (partitions === undefined) groups.set(group, partitions = new Map())
-    const key = partitionKey(topic, partition)
+    const key = this.keyOf(topic, partition)
     const entry = partitions.get(key)
     if (entry !== undefined) {
       entry.offset = offset
@@ -55,7 +61,7 @@ export class CommittedOffsets {
 
   /** Committed offsets of every group on `cluster` for one topic-partition. */
   onPartition (cluster: string, topic: string, partition: number): CommittedOffset[] {
-    const groups = this.groupsByPartition.get(cluster)?.get(partitionKey(topic, partition))
+    const groups = this.groupsByPartition.get(cluster)?.get(this.keyOf(topic, partition))
     if (groups === undefined) return []
     const result: CommittedOffset[] = []
     for (const group of groups) {
@@ -66,7 +72,7 @@ export class CommittedOffsets {
   }
 
   delete (cluster: string, group: string, topic: string, partition: number): void {
-    const key = partitionKey(topic, partition)
+    const key = this.keyOf(topic, partition)
     const byPartition = this.groupsByPartition.get(cluster)
     const groupsThere = byPartition?.get(key)
     groupsThere?.delete(group)
@@ -78,13 +84,13 @@ export class CommittedOffsets {
   }
 
   get (cluster: string, group: string, topic: string, partition: number): CommittedOffset | undefined {
-    const entry = this.byCluster.get(cluster)?.get(group)?.get(partitionKey(topic, partition))
+    const entry = this.byCluster.get(cluster)?.get(group)?.get(this.keyOf(topic, partition))
     return entry === undefined ? undefined : snapshot(entry)
   }
 
   /** The offset committed now (no snapshot made: for comparisons on hot paths). */
   offsetOf (cluster: string, group: string, topic: string, partition: number): bigint | undefined {
-    return this.byCluster.get(cluster)?.get(group)?.get(partitionKey(topic, partition))?.offset
+    return this.byCluster.get(cluster)?.get(group)?.get(this.keyOf(topic, partition))?.offset
   }
 
   /** Every committed offset of a group on a cluster. */
@@ -98,6 +104,12 @@ export class CommittedOffsets {
 
   clusters (): string[] {
     return [...this.byCluster.keys()]
+  }
+
+  private keyOf (topic: string, partition: number): string {
+    let byPartition = this.keys.get(topic)
+    if (byPartition === undefined) this.keys.set(topic, byPartition = [])
+    return byPartition[partition] ??= partitionKey(topic, partition)
   }
 
   * all (): IterableIterator<CommittedOffset> {

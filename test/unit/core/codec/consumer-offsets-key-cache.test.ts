@@ -25,6 +25,36 @@ describe('ConsumerOffsetsKeyCache', () => {
     expect(cache.decode(again.buffer, again.start, again.end)).toBe(key)
   })
 
+  it('matches keys byte for byte beyond ASCII and past 4 KiB, and keeps keys that differ in one high byte apart', () => {
+    const cache = new ConsumerOffsetsKeyCache()
+    const long = 'g'.repeat(9000) + 'ü'
+    const groups = ['zürich-ä', 'zürich-ö', long, `${long}x`]
+    const keys = groups.map((group) => {
+      const bytes = encodeOffsetCommitKey({ group, topic: 'tøpic', partition: 1 })
+      return cache.decode(bytes, 0, bytes.length)
+    })
+    expect(keys.map((key) => key.group)).toEqual(groups)
+    for (const [index, group] of groups.entries()) {
+      const bytes = embedded(encodeOffsetCommitKey({ group, topic: 'tøpic', partition: 1 }))
+      expect(cache.decode(bytes.buffer, bytes.start, bytes.end)).toBe(keys[index])
+    }
+    expect(cache.size).toBe(4)
+  })
+
+  it('the keys of a group share its group and topic strings; a name no key uses is let go', () => {
+    const cache = new ConsumerOffsetsKeyCache()
+    const encoded = [0, 1, 2].map((partition) => encodeOffsetCommitKey({ group: 'payments', topic: 'orders', partition }))
+    const keys = encoded.map((bytes) => cache.decode(bytes, 0, bytes.length))
+    // Two names held for three keys (string identity itself is not observable from JavaScript).
+    expect(cache.nameCount).toBe(2)
+    expect(keys.map((key) => key.group)).toEqual(['payments', 'payments', 'payments'])
+    for (const bytes of encoded.slice(0, 2)) cache.forget(bytes, 0, bytes.length)
+    expect(cache.nameCount).toBe(2)
+    cache.forget(encoded[2]!, 0, encoded[2]!.length)
+    expect(cache.nameCount).toBe(0)
+    expect(cache.size).toBe(0)
+  })
+
   it('keeps keys apart whose bytes hash alike', () => {
     // Two group ids whose offset-commit keys collide under the cache's 32-bit FNV-1a hash (found by search).
     const [one, two] = ['grp-1tm6uje-4', 'grp-1uev8ee-328'].map((group) => encodeOffsetCommitKey({ group, topic: 't', partition: 0 }))
