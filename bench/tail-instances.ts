@@ -6,8 +6,12 @@
 // is the records decoded by all instances over that time. The lab's brokers keep Kafka's default
 // group.initial.rebalance.delay.ms (3 s), so instances started together are dealt their shares in one
 // generation, as in a rollout; the join itself is outside the measured time.
+// With `cpuLimit`, each instance runs in a control group of its own limited to that many CPUs, as a pod's
+// `resources.limits.cpu` limits it (bench/cpu-limit.ts): the instances' speed then depends on their own
+// CPU, not on what the brokers that share this machine's cores leave them.
 import { readFileSync } from 'node:fs'
 import type { Lab } from '../lab/lab.ts'
+import { CpuLimit } from './cpu-limit.ts'
 import { startSidecarProcess, type SidecarProcess } from '../lab/process/sidecar-process.ts'
 import { waitFor } from '../lab/wait.ts'
 import { parseMetrics, total } from './prometheus-text.ts'
@@ -40,17 +44,26 @@ export async function deploymentRound (
   lab: Lab,
   count: number,
   round: number,
-  probes: { rssMb: (pid: number) => number, cpuSeconds: (pid: number) => number }
+  probes: { rssMb: (pid: number) => number, cpuSeconds: (pid: number) => number },
+  cpuLimit?: number
 ): Promise<DeploymentRound> {
   const sidecars: SidecarProcess[] = []
+  const limits: CpuLimit[] = []
+  const tag = cpuLimit === undefined ? '' : `-cpu${cpuLimit}`
   try {
-    const started = await Promise.all(Array.from({ length: count }, async (_, index) => await startSidecarProcess({
-      mm2Config: lab.mm2PropertiesPath!,
-      logDir: lab.logDir,
-      name: `sidecar-tail-bench-n${count}-r${round}-${index + 1}`,
-      // A deployment of its own per round (a fresh group), so no member of an earlier round is waited for.
-      sets: ['log.level=info', 'features.lag=false', `coordination.groupId=__mm2-failback-bench-n${count}-r${round}`]
-    })))
+    const started = await Promise.all(Array.from({ length: count }, async (_, index) => {
+      const name = `sidecar-tail-bench-n${count}${tag}-r${round}-${index + 1}`
+      const limit = cpuLimit === undefined ? undefined : new CpuLimit(`mm2-failback-bench-${process.pid}-${name}`, cpuLimit)
+      if (limit !== undefined) limits.push(limit)
+      return await startSidecarProcess({
+        mm2Config: lab.mm2PropertiesPath!,
+        logDir: lab.logDir,
+        name,
+        // A deployment of its own per round (a fresh group), so no member of an earlier round is waited for.
+        sets: ['log.level=info', 'features.lag=false', `coordination.groupId=__mm2-failback-bench-n${count}${tag}-r${round}`],
+        onSpawn: (pid) => { limit?.add(pid) }
+      })
+    }))
     sidecars.push(...started)
     const figures: Array<InstanceFigures & { sharedAt: number, readyAt: number }> = []
     await Promise.all(sidecars.map(async (sidecar) => {
@@ -75,5 +88,6 @@ export async function deploymentRound (
     }
   } finally {
     await Promise.all(sidecars.map(async (sidecar) => { await sidecar.stop() }))
+    for (const limit of limits) await limit.remove()
   }
 }

@@ -1,6 +1,8 @@
 // Benchmark: the sidecar's catch-up on __consumer_offsets against kcat reading the same topic, in one run.
 //   node bench/tail.bench.ts [--kafka 4.1] [--records 1000000] [--groups 500] [--rounds 3] [--node-options '...']
 //                            [--instances 1,2,3]   (deployment sizes for the scaling part, bench/tail-instances.ts; '' skips it)
+//                            [--instance-cpu 0.25] (the scaling part again with each instance limited to that many CPUs, as a
+//                                                   pod's CPU limit does, through a control group; '' skips it)
 //   (--node-options: NODE_OPTIONS of the sidecar process, e.g. V8 heap flags; --node-flags: options of its node command,
 //   e.g. V8 flags NODE_OPTIONS refuses, several variants separated by | measured side by side in every round; MM2_FAILBACK_BENCH_SETTLE_S: how long
 //   the sidecar is watched after readiness: RSS every 3 s, /metrics every 10 s as Prometheus would scrape it; default 15)
@@ -22,6 +24,10 @@
 // on, started at once, share the partitions; the deployment's catch-up throughput (records of A's
 // __consumer_offsets decoded by all instances, first share dealt to last instance ready) and its speed-up over
 // one instance. The instances share this machine's cores with the brokers: the speed-up is bounded by them.
+// So the scaling part runs a second time (interleaved) with each instance limited to `--instance-cpu` CPUs through a
+// control group of its own (bench/cpu-limit.ts), as Kubernetes limits a pod: there an instance's speed is
+// its own CPU's, and the speed-up shows how the work divides. Needs write access to the cgroup filesystem;
+// without it the bench says why and prints the unlimited figures only.
 // Targets (printed, never asserted): ratio >= 0.8x kcat, RSS <= 256 MiB, speed-up >= 1.8x with 2 instances.
 import { execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -33,6 +39,7 @@ import { startSidecarProcess } from '../lab/process/sidecar-process.ts'
 import { waitFor } from '../lab/wait.ts'
 import { availableParallelism } from 'node:os'
 import { deploymentRound, type DeploymentRound } from './tail-instances.ts'
+import { cpuLimitUnavailable } from './cpu-limit.ts'
 import { parseMetrics, total } from './prometheus-text.ts'
 
 const { values } = parseArgs({
@@ -43,7 +50,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     'node-options': { type: 'string', default: '' },
     'node-flags': { type: 'string', default: '' },
-    instances: { type: 'string', default: '1,2,3' }
+    instances: { type: 'string', default: '1,2,3' },
+    'instance-cpu': { type: 'string', default: '0.25' }
   }
 })
 const RECORDS = Number(values.records)
@@ -53,6 +61,7 @@ const ROUNDS = Number(values.rounds)
 const VARIANTS = values['node-flags'].split('|').map((variant) => variant.trim())
 const label = (variant: string): string => VARIANTS.length > 1 ? ` [node ${variant === '' ? 'defaults' : variant}]` : ''
 const DEPLOYMENT_SIZES = values.instances.split(',').map((size) => size.trim()).filter(Boolean).map(Number)
+const INSTANCE_CPU = values['instance-cpu'].trim() === '' ? undefined : Number(values['instance-cpu'])
 const PARTITIONS = 50
 const TOPIC = 'tail-bench'
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim())
@@ -221,24 +230,30 @@ async function sidecarRound (lab: Lab, round: number, nodeFlags: string): Promis
   }
 }
 
+/** A way of running the deployments: unlimited (sharing the machine's cores) or each instance limited to `cpu` CPUs. */
+interface DeploymentMode { cpu: number | undefined, title: string }
+
 // Kafka's default initial rebalance delay (the lab's brokers otherwise use 0): instances started together join one generation.
-async function deploymentRounds (lab: Lab): Promise<Map<number, DeploymentRound[]>> {
-  const bySize = new Map<number, DeploymentRound[]>(DEPLOYMENT_SIZES.map((size) => [size, []]))
+async function deploymentRounds (lab: Lab, modes: readonly DeploymentMode[]): Promise<Map<DeploymentMode, Map<number, DeploymentRound[]>>> {
+  const byMode = new Map(modes.map((mode) => [mode, new Map<number, DeploymentRound[]>(DEPLOYMENT_SIZES.map((size) => [size, []]))]))
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const size of DEPLOYMENT_SIZES) {
-      const result = await deploymentRound(lab, size, round, { rssMb, cpuSeconds })
-      bySize.get(size)!.push(result)
-      const each = result.instances.map((i) => `${i.partitions} partitions ${i.records} records ${i.catchUpS.toFixed(2)} s CPU ${i.cpuS.toFixed(1)} s RSS ${i.rssMb.toFixed(0)} MB`)
-      console.log(`round ${round}, ${size} instance(s): ${result.wallS.toFixed(2)} s, ${result.records} records; ${each.join(' | ')}`)
+    for (const mode of modes) {
+      for (const size of DEPLOYMENT_SIZES) {
+        const result = await deploymentRound(lab, size, round, { rssMb, cpuSeconds }, mode.cpu)
+        byMode.get(mode)!.get(size)!.push(result)
+        const each = result.instances.map((i) => `${i.partitions} partitions ${i.records} records ${i.catchUpS.toFixed(2)} s CPU ${i.cpuS.toFixed(1)} s RSS ${i.rssMb.toFixed(0)} MB`)
+        const limited = mode.cpu === undefined ? '' : ` (${mode.cpu} CPU each)`
+        console.log(`round ${round}, ${size} instance(s)${limited}: ${result.wallS.toFixed(2)} s, ${result.records} records; ${each.join(' | ')}`)
+      }
     }
   }
-  return bySize
+  return byMode
 }
 
-function printDeployments (bySize: Map<number, DeploymentRound[]>, written: number): void {
+function printDeployments (mode: DeploymentMode, bySize: Map<number, DeploymentRound[]>, written: number): void {
   const one = bySize.get(1)
   console.log()
-  console.log(`Deployments sharing A's __consumer_offsets (coordination on), ${ROUNDS} rounds each, min / median / max; ${availableParallelism()} cores shared with the brokers`)
+  console.log(`Deployments sharing A's __consumer_offsets (coordination on), ${mode.title}, ${ROUNDS} rounds each, min / median / max`)
   for (const [size, rounds] of bySize) {
     const throughput = rounds.map((round) => round.records / round.wallS / 1000)
     const speedUp = one === undefined ? '' : `  speed-up over 1: ${triple(rounds.map((round, index) => one[index]!.wallS / round.wallS), 2, 'x')}`
@@ -307,7 +322,16 @@ try {
     console.log(`  at readiness: external (Buffers)          ${triple(sidecar.map((round) => round.externalMb), 0, ' MB')}`)
     console.log(`  sidecar CPU to ready (start included)     ${triple(sidecar.map((round) => round.cpuS), 2, ' s')}`)
   }
-  if (DEPLOYMENT_SIZES.length > 0) printDeployments(await deploymentRounds(lab), written)
+  if (DEPLOYMENT_SIZES.length > 0) {
+    const modes: DeploymentMode[] = [{ cpu: undefined, title: `no CPU limit, ${availableParallelism()} cores shared with the brokers` }]
+    const unavailable = INSTANCE_CPU === undefined ? null : cpuLimitUnavailable()
+    if (INSTANCE_CPU !== undefined && unavailable === null) {
+      modes.push({ cpu: INSTANCE_CPU, title: `each instance limited to ${INSTANCE_CPU} CPU (a control group, as a pod's CPU limit)` })
+    }
+    const byMode = await deploymentRounds(lab, modes)
+    for (const [mode, bySize] of byMode) printDeployments(mode, bySize, written)
+    if (unavailable !== null) console.log(`\n  deployments with a CPU limit per instance not measured: ${unavailable}`)
+  }
 } finally {
   await lab.stop()
 }

@@ -33,6 +33,8 @@ export async function startSidecarProcess (options: {
    * stops the sidecars attached to a lab).
    */
   outlive?: boolean
+  /** Called with the PID right after the spawn, before the sidecar does any work (e.g. to put it in a control group). */
+  onSpawn?: (pid: number) => void
 }): Promise<SidecarProcess> {
   if (options.outlive === true) return await startDetached(options)
   const logFile = join(options.logDir, `${options.name ?? 'sidecar'}.log`)
@@ -42,6 +44,7 @@ export async function startSidecarProcess (options: {
     '--set', 'metrics.port=0', '--set', 'log.level=debug', ...(options.sets ?? []).flatMap((set) => ['--set', set])
   ]
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } })
+  if (child.pid !== undefined) options.onSpawn?.(child.pid)
   let url: string | null = null
   let exited = false
   child.on('exit', () => { exited = true })

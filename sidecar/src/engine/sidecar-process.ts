@@ -11,6 +11,7 @@ import { PACKAGE } from '../package-info.ts'
 import { Mm2FailbackError } from '../errors.ts'
 import type { ClusterClientOptions } from '../kafka/client-options.ts'
 import { Daemon } from './daemon/daemon.ts'
+import { lastResortCollection } from './daemon/heap-compactor.ts'
 import { syncFreeFlowNotices } from './daemon/flow-notices.ts'
 import { kafkaAdapters } from './kafka-adapters.ts'
 import { createLogger, type Logger } from './logger.ts'
@@ -49,7 +50,8 @@ export async function startSidecar (options: RunOptions): Promise<RunningSidecar
   }
   const metrics = createMetrics({ namespace: config.metrics.namespace, processMetrics: config.metrics.processMetrics })
   metrics.buildInfo.set({ version: VERSION, node_version: process.version }, 1)
-  const daemon = new Daemon({ mm2, config, metrics, logger, adapters: kafkaAdapters(mm2, options.clusterOptions) })
+  const compactHeap = lastResortCollection() ?? undefined
+  const daemon = new Daemon({ mm2, config, metrics, logger, adapters: kafkaAdapters(mm2, options.clusterOptions), compactHeap })
   const http = await startHttpEndpoints({
     host: config.metrics.host,
     port: config.metrics.port,

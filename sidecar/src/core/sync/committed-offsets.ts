@@ -109,12 +109,27 @@ export class CommittedOffsets {
   private keyOf (topic: string, partition: number): string {
     let byPartition = this.keys.get(topic)
     if (byPartition === undefined) this.keys.set(topic, byPartition = [])
-    return byPartition[partition] ??= partitionKey(topic, partition)
+    const key = byPartition[partition] ?? partitionKey(topic, partition)
+    byPartition[partition] = key
+    return key
   }
 
   * all (): IterableIterator<CommittedOffset> {
     for (const groups of this.byCluster.values()) {
       for (const partitions of groups.values()) for (const entry of partitions.values()) yield snapshot(entry)
     }
+  }
+
+  /**
+   * Snapshots of the entries `wanted` accepts. `wanted` sees each live entry, synchronously, and must not
+   * keep it: a pass that leaves most commits alone (group sync's periodic re-evaluation) snapshots only
+   * the ones it takes.
+   */
+  select (wanted: (entry: Readonly<CommittedOffset>) => boolean): CommittedOffset[] {
+    const result: CommittedOffset[] = []
+    for (const groups of this.byCluster.values()) {
+      for (const partitions of groups.values()) for (const entry of partitions.values()) if (wanted(entry)) result.push(snapshot(entry))
+    }
+    return result
   }
 }

@@ -37,6 +37,7 @@ import { RecordRouter } from './record-router.ts'
 import { ReverseSyncWriters } from './reverse-sync-writers.ts'
 import { CommitShards } from './commit-shards.ts'
 import { Coordination, coordinatedClusters, membershipSpec } from './coordination.ts'
+import { HeapCompactor } from './heap-compactor.ts'
 
 export interface DaemonOptions {
   mm2: Mm2Config
@@ -44,7 +45,16 @@ export interface DaemonOptions {
   metrics: SidecarMetrics
   logger: Logger
   adapters: AdapterFactory
+  /**
+   * A memory-reducing garbage collection, run once after each burst of work (the catch-up and the pass
+   * after readiness, a new share's pass): heap-compactor.ts. None: the heap is left to V8.
+   */
+  compactHeap?: () => Promise<void>
 }
+
+/** After a burst's work is done, how long nothing new may start before the heap is compacted, and the least time between two compactions. */
+const COMPACT_QUIET_MS = 3_000
+const COMPACT_MIN_INTERVAL_MS = 60_000
 
 export class Daemon {
   readonly index = new SyncIndex()
@@ -71,12 +81,16 @@ export class Daemon {
   private readonly groupMirror: GroupMirror | null
   private readonly groupFilter: (group: string) => boolean
   private readonly timers: NodeJS.Timeout[] = []
+  private readonly compactor: HeapCompactor | null
   private historyKeeper: HistoryKeeper | null = null
   private ready = false
   private stopped = false
 
   constructor (options: DaemonOptions) {
     this.options = options
+    this.compactor = options.compactHeap === undefined
+      ? null
+      : new HeapCompactor({ collect: options.compactHeap, logger: options.logger, quietMs: COMPACT_QUIET_MS, minIntervalMs: COMPACT_MIN_INTERVAL_MS })
     const { mm2, config, metrics, logger } = options
     this.plan = followPlan(mm2, config.features.history ? config.history.topic : null)
     this.flows = enabledFlows(mm2)
@@ -145,7 +159,7 @@ export class Daemon {
       ? new CommitShards({
         coordination: this.coordination,
         followers: () => this.followers,
-        resyncAll: () => { this.groupMirror?.resyncAll() },
+        resyncAll: () => { this.resyncAfterCatchUp() },
         idle: async () => { await this.groupMirror?.idle() },
         isReady: () => this.ready,
         drainTimeoutMs: config.coordination.sessionTimeoutMs / 2,
@@ -284,10 +298,8 @@ export class Daemon {
       // An emitter activates only now, once the instance is ready, even when it was elected earlier.
       this.reverseSyncs.start((what, task) => { this.background(what, task) })
     }
-    if (this.groupMirror !== null) {
-      this.groupMirror.resyncAll()
-      this.every(config.groupSync.fullPassMs, () => { this.groupMirror?.resyncAll() })
-    }
+    this.resyncAfterCatchUp()
+    if (this.groupMirror !== null) this.every(config.groupSync.fullPassMs, () => { this.groupMirror?.resyncAll() })
     if (config.features.lag) {
       const lag = new LagCollector({ flows: this.flows, index: this.index, committed: this.committed, admins: this.admins, metrics })
       this.background('lag', lag.measure())
@@ -327,6 +339,12 @@ export class Daemon {
     })
   }
 
+  /** The group-sync pass after a catch-up (readiness, a new share), and the heap compaction once it is done. */
+  private resyncAfterCatchUp (): void {
+    this.groupMirror?.resyncAll()
+    this.compactor?.afterBurst(async () => { await this.groupMirror?.idle() })
+  }
+
   private every (ms: number, fn: () => void): void {
     const timer = setInterval(fn, ms)
     timer.unref()
@@ -336,6 +354,7 @@ export class Daemon {
   /** Stops the outputs first, so nothing is half-written, then the followers and clients. */
   async stop (): Promise<void> {
     this.stopped = true
+    this.compactor?.stop()
     for (const timer of this.timers) clearInterval(timer)
     for (const poller of this.pollers.values()) poller.stop()
     this.router.stop()

@@ -37,7 +37,8 @@ export class TranslationGauges {
     // there (auto.offset.reset=earliest) and re-read every record below the group's position.
     const window = Number(translation.kind === 'translated' ? translation.rereadWindow : commit.offset)
     // A SeriesGauge keeps one string and a number a series: setting an unchanged value costs a map write.
-    this.metrics.translationRereadWindow.set({ flow, direction: route.direction, group: commit.group, topic: commit.topic, partition: commit.partition }, window)
+    const labels = { flow, direction: route.direction, group: commit.group, topic: commit.topic, partition: commit.partition }
+    this.metrics.translationRereadWindow.set(labels, window)
     const groupKey = compositeKey(flow, route.direction, commit.group)
     const partitions = this.untranslatable.get(groupKey) ?? new Set<string>()
     this.untranslatable.set(groupKey, partitions)

@@ -37,4 +37,20 @@ describe('CommittedOffsets', () => {
     expect(store.onPartition('A', 'orders', 0)).toEqual([])
     expect(store.get('B', 'g', 'orders', 0)?.offset).toBe(9n)
   })
+
+  it('select snapshots only the entries it is asked for, and they do not change with later commits', () => {
+    const store = new CommittedOffsets()
+    for (let partition = 0; partition < 4; partition++) store.set(commit('g', partition, BigInt(partition * 10)))
+    store.set({ ...commit('h', 0, 5n), cluster: 'B' })
+    const seen: number[] = []
+    const selected = store.select((entry) => {
+      seen.push(entry.partition)
+      return entry.cluster === 'A' && entry.offset >= 20n
+    })
+    expect(seen.sort()).toEqual([0, 0, 1, 2, 3])
+    expect(selected.map((entry) => entry.offset)).toEqual([20n, 30n])
+    store.update('A', 'g', 'orders', 2, 99n, '', 3n)
+    expect(selected[0]!.offset).toBe(20n)
+    expect(store.select(() => false)).toEqual([])
+  })
 })
