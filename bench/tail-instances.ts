@@ -1,7 +1,8 @@
 // bench:tail's scaling part: N instances of one deployment (coordination on, the default) started at once
 // share A's __consumer_offsets through their consumer group; each reads and decodes only the partitions
-// it owns. Per instance: the partitions it was dealt, the records it decoded, the time from its share
-// (its log line "cluster A: this instance now mirrors the groups stored in ...") to its readiness, its CPU.
+// it owns. Per instance: the partitions of A it was dealt, the records it decoded, the time from its first
+// share (its log lines "cluster A|B: this instance now mirrors the groups stored in ...": readiness waits for
+// both clusters' shares to be read, so the window opens at the earlier of the two) to its readiness, its CPU.
 // The deployment's catch-up time is from the first share dealt to the last instance ready; its throughput
 // is the records decoded by all instances over that time. The lab's brokers keep Kafka's default
 // group.initial.rebalance.delay.ms (3 s), so instances started together are dealt their shares in one
@@ -33,7 +34,7 @@ export interface DeploymentRound {
 
 interface LogLine { time: string, msg: string, cluster?: string, partitions?: number }
 
-const SHARE = 'cluster A: this instance now mirrors the groups stored in '
+const SHARE = /^cluster (\S+): this instance now mirrors the groups stored in /
 const READY = 'ready: every followed topic'
 
 function logLines (file: string): LogLine[] {
@@ -74,10 +75,15 @@ export async function deploymentRound (
       const records = total(parseMetrics(await sidecar.scrape()), 'mm2_failback_records_decoded_total', { kafka_cluster: 'A', record_type: 'consumer-offsets' })
       const lines = logLines(sidecar.logFile)
       const readyAt = Date.parse(lines.find((line) => line.msg.startsWith(READY))!.time)
-      const shares = lines.filter((line) => line.msg.startsWith(SHARE) && Date.parse(line.time) <= readyAt)
-      const share = shares.at(-1)
+      // Per cluster, the share this instance was reading when it became ready (the last one dealt before).
+      const shares = new Map<string, LogLine>()
+      for (const line of lines) {
+        const cluster = SHARE.exec(line.msg)?.[1]
+        if (cluster !== undefined && Date.parse(line.time) <= readyAt) shares.set(cluster, line)
+      }
+      const share = shares.get('A')
       if (share === undefined) throw new Error(`${sidecar.logFile}: ready without a share of cluster A's __consumer_offsets`)
-      const sharedAt = Date.parse(share.time)
+      const sharedAt = Math.min(...[...shares.values()].map((line) => Date.parse(line.time)))
       figures.push({ partitions: share.partitions ?? 0, records, catchUpS: (readyAt - sharedAt) / 1000, cpuS, rssMb, sharedAt, readyAt })
     }))
     const wallS = (Math.max(...figures.map((f) => f.readyAt)) - Math.min(...figures.map((f) => f.sharedAt))) / 1000

@@ -88,7 +88,7 @@ export class HeapCompactor {
     await this.options.collect()
     const after = process.memoryUsage()
     const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0)
-    this.options.logger.debug(
+    this.options.logger.info(
       `heap compacted after a burst of work in ${(performance.now() - started).toFixed(0)} ms: V8 heap ${mb(before.heapTotal)} -> ${mb(after.heapTotal)} MB ` +
       `(${mb(after.heapUsed)} MB live), RSS ${mb(before.rss)} -> ${mb(after.rss)} MB`,
       { heapTotalBefore: before.heapTotal, heapTotalAfter: after.heapTotal, rssBefore: before.rss, rssAfter: after.rss }

@@ -17,7 +17,7 @@ function compactor (options: { quietMs?: number, minIntervalMs?: number } = {}):
   const started = performance.now()
   const compactor = new HeapCompactor({
     collect: async () => { collections.push(performance.now() - started) },
-    logger: createLogger({ level: 'debug', format: 'text', write: (line) => { logs.push(line) } }),
+    logger: createLogger({ level: 'info', format: 'text', write: (line) => { logs.push(line) } }),
     quietMs: options.quietMs ?? 20,
     minIntervalMs: options.minIntervalMs ?? 0
   })
