@@ -4,7 +4,6 @@
 // strip types (ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING), so there it runs the JavaScript that
 // `npm pack` / `npm publish` compile into dist/ (the prepack script).
 import { readFileSync } from 'node:fs'
-import { tunedRun } from './run-tuning.js'
 import { unsupportedNode } from './node-support.js'
 
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
@@ -12,12 +11,6 @@ const problem = unsupportedNode(process.versions.node, manifest.engines.node)
 if (problem !== null) {
   process.stderr.write(`mm2-failback: ${problem}\n`)
   process.exit(2)
-}
-
-// Before anything is loaded: the re-executed process starts from here again (run-tuning.js).
-if (typeof process.execve === 'function') {
-  const tuned = tunedRun(process.env, process.execArgv, process.argv.slice(2), process.report?.getReport().header.glibcVersionRuntime)
-  if (tuned !== null) process.execve(process.execPath, [process.execPath, ...tuned.execArgv, ...process.argv.slice(1)], tuned.env)
 }
 
 const installed = import.meta.url.includes('/node_modules/')
