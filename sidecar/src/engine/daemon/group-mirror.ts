@@ -117,7 +117,7 @@ export class GroupMirror {
   submit (commits: readonly CommittedOffset[], countSkips = true): void {
     if (this.stopped) return
     for (const commit of commits) {
-      // None of those is even queued.
+      // A re-evaluation that can change nothing is not even queued.
       if (!countSkips && this.reevaluationChangesNothing(commit)) continue
       if (this.options.owns?.(commit) === false) continue
       // Newer commits of a partition replace older ones not processed yet.

@@ -5,7 +5,7 @@
 // 135-186 MB for 70 MB live, 15 s after readiness, RSS 230-290 MB), and does not give them back while the
 // process keeps allocating a little every second. V8's "last resort" collection compacts and returns them;
 // it is what V8 itself runs under memory pressure. It runs once the burst's work is done and nothing new
-// started for `quietMs`, at most once per `minIntervalMs`; a collection is a pause of ~50-300 ms, so
+// started for `quietMs`, at most once per `minIntervalMs`; a collection pauses the process (105-227 ms measured), so
 // steady work (the periodic pass, every commit) never triggers one.
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
