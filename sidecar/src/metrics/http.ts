@@ -3,14 +3,13 @@
 // serves) and /runbook (the alerts' runbook of this version, runbook.ts). Nothing else is served.
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Registry } from 'prom-client'
-import { SidecarRegistry } from './registry.ts'
+import type { SidecarRegistry } from './registry.ts'
 import { readRunbook, renderRunbookHtml } from './runbook.ts'
 
 export interface HttpEndpointsOptions {
   host: string
   port: number
-  registry: Registry
+  registry: SidecarRegistry
   isReady: () => boolean
   /** A short JSON-able status for /ready's body, e.g. which topics are still being read. */
   readinessDetail?: () => unknown
@@ -82,15 +81,10 @@ export async function startHttpEndpoints (options: HttpEndpointsOptions): Promis
 }
 
 /**
- * Writes a scrape as it is rendered: a SidecarRegistry's chunks go out one by one (waiting for the socket
+ * Writes a scrape as it is rendered: the registry's chunks go out one by one (waiting for the socket
  * when it is full), so a scrape of tens of thousands of series never sits whole in memory.
  */
-async function serveMetrics (registry: Registry, headOnly: boolean, response: ServerResponse): Promise<void> {
-  if (!(registry instanceof SidecarRegistry)) {
-    const text = await registry.metrics()
-    response.writeHead(200, { 'content-type': registry.contentType }).end(headOnly ? undefined : text)
-    return
-  }
+async function serveMetrics (registry: SidecarRegistry, headOnly: boolean, response: ServerResponse): Promise<void> {
   const chunks = registry.chunks()
   const first = await chunks.next()
   response.writeHead(200, { 'content-type': registry.contentType })

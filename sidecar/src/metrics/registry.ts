@@ -17,7 +17,11 @@ export interface MetricsOptions {
   processMetrics?: boolean
 }
 
-/** prom-client's registry, and the SeriesGauges rendered after its metrics. */
+/**
+ * prom-client's registry, and the SeriesGauges rendered after its metrics. Only the text of a scrape
+ * (metrics(), chunks()) holds them: prom-client's other registry methods (getMetricsAsJSON,
+ * getSingleMetric, resetMetrics) see its own metrics only, and the sidecar uses none of them.
+ */
 export class SidecarRegistry extends Registry {
   private readonly seriesGauges: SeriesGauge[] = []
 

@@ -54,7 +54,7 @@ export class SeriesGauge {
   }
 
   /** The value of one series, or undefined when it is not exported. */
-  valueOf (labels: SeriesLabels): number | undefined {
+  valueFor (labels: SeriesLabels): number | undefined {
     return this.series.get(this.labelText(labels))
   }
 
