@@ -157,7 +157,7 @@ describe.each(VERSIONS)('coordination on Kafka %s', (kafka) => {
     }
   })
 
-  it('a tailer dealt a share of __consumer_offsets is caught up only after it read that share', async () => {
+  it('a tailer dealt a share of __consumer_offsets is caught up only after it read that share, and reads it without waiting out its idle wait', async () => {
     const topic = `share-${suffix()}`
     await lab().createTopic('A', topic, 1)
     const groups = Array.from({ length: 10 }, (_, index) => `share-${index}-${suffix()}`)
@@ -170,8 +170,11 @@ describe.each(VERSIONS)('coordination on Kafka %s', (kafka) => {
       }
     }
     const client = labClient(lab(), 'A')
-    const options = { client, topics: [CONSUMER_OFFSETS], assigned: [CONSUMER_OFFSETS], maxWaitMs: 200, topicRefreshMs: 60_000 }
-    const tailer = new TopicTailer(options, { onRecords })
+    // With nothing dealt yet the tailer idles maxWaitMs between rounds: 60 s here, so only the wake-up of
+    // assign() can have it read the share within the 20 s allowed below.
+    const options = { client, topics: [CONSUMER_OFFSETS], assigned: [CONSUMER_OFFSETS], maxWaitMs: 60_000, topicRefreshMs: 60_000 }
+    let caughtUpEvents = 0
+    const tailer = new TopicTailer(options, { onRecords, onCaughtUp: () => { caughtUpEvents++ } })
     tailer.start()
     try {
       // Before any share: not caught up. Then the share holding every group's partition, dealt at once.
@@ -181,7 +184,10 @@ describe.each(VERSIONS)('coordination on Kafka %s', (kafka) => {
       tailer.assign(CONSUMER_OFFSETS, new Set(groups.map((group) => groupPartition(group, 50))))
       // The dealt partitions are followed from the next refresh on; until they are read, the share is not.
       expect(tailer.isCaughtUp(), 'caught up right after the share was dealt, before reading it').toBe(false)
-      await tailer.caughtUp()
+      let timer: NodeJS.Timeout | undefined
+      const late = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error('the share was not read within 20 s: assign() did not end the idle wait')) }, 20_000) })
+      await Promise.race([tailer.caughtUp(), late]).finally(() => { clearTimeout(timer) })
+      expect(caughtUpEvents, 'onCaughtUp calls once the share was read').toBe(1)
       expect([...seen].filter((group) => groups.includes(group)).sort(), 'groups whose commits were delivered before caughtUp()').toEqual([...groups].sort())
     } finally {
       await tailer.close()

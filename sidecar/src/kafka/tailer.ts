@@ -7,6 +7,7 @@ import { partitionKey } from '../core/keys.ts'
 import { toConsumerOptions, type ClusterClientOptions } from './client-options.ts'
 import { RawConsumer, type FetchedPartitionSet, type RawClusterMetadata } from './raw-consumer.ts'
 import type { RecordSet } from './record-set.ts'
+import { WakeableDelay } from './wakeable-delay.ts'
 
 export type StartPosition = 'earliest' | 'latest'
 
@@ -26,6 +27,8 @@ export interface TailerHandlers {
   onUnauthorized?: (topic: string) => void
   /** Called when a partition was read to the end it had when the tailer started following it. */
   onPartitionCaughtUp?: (topic: string, partition: number) => void
+  /** Called when isCaughtUp() turns true: every followed partition was read to its end once (again, after a share dealt anew). */
+  onCaughtUp?: () => void
 }
 
 export interface TailerOptions {
@@ -73,6 +76,9 @@ export class TopicTailer {
   private loop: Promise<void> | null = null
   private initialRefreshDone = false
   private readyWaiters: Array<() => void> = []
+  private wasCaughtUp = false
+  /** The idle wait of a round with nothing to fetch: a share dealt meanwhile ends it at once. */
+  private readonly idle = new WakeableDelay()
 
   constructor (options: TailerOptions, handlers: TailerHandlers) {
     this.cluster = options.client.alias
@@ -127,8 +133,10 @@ export class TopicTailer {
   assign (topic: string, partitions: ReadonlySet<number> | null): void {
     this.assignments.set(topic, partitions === null ? null : new Set(partitions))
     for (const [key, state] of this.partitions) if (state.topic === topic && !this.isAssigned(topic, state.partition)) this.partitions.delete(key)
-    // Pick the new ones up at the next round.
+    // Pick the new ones up at the next round, now rather than after an idle wait: readiness, and a
+    // takeover of another instance's share, wait for them.
     this.lastTopicRefresh = 0
+    this.idle.wake()
     this.notifyIfCaughtUp()
   }
 
@@ -179,6 +187,7 @@ export class TopicTailer {
 
   async close (): Promise<void> {
     this.closed = true
+    this.idle.wake()
     // Close the connections first: a request in flight to a broker that never answers (hung, or a
     // black-holed address) would otherwise hold the loop, and the stop, until its timeout.
     await this.consumer.close(true).catch(() => {})
@@ -250,13 +259,13 @@ export class TopicTailer {
 
   private async fetchRound (): Promise<void> {
     if (this.metadata === null || this.partitions.size === 0) {
-      await delay(this.options.maxWaitMs)
+      await this.idle.wait(this.options.maxWaitMs)
       return
     }
     const byLeader = this.byLeader([...this.partitions.values()])
     if (byLeader.size === 0) {
       this.lastTopicRefresh = 0
-      await delay(this.options.maxWaitMs)
+      await this.idle.wait(this.options.maxWaitMs)
       return
     }
     await Promise.all([...byLeader].map(async ([node, states]) => { await this.fetchFrom(node, states) }))
@@ -342,7 +351,11 @@ export class TopicTailer {
   }
 
   private notifyIfCaughtUp (): void {
-    if (this.readyWaiters.length === 0 || !this.isCaughtUp()) return
+    const caughtUp = this.isCaughtUp()
+    const turned = caughtUp && !this.wasCaughtUp
+    this.wasCaughtUp = caughtUp
+    if (turned) this.handlers.onCaughtUp?.()
+    if (this.readyWaiters.length === 0 || !caughtUp) return
     const waiters = this.readyWaiters
     this.readyWaiters = []
     for (const resolve of waiters) resolve()

@@ -75,6 +75,10 @@ class FakeFollower implements TopicFollower {
     this.handlers.onSuccess?.()
   }
 
+  reportCaughtUp (): void {
+    if (this.isCaughtUp()) this.handlers.onCaughtUp?.()
+  }
+
   isCaughtUp (): boolean {
     if ((this.spec.assigned ?? []).some((topic) => !this.assignments.has(topic))) return false
     return this.caughtUp && !this.cluster.holdCatchUp
@@ -303,6 +307,12 @@ export class FakeCluster {
   /** Answers and delivers, but its followers never report being read to the end (a slow first read). */
   holdCatchUp = false
   maxRecordsPerRead = 100
+
+  /** Ends holdCatchUp: the followers report being read to their end, as a tailer does when it gets there. */
+  releaseCatchUp (): void {
+    this.holdCatchUp = false
+    for (const follower of this.followers) follower.reportCaughtUp()
+  }
 
   constructor (alias: string) {
     this.alias = alias

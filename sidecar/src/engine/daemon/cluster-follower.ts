@@ -27,6 +27,8 @@ export interface ClusterFollowerOptions {
   shardedCommits?: boolean
   /** A partition of __consumer_offsets was read to the end it had when it was dealt to this instance. */
   onCommitPartitionCaughtUp?: (partition: number) => void
+  /** One of the cluster's followed topics sets was read to its end (readiness checks again at once). */
+  onCaughtUp?: () => void
   now?: () => number
 }
 
@@ -72,7 +74,8 @@ export class ClusterFollower {
       onUnauthorized: (topic: string) => { options.onUnauthorized(topic) },
       onPartitionCaughtUp: (topic: string, partition: number) => {
         if (topic === CONSUMER_OFFSETS_TOPIC) options.onCommitPartitionCaughtUp?.(partition)
-      }
+      },
+      onCaughtUp: () => { options.onCaughtUp?.() }
     }
     const common = { maxWaitMs: options.maxWaitMs, retryDelayMs }
     const mm2Topics = options.topics.filter((topic) => topic !== CONSUMER_OFFSETS_TOPIC)

@@ -38,6 +38,7 @@ import { ReverseSyncWriters } from './reverse-sync-writers.ts'
 import { CommitShards } from './commit-shards.ts'
 import { Coordination, coordinatedClusters, membershipSpec } from './coordination.ts'
 import { HeapCompactor } from './heap-compactor.ts'
+import { WakeableDelay } from '../../kafka/wakeable-delay.ts'
 
 export interface DaemonOptions {
   mm2: Mm2Config
@@ -50,6 +51,11 @@ export interface DaemonOptions {
    * after readiness, a new share's pass): heap-compactor.ts. None: the heap is left to V8.
    */
   compactHeap?: () => Promise<void>
+  /**
+   * How often readiness is checked again with no news (default 200 ms): a follower read to its end
+   * triggers a check at once; this catches the rest (a cluster given up on after its grace, pollers).
+   */
+  readinessRecheckMs?: number
 }
 
 /** After a burst's work is done, how long nothing new may start before the heap is compacted, and the least time between two compactions. */
@@ -82,6 +88,7 @@ export class Daemon {
   private readonly groupFilter: (group: string) => boolean
   private readonly timers: NodeJS.Timeout[] = []
   private readonly compactor: HeapCompactor | null
+  private readonly readinessCheck = new WakeableDelay()
   private historyKeeper: HistoryKeeper | null = null
   private ready = false
   private stopped = false
@@ -211,7 +218,8 @@ export class Daemon {
         onRecords: (topic, partition, records) => { this.router.onRecords(alias, topic, partition, records) },
         onUnauthorized: (topic) => { this.onUnauthorized(alias, topic) },
         shardedCommits: this.shards !== null,
-        onCommitPartitionCaughtUp: () => { this.shards?.caughtUp() }
+        onCommitPartitionCaughtUp: () => { this.shards?.caughtUp() },
+        onCaughtUp: () => { this.readinessCheck.wake() }
       })
       this.followers.set(alias, follower)
       follower.start()
@@ -262,7 +270,8 @@ export class Daemon {
       const pollersDone = [...this.pollers.values()].every((poller) => poller.polledOnce)
       verdict = readinessVerdict(health, pollersDone, Date.now(), config.follow.unreachableGraceMs)
       if (verdict.ready) break
-      await new Promise((resolve) => setTimeout(resolve, 200))
+      // Checked again when a follower was read to its end, else every 200 ms (pollers, a cluster given up on).
+      await this.readinessCheck.wait(this.options.readinessRecheckMs ?? 200)
     }
     const { seeded, replayed, provenPairs } = this.syncs.seed()
     const pairs = this.provenPairs === null ? '' : `; ${provenPairs} proven pairs from history snapshots`

@@ -9,7 +9,7 @@ import { encodeOffsetCommitKey, encodeOffsetCommitValue } from '../../../../side
 import { encodeHeartbeat } from '../../../../sidecar/src/core/codec/heartbeat.ts'
 import { encodeProvenPairs, encodeSyncHistory, type HistoryRecord } from '../../../../sidecar/src/core/codec/sync-history.ts'
 import { parseProvenance, provenanceMetadata } from '../../../../sidecar/src/core/sync/provenance.ts'
-import { Daemon } from '../../../../sidecar/src/engine/daemon/daemon.ts'
+import { Daemon, type DaemonOptions } from '../../../../sidecar/src/engine/daemon/daemon.ts'
 import { createLogger } from '../../../../sidecar/src/engine/logger.ts'
 import { createMetrics, type SidecarMetrics } from '../../../../sidecar/src/metrics/registry.ts'
 import { goodSync } from '../ingest/malformed-records.ts'
@@ -41,7 +41,11 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map(async (daemon) => { await daemon.stop() }))
 })
 
-async function start (configure: (config: SidecarConfig, a: FakeCluster, b: FakeCluster) => void = () => {}, waitReady = true): Promise<Running> {
+async function start (
+  configure: (config: SidecarConfig, a: FakeCluster, b: FakeCluster) => void = () => {},
+  waitReady = true,
+  options: Pick<DaemonOptions, 'readinessRecheckMs'> = {}
+): Promise<Running> {
   const { clusters, factory } = fakeClusters('A', 'B')
   const a = clusters.get('A')!
   const b = clusters.get('B')!
@@ -57,7 +61,8 @@ async function start (configure: (config: SidecarConfig, a: FakeCluster, b: Fake
     config,
     metrics,
     logger: createLogger({ level: 'debug', format: 'text', write: (line) => { logs.push(line) } }),
-    adapters: factory
+    adapters: factory,
+    ...options
   })
   running.push(daemon)
   await daemon.start()
@@ -344,6 +349,16 @@ describe('Daemon (fake clusters)', () => {
     expect([a.commits, b.commits, b.reverseSyncWriters, a.historyWriters, b.historyWriters]).toEqual([[], [], [], [], []])
     b.holdCatchUp = false
     await vi.waitFor(() => { expect(a.commits).toMatchObject([{ group: 'early', topic: 'orders', offset: 100n }]) })
+    expect(daemon.isReady).toBe(true)
+  })
+
+  it('goes ready the moment its last follower was read to its end, not at a later check', async () => {
+    // Rechecked every minute only: the follower's news is what makes it ready.
+    const { daemon, b } = await start((_config, _a, b) => { b.holdCatchUp = true }, false, { readinessRecheckMs: 60_000 })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(daemon.isReady).toBe(false)
+    b.releaseCatchUp()
+    await new Promise((resolve) => setImmediate(resolve))
     expect(daemon.isReady).toBe(true)
   })
 
