@@ -46,7 +46,8 @@ export async function deploymentRound (
   count: number,
   round: number,
   probes: { rssMb: (pid: number) => number, cpuSeconds: (pid: number) => number },
-  cpuLimit?: number
+  cpuLimit?: number,
+  nodeOptions = ''
 ): Promise<DeploymentRound> {
   const sidecars: SidecarProcess[] = []
   const limits: CpuLimit[] = []
@@ -62,7 +63,8 @@ export async function deploymentRound (
         name,
         // A deployment of its own per round (a fresh group), so no member of an earlier round is waited for.
         sets: ['log.level=info', 'features.lag=false', `coordination.groupId=__mm2-failback-bench-n${count}${tag}-r${round}`],
-        onSpawn: (pid) => { limit?.add(pid) }
+        onSpawn: (pid) => { limit?.add(pid) },
+        ...(nodeOptions === '' ? {} : { env: { NODE_OPTIONS: nodeOptions } })
       })
     }))
     sidecars.push(...started)

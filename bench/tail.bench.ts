@@ -3,7 +3,7 @@
 //                            [--instances 1,2,3]   (deployment sizes for the scaling part, bench/tail-instances.ts; '' skips it)
 //                            [--instance-cpu 0.25] (the scaling part again with each instance limited to that many CPUs, as a
 //                                                   pod's CPU limit does, through a control group; '' skips it)
-//   (--node-options: NODE_OPTIONS of the sidecar process, e.g. V8 heap flags; --node-flags: options of its node command,
+//   (--node-options: NODE_OPTIONS of every sidecar process, the deployments' too, e.g. V8 heap flags or --cpu-prof; --node-flags: options of its node command,
 //   e.g. V8 flags NODE_OPTIONS refuses, several variants separated by | measured side by side in every round; MM2_FAILBACK_BENCH_SETTLE_S: how long
 //   the sidecar is watched after readiness: RSS every 3 s, /metrics every 10 s as Prometheus would scrape it; default 15)
 // One lab (A, B, MM2; __consumer_offsets with Kafka's default 50 partitions). `--records` commit records are
@@ -239,7 +239,7 @@ async function deploymentRounds (lab: Lab, modes: readonly DeploymentMode[]): Pr
   for (let round = 1; round <= ROUNDS; round++) {
     for (const mode of modes) {
       for (const size of DEPLOYMENT_SIZES) {
-        const result = await deploymentRound(lab, size, round, { rssMb, cpuSeconds }, mode.cpu)
+        const result = await deploymentRound(lab, size, round, { rssMb, cpuSeconds }, mode.cpu, values['node-options'])
         byMode.get(mode)!.get(size)!.push(result)
         const each = result.instances.map((i) => `${i.partitions} partitions ${i.records} records ${i.catchUpS.toFixed(2)} s CPU ${i.cpuS.toFixed(1)} s RSS ${i.rssMb.toFixed(0)} MB`)
         const limited = mode.cpu === undefined ? '' : ` (${mode.cpu} CPU each)`
