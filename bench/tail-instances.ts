@@ -47,7 +47,7 @@ export async function deploymentRound (
   round: number,
   probes: { rssMb: (pid: number) => number, cpuSeconds: (pid: number) => number },
   cpuLimit?: number,
-  nodeOptions = ''
+  node: { options: string, flags: string[] } = { options: '', flags: [] }
 ): Promise<DeploymentRound> {
   const sidecars: SidecarProcess[] = []
   const limits: CpuLimit[] = []
@@ -64,7 +64,8 @@ export async function deploymentRound (
         // A deployment of its own per round (a fresh group), so no member of an earlier round is waited for.
         sets: ['log.level=info', 'features.lag=false', `coordination.groupId=__mm2-failback-bench-n${count}${tag}-r${round}`],
         onSpawn: (pid) => { limit?.add(pid) },
-        ...(nodeOptions === '' ? {} : { env: { NODE_OPTIONS: nodeOptions } })
+        nodeFlags: node.flags,
+        ...(node.options === '' ? {} : { env: { NODE_OPTIONS: node.options } })
       })
     }))
     sidecars.push(...started)

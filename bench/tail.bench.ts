@@ -3,8 +3,9 @@
 //                            [--instances 1,2,3]   (deployment sizes for the scaling part, bench/tail-instances.ts; '' skips it)
 //                            [--instance-cpu 0.25] (the scaling part again with each instance limited to that many CPUs, as a
 //                                                   pod's CPU limit does, through a control group; '' skips it)
-//   (--node-options: NODE_OPTIONS of every sidecar process, the deployments' too, e.g. V8 heap flags or --cpu-prof; --node-flags: options of its node command,
-//   e.g. V8 flags NODE_OPTIONS refuses, several variants separated by | measured side by side in every round; MM2_FAILBACK_BENCH_SETTLE_S: how long
+//   (--node-options: NODE_OPTIONS of every sidecar process, the deployments' too, e.g. V8 heap flags or --cpu-prof;
+//   --node-flags: options of its node command, e.g. V8 flags NODE_OPTIONS refuses (--trace-gc), several variants
+//   separated by | measured side by side in every round, the first one in the deployments; MM2_FAILBACK_BENCH_SETTLE_S: how long
 //   the sidecar is watched after readiness: RSS every 3 s, /metrics every 10 s as Prometheus would scrape it; default 15)
 // One lab (A, B, MM2; __consumer_offsets with Kafka's default 50 partitions). `--records` commit records are
 // written to A's __consumer_offsets with the admin API: `--groups` groups, each committing 50 partitions
@@ -60,6 +61,8 @@ const ROUNDS = Number(values.rounds)
 // --node-flags 'a|b': variants of the sidecar's node flags, each measured every round ('' = none).
 const VARIANTS = values['node-flags'].split('|').map((variant) => variant.trim())
 const label = (variant: string): string => VARIANTS.length > 1 ? ` [node ${variant === '' ? 'defaults' : variant}]` : ''
+// The deployments' instances run with the first variant's node flags.
+const DEPLOYMENT_NODE_FLAGS = VARIANTS[0]!.split(' ').filter(Boolean)
 const DEPLOYMENT_SIZES = values.instances.split(',').map((size) => size.trim()).filter(Boolean).map(Number)
 const INSTANCE_CPU = values['instance-cpu'].trim() === '' ? undefined : Number(values['instance-cpu'])
 const PARTITIONS = 50
@@ -239,7 +242,10 @@ async function deploymentRounds (lab: Lab, modes: readonly DeploymentMode[]): Pr
   for (let round = 1; round <= ROUNDS; round++) {
     for (const mode of modes) {
       for (const size of DEPLOYMENT_SIZES) {
-        const result = await deploymentRound(lab, size, round, { rssMb, cpuSeconds }, mode.cpu, values['node-options'])
+        const result = await deploymentRound(lab, size, round, { rssMb, cpuSeconds }, mode.cpu, {
+          options: values['node-options'],
+          flags: DEPLOYMENT_NODE_FLAGS
+        })
         byMode.get(mode)!.get(size)!.push(result)
         const each = result.instances.map((i) => `${i.partitions} partitions ${i.records} records ${i.catchUpS.toFixed(2)} s CPU ${i.cpuS.toFixed(1)} s RSS ${i.rssMb.toFixed(0)} MB`)
         const limited = mode.cpu === undefined ? '' : ` (${mode.cpu} CPU each)`
