@@ -22,6 +22,8 @@ export interface InstanceFigures {
   records: number
   catchUpS: number
   cpuS: number
+  /** CPU from its first share to its readiness: what the catch-up itself cost (sampled every 50 ms, so +-0.05 s). */
+  windowCpuS: number
   rssMb: number
 }
 
@@ -71,8 +73,14 @@ export async function deploymentRound (
     sidecars.push(...started)
     const figures: Array<InstanceFigures & { sharedAt: number, readyAt: number }> = []
     await Promise.all(sidecars.map(async (sidecar) => {
-      await waitFor(async () => await sidecar.ready(), { timeoutMs: 600_000, intervalMs: 50, description: `instance ${sidecar.logFile} to be ready` })
       const pid = sidecar.child.pid!
+      // CPU sampled while waiting, to tell what the window cost from what the start and the join did.
+      const samples: Array<{ at: number, cpuS: number }> = []
+      const readyNow = async (): Promise<boolean> => {
+        samples.push({ at: Date.now(), cpuS: probes.cpuSeconds(pid) })
+        return await sidecar.ready()
+      }
+      await waitFor(readyNow, { timeoutMs: 600_000, intervalMs: 50, description: `instance ${sidecar.logFile} to be ready` })
       const cpuS = probes.cpuSeconds(pid)
       const rssMb = probes.rssMb(pid)
       const records = total(parseMetrics(await sidecar.scrape()), 'mm2_failback_records_decoded_total', { kafka_cluster: 'A', record_type: 'consumer-offsets' })
@@ -87,7 +95,10 @@ export async function deploymentRound (
       const share = shares.get('A')
       if (share === undefined) throw new Error(`${sidecar.logFile}: ready without a share of cluster A's __consumer_offsets`)
       const sharedAt = Math.min(...[...shares.values()].map((line) => Date.parse(line.time)))
-      figures.push({ partitions: share.partitions ?? 0, records, catchUpS: (readyAt - sharedAt) / 1000, cpuS, rssMb, sharedAt, readyAt })
+      const atShare = samples.filter((sample) => sample.at <= sharedAt).at(-1)?.cpuS ?? 0
+      const atReady = samples.find((sample) => sample.at >= readyAt)?.cpuS ?? cpuS
+      const windowCpuS = atReady - atShare
+      figures.push({ partitions: share.partitions ?? 0, records, catchUpS: (readyAt - sharedAt) / 1000, cpuS, windowCpuS, rssMb, sharedAt, readyAt })
     }))
     const wallS = (Math.max(...figures.map((f) => f.readyAt)) - Math.min(...figures.map((f) => f.sharedAt))) / 1000
     return {

@@ -247,7 +247,7 @@ async function deploymentRounds (lab: Lab, modes: readonly DeploymentMode[]): Pr
           flags: DEPLOYMENT_NODE_FLAGS
         })
         byMode.get(mode)!.get(size)!.push(result)
-        const each = result.instances.map((i) => `${i.partitions} partitions ${i.records} records ${i.catchUpS.toFixed(2)} s CPU ${i.cpuS.toFixed(1)} s RSS ${i.rssMb.toFixed(0)} MB`)
+        const each = result.instances.map((i) => `${i.partitions} partitions ${i.records} records ${i.catchUpS.toFixed(2)} s CPU ${i.cpuS.toFixed(1)} s (${i.windowCpuS.toFixed(2)} s in the window) RSS ${i.rssMb.toFixed(0)} MB`)
         const limited = mode.cpu === undefined ? '' : ` (${mode.cpu} CPU each)`
         console.log(`round ${round}, ${size} instance(s)${limited}: ${result.wallS.toFixed(2)} s, ${result.records} records; ${each.join(' | ')}`)
       }
@@ -264,8 +264,10 @@ function printDeployments (mode: DeploymentMode, bySize: Map<number, DeploymentR
     const throughput = rounds.map((round) => round.records / round.wallS / 1000)
     const speedUp = one === undefined ? '' : `  speed-up over 1: ${triple(rounds.map((round, index) => one[index]!.wallS / round.wallS), 2, 'x')}`
     const cpu = rounds.map((round) => round.instances.reduce((sum, instance) => sum + instance.cpuS, 0))
+    const windowCpu = rounds.map((round) => round.instances.reduce((sum, instance) => sum + instance.windowCpuS, 0))
     console.log(`  ${size} instance(s): catch-up ${triple(rounds.map((round) => round.wallS), 2, ' s')}  (${triple(throughput, 0, ' k records/s')})${speedUp}`)
-    console.log(`      records decoded by all / written: ${triple(rounds.map((round) => round.records / written), 3)}; CPU of all, start included ${triple(cpu, 1, ' s')}; ` +
+    console.log(`      records decoded by all / written: ${triple(rounds.map((round) => round.records / written), 3)}; CPU of all, start included ${triple(cpu, 1, ' s')}, ` +
+      `first share to ready ${triple(windowCpu, 2, ' s')}; ` +
       `RSS per instance ${triple(rounds.flatMap((round) => round.instances.map((instance) => instance.rssMb)), 0, ' MB')}`)
   }
   const two = bySize.get(2)

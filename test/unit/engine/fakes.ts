@@ -73,10 +73,15 @@ class FakeFollower implements TopicFollower {
     }
     this.caughtUp = true
     this.handlers.onSuccess?.()
+    this.reportCaughtUp()
   }
 
+  private wasCaughtUp = false
+  /** Calls onCaughtUp when isCaughtUp() turned true since the last call, as the real tailer does. */
   reportCaughtUp (): void {
-    if (this.isCaughtUp()) this.handlers.onCaughtUp?.()
+    const caughtUp = this.isCaughtUp()
+    if (caughtUp && !this.wasCaughtUp) this.handlers.onCaughtUp?.()
+    this.wasCaughtUp = caughtUp
   }
 
   isCaughtUp (): boolean {
@@ -91,6 +96,7 @@ class FakeFollower implements TopicFollower {
       const [keyTopic, partition] = [key.slice(0, key.lastIndexOf('/')), Number(key.slice(key.lastIndexOf('/') + 1))]
       if (keyTopic === topic && !this.isAssigned(topic, partition)) this.positions.delete(key)
     }
+    this.wasCaughtUp = false
     this.pump()
     for (const [partition] of this.cluster.partitionsOf(topic)) if (this.isAssigned(topic, partition)) this.handlers.onPartitionCaughtUp?.(topic, partition)
   }

@@ -48,12 +48,15 @@ export class ClusterFollower {
   private readonly options: ClusterFollowerOptions
   private everAnswered = false
   private failingSinceMs: number | null
+  /** Since when __consumer_offsets is being read to its end (start, or the last share dealt), and what: for the log line once it is. */
+  private commitsReading: { sinceMs: number, partitions: ReadonlySet<number> | null } | null
 
   constructor (options: ClusterFollowerOptions) {
     this.options = options
     this.alias = options.alias
     const now = options.now ?? Date.now
     this.failingSinceMs = now()
+    this.commitsReading = options.shardedCommits === true ? null : { sinceMs: now(), partitions: null }
     const { adapters, alias, metrics, logger, retryDelayMs } = options
     const handlers = {
       onRecords: (topic: string, partition: number, records: RecordSet) => { options.onRecords(topic, partition, records) },
@@ -82,13 +85,32 @@ export class ClusterFollower {
     this.mm2Topics = adapters.follower({ ...common, topics: mm2Topics, readCommitted: false }, handlers)
     const assigned = options.shardedCommits === true ? [CONSUMER_OFFSETS_TOPIC] : []
     this.commits = options.topics.includes(CONSUMER_OFFSETS_TOPIC)
-      ? adapters.follower({ ...common, topics: [CONSUMER_OFFSETS_TOPIC], readCommitted: true, assigned }, handlers)
+      ? adapters.follower({ ...common, topics: [CONSUMER_OFFSETS_TOPIC], readCommitted: true, assigned }, {
+        ...handlers,
+        onCaughtUp: () => {
+          this.logCommitsRead(now())
+          handlers.onCaughtUp()
+        }
+      })
       : null
   }
 
   /** Reads only these partitions of __consumer_offsets (null: every one): this instance's share, and its counterpart's. */
   assignCommits (partitions: ReadonlySet<number> | null): void {
+    this.commitsReading = { sinceMs: (this.options.now ?? Date.now)(), partitions }
     this.commits?.assign(CONSUMER_OFFSETS_TOPIC, partitions)
+  }
+
+  /** Says when the partitions of __consumer_offsets to read (all, or the share dealt) were read to their end, and how long it took. */
+  private logCommitsRead (nowMs: number): void {
+    const reading = this.commitsReading
+    this.commitsReading = null
+    if (reading === null || reading.partitions?.size === 0) return
+    const { alias, logger } = this.options
+    const count = reading.partitions?.size ?? 0
+    const which = reading.partitions === null ? 'every partition' : `the ${count} partition${count === 1 ? '' : 's'} followed for this instance's share`
+    const seconds = (nowMs - reading.sinceMs) / 1000
+    logger.info(`cluster ${alias}: ${CONSUMER_OFFSETS_TOPIC} read to its end (${which}) in ${seconds.toFixed(2)} s`, { cluster: alias, seconds })
   }
 
   /** True when a partition of __consumer_offsets is followed and was read to its end once. */

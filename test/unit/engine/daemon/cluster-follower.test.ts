@@ -51,6 +51,43 @@ describe('ClusterFollower', () => {
     expect(await metrics.registry.metrics()).toContain('mm2_failback_up{kafka_cluster="A"} 1')
   })
 
+  it('says when __consumer_offsets was read to its end, and again for each share dealt (sharded), never for an empty share', () => {
+    const cluster = new FakeCluster('A')
+    cluster.append('__consumer_offsets', 3, { key: null, value: null })
+    let nowMs = 1_000
+    const { follower, logs } = follow(cluster, () => nowMs)
+    nowMs = 3_500
+    follower.start()
+    expect(logs.filter((line) => line.includes('read to its end'))).toEqual([
+      expect.stringContaining('cluster A: __consumer_offsets read to its end (every partition) in 2.50 s')
+    ])
+    const sharded = new FakeCluster('B')
+    const shardedLogs: string[] = []
+    const shardedFollower = new ClusterFollower({
+      alias: 'B',
+      adapters: sharded.adapters(),
+      topics: ['__consumer_offsets'],
+      maxWaitMs: 10,
+      retryDelayMs: 10,
+      metrics: createMetrics(),
+      logger: createLogger({ level: 'info', format: 'text', write: (line) => { shardedLogs.push(line) } }),
+      onRecords: () => {},
+      onUnauthorized: () => {},
+      shardedCommits: true,
+      now: () => nowMs
+    })
+    shardedFollower.start()
+    expect(shardedLogs.filter((line) => line.includes('read to its end')), 'nothing is read before a share is dealt').toEqual([])
+    shardedFollower.assignCommits(new Set([1, 2, 3]))
+    shardedFollower.assignCommits(new Set())
+    nowMs = 4_000
+    shardedFollower.assignCommits(new Set([7]))
+    expect(shardedLogs.filter((line) => line.includes('read to its end'))).toEqual([
+      expect.stringContaining('cluster B: __consumer_offsets read to its end (the 3 partitions followed for this instance\'s share) in 0.00 s'),
+      expect.stringContaining('cluster B: __consumer_offsets read to its end (the 1 partition followed for this instance\'s share) in 0.00 s')
+    ])
+  })
+
   it('a cluster that does not answer: up 0, failing since it started, one warning however many retries', async () => {
     const cluster = new FakeCluster('B')
     cluster.down = true
