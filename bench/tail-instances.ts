@@ -22,9 +22,11 @@ export interface InstanceFigures {
   records: number
   catchUpS: number
   cpuS: number
-  /** CPU from its first share to its readiness: what the catch-up itself cost (sampled every 50 ms, so +-0.05 s). */
+  /** CPU from its first share to its readiness: what the catch-up itself cost (sampled every 20 ms). */
   windowCpuS: number
   rssMb: number
+  /** Per cluster, when its share of __consumer_offsets was read to its end, seconds after the window opened (its log line). */
+  readAtS: Record<string, number>
 }
 
 export interface DeploymentRound {
@@ -38,6 +40,7 @@ interface LogLine { time: string, msg: string, cluster?: string, partitions?: nu
 
 const SHARE = /^cluster (\S+): this instance now mirrors the groups stored in /
 const READY = 'ready: every followed topic'
+const SHARE_READ = /^cluster (\S+): __consumer_offsets read to its end /
 
 function logLines (file: string): LogLine[] {
   return readFileSync(file, 'utf8').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as LogLine)
@@ -74,13 +77,15 @@ export async function deploymentRound (
     const figures: Array<InstanceFigures & { sharedAt: number, readyAt: number }> = []
     await Promise.all(sidecars.map(async (sidecar) => {
       const pid = sidecar.child.pid!
-      // CPU sampled while waiting, to tell what the window cost from what the start and the join did.
+      // CPU sampled every 20 ms while waiting (on a timer of its own: a throttled instance can take a while
+      // to answer /ready), to tell what the window cost from what the start and the join did.
       const samples: Array<{ at: number, cpuS: number }> = []
-      const readyNow = async (): Promise<boolean> => {
-        samples.push({ at: Date.now(), cpuS: probes.cpuSeconds(pid) })
-        return await sidecar.ready()
+      const sampler = setInterval(() => { samples.push({ at: Date.now(), cpuS: probes.cpuSeconds(pid) }) }, 20)
+      try {
+        await waitFor(async () => await sidecar.ready(), { timeoutMs: 600_000, intervalMs: 50, description: `instance ${sidecar.logFile} to be ready` })
+      } finally {
+        clearInterval(sampler)
       }
-      await waitFor(readyNow, { timeoutMs: 600_000, intervalMs: 50, description: `instance ${sidecar.logFile} to be ready` })
       const cpuS = probes.cpuSeconds(pid)
       const rssMb = probes.rssMb(pid)
       const records = total(parseMetrics(await sidecar.scrape()), 'mm2_failback_records_decoded_total', { kafka_cluster: 'A', record_type: 'consumer-offsets' })
@@ -98,7 +103,13 @@ export async function deploymentRound (
       const atShare = samples.filter((sample) => sample.at <= sharedAt).at(-1)?.cpuS ?? 0
       const atReady = samples.find((sample) => sample.at >= readyAt)?.cpuS ?? cpuS
       const windowCpuS = atReady - atShare
-      figures.push({ partitions: share.partitions ?? 0, records, catchUpS: (readyAt - sharedAt) / 1000, cpuS, windowCpuS, rssMb, sharedAt, readyAt })
+      const readAtS: Record<string, number> = {}
+      for (const line of lines) {
+        const cluster = SHARE_READ.exec(line.msg)?.[1]
+        const at = Date.parse(line.time)
+        if (cluster !== undefined && at >= sharedAt && at <= readyAt) readAtS[cluster] = (at - sharedAt) / 1000
+      }
+      figures.push({ partitions: share.partitions ?? 0, records, catchUpS: (readyAt - sharedAt) / 1000, cpuS, windowCpuS, rssMb, readAtS, sharedAt, readyAt })
     }))
     const wallS = (Math.max(...figures.map((f) => f.readyAt)) - Math.min(...figures.map((f) => f.sharedAt))) / 1000
     return {

@@ -247,7 +247,7 @@ async function deploymentRounds (lab: Lab, modes: readonly DeploymentMode[]): Pr
           flags: DEPLOYMENT_NODE_FLAGS
         })
         byMode.get(mode)!.get(size)!.push(result)
-        const each = result.instances.map((i) => `${i.partitions} partitions ${i.records} records ${i.catchUpS.toFixed(2)} s CPU ${i.cpuS.toFixed(1)} s (${i.windowCpuS.toFixed(2)} s in the window) RSS ${i.rssMb.toFixed(0)} MB`)
+        const each = result.instances.map((i) => `${i.partitions} partitions ${i.records} records ${i.catchUpS.toFixed(2)} s CPU ${i.cpuS.toFixed(1)} s (${i.windowCpuS.toFixed(2)} s in the window; read ${Object.entries(i.readAtS).map(([c, s]) => `${c} ${s.toFixed(2)}`).join(' ')}) RSS ${i.rssMb.toFixed(0)} MB`)
         const limited = mode.cpu === undefined ? '' : ` (${mode.cpu} CPU each)`
         console.log(`round ${round}, ${size} instance(s)${limited}: ${result.wallS.toFixed(2)} s, ${result.records} records; ${each.join(' | ')}`)
       }
