@@ -10,12 +10,12 @@
 // With `cpuLimit`, each instance runs in a control group of its own limited to that many CPUs, as a pod's
 // `resources.limits.cpu` limits it (bench/cpu-limit.ts): the instances' speed then depends on their own
 // CPU, not on what the brokers that share this machine's cores leave them.
-import { readFileSync } from 'node:fs'
 import type { Lab } from '../lab/lab.ts'
 import { CpuLimit } from './cpu-limit.ts'
 import { startSidecarProcess, type SidecarProcess } from '../lab/process/sidecar-process.ts'
 import { waitFor } from '../lab/wait.ts'
 import { parseMetrics, total } from './prometheus-text.ts'
+import { loggedReady, logLines, READY, type LogLine } from './sidecar-log.ts'
 
 export interface InstanceFigures {
   partitions: number
@@ -36,15 +36,8 @@ export interface DeploymentRound {
   records: number
 }
 
-interface LogLine { time: string, msg: string, cluster?: string, partitions?: number }
-
 const SHARE = /^cluster (\S+): this instance now mirrors the groups stored in /
-const READY = 'ready: every followed topic'
 const SHARE_READ = /^cluster (\S+): __consumer_offsets read to its end /
-
-function logLines (file: string): LogLine[] {
-  return readFileSync(file, 'utf8').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as LogLine)
-}
 
 export async function deploymentRound (
   lab: Lab,
@@ -77,12 +70,11 @@ export async function deploymentRound (
     const figures: Array<InstanceFigures & { sharedAt: number, readyAt: number }> = []
     await Promise.all(sidecars.map(async (sidecar) => {
       const pid = sidecar.child.pid!
-      // CPU sampled every 20 ms while waiting (on a timer of its own: a throttled instance can take a while
-      // to answer /ready), to tell what the window cost from what the start and the join did.
+      // CPU sampled every 20 ms while waiting, to tell what the window cost from what the start and the join did.
       const samples: Array<{ at: number, cpuS: number }> = []
       const sampler = setInterval(() => { samples.push({ at: Date.now(), cpuS: probes.cpuSeconds(pid) }) }, 20)
       try {
-        await waitFor(async () => await sidecar.ready(), { timeoutMs: 600_000, intervalMs: 50, description: `instance ${sidecar.logFile} to be ready` })
+        await waitFor(() => loggedReady(sidecar.logFile), { timeoutMs: 600_000, intervalMs: 50, description: `instance ${sidecar.logFile} to be ready` })
       } finally {
         clearInterval(sampler)
       }

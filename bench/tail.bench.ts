@@ -42,6 +42,7 @@ import { availableParallelism } from 'node:os'
 import { deploymentRound, type DeploymentRound } from './tail-instances.ts'
 import { cpuLimitUnavailable } from './cpu-limit.ts'
 import { parseMetrics, total } from './prometheus-text.ts'
+import { loggedReady, logLines, READY } from './sidecar-log.ts'
 
 const { values } = parseArgs({
   options: {
@@ -179,13 +180,12 @@ async function sidecarRound (lab: Lab, round: number, nodeFlags: string): Promis
     nodeFlags: nodeFlags.split(' ').filter(Boolean)
   })
   try {
-    await waitFor(async () => await sidecar.ready(), { timeoutMs: 600_000, intervalMs: 50, description: 'the sidecar to read every followed topic to its end' })
+    await waitFor(() => loggedReady(sidecar.logFile), { timeoutMs: 600_000, intervalMs: 50, description: 'the sidecar to read every followed topic' })
     const pid = sidecar.child.pid!
-    const lines = readFileSync(sidecar.logFile, 'utf8').split('\n').filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { time: string, msg: string })
+    const lines = logLines(sidecar.logFile)
     const firstLine = Date.parse(lines[0]!.time)
     const following = Date.parse(lines.find((line) => line.msg.startsWith('following '))!.time)
-    const ready = Date.parse(lines.find((line) => line.msg.startsWith('ready: every followed topic'))!.time)
+    const ready = Date.parse(lines.find((line) => line.msg.startsWith(READY))!.time)
     const metrics = await sidecar.scrape()
     const atReady = { rssMb: rssMb(pid), cpuS: cpuSeconds(pid) }
     // Sampled while it settles: the group sync's first pass over every commit runs right after readiness.
