@@ -27,7 +27,7 @@ export interface ClusterFollowerOptions {
   shardedCommits?: boolean
   /** A partition of __consumer_offsets was read to the end it had when it was dealt to this instance. */
   onCommitPartitionCaughtUp?: (partition: number) => void
-  /** One of the cluster's followed topics sets was read to its end (readiness checks again at once). */
+  /** One of the cluster's followers (MM2's topics, or __consumer_offsets) was read to its end: readiness checks again at once. */
   onCaughtUp?: () => void
   now?: () => number
 }
