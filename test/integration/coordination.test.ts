@@ -185,7 +185,9 @@ describe.each(VERSIONS)('coordination on Kafka %s', (kafka) => {
       // The dealt partitions are followed from the next refresh on; until they are read, the share is not.
       expect(tailer.isCaughtUp(), 'caught up right after the share was dealt, before reading it').toBe(false)
       let timer: NodeJS.Timeout | undefined
-      const late = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error('the share was not read within 20 s: assign() did not end the idle wait')) }, 20_000) })
+      const late = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => { reject(new Error('the share was not read within 20 s: assign() did not end the idle wait')) }, 20_000)
+      })
       await Promise.race([tailer.caughtUp(), late]).finally(() => { clearTimeout(timer) })
       expect(caughtUpEvents, 'onCaughtUp calls once the share was read').toBe(1)
       expect([...seen].filter((group) => groups.includes(group)).sort(), 'groups whose commits were delivered before caughtUp()').toEqual([...groups].sort())
