@@ -48,6 +48,7 @@ export class ClusterFollower {
   private readonly options: ClusterFollowerOptions
   private everAnswered = false
   private failingSinceMs: number | null
+  private readonly now: () => number
   /** Since when __consumer_offsets is being read to its end (start, or the last share dealt), and what: for the log line once it is. */
   private commitsReading: { sinceMs: number, partitions: ReadonlySet<number> | null } | null
 
@@ -55,6 +56,7 @@ export class ClusterFollower {
     this.options = options
     this.alias = options.alias
     const now = options.now ?? Date.now
+    this.now = now
     this.failingSinceMs = now()
     this.commitsReading = options.shardedCommits === true ? null : { sinceMs: now(), partitions: null }
     const { adapters, alias, metrics, logger, retryDelayMs } = options
@@ -97,7 +99,7 @@ export class ClusterFollower {
 
   /** Reads only these partitions of __consumer_offsets (null: every one): this instance's share, and its counterpart's. */
   assignCommits (partitions: ReadonlySet<number> | null): void {
-    this.commitsReading = { sinceMs: (this.options.now ?? Date.now)(), partitions }
+    this.commitsReading = { sinceMs: this.now(), partitions }
     this.commits?.assign(CONSUMER_OFFSETS_TOPIC, partitions)
   }
 
