@@ -24,6 +24,8 @@ export interface InstanceFigures {
   cpuS: number
   /** CPU from its first share to its readiness: what the catch-up itself cost (sampled every 20 ms). */
   windowCpuS: number
+  /** Of that, the main thread's (JavaScript); the rest is V8's and libuv's helper threads (GC, compiler, I/O). */
+  windowMainCpuS: number
   rssMb: number
   /** Per cluster, when its share of __consumer_offsets was read to its end, seconds after the window opened (its log line). */
   readAtS: Record<string, number>
@@ -43,7 +45,7 @@ export async function deploymentRound (
   lab: Lab,
   count: number,
   round: number,
-  probes: { rssMb: (pid: number) => number, cpuSeconds: (pid: number) => number },
+  probes: { rssMb: (pid: number) => number, cpuSeconds: (pid: number) => number, mainThreadCpuSeconds: (pid: number) => number },
   cpuLimit?: number,
   node: { options: string, flags: string[] } = { options: '', flags: [] }
 ): Promise<DeploymentRound> {
@@ -71,8 +73,8 @@ export async function deploymentRound (
     await Promise.all(sidecars.map(async (sidecar) => {
       const pid = sidecar.child.pid!
       // CPU sampled every 20 ms while waiting, to tell what the window cost from what the start and the join did.
-      const samples: Array<{ at: number, cpuS: number }> = []
-      const sampler = setInterval(() => { samples.push({ at: Date.now(), cpuS: probes.cpuSeconds(pid) }) }, 20)
+      const samples: Array<{ at: number, cpuS: number, mainS: number }> = []
+      const sampler = setInterval(() => { samples.push({ at: Date.now(), cpuS: probes.cpuSeconds(pid), mainS: probes.mainThreadCpuSeconds(pid) }) }, 20)
       try {
         await waitFor(() => loggedReady(sidecar.logFile), { timeoutMs: 600_000, intervalMs: 50, description: `instance ${sidecar.logFile} to be ready` })
       } finally {
@@ -92,16 +94,17 @@ export async function deploymentRound (
       const share = shares.get('A')
       if (share === undefined) throw new Error(`${sidecar.logFile}: ready without a share of cluster A's __consumer_offsets`)
       const sharedAt = Math.min(...[...shares.values()].map((line) => Date.parse(line.time)))
-      const atShare = samples.filter((sample) => sample.at <= sharedAt).at(-1)?.cpuS ?? 0
-      const atReady = samples.find((sample) => sample.at >= readyAt)?.cpuS ?? cpuS
-      const windowCpuS = atReady - atShare
+      const atShare = samples.filter((sample) => sample.at <= sharedAt).at(-1) ?? { cpuS: 0, mainS: 0 }
+      const atReady = samples.find((sample) => sample.at >= readyAt) ?? { cpuS, mainS: probes.mainThreadCpuSeconds(pid) }
+      const windowCpuS = atReady.cpuS - atShare.cpuS
+      const windowMainCpuS = atReady.mainS - atShare.mainS
       const readAtS: Record<string, number> = {}
       for (const line of lines) {
         const cluster = SHARE_READ.exec(line.msg)?.[1]
         const at = Date.parse(line.time)
         if (cluster !== undefined && at >= sharedAt && at <= readyAt) readAtS[cluster] = (at - sharedAt) / 1000
       }
-      figures.push({ partitions: share.partitions ?? 0, records, catchUpS: (readyAt - sharedAt) / 1000, cpuS, windowCpuS, rssMb, readAtS, sharedAt, readyAt })
+      figures.push({ partitions: share.partitions ?? 0, records, catchUpS: (readyAt - sharedAt) / 1000, cpuS, windowCpuS, windowMainCpuS, rssMb, readAtS, sharedAt, readyAt })
     }))
     const wallS = (Math.max(...figures.map((f) => f.readyAt)) - Math.min(...figures.map((f) => f.sharedAt))) / 1000
     return {

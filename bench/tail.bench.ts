@@ -91,7 +91,16 @@ function rssPartsMb (pid: number): { anon: number, file: number } {
 }
 
 function cpuSeconds (pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return statCpuSeconds(`/proc/${pid}/stat`)
+}
+
+/** The CPU of the process's main thread (the event loop: JavaScript), apart from V8's and libuv's helper threads (GC, compiler, I/O). */
+function mainThreadCpuSeconds (pid: number): number {
+  return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`)
+}
+
+function statCpuSeconds (path: string): number {
+  const stat = readFileSync(path, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK
 }
@@ -242,12 +251,12 @@ async function deploymentRounds (lab: Lab, modes: readonly DeploymentMode[]): Pr
   for (let round = 1; round <= ROUNDS; round++) {
     for (const mode of modes) {
       for (const size of DEPLOYMENT_SIZES) {
-        const result = await deploymentRound(lab, size, round, { rssMb, cpuSeconds }, mode.cpu, {
+        const result = await deploymentRound(lab, size, round, { rssMb, cpuSeconds, mainThreadCpuSeconds }, mode.cpu, {
           options: values['node-options'],
           flags: DEPLOYMENT_NODE_FLAGS
         })
         byMode.get(mode)!.get(size)!.push(result)
-        const each = result.instances.map((i) => `${i.partitions} partitions ${i.records} records ${i.catchUpS.toFixed(2)} s CPU ${i.cpuS.toFixed(1)} s (${i.windowCpuS.toFixed(2)} s in the window; read ${Object.entries(i.readAtS).map(([c, s]) => `${c} ${s.toFixed(2)}`).join(' ')}) RSS ${i.rssMb.toFixed(0)} MB`)
+        const each = result.instances.map((i) => `${i.partitions} partitions ${i.records} records ${i.catchUpS.toFixed(2)} s CPU ${i.cpuS.toFixed(1)} s (${i.windowCpuS.toFixed(2)} s in the window, ${i.windowMainCpuS.toFixed(2)} s of it on the main thread; read ${Object.entries(i.readAtS).map(([c, s]) => `${c} ${s.toFixed(2)}`).join(' ')}) RSS ${i.rssMb.toFixed(0)} MB`)
         const limited = mode.cpu === undefined ? '' : ` (${mode.cpu} CPU each)`
         console.log(`round ${round}, ${size} instance(s)${limited}: ${result.wallS.toFixed(2)} s, ${result.records} records; ${each.join(' | ')}`)
       }
@@ -265,9 +274,10 @@ function printDeployments (mode: DeploymentMode, bySize: Map<number, DeploymentR
     const speedUp = one === undefined ? '' : `  speed-up over 1: ${triple(rounds.map((round, index) => one[index]!.wallS / round.wallS), 2, 'x')}`
     const cpu = rounds.map((round) => round.instances.reduce((sum, instance) => sum + instance.cpuS, 0))
     const windowCpu = rounds.map((round) => round.instances.reduce((sum, instance) => sum + instance.windowCpuS, 0))
+    const windowMainCpu = rounds.map((round) => round.instances.reduce((sum, instance) => sum + instance.windowMainCpuS, 0))
     console.log(`  ${size} instance(s): catch-up ${triple(rounds.map((round) => round.wallS), 2, ' s')}  (${triple(throughput, 0, ' k records/s')})${speedUp}`)
     console.log(`      records decoded by all / written: ${triple(rounds.map((round) => round.records / written), 3)}; CPU of all, start included ${triple(cpu, 1, ' s')}, ` +
-      `first share to ready ${triple(windowCpu, 2, ' s')}; ` +
+      `first share to ready ${triple(windowCpu, 2, ' s')} (main thread ${triple(windowMainCpu, 2, ' s')}; the rest is V8's GC and compiler threads); ` +
       `RSS per instance ${triple(rounds.flatMap((round) => round.instances.map((instance) => instance.rssMb)), 0, ' MB')}`)
   }
   const two = bySize.get(2)

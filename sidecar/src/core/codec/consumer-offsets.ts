@@ -32,7 +32,7 @@
 // range-checked here: this is Kafka's own topic, and judging a commit is the planner's business.
 
 import { Mm2FailbackError } from '../../errors.ts'
-import { MAX_STRING_BYTES, Reader, requireAtMost } from './reader.ts'
+import { MAX_STRING_BYTES, Reader, decodeUtf8, readInt64At, requireAtMost } from './reader.ts'
 import { Writer, uuidFromString } from './writer.ts'
 
 /** What a `__consumer_offsets` key is about; every kind but 'offset-commit' is skipped by the sidecar. */
@@ -233,6 +233,74 @@ export function decodeOffsetCommitValue (value: Uint8Array | null, context: Reco
     throw reader.error('MM2_DECODE_UNSUPPORTED_VERSION', `${VALUE} has version ${version} at position 0; this build reads versions 0..${VALUE_READERS.length - 1}.`, 'version', 0)
   }
   return readValue(reader)
+}
+
+/** What a catch-up keeps of an OffsetCommitValue; one object, written over by every record (decodeCommonOffsetCommitValue). */
+export interface OffsetCommitFields {
+  offset: bigint
+  metadata: string
+  commitTimestamp: bigint
+}
+
+/**
+ * decodeOffsetCommitValue without its objects, for the values brokers write: bytes[start, end) at any
+ * version whose lengths fit one byte where they are varints (v4's metadata under 127 bytes, tagged fields
+ * small, a topicId of 16 bytes). Writes the offset, metadata and commit timestamp into `out` and returns
+ * true, with exactly what decodeOffsetCommitValue would return; returns false for anything else (a longer
+ * varint, a malformed, truncated or oversized value, an unknown version), `out` then unspecified, and
+ * decodeOffsetCommitValue gives the answer or the error with its position. A catch-up reads millions of
+ * commits: the reader, value and view objects of the full decode were most of its garbage (docs/design.md §2.7).
+ */
+export function decodeCommonOffsetCommitValue (bytes: Uint8Array, start: number, end: number, out: OffsetCommitFields): boolean {
+  if (end - start < 2 || end - start > OFFSET_COMMIT_VALUE_MAX_BYTES || end > bytes.length) return false
+  const version = (bytes[start]! << 8) | bytes[start + 1]!
+  if (version > 4) return false
+  let position = start + 2
+  if (end - position < 8) return false
+  const offset = readInt64At(bytes, position)
+  position += version >= 3 ? 12 : 8 // the leader epoch (v3+) is not kept
+  let length: number
+  if (version < 4) {
+    if (end - position < 2) return false
+    length = (bytes[position]! << 8) | bytes[position + 1]!
+    if (length > MAX_STRING_BYTES) return false // negative as an INT16
+    position += 2
+  } else {
+    if (end - position < 1) return false
+    const lengthPlusOne = bytes[position]!
+    if (lengthPlusOne === 0 || lengthPlusOne >= 0x80) return false
+    length = lengthPlusOne - 1
+    position += 1
+  }
+  if (end - position < length + 8) return false
+  const metadata = decodeUtf8(bytes, position, position + length)
+  position += length
+  const commitTimestamp = readInt64At(bytes, position)
+  position += 8
+  if (version === 1 && end - position < 8) return false // expireTimestamp, read and not kept
+  if (version === 4 && !commonTaggedFields(bytes, position, end)) return false
+  out.offset = offset
+  out.metadata = metadata
+  out.commitTimestamp = commitTimestamp
+  return true
+}
+
+/** Whether v4's tagged fields at bytes[position, end) read as readValueV4 reads them, every varint one byte. */
+function commonTaggedFields (bytes: Uint8Array, position: number, end: number): boolean {
+  if (end - position < 1) return false
+  const count = bytes[position]!
+  if (count >= 0x80) return false
+  position += 1
+  for (let field = 0; field < count; field++) {
+    if (end - position < 2) return false
+    const tag = bytes[position]!
+    const size = bytes[position + 1]!
+    if (tag >= 0x80 || size >= 0x80 || (tag === TOPIC_ID_TAG && size !== 16)) return false
+    position += 2
+    if (end - position < size) return false
+    position += size
+  }
+  return true
 }
 
 /** Decodes a whole `__consumer_offsets` record: an offset commit, an offset deletion (tombstone), or a recognised record to skip. */

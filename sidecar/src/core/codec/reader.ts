@@ -59,6 +59,14 @@ export function readSafeNonNegativeInt64 (bytes: Uint8Array, position: number): 
   return high * TWO_POW_32 + low
 }
 
+/** Reads the big-endian INT64 at `position` (the caller checks that 8 bytes remain) as a bigint. */
+export function readInt64At (bytes: Uint8Array, position: number): bigint {
+  const high = (bytes[position]! << 24) | (bytes[position + 1]! << 16) | (bytes[position + 2]! << 8) | bytes[position + 3]!
+  const low = ((bytes[position + 4]! << 24) | (bytes[position + 5]! << 16) | (bytes[position + 6]! << 8) | bytes[position + 7]!) >>> 0
+  if (high >= -SAFE_HIGH_WORD && high < SAFE_HIGH_WORD) return BigInt(high * TWO_POW_32 + low)
+  return (BigInt(high) << 32n) | BigInt(low)
+}
+
 /** Formats 16 UUID bytes as Kafka's `Uuid.toString()` does: URL-safe base64 without padding (22 characters). */
 export function uuidToString (bytes: Uint8Array, start: number): string {
   let result = ''
@@ -128,12 +136,8 @@ export class Reader {
   readInt64 (field: string): bigint {
     const pos = this.position
     if (this.bytes.length - pos < 8) this.truncated(8, field, pos)
-    const b = this.bytes
     this.position = pos + 8
-    const high = (b[pos]! << 24) | (b[pos + 1]! << 16) | (b[pos + 2]! << 8) | b[pos + 3]!
-    const low = ((b[pos + 4]! << 24) | (b[pos + 5]! << 16) | (b[pos + 6]! << 8) | b[pos + 7]!) >>> 0
-    if (high >= -SAFE_HIGH_WORD && high < SAFE_HIGH_WORD) return BigInt(high * TWO_POW_32 + low)
-    return (BigInt(high) << 32n) | BigInt(low)
+    return readInt64At(this.bytes, pos)
   }
 
   /** Reads a STRING: INT16 length (negative is an error), then that many bytes of UTF-8. */

@@ -1,11 +1,13 @@
 // Group commits read from __consumer_offsets into the committed-offset store (docs/design.md §2.7):
 // each record is walked from the fetched bytes (record-set.ts), its key decoded once per group-partition
-// (ConsumerOffsetsKeyCache), and its commit written over the entry in place, so a catch-up of a million
-// commits makes almost no garbage. In log order: a deletion (tombstone) later in the records takes back
-// a commit before it, so a deleted offset is never mirrored. Bad records are counted and skipped through
-// RecordIngest like every other record.
+// (ConsumerOffsetsKeyCache), its value read into one reused object (decodeCommonOffsetCommitValue), and its
+// commit written over the entry in place, so a catch-up of a million commits makes almost no garbage. In
+// log order: a deletion (tombstone) later in the records takes back a commit before it, so a deleted offset
+// is never mirrored. Bad records are counted and skipped through RecordIngest like every other record.
 import { ConsumerOffsetsKeyCache } from '../../core/codec/consumer-offsets-key-cache.ts'
-import { decodeConsumerOffsetsKey, decodeOffsetCommitValue, type OffsetCommitKey } from '../../core/codec/consumer-offsets.ts'
+import {
+  decodeCommonOffsetCommitValue, decodeConsumerOffsetsKey, decodeOffsetCommitValue, type OffsetCommitFields, type OffsetCommitKey
+} from '../../core/codec/consumer-offsets.ts'
 import { RECORD_TYPE } from '../../core/mm2/follow-plan.ts'
 import type { CommittedOffset, CommittedOffsets } from '../../core/sync/committed-offsets.ts'
 import type { RecordSet } from '../../kafka/record-set.ts'
@@ -16,6 +18,8 @@ export class CommitIngest {
   private readonly ingest: RecordIngest
   private readonly committed: CommittedOffsets
   private readonly keys = new ConsumerOffsetsKeyCache()
+  /** The fields of the commit being applied, written over by each record (no object a record). */
+  private readonly fields: OffsetCommitFields = { offset: 0n, metadata: '', commitTimestamp: 0n }
 
   constructor (ingest: RecordIngest, committed: CommittedOffsets) {
     this.ingest = ingest
@@ -44,8 +48,15 @@ export class CommitIngest {
           this.keys.forget(record.keyBytes!, record.keyStart, record.keyEnd)
           return
         }
-        const context = { group: key.group, topic: key.topic, partition: key.partition }
-        const value = decodeOffsetCommitValue(record.valueBytes.subarray(record.valueStart, record.valueEnd), context)
+        const value = this.fields
+        if (!decodeCommonOffsetCommitValue(record.valueBytes, record.valueStart, record.valueEnd, value)) {
+          // A rarer layout, or a malformed value: the full decode reads it, or throws the error that names the field.
+          const context = { group: key.group, topic: key.topic, partition: key.partition }
+          const full = decodeOffsetCommitValue(record.valueBytes.subarray(record.valueStart, record.valueEnd), context)
+          value.offset = full.offset
+          value.metadata = full.metadata
+          value.commitTimestamp = full.commitTimestamp
+        }
         decoded++
         this.committed.update(cluster, key.group, key.topic, key.partition, value.offset, value.metadata, value.commitTimestamp)
         // Moved to the end: the log order of the last commit.
