@@ -104,7 +104,8 @@ export async function deploymentRound (
         const at = Date.parse(line.time)
         if (cluster !== undefined && at >= sharedAt && at <= readyAt) readAtS[cluster] = (at - sharedAt) / 1000
       }
-      figures.push({ partitions: share.partitions ?? 0, records, catchUpS: (readyAt - sharedAt) / 1000, cpuS, windowCpuS, windowMainCpuS, rssMb, readAtS, sharedAt, readyAt })
+      const catchUpS = (readyAt - sharedAt) / 1000
+      figures.push({ partitions: share.partitions ?? 0, records, catchUpS, cpuS, windowCpuS, windowMainCpuS, rssMb, readAtS, sharedAt, readyAt })
     }))
     const wallS = (Math.max(...figures.map((f) => f.readyAt)) - Math.min(...figures.map((f) => f.sharedAt))) / 1000
     return {
