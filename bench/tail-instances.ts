@@ -24,7 +24,11 @@ export interface InstanceFigures {
   cpuS: number
   /** CPU from its first share to its readiness: what the catch-up itself cost (sampled every 20 ms). */
   windowCpuS: number
-  /** Of that, the main thread's (JavaScript); the rest is V8's and libuv's helper threads (GC, compiler, I/O). */
+  /**
+   * Of that, the main thread's (JavaScript); the rest is V8's and libuv's helper threads (GC, compiler, I/O).
+   * Both come from the kernel's tick accounting, which splits a thread's and the process's time each on its
+   * own: over a window this short the two can disagree by a tick or more (the main thread's may read higher).
+   */
   windowMainCpuS: number
   rssMb: number
   /** Per cluster, when its share of __consumer_offsets was read to its end, seconds after the window opened (its log line). */
