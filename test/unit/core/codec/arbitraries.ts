@@ -1,7 +1,8 @@
 // fast-check arbitraries shared by the codec property tests.
 
 import fc from 'fast-check'
-import { MAX_STRING_BYTES } from '../../../../sidecar/src/core/codec/reader.ts'
+import type { OffsetCommitValue, OffsetCommitValueVersion } from '../../../../sidecar/src/core/codec/consumer-offsets.ts'
+import { MAX_STRING_BYTES, uuidToString } from '../../../../sidecar/src/core/codec/reader.ts'
 import { Mm2FailbackError } from '../../../../sidecar/src/errors.ts'
 
 const utf8 = new TextEncoder()
@@ -63,4 +64,18 @@ export function returnsOrThrowsDecodeError (decode: () => unknown): true {
     throw new Error(`decode error does not name a position: ${error.message}`, { cause: error })
   }
   return true
+}
+
+const topicId = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((bytes) => uuidToString(bytes, 0))
+
+/** An OffsetCommitValue of the given version, with Kafka's defaults in the fields that version lacks. */
+export function offsetCommitValue (version: OffsetCommitValueVersion): fc.Arbitrary<OffsetCommitValue> {
+  return fc.record({
+    offset: anyInt64,
+    leaderEpoch: version >= 3 ? anyInt32 : fc.constant(-1),
+    metadata: kafkaString,
+    commitTimestamp: anyInt64,
+    expireTimestamp: version === 1 ? anyInt64 : fc.constant(-1n),
+    topicId: version === 4 ? fc.option(topicId, { nil: undefined }) : fc.constant(undefined)
+  }).map(({ topicId: id, ...fields }) => id === undefined ? { version, ...fields } : { version, ...fields, topicId: id })
 }

@@ -9,27 +9,13 @@ import {
   decodeOffsetCommitValue,
   encodeOffsetCommitValue,
   type OffsetCommitFields,
-  type OffsetCommitValue,
   type OffsetCommitValueVersion
 } from '../../../../sidecar/src/core/codec/consumer-offsets.ts'
-import { uuidToString } from '../../../../sidecar/src/core/codec/reader.ts'
-import { anyInt32, anyInt64, kafkaString, mutated } from './arbitraries.ts'
+import { mutated, offsetCommitValue } from './arbitraries.ts'
 import { loadFixtures } from './fixtures.ts'
 
 const VERSIONS: OffsetCommitValueVersion[] = [0, 1, 2, 3, 4]
 const utf8 = new TextEncoder()
-const topicId = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((bytes) => uuidToString(bytes, 0))
-
-function offsetCommitValue (version: OffsetCommitValueVersion): fc.Arbitrary<OffsetCommitValue> {
-  return fc.record({
-    offset: anyInt64,
-    leaderEpoch: version >= 3 ? anyInt32 : fc.constant(-1),
-    metadata: kafkaString,
-    commitTimestamp: anyInt64,
-    expireTimestamp: version === 1 ? anyInt64 : fc.constant(-1n),
-    topicId: version === 4 ? fc.option(topicId, { nil: undefined }) : fc.constant(undefined)
-  }).map(({ topicId: id, ...fields }) => id === undefined ? { version, ...fields } : { version, ...fields, topicId: id })
-}
 
 const anyValue = fc.constantFrom(...VERSIONS).chain(offsetCommitValue)
 

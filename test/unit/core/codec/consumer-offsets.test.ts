@@ -13,8 +13,7 @@ import {
 import type {
   ConsumerOffsetsKey, GroupRecordKey, OffsetCommitKey, OffsetCommitValue, OffsetCommitValueVersion
 } from '../../../../sidecar/src/core/codec/consumer-offsets.ts'
-import { uuidToString } from '../../../../sidecar/src/core/codec/reader.ts'
-import { anyInt32, anyInt64, kafkaString, maybeBytes, mutated, returnsOrThrowsDecodeError } from './arbitraries.ts'
+import { anyInt32, kafkaString, maybeBytes, mutated, offsetCommitValue, returnsOrThrowsDecodeError } from './arbitraries.ts'
 import { catchMm2Error, describeFixtures, hexToBytes } from './fixtures.ts'
 
 // Record types and the second key field, as listed in the 4.1 JSON schemas (and 9, 18, 24 from 3.9/4.0/trunk).
@@ -58,20 +57,6 @@ const groupRecordKey: fc.Arbitrary<GroupRecordKey> = fc.tuple(fc.constantFrom(..
     if (second !== null) key[second] = extra
     return key
   })
-
-const topicId = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((bytes) => uuidToString(bytes, 0))
-
-/** An OffsetCommitValue of the given version, with Kafka's defaults in the fields that version lacks. */
-function offsetCommitValue (version: OffsetCommitValueVersion): fc.Arbitrary<OffsetCommitValue> {
-  return fc.record({
-    offset: anyInt64,
-    leaderEpoch: version >= 3 ? anyInt32 : fc.constant(-1),
-    metadata: kafkaString,
-    commitTimestamp: anyInt64,
-    expireTimestamp: version === 1 ? anyInt64 : fc.constant(-1n),
-    topicId: version === 4 ? fc.option(topicId, { nil: undefined }) : fc.constant(undefined)
-  }).map(({ topicId: id, ...fields }) => id === undefined ? { version, ...fields } : { version, ...fields, topicId: id })
-}
 
 const VERSIONS: OffsetCommitValueVersion[] = [0, 1, 2, 3, 4]
 const anyOffsetCommitValue = fc.constantFrom(...VERSIONS).chain(offsetCommitValue)
