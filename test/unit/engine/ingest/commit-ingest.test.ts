@@ -45,6 +45,15 @@ describe('CommitIngest', () => {
     expect(decoded).toEqual([5])
   })
 
+  it('stores a commit whose value only the full decoder reads (v4 metadata of 200 bytes) like any other', () => {
+    const { store, ingest, skipped } = setup()
+    const metadata = 'm'.repeat(200)
+    const long = encodeOffsetCommitValue({ version: 4, offset: 77n, leaderEpoch: 2, metadata, commitTimestamp: 6n, expireTimestamp: -1n })
+    ingest.apply(at, new RawRecordSet(batch(0n, [{ key: key('g', 0), value: value(1n) }, { key: key('g', 0), value: long }]), 0n, null), false)
+    expect(store.get('A', 'g', 'orders', 0)).toEqual({ cluster: 'A', group: 'g', topic: 'orders', partition: 0, offset: 77n, metadata, commitTimestamp: 6n })
+    expect(skipped).toEqual([])
+  })
+
   it('returns nothing during a catch-up, and the stored commits are what the log says', () => {
     const { store, ingest } = setup()
     const records = new RawRecordSet(batch(0n, [{ key: key('g', 0), value: value(1n) }, { key: key('g', 0), value: value(2n) }]), 0n, null)
