@@ -79,3 +79,9 @@ export function offsetCommitValue (version: OffsetCommitValueVersion): fc.Arbitr
     topicId: version === 4 ? fc.option(topicId, { nil: undefined }) : fc.constant(undefined)
   }).map(({ topicId: id, ...fields }) => id === undefined ? { version, ...fields } : { version, ...fields, topicId: id })
 }
+
+/** Every OffsetCommitValue version this build reads. */
+export const OFFSET_COMMIT_VALUE_VERSIONS: readonly OffsetCommitValueVersion[] = [0, 1, 2, 3, 4]
+
+/** An OffsetCommitValue of any version. */
+export const anyOffsetCommitValue = fc.constantFrom(...OFFSET_COMMIT_VALUE_VERSIONS).chain(offsetCommitValue)

@@ -8,16 +8,12 @@ import {
   decodeCommonOffsetCommitValue,
   decodeOffsetCommitValue,
   encodeOffsetCommitValue,
-  type OffsetCommitFields,
-  type OffsetCommitValueVersion
+  type OffsetCommitFields
 } from '../../../../sidecar/src/core/codec/consumer-offsets.ts'
-import { mutated, offsetCommitValue } from './arbitraries.ts'
+import { OFFSET_COMMIT_VALUE_VERSIONS, anyOffsetCommitValue, mutated, offsetCommitValue } from './arbitraries.ts'
 import { loadFixtures } from './fixtures.ts'
 
-const VERSIONS: OffsetCommitValueVersion[] = [0, 1, 2, 3, 4]
 const utf8 = new TextEncoder()
-
-const anyValue = fc.constantFrom(...VERSIONS).chain(offsetCommitValue)
 
 /** `bytes` inside a larger buffer, as a record's value sits in a fetch response: other bytes before and after. */
 const embedded = (bytes: Uint8Array, before: Uint8Array, after: Uint8Array): { buffer: Uint8Array, start: number, end: number } => {
@@ -54,7 +50,7 @@ function agreesWithFullDecode (bytes: Uint8Array, before: Uint8Array, after: Uin
 const garbage = fc.uint8Array({ maxLength: 24 })
 
 describe('decodeCommonOffsetCommitValue', () => {
-  for (const version of VERSIONS) {
+  for (const version of OFFSET_COMMIT_VALUE_VERSIONS) {
     it(`reads every version ${version} value the full decode reads, the same, wherever it sits in the buffer`, () => {
       fc.assert(fc.property(offsetCommitValue(version), garbage, garbage, (value, before, after) => {
         const read = agreesWithFullDecode(encodeOffsetCommitValue(value), before, after)
@@ -66,7 +62,7 @@ describe('decodeCommonOffsetCommitValue', () => {
   }
 
   it('never reads a mutation of a valid value differently from the full decode, nor one it refuses', () => {
-    const mutation = anyValue.chain((value) => mutated(encodeOffsetCommitValue(value)))
+    const mutation = anyOffsetCommitValue.chain((value) => mutated(encodeOffsetCommitValue(value)))
     fc.assert(fc.property(mutation, garbage, garbage, (bytes, before, after) => { agreesWithFullDecode(bytes, before, after) }), { numRuns: 2000 })
   })
 

@@ -13,7 +13,9 @@ import {
 import type {
   ConsumerOffsetsKey, GroupRecordKey, OffsetCommitKey, OffsetCommitValue, OffsetCommitValueVersion
 } from '../../../../sidecar/src/core/codec/consumer-offsets.ts'
-import { anyInt32, kafkaString, maybeBytes, mutated, offsetCommitValue, returnsOrThrowsDecodeError } from './arbitraries.ts'
+import {
+  OFFSET_COMMIT_VALUE_VERSIONS, anyInt32, anyOffsetCommitValue, kafkaString, maybeBytes, mutated, offsetCommitValue, returnsOrThrowsDecodeError
+} from './arbitraries.ts'
 import { catchMm2Error, describeFixtures, hexToBytes } from './fixtures.ts'
 
 // Record types and the second key field, as listed in the 4.1 JSON schemas (and 9, 18, 24 from 3.9/4.0/trunk).
@@ -58,8 +60,6 @@ const groupRecordKey: fc.Arbitrary<GroupRecordKey> = fc.tuple(fc.constantFrom(..
     return key
   })
 
-const VERSIONS: OffsetCommitValueVersion[] = [0, 1, 2, 3, 4]
-const anyOffsetCommitValue = fc.constantFrom(...VERSIONS).chain(offsetCommitValue)
 const COMMIT_KEY = encodeOffsetCommitKey({ group: 'G', topic: 'orders', partition: 0 })
 
 describeFixtures('consumer-offsets', {
@@ -84,7 +84,7 @@ describe('__consumer_offsets round trip', () => {
     }))
   })
 
-  for (const version of VERSIONS) {
+  for (const version of OFFSET_COMMIT_VALUE_VERSIONS) {
     it(`OffsetCommitValue version ${version}`, () => {
       fc.assert(fc.property(offsetCommitValue(version), (value) => {
         const bytes = encodeOffsetCommitValue(value)
