@@ -32,7 +32,7 @@
 // range-checked here: this is Kafka's own topic, and judging a commit is the planner's business.
 
 import { Mm2FailbackError } from '../../errors.ts'
-import { MAX_STRING_BYTES, Reader, decodeUtf8, readInt64At, requireAtMost } from './reader.ts'
+import { MAX_STRING_BYTES, Reader, decodeUtf8, readSafeInt64At, requireAtMost } from './reader.ts'
 import { Writer, uuidFromString } from './writer.ts'
 
 /** What a `__consumer_offsets` key is about; every kind but 'offset-commit' is skipped by the sidecar. */
@@ -235,21 +235,25 @@ export function decodeOffsetCommitValue (value: Uint8Array | null, context: Reco
   return readValue(reader)
 }
 
-/** What a catch-up keeps of an OffsetCommitValue; one object, written over by every record (decodeCommonOffsetCommitValue). */
+/**
+ * What a catch-up keeps of an OffsetCommitValue; one object, written over by every record
+ * (decodeCommonOffsetCommitValue). The INT64s as numbers: exact, since values beyond 2^53 are left to the full decode.
+ */
 export interface OffsetCommitFields {
-  offset: bigint
+  offset: number
   metadata: string
-  commitTimestamp: bigint
+  commitTimestamp: number
 }
 
 /**
  * decodeOffsetCommitValue without its objects, for the values brokers write: bytes[start, end) at any
  * version whose lengths fit one byte where they are varints (v4's metadata under 127 bytes, tagged fields
- * small, a topicId of 16 bytes). Writes the offset, metadata and commit timestamp into `out` and returns
- * true, with exactly what decodeOffsetCommitValue would return; returns false for anything else (a longer
- * varint, a malformed, truncated or oversized value, an unknown version), `out` then unspecified, and
- * decodeOffsetCommitValue gives the answer or the error with its position. A catch-up reads millions of
- * commits: the reader, value and view objects of the full decode were most of its garbage (docs/design.md §2.7).
+ * small, a topicId of 16 bytes, offset and commit timestamp safe integers). Writes the offset, metadata and
+ * commit timestamp into `out` and returns true, with exactly what decodeOffsetCommitValue would return (its
+ * INT64s as numbers); returns false for anything else (a longer varint, an INT64 beyond 2^53, a malformed,
+ * truncated or oversized value, an unknown version), `out` then unspecified, and decodeOffsetCommitValue gives
+ * the answer or the error with its position. A catch-up reads millions of commits: the reader, value and view
+ * objects of the full decode were most of its garbage, and a bigint per INT64 the rest (docs/design.md §2.7).
  */
 export function decodeCommonOffsetCommitValue (bytes: Uint8Array, start: number, end: number, out: OffsetCommitFields): boolean {
   if (end - start < 2 || end - start > OFFSET_COMMIT_VALUE_MAX_BYTES || end > bytes.length) return false
@@ -257,7 +261,8 @@ export function decodeCommonOffsetCommitValue (bytes: Uint8Array, start: number,
   if (version > 4) return false
   let position = start + 2
   if (end - position < 8) return false
-  const offset = readInt64At(bytes, position)
+  const offset = readSafeInt64At(bytes, position)
+  if (Number.isNaN(offset)) return false
   position += version >= 3 ? 12 : 8 // the leader epoch (v3+) is not kept
   let length: number
   if (version < 4) {
@@ -275,7 +280,8 @@ export function decodeCommonOffsetCommitValue (bytes: Uint8Array, start: number,
   if (end - position < length + 8) return false
   const metadata = decodeUtf8(bytes, position, position + length)
   position += length
-  const commitTimestamp = readInt64At(bytes, position)
+  const commitTimestamp = readSafeInt64At(bytes, position)
+  if (Number.isNaN(commitTimestamp)) return false
   position += 8
   if (version === 1 && end - position < 8) return false // expireTimestamp, read and not kept
   if (version === 4 && !commonTaggedFields(bytes, position, end)) return false

@@ -59,6 +59,20 @@ export function readSafeNonNegativeInt64 (bytes: Uint8Array, position: number): 
   return high * TWO_POW_32 + low
 }
 
+/**
+ * Reads the big-endian INT64 at `position` (the caller checks that 8 bytes remain) as a number when it is a
+ * safe integer (within +-(2^53 - 1)), or NaN when it is not: a value a number holds exactly, read without
+ * allocating (a bigint is a heap object).
+ */
+export function readSafeInt64At (bytes: Uint8Array, position: number): number {
+  const high = (bytes[position]! << 24) | (bytes[position + 1]! << 16) | (bytes[position + 2]! << 8) | bytes[position + 3]!
+  if (high < -SAFE_HIGH_WORD || high >= SAFE_HIGH_WORD) return Number.NaN
+  const low = ((bytes[position + 4]! << 24) | (bytes[position + 5]! << 16) | (bytes[position + 6]! << 8) | bytes[position + 7]!) >>> 0
+  const value = high * TWO_POW_32 + low
+  // -2^53 itself (high word -2^21, low word 0) is one past the safe range.
+  return value === -9007199254740992 ? Number.NaN : value
+}
+
 /** Reads the big-endian INT64 at `position` (the caller checks that 8 bytes remain) as a bigint. */
 export function readInt64At (bytes: Uint8Array, position: number): bigint {
   const high = (bytes[position]! << 24) | (bytes[position + 1]! << 16) | (bytes[position + 2]! << 8) | bytes[position + 3]!

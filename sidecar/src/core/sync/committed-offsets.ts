@@ -7,6 +7,12 @@
 // ever holds an entry: what `get`, `ofGroup`, `onPartition` and `all` return are snapshots, and `set`
 // copies what it is given. A snapshot never changes under a caller that awaits with it (group sync
 // proves and writes one commit across several round trips).
+//
+// An entry holds the offset and the commit timestamp as numbers (safe integers, as every offset and
+// timestamp a broker writes is), updated in place: a bigint is a heap object, and a new one a commit, the
+// entry's only reference to it, survived into the old generation and died there at the next commit of the
+// group-partition: a catch-up filled the old generation with them (docs/design.md §2.7). A value beyond
+// 2^53 is kept as the bigint it is, beside.
 import { partitionKey } from '../keys.ts'
 
 export interface CommittedOffset {
@@ -20,7 +26,34 @@ export interface CommittedOffset {
   commitTimestamp: bigint
 }
 
-const snapshot = (entry: CommittedOffset): CommittedOffset => ({ ...entry })
+/** A commit as the store keeps it (see the module comment). */
+interface StoredCommit {
+  readonly cluster: string
+  readonly group: string
+  readonly topic: string
+  readonly partition: number
+  /** The offset when it is a safe integer; NaN when it is not, and `wideOffset` holds it. */
+  offset: number
+  wideOffset: bigint | null
+  metadata: string
+  /** The commit timestamp when it is a safe integer; NaN when it is not, and `wideTimestamp` holds it. */
+  commitTimestamp: number
+  wideTimestamp: bigint | null
+}
+
+const offsetOf = (entry: StoredCommit): bigint => entry.wideOffset ?? BigInt(entry.offset)
+
+const snapshot = (entry: StoredCommit): CommittedOffset => ({
+  cluster: entry.cluster,
+  group: entry.group,
+  topic: entry.topic,
+  partition: entry.partition,
+  offset: offsetOf(entry),
+  metadata: entry.metadata,
+  commitTimestamp: entry.wideTimestamp ?? BigInt(entry.commitTimestamp)
+})
+
+const isSafe = (value: bigint): boolean => value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
 
 export class CommittedOffsets {
   /**
@@ -29,7 +62,7 @@ export class CommittedOffsets {
    * next to group-partitions, and a key is ~50 bytes, so they are kept.
    */
   private readonly keys = new Map<string, string[]>()
-  private readonly byCluster = new Map<string, Map<string, Map<string, CommittedOffset>>>()
+  private readonly byCluster = new Map<string, Map<string, Map<string, StoredCommit>>>()
   /** cluster -> topic-partition -> groups with an offset there: who to re-evaluate when new syncs arrive. */
   private readonly groupsByPartition = new Map<string, Map<string, Set<string>>>()
 
@@ -39,24 +72,48 @@ export class CommittedOffsets {
 
   /** Records a commit; its entry is updated in place when the group-partition has one (see the module comment). */
   update (cluster: string, group: string, topic: string, partition: number, offset: bigint, metadata: string, commitTimestamp: bigint): void {
+    const entry = this.entryFor(cluster, group, topic, partition)
+    const safeOffset = isSafe(offset)
+    entry.offset = safeOffset ? Number(offset) : Number.NaN
+    entry.wideOffset = safeOffset ? null : offset
+    entry.metadata = metadata
+    const safeTimestamp = isSafe(commitTimestamp)
+    entry.commitTimestamp = safeTimestamp ? Number(commitTimestamp) : Number.NaN
+    entry.wideTimestamp = safeTimestamp ? null : commitTimestamp
+  }
+
+  /**
+   * `update` for an offset and a commit timestamp that are safe integers (what decodeCommonOffsetCommitValue
+   * reads): a catch-up's millions of commits, with no bigint made.
+   */
+  updateSafe (cluster: string, group: string, topic: string, partition: number, offset: number, metadata: string, commitTimestamp: number): void {
+    const entry = this.entryFor(cluster, group, topic, partition)
+    entry.offset = offset
+    entry.wideOffset = null
+    entry.metadata = metadata
+    entry.commitTimestamp = commitTimestamp
+    entry.wideTimestamp = null
+  }
+
+  /** The group-partition's entry, a new one (offset NaN, to be written by the caller) when it has none. */
+  private entryFor (cluster: string, group: string, topic: string, partition: number): StoredCommit {
     let groups = this.byCluster.get(cluster)
     if (groups === undefined) this.byCluster.set(cluster, groups = new Map())
     let partitions = groups.get(group)
     if (partitions === undefined) groups.set(group, partitions = new Map())
     const key = this.keyOf(topic, partition)
-    const entry = partitions.get(key)
-    if (entry !== undefined) {
-      entry.offset = offset
-      entry.metadata = metadata
-      entry.commitTimestamp = commitTimestamp
-      return
+    const found = partitions.get(key)
+    if (found !== undefined) return found
+    const entry: StoredCommit = {
+      cluster, group, topic, partition, offset: Number.NaN, wideOffset: null, metadata: '', commitTimestamp: Number.NaN, wideTimestamp: null
     }
-    partitions.set(key, { cluster, group, topic, partition, offset, metadata, commitTimestamp })
+    partitions.set(key, entry)
     let byPartition = this.groupsByPartition.get(cluster)
     if (byPartition === undefined) this.groupsByPartition.set(cluster, byPartition = new Map())
     let groupsThere = byPartition.get(key)
     if (groupsThere === undefined) byPartition.set(key, groupsThere = new Set())
     groupsThere.add(group)
+    return entry
   }
 
   /** Committed offsets of every group on `cluster` for one topic-partition. */
@@ -90,7 +147,8 @@ export class CommittedOffsets {
 
   /** The offset committed now (no snapshot made: for comparisons on hot paths). */
   offsetOf (cluster: string, group: string, topic: string, partition: number): bigint | undefined {
-    return this.byCluster.get(cluster)?.get(group)?.get(this.keyOf(topic, partition))?.offset
+    const entry = this.byCluster.get(cluster)?.get(group)?.get(this.keyOf(topic, partition))
+    return entry === undefined ? undefined : offsetOf(entry)
   }
 
   /** Every committed offset of a group on a cluster. */
@@ -121,14 +179,26 @@ export class CommittedOffsets {
   }
 
   /**
-   * Snapshots of the entries `wanted` accepts. `wanted` sees each live entry, synchronously, and must not
-   * keep it: a pass that leaves most commits alone (group sync's periodic re-evaluation) snapshots only
-   * the ones it takes.
+   * Snapshots of the entries `wanted` accepts. `wanted` sees each entry through one view object, written
+   * over for the next entry, synchronously, and must not keep it: a pass that leaves most commits alone
+   * (group sync's periodic re-evaluation) snapshots only the ones it takes.
    */
   select (wanted: (entry: Readonly<CommittedOffset>) => boolean): CommittedOffset[] {
     const result: CommittedOffset[] = []
+    const view: CommittedOffset = { cluster: '', group: '', topic: '', partition: 0, offset: 0n, metadata: '', commitTimestamp: 0n }
     for (const groups of this.byCluster.values()) {
-      for (const partitions of groups.values()) for (const entry of partitions.values()) if (wanted(entry)) result.push(snapshot(entry))
+      for (const partitions of groups.values()) {
+        for (const entry of partitions.values()) {
+          view.cluster = entry.cluster
+          view.group = entry.group
+          view.topic = entry.topic
+          view.partition = entry.partition
+          view.offset = offsetOf(entry)
+          view.metadata = entry.metadata
+          view.commitTimestamp = entry.wideTimestamp ?? BigInt(entry.commitTimestamp)
+          if (wanted(view)) result.push(snapshot(entry))
+        }
+      }
     }
     return result
   }

@@ -1,7 +1,7 @@
 // Group commits read from __consumer_offsets into the committed-offset store (docs/design.md §2.7):
 // each record is walked from the fetched bytes (record-set.ts), its key decoded once per group-partition
 // (ConsumerOffsetsKeyCache), its value read into one reused object (decodeCommonOffsetCommitValue), and its
-// commit written over the entry in place, so a catch-up of a million commits makes almost no garbage. In
+// commit written over the entry in place, as numbers, so a catch-up of a million commits makes almost no garbage. In
 // log order: a deletion (tombstone) later in the records takes back a commit before it, so a deleted offset
 // is never mirrored. Bad records are counted and skipped through RecordIngest like every other record.
 import { ConsumerOffsetsKeyCache } from '../../core/codec/consumer-offsets-key-cache.ts'
@@ -19,7 +19,7 @@ export class CommitIngest {
   private readonly committed: CommittedOffsets
   private readonly keys = new ConsumerOffsetsKeyCache()
   /** The fields of the commit being applied, written over by each record (no object a record). */
-  private readonly fields: OffsetCommitFields = { offset: 0n, metadata: '', commitTimestamp: 0n }
+  private readonly fields: OffsetCommitFields = { offset: 0, metadata: '', commitTimestamp: 0 }
 
   constructor (ingest: RecordIngest, committed: CommittedOffsets) {
     this.ingest = ingest
@@ -49,16 +49,15 @@ export class CommitIngest {
           return
         }
         const value = this.fields
-        if (!decodeCommonOffsetCommitValue(record.valueBytes, record.valueStart, record.valueEnd, value)) {
+        if (decodeCommonOffsetCommitValue(record.valueBytes, record.valueStart, record.valueEnd, value)) {
+          this.committed.updateSafe(cluster, key.group, key.topic, key.partition, value.offset, value.metadata, value.commitTimestamp)
+        } else {
           // A rarer layout, or a malformed value: the full decode reads it, or throws the error that names the field.
           const context = { group: key.group, topic: key.topic, partition: key.partition }
           const full = decodeOffsetCommitValue(record.valueBytes.subarray(record.valueStart, record.valueEnd), context)
-          value.offset = full.offset
-          value.metadata = full.metadata
-          value.commitTimestamp = full.commitTimestamp
+          this.committed.update(cluster, key.group, key.topic, key.partition, full.offset, full.metadata, full.commitTimestamp)
         }
         decoded++
-        this.committed.update(cluster, key.group, key.topic, key.partition, value.offset, value.metadata, value.commitTimestamp)
         // Moved to the end: the log order of the last commit.
         fresh?.delete(key)
         fresh?.add(key)

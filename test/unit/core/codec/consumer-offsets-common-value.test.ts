@@ -1,7 +1,8 @@
 // decodeCommonOffsetCommitValue, the catch-up's object-free read of an OffsetCommitValue, against
 // decodeOffsetCommitValue as the oracle: whenever it says it read a value, it read exactly what the full
-// decode reads; it never reads a value the full decode refuses; and it does read what brokers write
-// (the captured records of real Kafka 3.9 and 4.1, and every version's common shape).
+// decode reads (its INT64s as numbers, so only where they are safe integers); it never reads a value the
+// full decode refuses; and it does read what brokers write (the captured records of real Kafka 3.9 and
+// 4.1, and every version's common shape).
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -24,13 +25,20 @@ const embedded = (bytes: Uint8Array, before: Uint8Array, after: Uint8Array): { b
   return { buffer, start: before.length, end: before.length + bytes.length }
 }
 
-const scratch = (): OffsetCommitFields => ({ offset: -7n, metadata: 'stale', commitTimestamp: -7n })
+const scratch = (): OffsetCommitFields => ({ offset: -7, metadata: 'stale', commitTimestamp: -7 })
 
-/** The oracle's answer: the fields, or null when it throws (only the codec's typed errors are expected). */
-function fullDecode (bytes: Uint8Array): OffsetCommitFields | null {
+const isSafe = (value: bigint): boolean => value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+
+/**
+ * The oracle's answer as the fast read gives it (INT64s as numbers): the fields, 'unsafe' when an INT64 is
+ * beyond what a number holds exactly (the fast read must leave that value to the full decode), or null when
+ * it throws (only the codec's typed errors are expected).
+ */
+function fullDecode (bytes: Uint8Array): OffsetCommitFields | 'unsafe' | null {
   try {
     const { offset, metadata, commitTimestamp } = decodeOffsetCommitValue(bytes)
-    return { offset, metadata, commitTimestamp }
+    if (!isSafe(offset) || !isSafe(commitTimestamp)) return 'unsafe'
+    return { offset: Number(offset), metadata, commitTimestamp: Number(commitTimestamp) }
   } catch (error) {
     expect((error as { code?: string }).code).toMatch(/^MM2_DECODE_/)
     return null
@@ -44,6 +52,7 @@ function agreesWithFullDecode (bytes: Uint8Array, before: Uint8Array, after: Uin
   const read = decodeCommonOffsetCommitValue(buffer, start, end, out)
   const expected = fullDecode(bytes)
   if (read) expect(out).toEqual(expected)
+  if (expected === 'unsafe') expect(read).toBe(false)
   return read
 }
 
@@ -54,8 +63,9 @@ describe('decodeCommonOffsetCommitValue', () => {
     it(`reads every version ${version} value the full decode reads, the same, wherever it sits in the buffer`, () => {
       fc.assert(fc.property(offsetCommitValue(version), garbage, garbage, (value, before, after) => {
         const read = agreesWithFullDecode(encodeOffsetCommitValue(value), before, after)
-        // The common shape is read (v4: metadata shorter than 127 bytes, its varint one byte); the rest goes to the full decode.
-        const common = version < 4 || utf8.encode(value.metadata).length < 127
+        // The common shape is read (v4: metadata shorter than 127 bytes, its varint one byte; offset and commit
+        // timestamp within 2^53); the rest goes to the full decode.
+        const common = (version < 4 || utf8.encode(value.metadata).length < 127) && isSafe(value.offset) && isSafe(value.commitTimestamp)
         expect(read).toBe(common)
       }))
     })
@@ -83,6 +93,20 @@ describe('decodeCommonOffsetCommitValue', () => {
     expect(agreesWithFullDecode(withTags([1, 0, 4, 1, 2, 3, 4]), empty, empty)).toBe(false)
     expect(fullDecode(withTags([1, 0, 4, 1, 2, 3, 4]))).toBeNull()
     expect(agreesWithFullDecode(withTags([1, 7, 3, 1, 2]), empty, empty)).toBe(false) // runs past the end
+  })
+
+  it('reads an INT64 up to the edge of the safe integers and leaves the ones past it to the full decode', () => {
+    const empty = new Uint8Array(0)
+    const at = (offset: bigint, commitTimestamp: bigint): Uint8Array =>
+      encodeOffsetCommitValue({ version: 3, offset, leaderEpoch: 0, metadata: '', commitTimestamp, expireTimestamp: -1n })
+    const edge = BigInt(Number.MAX_SAFE_INTEGER)
+    for (const safe of [edge, -edge, 0n, -1n, 2n ** 32n - 1n, 2n ** 32n, -(2n ** 32n)]) {
+      expect(agreesWithFullDecode(at(safe, safe), empty, empty), String(safe)).toBe(true)
+    }
+    for (const unsafe of [edge + 1n, -edge - 1n, 2n ** 63n - 1n, -(2n ** 63n)]) {
+      expect(agreesWithFullDecode(at(unsafe, 0n), empty, empty), `offset ${unsafe}`).toBe(false)
+      expect(agreesWithFullDecode(at(0n, unsafe), empty, empty), `commitTimestamp ${unsafe}`).toBe(false)
+    }
   })
 
   it('reads every offset commit captured from real brokers exactly as the full decode does', () => {

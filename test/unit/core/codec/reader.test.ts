@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Reader, decodeUtf8, uuidToString } from '../../../../sidecar/src/core/codec/reader.ts'
+import { Reader, decodeUtf8, readSafeInt64At, uuidToString } from '../../../../sidecar/src/core/codec/reader.ts'
 import { Writer, uuidFromString } from '../../../../sidecar/src/core/codec/writer.ts'
 import { anyInt32, anyInt64 } from './arbitraries.ts'
 import { catchMm2Error, hexToBytes } from './fixtures.ts'
@@ -35,6 +35,25 @@ describe('Reader primitives', () => {
     for (const value of [2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 52n * 3n, -(2n ** 53n), -(2n ** 53n) - 1n, 2n ** 32n - 1n, 2n ** 32n, -(2n ** 32n)]) {
       const bytes = new Writer('test').writeInt64(value, 'v').finish()
       expect(new Reader(bytes, 'test').readInt64('v')).toBe(value)
+    }
+  })
+
+  it('reads an INT64 as a number exactly when it is a safe integer, and as NaN when it is not', () => {
+    const safe = (value: bigint): boolean => value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+    const near53 = fc.bigInt({ min: -(2n ** 54n), max: 2n ** 54n })
+    fc.assert(fc.property(fc.oneof(anyInt64, near53), fc.nat({ max: 5 }), (value, at) => {
+      const int64 = new Writer('test').writeInt64(value, 'v').finish()
+      const bytes = new Uint8Array(at + 8)
+      bytes.set(int64, at)
+      const read = readSafeInt64At(bytes, at)
+      if (safe(value)) expect(read).toBe(Number(value))
+      else expect(read).toBeNaN()
+    }), { numRuns: 2000 })
+    for (const value of [2n ** 53n - 1n, -(2n ** 53n) + 1n, 0n, -1n, 2n ** 32n, -(2n ** 32n)]) {
+      expect(readSafeInt64At(new Writer('test').writeInt64(value, 'v').finish(), 0)).toBe(Number(value))
+    }
+    for (const value of [2n ** 53n, -(2n ** 53n), 2n ** 63n - 1n, -(2n ** 63n)]) {
+      expect(readSafeInt64At(new Writer('test').writeInt64(value, 'v').finish(), 0)).toBeNaN()
     }
   })
 

@@ -38,6 +38,24 @@ describe('CommittedOffsets', () => {
     expect(store.get('B', 'g', 'orders', 0)?.offset).toBe(9n)
   })
 
+  it('keeps offsets and commit timestamps beyond 2^53 exactly, through every read, and the safe ones written over them', () => {
+    const store = new CommittedOffsets()
+    const widest = { ...commit('g', 0, 2n ** 63n - 1n), commitTimestamp: -(2n ** 63n) }
+    store.set(widest)
+    expect(store.get('A', 'g', 'orders', 0)).toEqual(widest)
+    expect(store.ofGroup('A', 'g')).toEqual([widest])
+    expect(store.onPartition('A', 'orders', 0)).toEqual([widest])
+    expect([...store.all()]).toEqual([widest])
+    expect(store.select((entry) => entry.offset === 2n ** 63n - 1n && entry.commitTimestamp === -(2n ** 63n))).toEqual([widest])
+    expect(store.offsetOf('A', 'g', 'orders', 0)).toBe(2n ** 63n - 1n)
+    store.update('A', 'g', 'orders', 0, 2n ** 53n, '', 9_007_199_254_740_991n)
+    expect(store.get('A', 'g', 'orders', 0)).toMatchObject({ offset: 2n ** 53n, commitTimestamp: 9_007_199_254_740_991n })
+    store.updateSafe('A', 'g', 'orders', 0, 42, 'm', 1_700_000_000_000)
+    expect(store.get('A', 'g', 'orders', 0)).toEqual({ ...widest, offset: 42n, metadata: 'm', commitTimestamp: 1_700_000_000_000n })
+    store.update('A', 'g', 'orders', 0, -(2n ** 53n), '', 0n)
+    expect(store.offsetOf('A', 'g', 'orders', 0)).toBe(-(2n ** 53n))
+  })
+
   it('select snapshots only the entries it is asked for, and they do not change with later commits', () => {
     const store = new CommittedOffsets()
     for (let partition = 0; partition < 4; partition++) store.set(commit('g', partition, BigInt(partition * 10)))

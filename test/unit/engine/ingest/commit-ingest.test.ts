@@ -54,6 +54,24 @@ describe('CommitIngest', () => {
     expect(skipped).toEqual([])
   })
 
+  it('stores offsets and commit timestamps beyond 2^53 exactly, and the safe ones after them too', () => {
+    const { store, ingest, skipped } = setup()
+    const wide = (offset: bigint, commitTimestamp: bigint): Uint8Array =>
+      encodeOffsetCommitValue({ version: 3, offset, leaderEpoch: -1, metadata: '', commitTimestamp, expireTimestamp: -1n })
+    const stored = (group: string) => store.get('A', group, 'orders', 0)
+    ingest.apply(at, new RawRecordSet(batch(0n, [
+      { key: key('g', 0), value: wide(2n ** 63n - 1n, -(2n ** 63n)) },
+      { key: key('h', 0), value: wide(2n ** 53n + 1n, 7n) },
+      { key: key('h', 0), value: wide(9_007_199_254_740_991n, 2n ** 53n) }
+    ]), 0n, null), false)
+    expect([stored('g')?.offset, stored('g')?.commitTimestamp]).toEqual([2n ** 63n - 1n, -(2n ** 63n)])
+    expect([stored('h')?.offset, stored('h')?.commitTimestamp]).toEqual([9_007_199_254_740_991n, 2n ** 53n])
+    expect(store.offsetOf('A', 'g', 'orders', 0)).toBe(2n ** 63n - 1n)
+    ingest.apply(at, new RawRecordSet(batch(3n, [{ key: key('g', 0), value: value(12n) }]), 3n, null), false)
+    expect([stored('g')?.offset, stored('g')?.commitTimestamp]).toEqual([12n, 5n])
+    expect(skipped).toEqual([])
+  })
+
   it('returns nothing during a catch-up, and the stored commits are what the log says', () => {
     const { store, ingest } = setup()
     const records = new RawRecordSet(batch(0n, [{ key: key('g', 0), value: value(1n) }, { key: key('g', 0), value: value(2n) }]), 0n, null)
