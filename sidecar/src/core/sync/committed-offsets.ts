@@ -53,7 +53,9 @@ const snapshot = (entry: StoredCommit): CommittedOffset => ({
   commitTimestamp: entry.wideTimestamp ?? BigInt(entry.commitTimestamp)
 })
 
-const isSafe = (value: bigint): boolean => value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER)
+const isSafe = (value: bigint): boolean => value <= MAX_SAFE && value >= MIN_SAFE
 
 export class CommittedOffsets {
   /**
