@@ -41,16 +41,17 @@ interface StoredCommit {
   wideTimestamp: bigint | null
 }
 
-const offsetOf = (entry: StoredCommit): bigint => entry.wideOffset ?? BigInt(entry.offset)
+const storedOffset = (entry: StoredCommit): bigint => entry.wideOffset ?? BigInt(entry.offset)
+const storedTimestamp = (entry: StoredCommit): bigint => entry.wideTimestamp ?? BigInt(entry.commitTimestamp)
 
 const snapshot = (entry: StoredCommit): CommittedOffset => ({
   cluster: entry.cluster,
   group: entry.group,
   topic: entry.topic,
   partition: entry.partition,
-  offset: offsetOf(entry),
+  offset: storedOffset(entry),
   metadata: entry.metadata,
-  commitTimestamp: entry.wideTimestamp ?? BigInt(entry.commitTimestamp)
+  commitTimestamp: storedTimestamp(entry)
 })
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
@@ -147,10 +148,10 @@ export class CommittedOffsets {
     return entry === undefined ? undefined : snapshot(entry)
   }
 
-  /** The offset committed now (no snapshot made: for comparisons on hot paths). */
+  /** The offset committed now (no snapshot of the entry made: for comparisons on hot paths). */
   offsetOf (cluster: string, group: string, topic: string, partition: number): bigint | undefined {
     const entry = this.byCluster.get(cluster)?.get(group)?.get(this.keyOf(topic, partition))
-    return entry === undefined ? undefined : offsetOf(entry)
+    return entry === undefined ? undefined : storedOffset(entry)
   }
 
   /** Every committed offset of a group on a cluster. */
@@ -195,9 +196,9 @@ export class CommittedOffsets {
           view.group = entry.group
           view.topic = entry.topic
           view.partition = entry.partition
-          view.offset = offsetOf(entry)
+          view.offset = storedOffset(entry)
           view.metadata = entry.metadata
-          view.commitTimestamp = entry.wideTimestamp ?? BigInt(entry.commitTimestamp)
+          view.commitTimestamp = storedTimestamp(entry)
           if (wanted(view)) result.push(snapshot(entry))
         }
       }
