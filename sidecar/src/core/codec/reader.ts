@@ -47,16 +47,19 @@ export function decodeUtf8 (bytes: Uint8Array, start: number, end: number): stri
   return utf8Decoder.decode(bytes.subarray(start, end))
 }
 
+/** The big-endian INT32 at `position` (the caller checks that 4 bytes remain). */
+function int32At (bytes: Uint8Array, position: number): number {
+  return (bytes[position]! << 24) | (bytes[position + 1]! << 16) | (bytes[position + 2]! << 8) | bytes[position + 3]!
+}
+
 /**
  * Reads the big-endian INT64 at `position` (the caller checks that 8 bytes remain) as a number when it
  * lies in 0..2^53-1, and returns -1 otherwise (negative, or too large for a double to hold exactly).
  * For hot paths that keep offsets as doubles; `Reader.readInt64` is the exact, checked read.
  */
 export function readSafeNonNegativeInt64 (bytes: Uint8Array, position: number): number {
-  const high = (bytes[position]! << 24) | (bytes[position + 1]! << 16) | (bytes[position + 2]! << 8) | bytes[position + 3]!
-  if (high < 0 || high >= SAFE_HIGH_WORD) return -1
-  const low = ((bytes[position + 4]! << 24) | (bytes[position + 5]! << 16) | (bytes[position + 6]! << 8) | bytes[position + 7]!) >>> 0
-  return high * TWO_POW_32 + low
+  const value = readSafeInt64At(bytes, position)
+  return value >= 0 ? value : -1 // NaN (unsafe) compares false too
 }
 
 /**
@@ -65,20 +68,18 @@ export function readSafeNonNegativeInt64 (bytes: Uint8Array, position: number): 
  * allocating (a bigint is a heap object).
  */
 export function readSafeInt64At (bytes: Uint8Array, position: number): number {
-  const high = (bytes[position]! << 24) | (bytes[position + 1]! << 16) | (bytes[position + 2]! << 8) | bytes[position + 3]!
+  const high = int32At(bytes, position)
   if (high < -SAFE_HIGH_WORD || high >= SAFE_HIGH_WORD) return Number.NaN
-  const low = ((bytes[position + 4]! << 24) | (bytes[position + 5]! << 16) | (bytes[position + 6]! << 8) | bytes[position + 7]!) >>> 0
-  const value = high * TWO_POW_32 + low
+  const value = high * TWO_POW_32 + (int32At(bytes, position + 4) >>> 0)
   // -2^53 itself (high word -2^21, low word 0) is one past the safe range.
-  return value === -9007199254740992 ? Number.NaN : value
+  return value < Number.MIN_SAFE_INTEGER ? Number.NaN : value
 }
 
 /** Reads the big-endian INT64 at `position` (the caller checks that 8 bytes remain) as a bigint. */
 export function readInt64At (bytes: Uint8Array, position: number): bigint {
-  const high = (bytes[position]! << 24) | (bytes[position + 1]! << 16) | (bytes[position + 2]! << 8) | bytes[position + 3]!
-  const low = ((bytes[position + 4]! << 24) | (bytes[position + 5]! << 16) | (bytes[position + 6]! << 8) | bytes[position + 7]!) >>> 0
-  if (high >= -SAFE_HIGH_WORD && high < SAFE_HIGH_WORD) return BigInt(high * TWO_POW_32 + low)
-  return (BigInt(high) << 32n) | BigInt(low)
+  const value = readSafeInt64At(bytes, position)
+  if (!Number.isNaN(value)) return BigInt(value)
+  return (BigInt(int32At(bytes, position)) << 32n) | BigInt(int32At(bytes, position + 4) >>> 0)
 }
 
 /** Formats 16 UUID bytes as Kafka's `Uuid.toString()` does: URL-safe base64 without padding (22 characters). */
@@ -141,9 +142,8 @@ export class Reader {
   readInt32 (field: string): number {
     const pos = this.position
     if (this.bytes.length - pos < 4) this.truncated(4, field, pos)
-    const b = this.bytes
     this.position = pos + 4
-    return (b[pos]! << 24) | (b[pos + 1]! << 16) | (b[pos + 2]! << 8) | b[pos + 3]!
+    return int32At(this.bytes, pos)
   }
 
   /** Reads a signed big-endian INT64 as a bigint. */
