@@ -235,6 +235,16 @@ describe.each(VERSIONS)('monitoring bundle on Kafka %s: JMX exporter + sidecar +
     sidecar = await startSidecarProcess({ mm2Config: lab.mm2PropertiesPath!, logDir: lab.logDir, name: 'sidecar-monitoring-restarted' })
     await waitFor(async () => await sidecar!.ready(), { timeoutMs: 60_000, intervalMs: 250, description: 'the restarted sidecar to be ready' })
 
+    // Group sync by the sidecar Prometheus scrapes: the group commits again on A, which the restarted sidecar
+    // translates to B (commits applied, translation latency) and then sees come back as its own write (commits
+    // skipped). Its predecessor may have synced the first commits before it stopped, and a restarted sidecar
+    // finding B already in sync counts nothing, so without these commits the group-sync panels could stay empty.
+    seen = 0
+    await consumeUntil({ bootstrap: lab.bootstrap('A'), group: GROUP, topics: [TOPIC], ledger, done: () => ++seen >= 30, timeoutMs: 60_000 })
+    await waitFor(async () => new RegExp(`^${metricName('groupCommitsSkipped')}\\{[^}]*group="${GROUP}"`, 'm').test(await sidecar!.scrape()), {
+      timeoutMs: 60_000, intervalMs: 500, description: `the restarted sidecar to apply group ${GROUP}'s new commits on B and skip them coming back`
+    })
+
     const dir = join(lab.runDir, 'prometheus')
     mkdirSync(dir, { recursive: true })
     const rulesFile = join(dir, 'mm2-failback.rules.yaml')
@@ -282,7 +292,10 @@ describe.each(VERSIONS)('monitoring bundle on Kafka %s: JMX exporter + sidecar +
         if (result.length === 0) missing.push(q)
       }
       return missing.length === 0
-    }, { timeoutMs: 120_000, intervalMs: 2000, description: 'every dashboard query to return data' }).catch(() => {})
+    }, { timeoutMs: 120_000, intervalMs: 2000, description: 'every dashboard query to return data' }).catch(() => {
+      // Printed as it happens: the assertion's diff reaches the summary only if the run gets that far.
+      console.log(`[monitoring ${kafka}] still empty after 120 s:\n  ${missing.map((q) => `${q.dashboard} / ${q.panel}: ${q.expr}`).join('\n  ')}`)
+    })
     expect(missing.map((q) => `${q.dashboard} / ${q.panel}: ${q.expr}`)).toEqual([])
     console.log(`[monitoring ${kafka}] all ${panels.length} panel queries and all ${variables.length} template variables return data`)
   })
