@@ -4,6 +4,8 @@
 // strip types (ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING), so there it runs the JavaScript that
 // `npm pack` / `npm publish` compile into dist/ (the prepack script).
 import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { heapFlags } from './node-heap.js'
 import { unsupportedNode } from './node-support.js'
 
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
@@ -11,6 +13,15 @@ const problem = unsupportedNode(process.versions.node, manifest.engines.node)
 if (problem !== null) {
   process.stderr.write(`mm2-failback: ${problem}\n`)
   process.exit(2)
+}
+
+// `run` starts with a larger initial old generation (node-heap.js), which NODE_OPTIONS cannot set: Node is
+// executed again with the flag, in this same process. Where that is unavailable (Windows) it runs as is.
+const flags = heapFlags(process.argv.slice(2), process.execArgv, process.env.NODE_OPTIONS ?? '')
+if (flags.length > 0 && typeof process.execve === 'function') {
+  try {
+    process.execve(process.execPath, [process.execPath, ...flags, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], process.env)
+  } catch {}
 }
 
 const installed = import.meta.url.includes('/node_modules/')

@@ -3,7 +3,7 @@
 // must stay 503 while no followed cluster has ever answered, and SIGINT/SIGTERM must end the process
 // within shutdown.deadlineMs, non-zero when the stop could not complete.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -40,10 +40,14 @@ function mm2Properties (name: string, bootstrapA: string, bootstrapB: string): s
   return path
 }
 
-async function startCli (mm2Config: string, sets: string[]): Promise<RunningCli> {
+/** How node is started: flags before the script, and environment variables over this process's. */
+interface NodeStart { flags?: string[], env?: Record<string, string> }
+
+async function startCli (mm2Config: string, sets: string[], node: NodeStart = {}): Promise<RunningCli> {
   const port = await freePort()
-  const args = ['bin/mm2-failback.js', 'run', '--mm2-config', mm2Config, '--metrics-port', String(port), ...sets.flatMap((set) => ['--set', set])]
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  const cliArgs = ['run', '--mm2-config', mm2Config, '--metrics-port', String(port), ...sets.flatMap((set) => ['--set', set])]
+  const args = [...(node.flags ?? []), 'bin/mm2-failback.js', ...cliArgs]
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...node.env } })
   started.push(child)
   let text = ''
   child.stdout!.on('data', (chunk: Buffer) => { text += chunk.toString() })
@@ -128,5 +132,24 @@ describe('mm2-failback run with no reachable cluster', () => {
     // so the one "while stopping" is whichever came second.
     if (twiceExit.code === 1) expect(twice.output()).toMatch(/SIG(INT|TERM) while stopping: not waiting for a clean stop/)
     else expect(twice.output()).toMatch(/"msg":"stopped"/)
+  })
+  it('runs in the process it was started as, with the launcher\'s initial old generation unless the user chose one', async () => {
+    const config = mm2Properties('heap', `127.0.0.1:${await freePort()}`, `127.0.0.1:${await freePort()}`)
+    // The node command line of the process serving /healthz: the PID spawn() returned, after the launcher's execve.
+    const nodeArgs = (cli: RunningCli): string[] => {
+      const argv = readFileSync(`/proc/${cli.child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean)
+      return argv.slice(1, argv.findIndex((arg) => arg.endsWith('mm2-failback.js')))
+    }
+    const cases: Array<{ node: NodeStart, expected: string[] }> = [
+      { node: {}, expected: ['--initial-old-space-size=256'] },
+      { node: { flags: ['--initial-old-space-size=64'] }, expected: ['--initial-old-space-size=64'] },
+      { node: { env: { NODE_OPTIONS: '--max-old-space-size=200' } }, expected: ['--initial-old-space-size=100'] }
+    ]
+    for (const { node, expected } of cases) {
+      const cli = await startCli(config, [], node)
+      expect(nodeArgs(cli), JSON.stringify(node)).toEqual(expected)
+      cli.child.kill('SIGTERM')
+      expect((await cli.exited).code, cli.output()).toBe(0)
+    }
   })
 })
