@@ -2,7 +2,8 @@
 // decides before it loads the TypeScript sources.
 //
 // A sidecar's start is a burst: it reads every followed topic to its end, keeping one entry per group and
-// partition, then runs one full collection on purpose once the burst is over (docs/design.md, "Memory").
+// partition, then runs one full collection on purpose once the burst is over (docs/design.md §2.7, "Memory
+// per tracked group-partition").
 // V8 starts with a small old-generation limit that it sizes from the first survivors, so the burst also
 // runs one or two full collections of its own: wasted work, as nearly everything they mark is still live,
 // and a cost every instance of a deployment pays again on its share. A 256 MiB initial old generation lets
@@ -26,7 +27,8 @@ const MAX_OLD = /^--max[-_]old[-_]space[-_]size=(\d+)$/
  */
 export function heapFlags (args, execArgv, nodeOptions) {
   if (args[0] !== 'run') return []
-  const options = [...execArgv, ...nodeOptions.split(/\s+/).filter(Boolean)]
+  // In the order node applies them: NODE_OPTIONS first, then its command line, which takes precedence.
+  const options = [...nodeOptions.split(/\s+/).filter(Boolean), ...execArgv]
   if (options.some((option) => INITIAL.test(option))) return []
   // Within a heap limit the user set: at most half of it, and none when that is too small to matter.
   const max = options.map((option) => MAX_OLD.exec(option)).filter((match) => match !== null).map((match) => Number(match[1])).at(-1)

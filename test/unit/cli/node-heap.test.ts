@@ -21,10 +21,12 @@ describe('heapFlags', () => {
     expect(heapFlags(['run'], ['--cpu-prof', '--initial-old-space-sizes=1'], '--max-semi-space-size=4')).toEqual(['--initial-old-space-size=256'])
   })
 
-  it('stays within half of a max-old-space-size the user set (the last one wins), and adds nothing below 32 MiB', () => {
+  it('stays within half of the max-old-space-size node applies (its command line over NODE_OPTIONS), and adds nothing below 32 MiB', () => {
     expect(heapFlags(['run'], [], '--max-old-space-size=200')).toEqual(['--initial-old-space-size=100'])
     expect(heapFlags(['run'], ['--max_old_space_size=4096'], '')).toEqual(['--initial-old-space-size=256'])
-    expect(heapFlags(['run'], ['--max-old-space-size=1000'], '--max-old-space-size=96')).toEqual(['--initial-old-space-size=48'])
+    expect(heapFlags(['run'], [], '--max-old-space-size=1000 --max-old-space-size=96')).toEqual(['--initial-old-space-size=48'])
+    expect(heapFlags(['run'], ['--max-old-space-size=96'], '--max-old-space-size=1000')).toEqual(['--initial-old-space-size=48'])
+    expect(heapFlags(['run'], ['--max-old-space-size=1000'], '--max-old-space-size=96')).toEqual(['--initial-old-space-size=256'])
     expect(heapFlags(['run'], [], '--max-old-space-size=63')).toEqual([])
   })
 })
